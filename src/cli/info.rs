@@ -1,0 +1,153 @@
+//! `dfu-station info FILE [--json]`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::EXIT_BAD_INPUT;
+use crate::firmware::esp::hex;
+use crate::firmware::{FirmwareError, FirmwareImage, human_size};
+
+/// The `--json` report: one object, valid or not.
+#[derive(Debug, Serialize)]
+struct Report {
+    valid: bool,
+    kind: Option<&'static str>,
+    chip: Option<&'static str>,
+    vid: Option<u16>,
+    pid: Option<u16>,
+    flash_size: Option<u32>,
+    regions: Vec<RegionReport>,
+    payload_bytes: Option<usize>,
+    sha256: Option<String>,
+    warnings: Vec<String>,
+    error: Option<ErrorReport>,
+}
+
+#[derive(Debug, Serialize)]
+struct RegionReport {
+    address: u32,
+    size: u32,
+    name: String,
+    parts: usize,
+    md5: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorReport {
+    code: &'static str,
+    message: String,
+}
+
+impl Report {
+    fn new(result: &Result<FirmwareImage, FirmwareError>) -> Report {
+        match result {
+            Ok(image) => Report {
+                valid: true,
+                kind: Some(image.kind.as_str()),
+                chip: image.chip().map(|c| c.name()),
+                vid: Some(image.suffix.id_vendor),
+                pid: Some(image.suffix.id_product),
+                flash_size: image.flash_size,
+                regions: image
+                    .regions
+                    .iter()
+                    .map(|r| RegionReport {
+                        address: r.address,
+                        size: r.size,
+                        name: r.name.clone(),
+                        parts: r.parts.len(),
+                        md5: r.parts.iter().map(|p| hex(&p.md5)).collect(),
+                    })
+                    .collect(),
+                payload_bytes: Some(image.payload_len),
+                sha256: Some(hex(&image.sha256)),
+                warnings: image.warnings.iter().map(ToString::to_string).collect(),
+                error: None,
+            },
+            Err(error) => Report {
+                valid: false,
+                kind: None,
+                chip: None,
+                vid: None,
+                pid: None,
+                flash_size: None,
+                regions: Vec::new(),
+                payload_bytes: None,
+                sha256: None,
+                warnings: Vec::new(),
+                error: Some(ErrorReport {
+                    code: error.code(),
+                    message: error.to_string(),
+                }),
+            },
+        }
+    }
+}
+
+pub fn run(path: &Path, json: bool) -> ExitCode {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("Cannot read {}: {e}", path.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let result = FirmwareImage::describe(&bytes);
+    if json {
+        let report = serde_json::to_string_pretty(&Report::new(&result)).expect("serializable");
+        println!("{report}");
+    } else {
+        match &result {
+            Ok(image) => print_description(path, image),
+            Err(error) => eprintln!("{}: INVALID ({})\n{error}", path.display(), error.code()),
+        }
+    }
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(EXIT_BAD_INPUT),
+    }
+}
+
+fn print_description(path: &Path, image: &FirmwareImage) {
+    let s = &image.suffix;
+    let target = match image.chip() {
+        Some(chip) => chip.name().to_owned(),
+        None if image.kind == crate::firmware::ImageKind::Esp => "any ESP chip".to_owned(),
+        None => "a generic DFU device".to_owned(),
+    };
+    println!(
+        "{}: valid {} image for {target} [{:04x}:{:04x}]",
+        path.display(),
+        image.kind.as_str(),
+        s.id_vendor,
+        s.id_product
+    );
+    if let Some(size) = image.flash_size {
+        println!("Flash size:  {}", human_size(size.into()));
+    }
+    println!(
+        "Payload:     {} bytes sent to the device",
+        image.payload_len
+    );
+    println!("SHA-256:     {}", hex(&image.sha256));
+    if !image.regions.is_empty() {
+        println!("\n  {:<12} {:>10}  {:<5} Name", "Address", "Size", "Parts");
+        for r in &image.regions {
+            println!(
+                "  0x{:08x}   {:>10}  {:<5} {}",
+                r.address,
+                human_size(r.size.into()),
+                r.parts.len(),
+                r.name
+            );
+        }
+    }
+    if !image.warnings.is_empty() {
+        println!("\nWarnings:");
+        for w in &image.warnings {
+            println!("  - {w}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The command-line front: a thin layer over the same library the app uses.
+
+mod info;
+mod pack;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Exit code: the input file or the command line is wrong.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dfu-station",
+    version,
+    about = "Flash ESP32-S2/S3 boards and any USB DFU 1.1 device"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a DFU file (dfu.bin) and describe what it would write where.
+    Info {
+        /// The DFU file.
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build an ESP dfu.bin from binaries at flash addresses (like ESP-IDF's mkdfu.py).
+    Pack(pack::PackArgs),
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    match Cli::parse().command {
+        Some(Command::Info { file, json }) => info::run(&file, json),
+        Some(Command::Pack(args)) => pack::run(&args),
+        None => {
+            // The desktop app opens here once it exists; until then, say what there is.
+            let _ = Cli::command().print_help();
+            ExitCode::SUCCESS
+        }
+    }
+}

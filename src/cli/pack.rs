@@ -1,0 +1,120 @@
+//! `dfu-station pack`: mkdfu's command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::EXIT_BAD_INPUT;
+use crate::firmware::esp::DEFAULT_PART_SIZE;
+use crate::firmware::{
+    Chip, FirmwareImage, FlashFile, PackError, PackOptions, flasher_args_files, human_size, pack,
+    parse_flash_size,
+};
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Where to write the dfu.bin.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// USB product ID of the chip, in hex: 2 = ESP32-S2, 9 = ESP32-S3, 12 = ESP32-P4.
+    #[arg(long, value_parser = parse_pid)]
+    pid: u16,
+    /// Flash size written to flash_params.dat.
+    #[arg(long, default_value = "2MB", value_parser = |s: &str| parse_flash_size(s))]
+    flash_size: u32,
+    /// Split files larger than this many bytes into parts (mkdfu's default: 512 KiB).
+    #[arg(long, default_value_t = DEFAULT_PART_SIZE)]
+    part_size: u32,
+    /// ESP-IDF's flasher_args.json: adds its "flash_files" (paths relative to the JSON file).
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// ADDRESS FILE pairs, e.g. 0x1000 bootloader.bin 0x10000 app.bin.
+    #[arg(value_name = "ADDRESS FILE")]
+    files: Vec<String>,
+}
+
+fn parse_pid(text: &str) -> Result<u16, String> {
+    let digits = text.trim_start_matches("0x").trim_start_matches("0X");
+    u16::from_str_radix(digits, 16)
+        .map_err(|_| format!("\"{text}\" is not a USB product ID in hex (e.g. 2 or 0x0009)"))
+}
+
+pub fn run(args: &PackArgs) -> ExitCode {
+    match pack_files(args) {
+        Ok(image) => {
+            let chip = Chip::from_pid(args.pid).map_or("any chip".to_owned(), |c| c.to_string());
+            println!(
+                "Wrote {} for {chip}: {} regions, {} in flash, {} bytes",
+                args.output.display(),
+                image.regions.len(),
+                human_size(image.regions.iter().map(|r| u64::from(r.size)).sum()),
+                image.payload_len + crate::firmware::SUFFIX_LEN
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("pack: {message}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
+    if !args.files.len().is_multiple_of(2) {
+        return Err("files come in ADDRESS FILE pairs; the last address has no file".into());
+    }
+    let mut pairs: Vec<(u32, PathBuf)> = args
+        .files
+        .chunks(2)
+        .map(|pair| {
+            Ok((
+                crate::firmware::parse_address(&pair[0])?,
+                PathBuf::from(&pair[1]),
+            ))
+        })
+        .collect::<Result<_, PackError>>()
+        .map_err(|e| e.to_string())?;
+    if let Some(json_path) = &args.json {
+        let text = std::fs::read_to_string(json_path)
+            .map_err(|e| format!("cannot read {}: {e}", json_path.display()))?;
+        let folder = json_path.parent().unwrap_or(Path::new("."));
+        let listed = flasher_args_files(&text).map_err(|e| e.to_string())?;
+        pairs.extend(listed.into_iter().map(|(a, p)| (a, folder.join(p))));
+    }
+    let files = pairs
+        .into_iter()
+        .map(|(address, path)| {
+            let data =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| format!("{} is not a file", path.display()))?;
+            Ok(FlashFile {
+                address,
+                name,
+                data,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let options = PackOptions {
+        pid: args.pid,
+        flash_size: args.flash_size,
+        part_size: args.part_size,
+    };
+    let bytes = pack(&files, &options).map_err(|e| e.to_string())?;
+    write_atomically(&args.output, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    FirmwareImage::describe(&bytes).map_err(|e| e.to_string())
+}
+
+/// Writes through a temporary file in the same folder, so a failed write never leaves a
+/// half-written dfu.bin where a good one was.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

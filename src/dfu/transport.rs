@@ -1,0 +1,105 @@
+//! What the DFU engine needs from a USB device: class control transfers to the DFU
+//! interface, a bus reset, and a clock. Implemented on rusb (`usb/`) and in-process on
+//! the emulated ESP ROM (`emulator/`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Why a transfer failed. The engine decides what each means in its phase (a stalled
+/// DETACH is normal for the ESP ROM; a stalled DNLOAD is not).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("the device stalled the request")]
+    Stall,
+    #[error("the device did not answer in time")]
+    Timeout,
+    #[error("the device is gone (unplugged or re-enumerated)")]
+    NoDevice,
+    #[error("permission denied opening the device")]
+    Access,
+    #[error("the device is in use by another program")]
+    Busy,
+    #[error("no driver lets this program open the device")]
+    NotSupported,
+    #[error("USB error: {0}")]
+    Other(String),
+}
+
+/// Class control transfers to one DFU interface (the transport knows its wIndex).
+/// `request` is the DFU request number (DETACH = 0 ... ABORT = 6).
+pub trait Transport {
+    /// Host-to-device class request (bmRequestType 0x21).
+    fn control_out(
+        &mut self,
+        request: u8,
+        value: u16,
+        data: &[u8],
+        timeout: Duration,
+    ) -> Result<(), TransportError>;
+
+    /// Device-to-host class request (bmRequestType 0xA1); returns the bytes received.
+    fn control_in(
+        &mut self,
+        request: u8,
+        value: u16,
+        buf: &mut [u8],
+        timeout: Duration,
+    ) -> Result<usize, TransportError>;
+
+    /// USB bus reset of the device.
+    fn reset(&mut self) -> Result<(), TransportError>;
+}
+
+/// Monotonic time and waiting, injected so tests never really sleep.
+pub trait Clock: Send + Sync {
+    /// Time since an arbitrary, fixed origin.
+    fn now(&self) -> Duration;
+    /// Waits `duration` (a fake clock just moves its time on).
+    fn sleep(&self, duration: Duration);
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemClock {
+    origin: Instant,
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock {
+            origin: Instant::now(),
+        }
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Duration {
+        self.origin.elapsed()
+    }
+    fn sleep(&self, duration: Duration) {
+        std::thread::sleep(duration);
+    }
+}
+
+/// A clock for tests: time only moves when someone sleeps or advances it.
+#[derive(Debug, Default)]
+pub struct FakeClock {
+    nanos: AtomicU64,
+}
+
+impl FakeClock {
+    /// Moves time on without anyone sleeping (e.g. an emulated erase).
+    pub fn advance(&self, duration: Duration) {
+        self.nanos
+            .fetch_add(duration.as_nanos() as u64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Duration {
+        Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
+    }
+    fn sleep(&self, duration: Duration) {
+        self.advance(duration);
+    }
+}

@@ -1,0 +1,224 @@
+//! Why a file is refused, and what is worth saying about a file that is accepted.
+
+use std::fmt;
+
+/// Every reason a file is refused. Each message says what is wrong in words a
+/// technician understands and with the detail an engineer needs to act.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FirmwareError {
+    #[error(
+        "The file is {len} bytes long: too short to be a firmware image (a DFU file ends with a 16-byte suffix). Check that the right file was picked and that it was copied completely."
+    )]
+    TooShort { len: usize },
+    #[error(
+        "This is not a DFU file: it does not end with a DFU suffix (\"UFD\" signature). For ESP32-S2/S3 boards, build a dfu.bin with `idf.py dfu`."
+    )]
+    NoSuffix,
+    #[error(
+        "The file is damaged: its DFU suffix checksum is 0x{stored:08x} but the contents give 0x{computed:08x}. Get a fresh copy of the file; it was changed or cut after it was built."
+    )]
+    SuffixCrcMismatch { stored: u32, computed: u32 },
+    #[error(
+        "The DFU suffix says it is {length} bytes long; DFU 1.1 suffixes are 16 bytes. The tool that made this file wrote a broken suffix: rebuild it with `idf.py dfu` or `dfu-suffix`."
+    )]
+    BadSuffixLength { length: u8 },
+    #[error(
+        "The file has an Espressif DFU suffix but its contents are not a dfu.bin archive (no CPIO header at the start). Rebuild it with `idf.py dfu`; a suffix added to a raw .bin is not enough."
+    )]
+    NotCpio,
+    #[error(
+        "The dfu.bin archive is damaged: no CPIO header where one must start (byte {offset}). Get a fresh copy or rebuild it with `idf.py dfu`."
+    )]
+    CpioBadMagic { offset: usize },
+    #[error(
+        "The dfu.bin archive is damaged: the CPIO header at byte {offset} has a field \"{field}\" that is not 8 hex digits. Get a fresh copy or rebuild it with `idf.py dfu`."
+    )]
+    CpioBadHexField { offset: usize, field: &'static str },
+    #[error(
+        "The dfu.bin archive is cut short: it ends inside the entry at byte {offset} or before its end marker (TRAILER!!!). The file was not copied completely; get it again."
+    )]
+    CpioTruncated { offset: usize },
+    #[error(
+        "The dfu.bin archive is damaged: the entry at byte {offset} has a name without its terminating NUL. Get a fresh copy or rebuild it with `idf.py dfu`."
+    )]
+    CpioBadName { offset: usize },
+    #[error(
+        "The dfu.bin archive is damaged: entry \"{name}\" (byte {offset}) says it holds {size} bytes but only {available} remain in the file. The file was cut or altered; get it again."
+    )]
+    CpioSizePastEnd {
+        name: String,
+        offset: usize,
+        size: u32,
+        available: usize,
+    },
+    #[error(
+        "The dfu.bin has no index: its first entry is \"{first}\", not dfuinfo0.dat. The board's ROM needs the index first; rebuild the file with `idf.py dfu` or `dfu-station pack`."
+    )]
+    IndexMissing { first: String },
+    #[error(
+        "The dfu.bin index is damaged: dfuinfo0.dat is {size} bytes, not a whole number of 88-byte records. Rebuild the file with `idf.py dfu` or `dfu-station pack`."
+    )]
+    IndexSize { size: usize },
+    #[error(
+        "The dfu.bin index lists {records} files but the archive holds {entries}. The file was altered after it was built; rebuild it with `idf.py dfu` or `dfu-station pack`."
+    )]
+    IndexCount { records: usize, entries: usize },
+    #[error(
+        "The dfu.bin index does not match the archive: record {position} names \"{in_index}\" but entry {position} is \"{in_archive}\"{}. Rebuild the file with `idf.py dfu` or `dfu-station pack`.",
+        if *.reordered { " (the same files in another order)" } else { "" }
+    )]
+    IndexName {
+        position: usize,
+        in_index: String,
+        in_archive: String,
+        reordered: bool,
+    },
+    #[error(
+        "The dfu.bin index is damaged: record {position} has a name that fills all 64 bytes with no terminating NUL, which the board's ROM cannot read. Use a shorter file name and rebuild."
+    )]
+    IndexNameNotTerminated { position: usize },
+    #[error(
+        "The dfu.bin is corrupt: \"{name}\" does not match its MD5 checksum (index says {expected}, contents give {actual}); the board would refuse it. Get a fresh copy of the file."
+    )]
+    Md5Mismatch {
+        name: String,
+        expected: String,
+        actual: String,
+    },
+    #[error(
+        "flash_params.dat is {size} bytes or gives a flash size of 0; ESP-IDF writes 32 bytes with the flash size. Rebuild the file with `idf.py dfu` or `dfu-station pack`."
+    )]
+    BadFlashParams { size: usize },
+    #[error(
+        "Two parts of the image overlap in flash: \"{first}\" (0x{first_start:x}..0x{first_end:x}) and \"{second}\" (0x{second_start:x}..0x{second_end:x}). One would overwrite the other; fix the addresses and rebuild."
+    )]
+    OverlappingRegions {
+        first: String,
+        first_start: u64,
+        first_end: u64,
+        second: String,
+        second_start: u64,
+        second_end: u64,
+    },
+    #[error(
+        "\"{name}\" ends at 0x{end:x}, past the end of the {flash_size}-byte flash the image was built for. Build the image for the right flash size (`--flash-size`) or move the part."
+    )]
+    RegionPastFlash {
+        name: String,
+        end: u64,
+        flash_size: u32,
+    },
+    #[error(
+        "\"{name}\" at 0x{address:08x} with {size} bytes runs past the 4 GiB address space. The index is corrupt; rebuild the file."
+    )]
+    AddressOverflow {
+        name: String,
+        address: u32,
+        size: u32,
+    },
+    #[error(
+        "This is a raw ESP application image (it starts with 0xE9 and has no DFU suffix), not a dfu.bin. Flashing it as is would leave the board broken. Pack it first: `idf.py dfu`, or `dfu-station pack -o dfu.bin --pid 2 0x10000 FILE`."
+    )]
+    RawEspApp,
+}
+
+impl FirmwareError {
+    /// A stable machine-readable name for this error (used in JSON output and logs).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FirmwareError::TooShort { .. } => "too_short",
+            FirmwareError::NoSuffix => "no_suffix",
+            FirmwareError::SuffixCrcMismatch { .. } => "suffix_crc_mismatch",
+            FirmwareError::BadSuffixLength { .. } => "bad_suffix_length",
+            FirmwareError::NotCpio => "not_cpio",
+            FirmwareError::CpioBadMagic { .. } => "cpio_bad_magic",
+            FirmwareError::CpioBadHexField { .. } => "cpio_bad_hex_field",
+            FirmwareError::CpioTruncated { .. } => "cpio_truncated",
+            FirmwareError::CpioBadName { .. } => "cpio_bad_name",
+            FirmwareError::CpioSizePastEnd { .. } => "cpio_size_past_end",
+            FirmwareError::IndexMissing { .. } => "index_missing",
+            FirmwareError::IndexSize { .. } => "index_size",
+            FirmwareError::IndexCount { .. } => "index_count_mismatch",
+            FirmwareError::IndexName { .. } => "index_name_mismatch",
+            FirmwareError::IndexNameNotTerminated { .. } => "index_name_not_terminated",
+            FirmwareError::Md5Mismatch { .. } => "md5_mismatch",
+            FirmwareError::BadFlashParams { .. } => "bad_flash_params",
+            FirmwareError::OverlappingRegions { .. } => "overlapping_regions",
+            FirmwareError::RegionPastFlash { .. } => "region_past_flash",
+            FirmwareError::AddressOverflow { .. } => "address_overflow",
+            FirmwareError::RawEspApp => "raw_esp_app",
+        }
+    }
+}
+
+/// Something true of a valid file that the user should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// PID 0xFFFF: made by an old ESP-IDF; fits any chip, so no chip check is possible.
+    AnyChip,
+    /// VID 0x303A with a PID that is no chip DFU Station knows.
+    UnknownChip { pid: u16 },
+    /// No flash_params.dat (ESP-IDF before v4.3.4 / v4.4.2 / v5.0).
+    NoFlashParams,
+    /// A part larger than 512 KiB: the ROM erases it in one go, which takes long.
+    LongErase { name: String, size: u32 },
+    /// Bytes after the CPIO trailer that are not zero padding.
+    DataAfterTrailer { bytes: usize },
+    /// An ESP archive with nothing to write.
+    NothingToFlash,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::AnyChip => f.write_str(
+                "Made by an old ESP-IDF (product ID 0xFFFF): it fits any chip, so DFU Station cannot check it was built for this board's chip.",
+            ),
+            Warning::UnknownChip { pid } => write!(
+                f,
+                "Espressif product ID 0x{pid:04x} is not a chip DFU Station knows; it will only be flashed to a board with the same ID."
+            ),
+            Warning::NoFlashParams => f.write_str(
+                "No flash_params.dat (made by ESP-IDF before v4.3.4/v4.4.2/v5.0): the flash size is unknown, so the image cannot be checked against it.",
+            ),
+            Warning::LongErase { name, size } => write!(
+                f,
+                "\"{name}\" is {} in one part: the board erases it in one go, which can take many seconds (newer ESP-IDF splits parts at 512 KiB).",
+                human_size(u64::from(*size))
+            ),
+            Warning::DataAfterTrailer { bytes } => write!(
+                f,
+                "{bytes} bytes after the end of the archive are not zero padding; they are sent to the board but ignored by it."
+            ),
+            Warning::NothingToFlash => {
+                f.write_str("The archive holds no file to write: flashing it changes nothing.")
+            }
+        }
+    }
+}
+
+/// A size as people read it: `512 KiB`, `1.5 MiB`, `100 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= MIB => format!("{:.1} MiB", b as f64 / MIB as f64),
+        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
+        b if b >= KIB => format!("{:.1} KiB", b as f64 / KIB as f64),
+        b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(100), "100 bytes");
+        assert_eq!(human_size(512 * 1024), "512 KiB");
+        assert_eq!(human_size(1536 * 1024), "1.5 MiB");
+        assert_eq!(human_size(4 << 20), "4 MiB");
+    }
+}

@@ -1,0 +1,19 @@
+//! Reading, checking, describing and writing DFU files, ESP `dfu.bin` in particular.
+//! Pure: bytes in, typed results out; no I/O.
+
+mod chip;
+pub mod cpio;
+mod error;
+pub mod esp;
+mod image;
+mod pack;
+mod suffix;
+
+pub use chip::{ANY_CHIP_PID, Chip, ESPRESSIF_VID};
+pub use error::{FirmwareError, Warning, human_size};
+pub use esp::{Part, Region};
+pub use image::{FirmwareImage, ImageKind};
+pub use pack::{
+    FlashFile, PackError, PackOptions, flasher_args_files, pack, parse_address, parse_flash_size,
+};
+pub use suffix::{DfuSuffix, SUFFIX_LEN, jamcrc};

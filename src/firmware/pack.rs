@@ -1,0 +1,229 @@
+//! Building an ESP `dfu.bin`, byte-identical to ESP-IDF's `mkdfu.py` (`idf.py dfu`).
+
+use std::collections::BTreeMap;
+
+use md5::{Digest, Md5};
+
+use super::cpio::{self, TRAILER_NAME};
+use super::esp::{
+    self, FLAG_IGNORE_MD5, FLAG_NOERASE, FLAG_PARAM, FLASH_PARAMS_NAME, INDEX_NAME, INDEX_NAME_LEN,
+    IndexRecord,
+};
+use super::{DfuSuffix, ESPRESSIF_VID, FirmwareError, FirmwareImage};
+
+/// mkdfu pads the archive to a multiple of this many bytes.
+const ARCHIVE_BLOCK: usize = 10240;
+
+/// One file to place in flash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlashFile {
+    pub address: u32,
+    /// The name stored in the archive (mkdfu uses the file's base name).
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// mkdfu's options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackOptions {
+    /// USB product ID of the target chip (0x0002 ESP32-S2, 0x0009 ESP32-S3, ...).
+    pub pid: u16,
+    /// Flash size in bytes, written to `flash_params.dat` (mkdfu's default: 2 MB).
+    pub flash_size: u32,
+    /// Files larger than this are split into parts (mkdfu's default: 512 KiB).
+    pub part_size: u32,
+}
+
+impl Default for PackOptions {
+    fn default() -> Self {
+        PackOptions {
+            pid: super::Chip::Esp32S2.pid(),
+            flash_size: 2 * 1024 * 1024,
+            part_size: esp::DEFAULT_PART_SIZE,
+        }
+    }
+}
+
+/// Why a `dfu.bin` could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    #[error("Nothing to pack: give at least one ADDRESS FILE pair or --json flasher_args.json.")]
+    NoFiles,
+    #[error("The part size must be at least 1 byte.")]
+    ZeroPartSize,
+    #[error(
+        "\"{name}\" is too long a name for the dfu.bin index (at most 63 bytes, including the \".N\" of split parts); rename the file."
+    )]
+    NameTooLong { name: String },
+    #[error("\"{0}\" is not an address: write it like 0x10000 or 65536.")]
+    BadAddress(String),
+    #[error("\"{0}\" is not a flash size: write it like 4MB, 16MB or 4194304.")]
+    BadFlashSize(String),
+    #[error("flasher_args.json cannot be read: {0}")]
+    BadFlasherArgs(String),
+    #[error("The packed image would be invalid: {0}")]
+    Invalid(#[from] FirmwareError),
+}
+
+/// Builds a `dfu.bin` from files at flash addresses, as mkdfu does: files sorted by
+/// address (a later file for the same address replaces an earlier one), each split into
+/// parts of `part_size`, the index first, then `flash_params.dat`, the parts, the trailer,
+/// zero padding to 10240 bytes, and the DFU suffix. The result is checked with
+/// [`FirmwareImage::describe`], so overlapping files or files past the flash are refused.
+pub fn pack(files: &[FlashFile], options: &PackOptions) -> Result<Vec<u8>, PackError> {
+    if files.is_empty() {
+        return Err(PackError::NoFiles);
+    }
+    if options.part_size == 0 {
+        return Err(PackError::ZeroPartSize);
+    }
+    let by_address: BTreeMap<u32, &FlashFile> = files.iter().map(|f| (f.address, f)).collect();
+
+    let params = esp::flash_params(options.flash_size);
+    let mut records = vec![record(
+        0,
+        FLAG_PARAM | FLAG_NOERASE | FLAG_IGNORE_MD5,
+        FLASH_PARAMS_NAME,
+        &params,
+    )];
+    let mut entries = Vec::new();
+    cpio::write_entry(&mut entries, FLASH_PARAMS_NAME, &params);
+    for file in by_address.values() {
+        for (n, chunk) in file.data.chunks(options.part_size as usize).enumerate() {
+            let name = match n {
+                0 => file.name.clone(),
+                n => format!("{}.{n}", file.name),
+            };
+            if name.len() >= INDEX_NAME_LEN || name.contains('\0') {
+                return Err(PackError::NameTooLong { name });
+            }
+            let offset = n as u64 * u64::from(options.part_size);
+            let address = u32::try_from(u64::from(file.address) + offset).map_err(|_| {
+                FirmwareError::AddressOverflow {
+                    name: name.clone(),
+                    address: file.address,
+                    size: file.data.len() as u32,
+                }
+            })?;
+            records.push(record(address, 0, &name, chunk));
+            cpio::write_entry(&mut entries, &name, chunk);
+        }
+    }
+    let mut index = Vec::with_capacity(records.len() * esp::INDEX_RECORD_LEN);
+    records.iter().for_each(|r| r.write(&mut index));
+
+    let mut out = Vec::with_capacity(entries.len() + index.len() + ARCHIVE_BLOCK);
+    cpio::write_entry(&mut out, INDEX_NAME, &index);
+    out.extend_from_slice(&entries);
+    cpio::write_entry(&mut out, TRAILER_NAME, b"");
+    out.resize(out.len().div_ceil(ARCHIVE_BLOCK) * ARCHIVE_BLOCK, 0);
+    DfuSuffix::append(&mut out, ESPRESSIF_VID, options.pid);
+    FirmwareImage::describe(&out)?;
+    Ok(out)
+}
+
+fn record(address: u32, flags: u32, name: &str, data: &[u8]) -> IndexRecord {
+    IndexRecord {
+        address,
+        flags,
+        name: name.as_bytes().to_vec(),
+        md5: Md5::digest(data).into(),
+    }
+}
+
+/// The `(address, path)` pairs of ESP-IDF's `flasher_args.json` (`flash_files`), paths
+/// as written in the file (relative to the JSON file's folder).
+pub fn flasher_args_files(json: &str) -> Result<Vec<(u32, String)>, PackError> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| PackError::BadFlasherArgs(e.to_string()))?;
+    let files = value
+        .get("flash_files")
+        .and_then(|f| f.as_object())
+        .ok_or_else(|| PackError::BadFlasherArgs("no \"flash_files\" object".into()))?;
+    files
+        .iter()
+        .map(|(address, path)| {
+            let path = path.as_str().ok_or_else(|| {
+                PackError::BadFlasherArgs(format!("the path for {address} is not a string"))
+            })?;
+            Ok((parse_address(address)?, path.to_owned()))
+        })
+        .collect()
+}
+
+/// Parses an address as Python's `int(text, 0)` does: `0x1000`, `4096`, `0o10000`, `0b1`.
+pub fn parse_address(text: &str) -> Result<u32, PackError> {
+    let t = text.trim().replace('_', "");
+    let lower = t.to_ascii_lowercase();
+    let parsed = if let Some(hex) = lower.strip_prefix("0x") {
+        u32::from_str_radix(hex, 16)
+    } else if let Some(oct) = lower.strip_prefix("0o") {
+        u32::from_str_radix(oct, 8)
+    } else if let Some(bin) = lower.strip_prefix("0b") {
+        u32::from_str_radix(bin, 2)
+    } else {
+        lower.parse()
+    };
+    parsed.map_err(|_| PackError::BadAddress(text.to_owned()))
+}
+
+/// Parses a flash size: `4MB`, `4M`, `512KB`, `4194304` or `0x400000`.
+pub fn parse_flash_size(text: &str) -> Result<u32, PackError> {
+    let bad = || PackError::BadFlashSize(text.to_owned());
+    let upper = text.trim().to_ascii_uppercase();
+    let (number, unit) = if let Some(n) = upper.strip_suffix("MB").or(upper.strip_suffix('M')) {
+        (n, 1024 * 1024)
+    } else if let Some(n) = upper.strip_suffix("KB").or(upper.strip_suffix('K')) {
+        (n, 1024)
+    } else {
+        return parse_address(text)
+            .map_err(|_| bad())
+            .and_then(|v| match v {
+                0 => Err(bad()),
+                v => Ok(v),
+            });
+    };
+    number
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|&v| v > 0)
+        .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_addresses_parse_like_mkdfu() {
+        assert_eq!(parse_flash_size("4MB"), Ok(4 << 20));
+        assert_eq!(parse_flash_size("16m"), Ok(16 << 20));
+        assert_eq!(parse_flash_size("0x400000"), Ok(4 << 20));
+        assert!(parse_flash_size("lots").is_err());
+        assert!(parse_flash_size("0MB").is_err());
+        assert_eq!(parse_address("0x8000"), Ok(0x8000));
+        assert_eq!(parse_address("65536"), Ok(0x10000));
+        assert!(parse_address("0xZZ").is_err());
+    }
+
+    #[test]
+    fn flasher_args_lists_every_file() {
+        let json =
+            r#"{"flash_files": {"0x1000": "bootloader/bootloader.bin", "0x10000": "app.bin"}}"#;
+        let mut files = flasher_args_files(json).unwrap();
+        files.sort();
+        assert_eq!(
+            files,
+            vec![
+                (0x1000, "bootloader/bootloader.bin".into()),
+                (0x10000, "app.bin".into())
+            ]
+        );
+        assert!(matches!(
+            flasher_args_files("{}"),
+            Err(PackError::BadFlasherArgs(_))
+        ));
+    }
+}

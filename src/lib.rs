@@ -1,0 +1,9 @@
+//! DFU Station: flash ESP32-S2/S3 boards (and any USB DFU 1.1 device) over USB.
+//!
+//! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`).
+//! - [`dfu`]: DFU 1.1 protocol and download engine.
+//! - [`cli`]: the command-line front.
+
+pub mod cli;
+pub mod dfu;
+pub mod firmware;
