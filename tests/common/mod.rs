@@ -1,0 +1,102 @@
+//! Builders for crafted DFU files: valid ones and ones broken in exactly one way.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use dfu_station::firmware::cpio::{TRAILER_NAME, write_entry};
+use dfu_station::firmware::esp::{
+    FLAG_IGNORE_MD5, FLAG_NOERASE, FLAG_PARAM, IndexRecord, flash_params,
+};
+use dfu_station::firmware::{DfuSuffix, ESPRESSIF_VID};
+use md5::{Digest, Md5};
+
+/// Path of a vendored ESP-IDF test vector.
+pub fn vector(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/esp-idf")
+        .join(path)
+}
+
+/// One archive entry with its index record.
+pub struct Item {
+    pub name: Vec<u8>,
+    pub address: u32,
+    pub flags: u32,
+    pub data: Vec<u8>,
+}
+
+impl Item {
+    pub fn file(name: &str, address: u32, data: &[u8]) -> Item {
+        Item {
+            name: name.into(),
+            address,
+            flags: 0,
+            data: data.to_vec(),
+        }
+    }
+
+    pub fn params(flash_size: u32) -> Item {
+        Item {
+            name: b"flash_params.dat".to_vec(),
+            address: 0,
+            flags: FLAG_PARAM | FLAG_NOERASE | FLAG_IGNORE_MD5,
+            data: flash_params(flash_size),
+        }
+    }
+
+    pub fn record(&self) -> IndexRecord {
+        IndexRecord {
+            address: self.address,
+            flags: self.flags,
+            name: self.name.clone(),
+            md5: Md5::digest(&self.data).into(),
+        }
+    }
+}
+
+/// Index bytes for `records`.
+pub fn index(records: &[IndexRecord]) -> Vec<u8> {
+    let mut out = Vec::new();
+    records.iter().for_each(|r| r.write(&mut out));
+    out
+}
+
+/// A CPIO archive of (name, data) entries plus the trailer.
+pub fn archive(entries: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, data) in entries {
+        write_entry(
+            &mut out,
+            std::str::from_utf8(name).expect("utf-8 test name"),
+            data,
+        );
+    }
+    write_entry(&mut out, TRAILER_NAME, b"");
+    out
+}
+
+/// An archive with a matching index first, then `items`.
+pub fn esp_body(items: &[Item]) -> Vec<u8> {
+    let records: Vec<IndexRecord> = items.iter().map(Item::record).collect();
+    let index = index(&records);
+    let mut entries: Vec<(&[u8], &[u8])> = vec![(b"dfuinfo0.dat", &index)];
+    entries.extend(items.iter().map(|i| (i.name.as_slice(), i.data.as_slice())));
+    archive(&entries)
+}
+
+/// `body` with a valid DFU suffix.
+pub fn suffixed(mut body: Vec<u8>, vid: u16, pid: u16) -> Vec<u8> {
+    DfuSuffix::append(&mut body, vid, pid);
+    body
+}
+
+/// An ESP32-S2 dfu.bin of `items`.
+pub fn esp_file(items: &[Item]) -> Vec<u8> {
+    suffixed(esp_body(items), ESPRESSIF_VID, 0x0002)
+}
+
+/// Replaces the suffix of `file` with a fresh one (valid CRC) for the VID:PID it names.
+pub fn resuffix(file: &[u8]) -> Vec<u8> {
+    let n = file.len();
+    let pid = u16::from_le_bytes([file[n - 14], file[n - 13]]);
+    let vid = u16::from_le_bytes([file[n - 12], file[n - 11]]);
+    suffixed(file[..n - 16].to_vec(), vid, pid)
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs DFU Station's whole test suite on a Debian 12 machine with Rust, first installing
+# the Debian packages it needs when they are missing.
+#   bash tests/run.sh          install what is missing, then run every test
+#   bash tests/run.sh --deps   only install what is missing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the build and the tests need.
+PACKAGES=(gcc pkg-config)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing missing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+[ "${1:-}" = "--deps" ] && exit 0
+
+cargo test --no-fail-fast
