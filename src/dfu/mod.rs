@@ -1,6 +1,11 @@
 //! USB DFU 1.1: protocol types and the download engine, written against [`Transport`]
 //! and [`Clock`] so it runs the same on rusb, on the emulator and in tests.
 
+mod protocol;
 mod transport;
 
+pub use protocol::{
+    Attributes, DeviceStatus, DfuInterface, FUNCTIONAL_DESCRIPTOR_TYPE, FunctionalDescriptor,
+    InterfaceMode, ProtocolError, Request, STATUS_LEN, State, Status,
+};
 pub use transport::{Clock, FakeClock, SystemClock, Transport, TransportError};
