@@ -106,11 +106,12 @@ impl State {
         matches!(self, State::AppIdle | State::AppDetach)
     }
 
-    /// Whether the device is working and the host must wait bwPollTimeout before asking again.
+    /// Whether the device is working and the host must wait bwPollTimeout before asking
+    /// again: dfuDNBUSY, dfuMANIFEST and the two SYNC states a device may still report.
     pub fn is_busy(self) -> bool {
         matches!(
             self,
-            State::DfuDnBusy | State::DfuDnloadSync | State::DfuManifest
+            State::DfuDnBusy | State::DfuDnloadSync | State::DfuManifestSync | State::DfuManifest
         )
     }
 }
