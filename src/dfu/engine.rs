@@ -78,7 +78,7 @@ pub struct Progress<'a> {
     pub phase: Phase,
     /// Payload bytes the device has accepted.
     pub done: u64,
-    /// Payload bytes in all.
+    /// Payload bytes in all (0 while detaching and waiting for the board).
     pub total: u64,
     /// The ESP image file the current block writes to (`app.bin`), if any.
     pub region: Option<&'a Region>,
