@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use dfu_station::dfu::{
     Attributes, Clock, Deadlines, DfuError, DfuInterface, Engine, FakeClock, FunctionalDescriptor,
-    InterfaceMode, Location, Operation, Payload, Phase, Progress, Request, State, Status,
-    Transport, TransportError,
+    InterfaceMode, Location, Operation, Payload, Phase, Progress, ProtocolError, Request, State,
+    Status, Transport, TransportError,
 };
 use dfu_station::firmware::{FirmwareImage, FlashFile, PackOptions, pack};
 
@@ -59,6 +59,8 @@ struct FakeDevice {
     /// The n-th (from 0) request of this kind fails with this error.
     fail_request: Option<(Request, usize, TransportError)>,
     detach_result: Result<(), TransportError>,
+    /// Bytes of each GETSTATUS reply (6 unless a test breaks it).
+    reply_len: usize,
     calls: Vec<Call>,
     received: Vec<u8>,
     blocks: Vec<u16>,
@@ -79,6 +81,7 @@ impl FakeDevice {
             fail_block: None,
             fail_request: None,
             detach_result: Ok(()),
+            reply_len: 6,
             calls: Vec::new(),
             received: Vec::new(),
             blocks: Vec::new(),
@@ -120,7 +123,7 @@ impl FakeDevice {
             self.state as u8,
             0,
         ]);
-        6
+        self.reply_len
     }
 
     fn fail(&mut self, status: Status) {
@@ -444,6 +447,54 @@ fn device_in_app_mode_is_an_error_and_gets_no_data() {
     assert_eq!(error.code(), "dfu-app-mode");
     assert!(error.to_string().contains("download mode"));
     assert_eq!(device.requests(), [Request::GetStatus]);
+}
+
+#[test]
+fn state_that_abort_and_clrstatus_cannot_fix_is_unexpected() {
+    let mut device = FakeDevice {
+        state: State::DfuManifestWaitReset,
+        ..FakeDevice::new()
+    };
+    let (result, _) = download(&mut device, 64, TOLERANT, &data(64));
+    let error = result.unwrap_err();
+    assert_eq!(
+        error,
+        DfuError::UnexpectedState {
+            state: State::DfuManifestWaitReset,
+            expected: State::DfuIdle,
+            at: Location {
+                phase: Phase::Preparing,
+                block: None
+            },
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("dfuMANIFEST-WAIT-RESET while getting the board ready, where dfuIDLE")
+    );
+    assert_eq!(device.requests(), [Request::GetStatus]);
+}
+
+#[test]
+fn short_status_reply_is_a_typed_error() {
+    let mut device = FakeDevice {
+        reply_len: 4,
+        ..FakeDevice::new()
+    };
+    let (result, _) = download(&mut device, 64, TOLERANT, &data(64));
+    let error = result.unwrap_err();
+    assert_eq!(
+        error,
+        DfuError::BadReply {
+            error: ProtocolError::ShortStatus(4),
+            at: Location {
+                phase: Phase::Preparing,
+                block: None
+            },
+        }
+    );
+    assert_eq!(error.code(), "dfu-bad-reply");
 }
 
 #[test]

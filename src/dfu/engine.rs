@@ -311,9 +311,8 @@ impl<'a> Engine<'a> {
             block: None,
         };
         self.report(Phase::Detaching, 0, 0);
-        let detach = Request::Detach as u8;
         let gone = match transport.control_out(
-            detach,
+            Request::Detach as u8,
             self.deadlines.detach_ms,
             &[],
             self.deadlines.control,
