@@ -150,7 +150,9 @@ impl<'a> Payload<'a> {
 /// What was being done to the device when something failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
+    /// A DFU class request.
     Request(Request),
+    /// The USB bus reset (after DETACH, or out of dfuMANIFEST-WAIT-RESET).
     BusReset,
 }
 
