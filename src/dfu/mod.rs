@@ -1,6 +1,16 @@
 //! USB DFU 1.1: protocol types and the download engine, written against [`Transport`]
 //! and [`Clock`] so it runs the same on rusb, on the emulator and in tests.
 
+mod engine;
+mod protocol;
 mod transport;
 
+pub use engine::{
+    Deadlines, DfuError, Engine, Location, Observer, Operation, Payload, Phase, Progress,
+    Reenumerate,
+};
+pub use protocol::{
+    Attributes, DeviceStatus, DfuInterface, FUNCTIONAL_DESCRIPTOR_TYPE, FunctionalDescriptor,
+    InterfaceMode, ProtocolError, Request, STATUS_LEN, State, Status,
+};
 pub use transport::{Clock, FakeClock, SystemClock, Transport, TransportError};

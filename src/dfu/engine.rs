@@ -1,0 +1,603 @@
+//! The DFU download engine: brings the device to dfuIDLE, sends the payload block by
+//! block, manifests, and switches runtime devices to DFU mode first. All I/O goes through
+//! [`Transport`], all waiting through [`Clock`]; nothing is allocated or logged per block.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::protocol::{DeviceStatus, DfuInterface, FunctionalDescriptor, InterfaceMode};
+use super::protocol::{ProtocolError, Request, STATUS_LEN, State, Status};
+use super::{Clock, Transport, TransportError};
+use crate::firmware::{FirmwareImage, Part, Region};
+
+/// Time limits. The defaults suit the ESP ROM, which erases a whole part while it holds
+/// the DNLOAD carrying that part's first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Timeout of each DNLOAD and GETSTATUS transfer (30 s; dfu-util's 5 s fails long erases).
+    pub transfer: Duration,
+    /// Timeout of DETACH, ABORT and CLRSTATUS (5 s).
+    pub control: Duration,
+    /// Longest the device may stay busy on one block, or while manifesting (120 s, as fwupd).
+    pub busy: Duration,
+    /// Longest wait for the board to come back in DFU mode after DETACH (10 s).
+    pub reenumeration: Duration,
+    /// DETACH wValue: how long, in ms, the device should wait for a bus reset (1000).
+    pub detach_ms: u16,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            transfer: Duration::from_secs(30),
+            control: Duration::from_secs(5),
+            busy: Duration::from_secs(120),
+            reenumeration: Duration::from_secs(10),
+            detach_ms: 1000,
+        }
+    }
+}
+
+/// What the engine is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Bringing the device to dfuIDLE.
+    Preparing,
+    /// Sending DETACH to a runtime interface.
+    Detaching,
+    /// Waiting for the board to come back in DFU mode.
+    WaitingForBoard,
+    /// Sending the block holding a part's first byte: the ESP ROM erases the part now.
+    Erasing,
+    /// Sending blocks.
+    Writing,
+    /// Sent the end of the download; the device installs the firmware.
+    Manifesting,
+    /// The device accepted the firmware.
+    Done,
+}
+
+impl Phase {
+    /// What happens in this phase, in a few words for users ("erasing flash").
+    pub fn description(self) -> &'static str {
+        match self {
+            Phase::Preparing => "getting the board ready",
+            Phase::Detaching => "switching the board to DFU mode",
+            Phase::WaitingForBoard => "waiting for the board to come back in DFU mode",
+            Phase::Erasing => "erasing flash",
+            Phase::Writing => "writing",
+            Phase::Manifesting => "finishing the download",
+            Phase::Done => "done",
+        }
+    }
+}
+
+/// A progress report. Borrowed and `Copy`: reporting allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress<'a> {
+    pub phase: Phase,
+    /// Payload bytes the device has accepted.
+    pub done: u64,
+    /// Payload bytes in all (0 while detaching and waiting for the board).
+    pub total: u64,
+    /// The ESP image file the current block writes to (`app.bin`), if any.
+    pub region: Option<&'a Region>,
+    /// The part of `region` the current block writes to (what the ROM erases).
+    pub part: Option<&'a Part>,
+}
+
+/// Receives progress and says whether to stop. Called once per block: keep it cheap.
+pub trait Observer {
+    /// Takes one progress report.
+    fn progress(&mut self, progress: Progress<'_>);
+    /// Whether the user asked to stop; checked before each block.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+impl<F: FnMut(Progress<'_>)> Observer for F {
+    fn progress(&mut self, progress: Progress<'_>) {
+        self(progress)
+    }
+}
+
+/// Finds the same physical board (same USB port path) once it is back in DFU mode.
+pub trait Reenumerate<T> {
+    /// Waits at most `timeout` for the board to re-enumerate in DFU mode, then opens it.
+    fn wait_for_dfu_mode(&mut self, timeout: Duration)
+    -> Result<(T, DfuInterface), TransportError>;
+}
+
+impl<T, F> Reenumerate<T> for F
+where
+    F: FnMut(Duration) -> Result<(T, DfuInterface), TransportError>,
+{
+    fn wait_for_dfu_mode(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(T, DfuInterface), TransportError> {
+        self(timeout)
+    }
+}
+
+/// What is sent: the file without its DFU suffix, and the ESP regions it holds (if any)
+/// so progress can name the file being erased or written.
+#[derive(Debug, Clone, Copy)]
+pub struct Payload<'a> {
+    pub bytes: &'a [u8],
+    pub regions: &'a [Region],
+}
+
+impl<'a> Payload<'a> {
+    /// A payload without region labels.
+    pub fn raw(bytes: &'a [u8]) -> Payload<'a> {
+        Payload {
+            bytes,
+            regions: &[],
+        }
+    }
+
+    /// The payload of `file`, described as `image`.
+    pub fn image(image: &'a FirmwareImage, file: &'a [u8]) -> Payload<'a> {
+        Payload {
+            bytes: image.payload(file),
+            regions: &image.regions,
+        }
+    }
+}
+
+/// What was being done to the device when something failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A DFU class request.
+    Request(Request),
+    /// The USB bus reset (after DETACH, or out of dfuMANIFEST-WAIT-RESET).
+    BusReset,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operation::Request(request) => write!(f, "The {request} request"),
+            Operation::BusReset => f.write_str("The USB bus reset"),
+        }
+    }
+}
+
+/// Where in the download something happened: the phase and, while sending, the block
+/// (counted from 0 without wrapping; the wire block number is this modulo 65536).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub phase: Phase,
+    pub block: Option<u64>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "while {}", self.phase.description())?;
+        match self.block {
+            Some(block) => write!(f, " (block {block})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why flashing failed. Messages are sentences for technicians with the status, phase and
+/// block an engineer needs; [`DfuError::code`] is a stable name for logs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DfuError {
+    #[error(
+        "The board reported an error {at}: {} ({status}, state {state}). The firmware was not installed; check that the file is meant for this board and flash again.",
+        .status.description()
+    )]
+    Device {
+        status: Status,
+        state: State,
+        at: Location,
+    },
+    #[error(
+        "{operation} failed {at}: {error}. Check the cable and that no other program uses the board, then flash again."
+    )]
+    Transfer {
+        error: TransportError,
+        operation: Operation,
+        at: Location,
+    },
+    #[error(
+        "The board sent a status reply that does not follow DFU 1.1 {at}: {error}. Unplug and replug the board, then flash again."
+    )]
+    BadReply { error: ProtocolError, at: Location },
+    #[error(
+        "The board stayed busy ({state}) for more than {} s {at}. Unplug and replug the board, then flash again.",
+        .limit.as_secs()
+    )]
+    BusyTooLong {
+        state: State,
+        limit: Duration,
+        at: Location,
+    },
+    #[error(
+        "The board is running its application ({state}), not the DFU loader. Put it in download mode (hold BOOT, press and release RESET, release BOOT) and flash again."
+    )]
+    AppMode { state: State },
+    #[error(
+        "The board did not come back in DFU mode within {} s after DETACH: {error}. Check the cable and the USB permissions or driver, then flash again.",
+        .timeout.as_secs()
+    )]
+    NotBackAfterDetach {
+        error: TransportError,
+        timeout: Duration,
+    },
+    #[error(
+        "The board is in state {state} {at}, where {expected} was expected. Unplug and replug the board, then flash again."
+    )]
+    UnexpectedState {
+        state: State,
+        expected: State,
+        at: Location,
+    },
+    #[error(
+        "Flashing was cancelled {at}, after {done} of {total} bytes. The board's flash may hold a partial image: flash it again before use."
+    )]
+    Cancelled { at: Location, done: u64, total: u64 },
+}
+
+impl DfuError {
+    /// A stable name for logs, one per variant.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DfuError::Device { .. } => "dfu-device-error",
+            DfuError::Transfer { .. } => "dfu-transfer-failed",
+            DfuError::BadReply { .. } => "dfu-bad-reply",
+            DfuError::BusyTooLong { .. } => "dfu-busy-too-long",
+            DfuError::AppMode { .. } => "dfu-app-mode",
+            DfuError::NotBackAfterDetach { .. } => "dfu-not-back-after-detach",
+            DfuError::UnexpectedState { .. } => "dfu-unexpected-state",
+            DfuError::Cancelled { .. } => "dfu-cancelled",
+        }
+    }
+}
+
+/// How many ABORT / CLRSTATUS requests [`Engine`] sends before giving up on reaching dfuIDLE.
+const MAX_RECOVERIES: usize = 3;
+
+/// Drives one download. Holds the clock, the deadlines and the observer.
+pub struct Engine<'a> {
+    clock: &'a dyn Clock,
+    deadlines: Deadlines,
+    observer: &'a mut dyn Observer,
+}
+
+impl<'a> Engine<'a> {
+    /// An engine waiting through `clock` and reporting to `observer`.
+    pub fn new(
+        clock: &'a dyn Clock,
+        deadlines: Deadlines,
+        observer: &'a mut dyn Observer,
+    ) -> Engine<'a> {
+        Engine {
+            clock,
+            deadlines,
+            observer,
+        }
+    }
+
+    /// Flashes `payload`: first switches a runtime interface to DFU mode
+    /// ([`Engine::detach`]), then downloads ([`Engine::download`]).
+    pub fn flash<T: Transport, R: Reenumerate<T> + ?Sized>(
+        &mut self,
+        transport: T,
+        interface: DfuInterface,
+        reenumerate: &mut R,
+        payload: Payload<'_>,
+    ) -> Result<(), DfuError> {
+        let (mut transport, interface) = match interface.mode {
+            InterfaceMode::Runtime => self.detach(transport, &interface.descriptor, reenumerate)?,
+            InterfaceMode::Dfu => (transport, interface),
+        };
+        self.download(&mut transport, &interface.descriptor, payload)
+    }
+
+    /// Sends DETACH to a runtime interface (a failing DETACH is normal: the ESP ROM reboots
+    /// at once), resets the bus unless the device detaches by itself, closes `transport`
+    /// and waits for the board to come back in DFU mode.
+    pub fn detach<T: Transport, R: Reenumerate<T> + ?Sized>(
+        &mut self,
+        mut transport: T,
+        descriptor: &FunctionalDescriptor,
+        reenumerate: &mut R,
+    ) -> Result<(T, DfuInterface), DfuError> {
+        let at = Location {
+            phase: Phase::Detaching,
+            block: None,
+        };
+        self.report(Phase::Detaching, 0, 0);
+        let gone = match transport.control_out(
+            Request::Detach as u8,
+            self.deadlines.detach_ms,
+            &[],
+            self.deadlines.control,
+        ) {
+            Ok(()) => false,
+            Err(TransportError::NoDevice) => true,
+            Err(TransportError::Stall | TransportError::Timeout | TransportError::Other(_)) => {
+                false
+            }
+            Err(error) => return Err(transfer_failed(error, Request::Detach.into(), at)),
+        };
+        if !gone && !descriptor.attributes.will_detach() {
+            match transport.reset() {
+                Ok(()) | Err(TransportError::NoDevice) => {}
+                Err(error) => return Err(transfer_failed(error, Operation::BusReset, at)),
+            }
+        }
+        drop(transport);
+        self.report(Phase::WaitingForBoard, 0, 0);
+        let timeout = self.deadlines.reenumeration;
+        reenumerate
+            .wait_for_dfu_mode(timeout)
+            .map_err(|error| DfuError::NotBackAfterDetach { error, timeout })
+    }
+
+    /// Downloads `payload` to a DFU-mode interface: brings it to dfuIDLE, sends blocks of
+    /// wTransferSize, the final zero-length DNLOAD, and waits out manifestation.
+    pub fn download<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        descriptor: &FunctionalDescriptor,
+        payload: Payload<'_>,
+    ) -> Result<(), DfuError> {
+        let total = payload.bytes.len() as u64;
+        self.report(Phase::Preparing, 0, total);
+        self.prepare(transport)?;
+
+        let size = usize::from(descriptor.transfer_size.get());
+        let mut parts = PartCursor::new(payload.regions);
+        let mut block_number = 0u16;
+        for (chunk_index, chunk) in payload.bytes.chunks(size).enumerate() {
+            let start = chunk_index * size;
+            let (phase, region, part) = parts.locate(start, start + chunk.len());
+            let at = Location {
+                phase,
+                block: Some(chunk_index as u64),
+            };
+            let done = start as u64;
+            if self.observer.cancelled() {
+                // The device may refuse ABORT; we stop either way.
+                let _ = self.send(transport, Request::Abort, at);
+                return Err(DfuError::Cancelled { at, done, total });
+            }
+            self.observer.progress(Progress {
+                phase,
+                done,
+                total,
+                region,
+                part,
+            });
+            self.dnload(transport, block_number, chunk, at)?;
+            let status = self.settle(transport, at)?;
+            expect(status, State::DfuDnloadIdle, at)?;
+            block_number = block_number.wrapping_add(1);
+        }
+
+        let at = Location {
+            phase: Phase::Manifesting,
+            block: Some(payload.bytes.len().div_ceil(size) as u64),
+        };
+        self.report(Phase::Manifesting, total, total);
+        self.dnload(transport, block_number, &[], at)?;
+        self.manifest(transport, descriptor, at)?;
+        self.report(Phase::Done, total, total);
+        Ok(())
+    }
+
+    /// Brings the device to dfuIDLE as fwupd does: ABORT from dfuDNLOAD-IDLE and
+    /// dfuUPLOAD-IDLE, CLRSTATUS from dfuERROR, then check again.
+    fn prepare<T: Transport + ?Sized>(&mut self, transport: &mut T) -> Result<(), DfuError> {
+        let at = Location {
+            phase: Phase::Preparing,
+            block: None,
+        };
+        let mut state = State::DfuIdle;
+        for _ in 0..=MAX_RECOVERIES {
+            state = self.settle(transport, at)?.state;
+            let fix = match state {
+                State::DfuIdle => return Ok(()),
+                State::AppIdle | State::AppDetach => return Err(DfuError::AppMode { state }),
+                State::DfuDnloadIdle | State::DfuUploadIdle => Request::Abort,
+                State::DfuError => Request::ClrStatus,
+                _ => break,
+            };
+            self.send(transport, fix, at)?;
+        }
+        Err(DfuError::UnexpectedState {
+            state,
+            expected: State::DfuIdle,
+            at,
+        })
+    }
+
+    /// Polls through manifestation. dfuIDLE is success; so is dfuMANIFEST-WAIT-RESET
+    /// followed by a bus reset, and a device that is not manifestation tolerant vanishing.
+    fn manifest<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        descriptor: &FunctionalDescriptor,
+        at: Location,
+    ) -> Result<(), DfuError> {
+        let status = match self.settle(transport, at) {
+            Err(DfuError::Transfer {
+                error: TransportError::NoDevice,
+                ..
+            }) if !descriptor.attributes.manifestation_tolerant() => return Ok(()),
+            status => status?,
+        };
+        if status.state == State::DfuManifestWaitReset && status.status == Status::Ok {
+            return match transport.reset() {
+                Ok(()) | Err(TransportError::NoDevice) => Ok(()),
+                Err(error) => Err(transfer_failed(error, Operation::BusReset, at)),
+            };
+        }
+        expect(status, State::DfuIdle, at)
+    }
+
+    /// GETSTATUS until the device is no longer busy, sleeping exactly bwPollTimeout
+    /// between polls, for at most the busy deadline.
+    fn settle<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        at: Location,
+    ) -> Result<DeviceStatus, DfuError> {
+        let started = self.clock.now();
+        loop {
+            let status = self.get_status(transport, at)?;
+            if !status.state.is_busy() || status.status != Status::Ok {
+                return Ok(status);
+            }
+            if self.clock.now().saturating_sub(started) >= self.deadlines.busy {
+                return Err(DfuError::BusyTooLong {
+                    state: status.state,
+                    limit: self.deadlines.busy,
+                    at,
+                });
+            }
+            if !status.poll_timeout.is_zero() {
+                self.clock.sleep(status.poll_timeout);
+            }
+        }
+    }
+
+    fn get_status<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        at: Location,
+    ) -> Result<DeviceStatus, DfuError> {
+        let mut reply = [0u8; STATUS_LEN];
+        let len = transport
+            .control_in(
+                Request::GetStatus as u8,
+                0,
+                &mut reply,
+                self.deadlines.transfer,
+            )
+            .map_err(|error| transfer_failed(error, Request::GetStatus.into(), at))?;
+        DeviceStatus::parse(&reply[..len.min(STATUS_LEN)])
+            .map_err(|error| DfuError::BadReply { error, at })
+    }
+
+    fn dnload<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        block_number: u16,
+        data: &[u8],
+        at: Location,
+    ) -> Result<(), DfuError> {
+        transport
+            .control_out(
+                Request::Dnload as u8,
+                block_number,
+                data,
+                self.deadlines.transfer,
+            )
+            .map_err(|error| transfer_failed(error, Request::Dnload.into(), at))
+    }
+
+    /// Sends a request without data (ABORT, CLRSTATUS) with the short timeout.
+    fn send<T: Transport + ?Sized>(
+        &mut self,
+        transport: &mut T,
+        request: Request,
+        at: Location,
+    ) -> Result<(), DfuError> {
+        transport
+            .control_out(request as u8, 0, &[], self.deadlines.control)
+            .map_err(|error| transfer_failed(error, request.into(), at))
+    }
+
+    fn report(&mut self, phase: Phase, done: u64, total: u64) {
+        self.observer.progress(Progress {
+            phase,
+            done,
+            total,
+            region: None,
+            part: None,
+        });
+    }
+}
+
+impl From<Request> for Operation {
+    fn from(request: Request) -> Operation {
+        Operation::Request(request)
+    }
+}
+
+fn transfer_failed(error: TransportError, operation: Operation, at: Location) -> DfuError {
+    DfuError::Transfer {
+        error,
+        operation,
+        at,
+    }
+}
+
+/// Checks the device reached `expected` without error.
+fn expect(status: DeviceStatus, expected: State, at: Location) -> Result<(), DfuError> {
+    if status.state == State::DfuError || status.status != Status::Ok {
+        Err(DfuError::Device {
+            status: status.status,
+            state: status.state,
+            at,
+        })
+    } else if status.state != expected {
+        Err(DfuError::UnexpectedState {
+            state: status.state,
+            expected,
+            at,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Walks an ESP image's parts in payload order as blocks go by.
+struct PartCursor<'p> {
+    parts: Vec<(&'p Region, &'p Part)>,
+    /// How many parts start before the end of the last block located.
+    started: usize,
+}
+
+impl<'p> PartCursor<'p> {
+    fn new(regions: &'p [Region]) -> PartCursor<'p> {
+        let mut parts: Vec<_> = regions
+            .iter()
+            .flat_map(|r| r.parts.iter().map(move |p| (r, p)))
+            .collect();
+        parts.sort_by_key(|(_, p)| p.payload_offset);
+        PartCursor { parts, started: 0 }
+    }
+
+    /// The phase of the block holding payload bytes `start..end` (Erasing if a part's
+    /// first byte is in it) and the region and part it writes to.
+    fn locate(
+        &mut self,
+        start: usize,
+        end: usize,
+    ) -> (Phase, Option<&'p Region>, Option<&'p Part>) {
+        while self
+            .parts
+            .get(self.started)
+            .is_some_and(|(_, p)| p.payload_offset < end)
+        {
+            self.started += 1;
+        }
+        match self.started.checked_sub(1).map(|i| self.parts[i]) {
+            Some((region, part)) if part.payload_offset >= start => {
+                (Phase::Erasing, Some(region), Some(part))
+            }
+            Some((region, part)) if part.payload_offset + part.size as usize > start => {
+                (Phase::Writing, Some(region), Some(part))
+            }
+            _ => (Phase::Writing, None, None),
+        }
+    }
+}
