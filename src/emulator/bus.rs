@@ -142,12 +142,21 @@ impl Bus {
         &self.clock
     }
 
-    /// Plugs a board in at `path` (pulling out whatever was there): it powers on in its
-    /// start mode with a new device number. Returns its handle.
+    /// Plugs a board in at `path` (pulling out whatever was there) with a new device
+    /// number. A board off the bus powers on in its start mode; a new [`EspRom`] keeps
+    /// the state it was made in (e.g. left over from an earlier run). Returns its handle.
     pub fn plug(&self, path: &str, board: impl Into<Board>) -> Board {
         let board = board.into();
-        board.lock().power_on();
+        {
+            let mut rom = board.lock();
+            if rom.presence() != Presence::Attached {
+                rom.power_on();
+            }
+        }
         let mut state = self.lock();
+        for slot in state.slots.iter().filter(|s| s.path == path) {
+            slot.board.lock().unplug();
+        }
         state.slots.retain(|s| s.path != path);
         let devnum = state.next_devnum();
         state.slots.push(Slot {
@@ -162,7 +171,9 @@ impl Bus {
     pub fn unplug(&self, path: &str) -> Option<Board> {
         let mut state = self.lock();
         let position = state.slots.iter().position(|s| s.path == path)?;
-        Some(state.slots.remove(position).board)
+        let board = state.slots.remove(position).board;
+        board.lock().unplug();
+        Some(board)
     }
 
     /// The devices on the bus now, by port path.

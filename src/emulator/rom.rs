@@ -473,7 +473,8 @@ impl EspRom {
             .take(|f| *f == Fault::Unplug(When::Block(block)))
             .is_some()
         {
-            return self.unplug();
+            self.unplug();
+            return Outcome::Gone;
         }
         if self.take(|f| *f == Fault::StallAt(block)).is_some() {
             return self.reject();
@@ -497,7 +498,8 @@ impl EspRom {
             Ok(0) => ack,
             Ok(sectors) => {
                 if self.take(|f| *f == Fault::Unplug(When::Erase)).is_some() {
-                    return self.unplug();
+                    self.unplug();
+                    return Outcome::Gone;
                 }
                 self.busy_until = at + self.config.erase_time_per_sector * sectors as u32;
                 Outcome::Done {
@@ -537,7 +539,8 @@ impl EspRom {
             }
             State::ManifestSync => {
                 if self.take(|f| *f == Fault::Unplug(When::Manifest)).is_some() {
-                    return self.unplug();
+                    self.unplug();
+                    return Outcome::Gone;
                 }
                 self.state = State::Manifest;
                 self.poll_until = at + self.config.poll_timeout;
@@ -563,9 +566,9 @@ impl EspRom {
         Outcome::Stall
     }
 
-    fn unplug(&mut self) -> Outcome {
+    /// Pulls the board off the bus (for good, until [`EspRom::power_on`]).
+    pub fn unplug(&mut self) {
         self.presence = Presence::Detached { back_at: None };
-        Outcome::Gone
     }
 }
 
