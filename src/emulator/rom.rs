@@ -187,6 +187,7 @@ impl EspRom {
     /// Power-cycles the board (as when plugged in): back in its start mode, on the bus,
     /// flash kept.
     pub fn power_on(&mut self) {
+        self.writer.reset_limit();
         self.presence = Presence::Attached;
         self.moved_to = None;
         self.enter(self.config.start_mode);
@@ -233,7 +234,7 @@ impl EspRom {
     }
 
     /// The flash size the ROM writes within (smaller than the flash if the last
-    /// `flash_params.dat` said so).
+    /// `flash_params.dat` said so; it stays in force until the board powers off).
     pub fn flash_limit(&self) -> usize {
         self.writer.limit()
     }
@@ -518,12 +519,15 @@ impl EspRom {
         if std::mem::take(&mut self.hang_next_status) {
             return Outcome::Never;
         }
-        let busy_poll = self.config.poll_timeout.max(MIN_BUSY_POLL);
+        let busy_poll = match self.config.poll_timeout {
+            Duration::ZERO if !self.stuck => Duration::ZERO,
+            poll => poll.max(MIN_BUSY_POLL),
+        };
         let poll = match self.state {
             State::DnBusy | State::Manifest if at < self.poll_until => return self.reject(),
+            // Programming takes bwPollTimeout (none if 0); a stuck device never ends.
             State::DnloadSync | State::DnBusy
-                if self.stuck
-                    || (self.state == State::DnloadSync && !self.config.poll_timeout.is_zero()) =>
+                if self.stuck || (self.state == State::DnloadSync && !busy_poll.is_zero()) =>
             {
                 self.state = State::DnBusy;
                 self.poll_until = at + busy_poll;
