@@ -6,4 +6,5 @@
 
 pub mod cli;
 pub mod dfu;
+pub mod emulator;
 pub mod firmware;
