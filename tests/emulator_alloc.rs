@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use dfu_station::dfu::{FakeClock, Transport};
-use dfu_station::emulator::{Bus, EspRom, Mode, RomConfig, State, request};
+use dfu_station::dfu::{Request, State};
+use dfu_station::emulator::{Bus, EspRom, Mode, RomConfig};
 use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
 struct Counting;
@@ -49,11 +50,11 @@ fn dnload_and_getstatus_allocate_nothing_per_block() {
     let mut counted = 0;
     for (n, block) in payload.chunks(64).enumerate() {
         let start = ALLOCATIONS.load(Ordering::Relaxed);
-        t.control_out(request::DNLOAD, n as u16, block, timeout)
+        t.control_out(Request::Dnload as u8, n as u16, block, timeout)
             .unwrap();
-        t.control_in(request::GETSTATUS, 0, &mut status, timeout)
+        t.control_in(Request::GetStatus as u8, 0, &mut status, timeout)
             .unwrap();
-        assert_eq!(status[4], State::DnloadIdle as u8);
+        assert_eq!(status[4], State::DfuDnloadIdle as u8);
         if n * 64 > first_data {
             assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), start, "block {n}");
             counted += 1;

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dfu_station::dfu::{Clock, FakeClock, Transport, TransportError};
+use dfu_station::dfu::{Request, State, Status};
 use dfu_station::emulator::{
-    Board, Bus, EmulatedTransport, EspRom, Fault, Mode, Presence, RomConfig, State, Status, When,
-    request,
+    Board, Bus, EmulatedTransport, EspRom, Fault, Mode, Presence, RomConfig, When,
 };
 use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
@@ -36,7 +36,7 @@ fn setup() -> (Arc<FakeClock>, Bus) {
 
 fn get_status(t: &mut impl Transport) -> Result<[u8; 6], TransportError> {
     let mut status = [0; 6];
-    let len = t.control_in(request::GETSTATUS, 0, &mut status, TIMEOUT)?;
+    let len = t.control_in(Request::GetStatus as u8, 0, &mut status, TIMEOUT)?;
     assert_eq!(len, 6);
     Ok(status)
 }
@@ -45,10 +45,10 @@ fn get_status(t: &mut impl Transport) -> Result<[u8; 6], TransportError> {
 fn settle(t: &mut impl Transport, clock: &FakeClock) -> Result<u8, Failure> {
     loop {
         let [status, p0, p1, p2, state, _] = get_status(t)?;
-        if state == State::Error as u8 {
+        if state == State::DfuError as u8 {
             return Err(Failure::Device(status));
         }
-        if state != State::DnBusy as u8 && state != State::Manifest as u8 {
+        if state != State::DfuDnBusy as u8 && state != State::DfuManifest as u8 {
             return Ok(state);
         }
         clock.sleep(Duration::from_millis(u64::from(u32::from_le_bytes([
@@ -66,11 +66,11 @@ fn download(
 ) -> Result<(), Failure> {
     let mut number = 0u16;
     for chunk in payload.chunks(block) {
-        t.control_out(request::DNLOAD, number, chunk, TIMEOUT)?;
-        assert_eq!(settle(t, clock)?, State::DnloadIdle as u8);
+        t.control_out(Request::Dnload as u8, number, chunk, TIMEOUT)?;
+        assert_eq!(settle(t, clock)?, State::DfuDnloadIdle as u8);
         number = number.wrapping_add(1);
     }
-    t.control_out(request::DNLOAD, number, &[], TIMEOUT)?;
+    t.control_out(Request::Dnload as u8, number, &[], TIMEOUT)?;
     assert_eq!(settle(t, clock)?, State::DfuIdle as u8);
     Ok(())
 }
@@ -87,7 +87,7 @@ fn detach(bus: &Bus, clock: &FakeClock) -> Result<EmulatedTransport, TransportEr
     let mut runtime = bus.open(PORT).unwrap();
     assert_eq!(runtime.info().mode, Mode::Runtime);
     assert_eq!(
-        runtime.control_out(request::DETACH, 1000, &[], TIMEOUT),
+        runtime.control_out(Request::Detach as u8, 1000, &[], TIMEOUT),
         Err(TransportError::NoDevice),
         "the ROM reboots at once: DETACH is lost"
     );
@@ -311,34 +311,37 @@ fn requests_in_the_wrong_state_stall_into_err_unknown() {
     let (_, mut t) = plug_dfu(&bus, RomConfig::new(Chip::Esp32S2));
     // A zero-length DNLOAD in dfuIDLE, then UPLOAD (not supported), then DETACH.
     assert_eq!(
-        t.control_out(request::DNLOAD, 0, &[], TIMEOUT),
+        t.control_out(Request::Dnload as u8, 0, &[], TIMEOUT),
         Err(TransportError::Stall)
     );
     let status = get_status(&mut t).unwrap();
     assert_eq!(
         (status[0], status[4]),
-        (Status::ErrUnknown as u8, State::Error as u8)
+        (Status::ErrUnknown as u8, State::DfuError as u8)
     );
     // In dfuERROR, only CLRSTATUS (and status queries) are allowed.
     assert_eq!(
-        t.control_out(request::ABORT, 0, &[], TIMEOUT),
+        t.control_out(Request::Abort as u8, 0, &[], TIMEOUT),
         Err(TransportError::Stall)
     );
-    t.control_out(request::CLRSTATUS, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+        .unwrap();
     let mut buf = [0; 64];
     assert_eq!(
-        t.control_in(request::UPLOAD, 0, &mut buf, TIMEOUT),
+        t.control_in(Request::Upload as u8, 0, &mut buf, TIMEOUT),
         Err(TransportError::Stall)
     );
-    t.control_out(request::CLRSTATUS, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+        .unwrap();
     assert_eq!(
-        t.control_out(request::DNLOAD, 0, &[0; 65], TIMEOUT),
+        t.control_out(Request::Dnload as u8, 0, &[0; 65], TIMEOUT),
         Err(TransportError::Stall),
         "more than wTransferSize"
     );
-    t.control_out(request::CLRSTATUS, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+        .unwrap();
     let mut state = [0];
-    t.control_in(request::GETSTATE, 0, &mut state, TIMEOUT)
+    t.control_in(Request::GetState as u8, 0, &mut state, TIMEOUT)
         .unwrap();
     assert_eq!(state[0], State::DfuIdle as u8);
 }
@@ -350,12 +353,12 @@ fn polling_before_bw_poll_timeout_is_rejected() {
     let mut config = RomConfig::new(Chip::Esp32S2);
     config.poll_timeout = Duration::from_millis(5);
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(request::DNLOAD, 0, &body(&image)[..64], TIMEOUT)
+    t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT)
         .unwrap();
     let status = get_status(&mut t).unwrap();
-    assert_eq!(status[..5], [0, 5, 0, 0, State::DnBusy as u8]);
+    assert_eq!(status[..5], [0, 5, 0, 0, State::DfuDnBusy as u8]);
     assert_eq!(get_status(&mut t), Err(TransportError::Stall));
-    assert_eq!(get_status(&mut t).unwrap()[4], State::Error as u8);
+    assert_eq!(get_status(&mut t).unwrap()[4], State::DfuError as u8);
 }
 
 /// Downloads the small image into a DFU-mode board with `fault`; returns the outcome.
@@ -380,9 +383,10 @@ fn fault_stall_at_block_then_recovery() {
         download(&mut t, &clock, body(&image), 64),
         Err(Failure::Usb(TransportError::Stall))
     );
-    assert_eq!(board.lock().state(), State::Error);
+    assert_eq!(board.lock().state(), State::DfuError);
     assert_eq!(board.lock().status(), Status::ErrUnknown);
-    t.control_out(request::CLRSTATUS, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+        .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
     let offset = data_offset(&image);
     assert_eq!(
@@ -399,7 +403,7 @@ fn fault_error_at_block() {
     };
     let (result, board, ..) = download_with(fault);
     assert_eq!(result, Err(Failure::Device(Status::ErrWrite as u8)));
-    assert_eq!(board.lock().state(), State::Error);
+    assert_eq!(board.lock().state(), State::DfuError);
 }
 
 #[test]
@@ -474,14 +478,14 @@ fn fault_get_status_never_completes() {
     let mut config = RomConfig::new(Chip::Esp32S2);
     config.faults = vec![Fault::HangGetStatusAfter(0)];
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(request::DNLOAD, 0, &body(&image)[..64], TIMEOUT)
+    t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT)
         .unwrap();
     let start = clock.now();
     assert_eq!(get_status(&mut t), Err(TransportError::Timeout));
     assert_eq!(clock.now() - start, TIMEOUT);
     assert_eq!(
         settle(&mut t, &clock),
-        Ok(State::DnloadIdle as u8),
+        Ok(State::DfuDnloadIdle as u8),
         "the next answers"
     );
 }
@@ -494,22 +498,22 @@ fn fault_stuck_in_dnbusy() {
     config.faults = vec![Fault::StuckBusyAt(1)];
     let (_, mut t) = plug_dfu(&bus, config);
     for (n, chunk) in body(&image)[..128].chunks(64).enumerate() {
-        t.control_out(request::DNLOAD, n as u16, chunk, TIMEOUT)
+        t.control_out(Request::Dnload as u8, n as u16, chunk, TIMEOUT)
             .unwrap();
         let first = get_status(&mut t).unwrap();
-        assert_eq!(first[..5], [0, 1, 0, 0, State::DnBusy as u8]);
+        assert_eq!(first[..5], [0, 1, 0, 0, State::DfuDnBusy as u8]);
         clock.sleep(Duration::from_millis(1));
         let second = get_status(&mut t).unwrap()[4];
         let expected = if n == 0 {
-            State::DnloadIdle
+            State::DfuDnloadIdle
         } else {
-            State::DnBusy
+            State::DfuDnBusy
         };
         assert_eq!(second, expected as u8, "block {n}");
     }
     for _ in 0..1000 {
         clock.sleep(Duration::from_millis(1));
-        assert_eq!(get_status(&mut t).unwrap()[4], State::DnBusy as u8);
+        assert_eq!(get_status(&mut t).unwrap()[4], State::DfuDnBusy as u8);
     }
     t.reset().unwrap();
     assert_eq!(
@@ -524,9 +528,9 @@ fn fault_left_over_dnload_idle() {
     let image = small_image(0x10000, 10_000, 4 << 20);
     let (clock, bus) = setup();
     let mut config = RomConfig::new(Chip::Esp32S2);
-    config.faults = vec![Fault::StartIn(State::DnloadIdle)];
+    config.faults = vec![Fault::StartIn(State::DfuDnloadIdle)];
     let (_, mut t) = plug_dfu(&bus, config);
-    assert_eq!(get_status(&mut t).unwrap()[4], State::DnloadIdle as u8);
+    assert_eq!(get_status(&mut t).unwrap()[4], State::DfuDnloadIdle as u8);
     assert_eq!(
         download(&mut t, &clock, body(&image), 64),
         Err(Failure::Device(Status::ErrFile as u8)),
@@ -535,9 +539,10 @@ fn fault_left_over_dnload_idle() {
 
     // An engine that cleans up first (ABORT from dfuDNLOAD-IDLE) succeeds.
     let mut config = RomConfig::new(Chip::Esp32S2);
-    config.faults = vec![Fault::StartIn(State::DnloadIdle)];
+    config.faults = vec![Fault::StartIn(State::DfuDnloadIdle)];
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(request::ABORT, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::Abort as u8, 0, &[], TIMEOUT)
+        .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
 }
 
@@ -546,18 +551,19 @@ fn fault_left_over_error() {
     let image = small_image(0x10000, 10_000, 4 << 20);
     let (clock, bus) = setup();
     let mut config = RomConfig::new(Chip::Esp32S2);
-    config.faults = vec![Fault::StartIn(State::Error)];
+    config.faults = vec![Fault::StartIn(State::DfuError)];
     let (_, mut t) = plug_dfu(&bus, config);
     let status = get_status(&mut t).unwrap();
     assert_eq!(
         (status[0], status[4]),
-        (Status::ErrUnknown as u8, State::Error as u8)
+        (Status::ErrUnknown as u8, State::DfuError as u8)
     );
     assert_eq!(
-        t.control_out(request::DNLOAD, 0, &body(&image)[..64], TIMEOUT),
+        t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT),
         Err(TransportError::Stall)
     );
-    t.control_out(request::CLRSTATUS, 0, &[], TIMEOUT).unwrap();
+    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+        .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
 }
 
@@ -572,21 +578,21 @@ fn erase_slower_than_the_timeout_times_out() {
     let payload = body(&image);
     let mut sent = 0;
     while sent + 64 <= first_data {
-        t.control_out(request::DNLOAD, 0, &payload[sent..sent + 64], TIMEOUT)
+        t.control_out(Request::Dnload as u8, 0, &payload[sent..sent + 64], TIMEOUT)
             .unwrap();
         settle(&mut t, &clock).unwrap();
         sent += 64;
     }
     let start = clock.now();
     assert_eq!(
-        t.control_out(request::DNLOAD, 0, &payload[sent..sent + 64], TIMEOUT),
+        t.control_out(Request::Dnload as u8, 0, &payload[sent..sent + 64], TIMEOUT),
         Err(TransportError::Timeout),
         "128 sectors (the first part of the 1 MiB file) take 128 s"
     );
     assert_eq!(clock.now() - start, TIMEOUT);
     let long = Duration::from_secs(200);
     let mut status = [0; 6];
-    t.control_in(request::GETSTATUS, 0, &mut status, long)
+    t.control_in(Request::GetStatus as u8, 0, &mut status, long)
         .unwrap();
     assert_eq!(
         clock.now() - start,

@@ -5,9 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dfu_station::dfu::{Clock, FakeClock};
-use dfu_station::emulator::{
-    Bus, EspRom, Mode, Outcome, Presence, RomConfig, SECTOR, Setup, State, request,
-};
+use dfu_station::dfu::{Request, State};
+use dfu_station::emulator::{Bus, EspRom, Mode, Outcome, Presence, RomConfig, SECTOR, Setup};
 use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
 const NOW: Duration = Duration::from_secs(10);
@@ -170,10 +169,10 @@ fn dfu_mode_descriptors_have_one_configurable_dfu_interface() {
     assert_eq!(parts[1][2], 2);
     assert_eq!(u16_at(parts[2], 5), 1024);
     assert_eq!((rom.dfu_interface(), rom.pid()), (2, 0x1234));
-    let state = read(&mut rom, Setup::CLASS_IN, request::GETSTATE, 0, 2);
+    let state = read(&mut rom, Setup::CLASS_IN, Request::GetState as u8, 0, 2);
     assert_eq!(state, [State::DfuIdle as u8]);
     assert_eq!(
-        get(&mut rom, Setup::CLASS_IN, request::GETSTATE, 0, 0),
+        get(&mut rom, Setup::CLASS_IN, Request::GetState as u8, 0, 0),
         Outcome::Stall
     );
 }
@@ -224,17 +223,17 @@ fn standard_requests() {
     assert_eq!(read(&mut rom, 0x80, 0, 0, 0), [0, 0]);
     assert_eq!(read(&mut rom, 0x81, 10, 0, 1), [0]);
     assert_eq!(
-        read(&mut rom, Setup::CLASS_IN, request::GETSTATUS, 0, 2),
+        read(&mut rom, Setup::CLASS_IN, Request::GetStatus as u8, 0, 2),
         [0, 0, 0, 0, State::AppIdle as u8, 0]
     );
     assert_eq!(
-        read(&mut rom, Setup::CLASS_IN, request::GETSTATE, 0, 2),
+        read(&mut rom, Setup::CLASS_IN, Request::GetState as u8, 0, 2),
         [0]
     );
     // CDC class requests are not emulated; DNLOAD is not a runtime request.
     assert_eq!(out(&mut rom, 0x21, 0x22, 3, 0, &[]), Outcome::Stall);
     assert_eq!(
-        out(&mut rom, 0x21, request::DNLOAD, 0, 2, &[1]),
+        out(&mut rom, 0x21, Request::Dnload as u8, 0, 2, &[1]),
         Outcome::Stall
     );
     assert_eq!(rom.state(), State::AppIdle);
@@ -259,7 +258,7 @@ fn detach_drops_off_the_bus_then_returns_in_dfu_mode() {
     );
     assert_eq!(rom.descriptors()[18 + 9 + 7], 2, "interface protocol 2");
     assert_eq!(
-        read(&mut rom, Setup::CLASS_IN, request::GETSTATUS, 0, 0),
+        read(&mut rom, Setup::CLASS_IN, Request::GetStatus as u8, 0, 0),
         [0, 0, 0, 0, State::DfuIdle as u8, 0]
     );
 }
@@ -305,7 +304,7 @@ fn erase_holds_the_first_dnload_of_each_entry() {
                 rom.control_in(&getstatus, &mut status, now),
                 Outcome::Done { len: 6, ready_at }
             );
-            assert_eq!(status[4], State::DnloadIdle as u8);
+            assert_eq!(status[4], State::DfuDnloadIdle as u8);
             last = ready_at;
         }
         last

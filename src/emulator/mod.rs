@@ -15,6 +15,6 @@ mod rom;
 mod stream;
 
 pub use bus::{Board, Bus, DeviceInfo, EmulatedTransport};
-pub use protocol::{Setup, State, Status, request};
+pub use protocol::Setup;
 pub use rom::{EspRom, Fault, Mode, Outcome, Presence, RomConfig, When};
 pub use stream::SECTOR;

@@ -1,16 +1,5 @@
-//! The DFU 1.1 and standard USB request numbers, states and statuses the emulated ROM
-//! speaks (the engine keeps its own protocol types in `dfu/`).
-
-/// DFU class request numbers (bRequest).
-pub mod request {
-    pub const DETACH: u8 = 0;
-    pub const DNLOAD: u8 = 1;
-    pub const UPLOAD: u8 = 2;
-    pub const GETSTATUS: u8 = 3;
-    pub const CLRSTATUS: u8 = 4;
-    pub const GETSTATE: u8 = 5;
-    pub const ABORT: u8 = 6;
-}
+//! The standard USB requests and the setup packet the emulated ROM answers (DFU's own
+//! requests, states and statuses are the engine's, in `dfu/`).
 
 /// Standard request numbers (bRequest) the device answers.
 pub(super) mod standard {
@@ -22,45 +11,6 @@ pub(super) mod standard {
     pub const SET_CONFIGURATION: u8 = 9;
     pub const GET_INTERFACE: u8 = 10;
     pub const SET_INTERFACE: u8 = 11;
-}
-
-/// DFU device states (bState).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum State {
-    AppIdle = 0,
-    AppDetach = 1,
-    DfuIdle = 2,
-    DnloadSync = 3,
-    DnBusy = 4,
-    DnloadIdle = 5,
-    ManifestSync = 6,
-    Manifest = 7,
-    ManifestWaitReset = 8,
-    UploadIdle = 9,
-    Error = 10,
-}
-
-/// DFU status codes (bStatus).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum Status {
-    Ok = 0,
-    ErrTarget = 1,
-    ErrFile = 2,
-    ErrWrite = 3,
-    ErrErase = 4,
-    ErrCheckErased = 5,
-    ErrProg = 6,
-    ErrVerify = 7,
-    ErrAddress = 8,
-    ErrNotDone = 9,
-    ErrFirmware = 10,
-    ErrVendor = 11,
-    ErrUsbr = 12,
-    ErrPor = 13,
-    ErrUnknown = 14,
-    ErrStalledPkt = 15,
 }
 
 /// The 8-byte setup packet of a control transfer (bmRequestType, bRequest, wValue,

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use super::descriptors::{self, DEVICE_LEN, RUNTIME_DFU_INTERFACE, SERIAL_NUMBER};
-use super::protocol::{Setup, State, Status, request, standard};
+use super::protocol::{Setup, standard};
 use super::stream::Writer;
+use crate::dfu::{Request, State, Status};
 use crate::firmware::Chip;
 
 /// The shortest bwPollTimeout reported with dfuDNBUSY, so a stuck device never asks
@@ -306,7 +307,7 @@ impl EspRom {
             }
             (0x80..=0x82, standard::GET_STATUS) => reply(buf, &[0, 0], at),
             (Setup::CLASS_IN, _) if self.is_dfu_interface(setup) => {
-                self.class_in(setup.request, buf, at)
+                self.class_in(Request::from_u8(setup.request), buf, at)
             }
             _ => Outcome::Stall,
         }
@@ -334,7 +335,7 @@ impl EspRom {
                 ack
             }
             (Setup::CLASS_OUT, _) if self.is_dfu_interface(setup) => {
-                self.class_out(setup.request, data, at)
+                self.class_out(Request::from_u8(setup.request), data, at)
             }
             _ => Outcome::Stall,
         }
@@ -365,8 +366,8 @@ impl EspRom {
             if let Some(Fault::StartIn(state)) = self.take(|f| matches!(f, Fault::StartIn(_))) {
                 self.state = state;
                 match state {
-                    State::Error => self.status = Status::ErrUnknown,
-                    State::DnloadIdle => self.writer.leave_mid_stream(),
+                    State::DfuError => self.status = Status::ErrUnknown,
+                    State::DfuDnloadIdle => self.writer.leave_mid_stream(),
                     _ => {}
                 }
             }
@@ -400,36 +401,36 @@ impl EspRom {
         Some(self.faults.remove(position))
     }
 
-    fn class_out(&mut self, req: u8, data: &[u8], at: Duration) -> Outcome {
+    fn class_out(&mut self, req: Option<Request>, data: &[u8], at: Duration) -> Outcome {
         let ack = Outcome::Done {
             len: 0,
             ready_at: at,
         };
         if self.mode == Mode::Runtime {
             return match req {
-                request::DETACH => self.detach(at),
+                Some(Request::Detach) => self.detach(at),
                 _ => Outcome::Stall,
             };
         }
         match (req, self.state) {
-            (request::DNLOAD, State::DfuIdle | State::DnloadIdle)
+            (Some(Request::Dnload), State::DfuIdle | State::DfuDnloadIdle)
                 if !data.is_empty() && data.len() <= usize::from(self.config.transfer_size) =>
             {
                 self.dnload(data, at)
             }
-            (request::DNLOAD, State::DnloadIdle) if data.is_empty() => {
-                self.state = State::ManifestSync;
+            (Some(Request::Dnload), State::DfuDnloadIdle) if data.is_empty() => {
+                self.state = State::DfuManifestSync;
                 ack
             }
             (
-                request::ABORT,
+                Some(Request::Abort),
                 State::DfuIdle
-                | State::DnloadSync
-                | State::DnloadIdle
-                | State::ManifestSync
-                | State::UploadIdle,
+                | State::DfuDnloadSync
+                | State::DfuDnloadIdle
+                | State::DfuManifestSync
+                | State::DfuUploadIdle,
             )
-            | (request::CLRSTATUS, State::Error) => {
+            | (Some(Request::ClrStatus), State::DfuError) => {
                 self.idle();
                 ack
             }
@@ -437,18 +438,18 @@ impl EspRom {
         }
     }
 
-    fn class_in(&mut self, req: u8, buf: &mut [u8], at: Duration) -> Outcome {
+    fn class_in(&mut self, req: Option<Request>, buf: &mut [u8], at: Duration) -> Outcome {
         match (self.mode, req) {
-            (Mode::Runtime, request::GETSTATUS) => reply(
+            (Mode::Runtime, Some(Request::GetStatus)) => reply(
                 buf,
                 &status_bytes(Status::Ok, Duration::ZERO, State::AppIdle),
                 at,
             ),
-            (Mode::Runtime, request::GETSTATE) => reply(buf, &[State::AppIdle as u8], at),
+            (Mode::Runtime, Some(Request::GetState)) => reply(buf, &[State::AppIdle as u8], at),
             (Mode::Runtime, _) => Outcome::Stall,
-            (Mode::Dfu, request::GETSTATUS) => self.get_status(buf, at),
-            (Mode::Dfu, request::GETSTATE)
-                if !matches!(self.state, State::DnBusy | State::Manifest) =>
+            (Mode::Dfu, Some(Request::GetStatus)) => self.get_status(buf, at),
+            (Mode::Dfu, Some(Request::GetState))
+                if !matches!(self.state, State::DfuDnBusy | State::DfuManifest) =>
             {
                 reply(buf, &[self.state as u8], at)
             }
@@ -499,7 +500,7 @@ impl EspRom {
         self.hang_next_status |= self
             .take(|f| *f == Fault::HangGetStatusAfter(block))
             .is_some();
-        self.state = State::DnloadSync;
+        self.state = State::DfuDnloadSync;
         match self.writer.write(data) {
             Ok(0) => ack,
             Ok(sectors) => {
@@ -529,33 +530,33 @@ impl EspRom {
             poll => poll.max(MIN_BUSY_POLL),
         };
         let poll = match self.state {
-            State::DnBusy | State::Manifest if at < self.poll_until => return self.reject(),
+            State::DfuDnBusy | State::DfuManifest if at < self.poll_until => return self.reject(),
             // Programming takes bwPollTimeout (none if 0); a stuck device never ends.
-            State::DnloadSync | State::DnBusy
-                if self.stuck || (self.state == State::DnloadSync && !busy_poll.is_zero()) =>
+            State::DfuDnloadSync | State::DfuDnBusy
+                if self.stuck || (self.state == State::DfuDnloadSync && !busy_poll.is_zero()) =>
             {
-                self.state = State::DnBusy;
+                self.state = State::DfuDnBusy;
                 self.poll_until = at + busy_poll;
                 busy_poll
             }
-            State::DnloadSync | State::DnBusy => {
-                self.state = State::DnloadIdle;
+            State::DfuDnloadSync | State::DfuDnBusy => {
+                self.state = State::DfuDnloadIdle;
                 Duration::ZERO
             }
-            State::ManifestSync if !self.writer.is_complete() => {
+            State::DfuManifestSync if !self.writer.is_complete() => {
                 self.fail(Status::ErrNotDone);
                 Duration::ZERO
             }
-            State::ManifestSync => {
+            State::DfuManifestSync => {
                 if self.take(|f| *f == Fault::Unplug(When::Manifest)).is_some() {
                     self.unplug();
                     return Outcome::Gone;
                 }
-                self.state = State::Manifest;
+                self.state = State::DfuManifest;
                 self.poll_until = at + self.config.poll_timeout;
                 self.config.poll_timeout
             }
-            State::Manifest => {
+            State::DfuManifest => {
                 self.idle();
                 Duration::ZERO
             }
@@ -565,7 +566,7 @@ impl EspRom {
     }
 
     fn fail(&mut self, status: Status) {
-        self.state = State::Error;
+        self.state = State::DfuError;
         self.status = status;
     }
 

@@ -4,7 +4,7 @@
 
 use md5::{Digest, Md5};
 
-use super::protocol::Status;
+use crate::dfu::Status;
 use crate::firmware::cpio::{HEADER_LEN, Header, TRAILER_NAME, align4};
 use crate::firmware::esp::{
     FLAG_IGNORE_MD5, FLAG_NOERASE, FLAG_PARAM, INDEX_NAME, INDEX_RECORD_LEN,
