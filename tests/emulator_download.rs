@@ -91,11 +91,11 @@ fn detach(bus: &Bus, clock: &FakeClock) -> Result<EmulatedTransport, TransportEr
         Err(TransportError::NoDevice),
         "the ROM reboots at once: DETACH is lost"
     );
-    let mut wait_for_dfu_mode = bus.dfu_mode_hook(PORT);
-    wait_for_dfu_mode(clock.now() + TIMEOUT).map(|(t, info)| {
-        assert_eq!(t.info(), &info);
-        t
-    })
+    bus.wait_for_dfu_mode(PORT, clock.now() + TIMEOUT)
+        .map(|(t, info)| {
+            assert_eq!(t.info(), &info);
+            t
+        })
 }
 
 fn body(file: &[u8]) -> &[u8] {

@@ -4,9 +4,16 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::descriptors::DEVICE_LEN;
 use super::protocol::Setup;
 use super::rom::{EspRom, Mode, Outcome, Presence};
-use crate::dfu::{Clock, Transport, TransportError};
+use crate::dfu::{
+    Clock, DfuInterface, FunctionalDescriptor, InterfaceMode, Reenumerate, Transport,
+    TransportError,
+};
+
+/// Bytes of the configuration descriptor's own header, before its interfaces.
+const CONFIG_HEADER_LEN: usize = 9;
 
 /// How often [`Bus::wait_for_dfu_mode`] looks at the bus.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
@@ -225,16 +232,17 @@ impl Bus {
         }
     }
 
-    /// [`Bus::wait_for_dfu_mode`] for `path` as a re-enumeration hook for the engine:
-    /// `hook(deadline)`.
-    pub fn dfu_mode_hook(
-        &self,
-        path: &str,
-    ) -> impl FnMut(Duration) -> Result<(EmulatedTransport, DeviceInfo), TransportError> + Send + 'static
-    {
+    /// The engine's re-enumeration hook for the board at `path`: waits (at most the
+    /// timeout the engine gives) for it to be back in DFU mode, then opens it.
+    pub fn reenumerate(&self, path: &str) -> impl Reenumerate<EmulatedTransport> + Send + 'static {
         let bus = self.clone();
         let path = path.to_owned();
-        move |deadline| bus.wait_for_dfu_mode(&path, deadline)
+        move |timeout: Duration| {
+            let deadline = bus.clock.now() + timeout;
+            let (transport, _) = bus.wait_for_dfu_mode(&path, deadline)?;
+            let interface = transport.interface();
+            Ok((transport, interface))
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, BusState> {
@@ -271,6 +279,20 @@ impl EmulatedTransport {
     /// The board behind the transport.
     pub fn board(&self) -> &Board {
         &self.board
+    }
+
+    /// The DFU interface as a host reads it: the mode it was opened in and the
+    /// functional descriptor parsed from the board's configuration descriptor.
+    pub fn interface(&self) -> DfuInterface {
+        let rom = self.board.lock();
+        let (device, config) = rom.descriptors().split_at(DEVICE_LEN);
+        let descriptor = FunctionalDescriptor::find(&[], &config[CONFIG_HEADER_LEN..], device[7])
+            .expect("the emulated ROM describes its DFU interface");
+        let mode = match self.info.mode {
+            Mode::Runtime => InterfaceMode::Runtime,
+            Mode::Dfu => InterfaceMode::Dfu,
+        };
+        DfuInterface { mode, descriptor }
     }
 
     fn setup(&self, request_type: u8, request: u8, value: u16, length: usize) -> Setup {

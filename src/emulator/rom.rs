@@ -52,6 +52,10 @@ pub enum Fault {
     StuckBusyAt(u32),
     /// After DETACH, re-enumerate at this port path instead of the same one.
     ReenumerateAt(String),
+    /// DETACH stalls (the chip still reboots into DFU mode, as some ROMs do).
+    StallDetach,
+    /// After the zero-length DNLOAD, manifestation fails with `status` (dfuERROR).
+    ErrorInManifest(Status),
     /// Enter DFU mode in this state, left over from an earlier run: dfuDNLOAD-IDLE (in
     /// the middle of an earlier image: any new entry is a CPIO error) or dfuERROR.
     StartIn(State),
@@ -470,7 +474,10 @@ impl EspRom {
         };
         self.state = State::AppDetach;
         self.presence = Presence::Detached { back_at };
-        Outcome::Gone
+        match self.take(|f| *f == Fault::StallDetach) {
+            Some(_) => Outcome::Stall,
+            None => Outcome::Gone,
+        }
     }
 
     fn dnload(&mut self, data: &[u8], at: Duration) -> Outcome {
@@ -548,6 +555,12 @@ impl EspRom {
                 Duration::ZERO
             }
             State::DfuManifestSync => {
+                if let Some(Fault::ErrorInManifest(status)) =
+                    self.take(|f| matches!(f, Fault::ErrorInManifest(_)))
+                {
+                    self.fail(status);
+                    return reply(buf, &status_bytes(status, Duration::ZERO, self.state), at);
+                }
                 if self.take(|f| *f == Fault::Unplug(When::Manifest)).is_some() {
                     self.unplug();
                     return Outcome::Gone;

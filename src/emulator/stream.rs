@@ -64,6 +64,9 @@ pub struct Writer {
     used: usize,
     params: [u8; PARAMS_LEN],
     md5: Md5,
+    /// The sectors this stream erased last: a part starting inside them (parts smaller
+    /// than a sector) must not erase what the previous part just wrote.
+    erased: std::ops::Range<usize>,
 }
 
 impl Writer {
@@ -80,6 +83,7 @@ impl Writer {
             used: 0,
             params: [0; PARAMS_LEN],
             md5: Md5::new(),
+            erased: 0..0,
         }
     }
 
@@ -110,6 +114,7 @@ impl Writer {
         self.index.clear();
         self.indexed = false;
         self.used = 0;
+        self.erased = 0..0;
     }
 
     /// Puts the stream in the middle of an earlier image: its index arrived and all of
@@ -269,12 +274,19 @@ impl Writer {
         Ok(erased)
     }
 
-    /// Erases the sectors covering `size` bytes at `address`; returns how many.
+    /// Erases the sectors covering `size` bytes at `address`, but for those this stream
+    /// erased last; returns how many.
     fn erase(&mut self, address: usize, size: usize) -> usize {
-        let first = address / SECTOR * SECTOR;
+        let mut first = address / SECTOR * SECTOR;
         let end = (address + size).div_ceil(SECTOR) * SECTOR;
+        if self.erased.contains(&first) {
+            first = self.erased.end.min(end);
+        }
         let len = self.flash.len();
-        self.flash[first..end.min(len)].fill(0xFF);
+        self.flash[first.min(len)..end.min(len)].fill(0xFF);
+        if first < end {
+            self.erased = first..end;
+        }
         (end - first) / SECTOR
     }
 
