@@ -1,9 +1,12 @@
 //! Downloads into emulated ESP32-S2/S3 ROMs through the in-process bus and transport,
 //! with a minimal DFU loop (the real engine lives elsewhere), and each injected fault.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::sample;
 use dfu_station::dfu::{Clock, FakeClock, Transport, TransportError};
 use dfu_station::dfu::{Request, State, Status};
 use dfu_station::emulator::{
@@ -100,13 +103,6 @@ fn detach(bus: &Bus, clock: &FakeClock) -> Result<EmulatedTransport, TransportEr
 
 fn body(file: &[u8]) -> &[u8] {
     &file[..file.len() - SUFFIX_LEN]
-}
-
-/// Deterministic bytes that are not all alike.
-fn sample(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32)
-        .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect()
 }
 
 /// A small image: `len` bytes at `address`, flash_params.dat for `flash_size`.

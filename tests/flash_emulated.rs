@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::vector;
+use common::{sample, vector};
 use dfu_station::dfu::{
     Clock, Deadlines, DfuError, Engine, FakeClock, Observer, Operation, Payload, Phase, Progress,
     Request, State, Status, TransportError,
@@ -20,11 +20,6 @@ const PORT: &str = "1-1";
 /// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
 /// into 512 KiB parts, for `chip`.
 fn realistic_image(chip: Chip) -> Vec<u8> {
-    let sample = |len: usize, seed: u32| -> Vec<u8> {
-        (0..len as u32)
-            .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect()
-    };
     let files = [
         FlashFile {
             address: 0x1000,

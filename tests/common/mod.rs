@@ -100,3 +100,10 @@ pub fn resuffix(file: &[u8]) -> Vec<u8> {
     let vid = u16::from_le_bytes([file[n - 12], file[n - 11]]);
     suffixed(file[..n - 16].to_vec(), vid, pid)
 }
+
+/// Deterministic bytes that are not all alike.
+pub fn sample(len: usize, seed: u32) -> Vec<u8> {
+    (0..len as u32)
+        .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
+}
