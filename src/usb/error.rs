@@ -52,7 +52,7 @@ impl UsbError {
             ),
             UsbError::Device(error) => match advice(error, platform) {
                 Some(advice) => format!("{error}. {advice}"),
-                None => format!("{error}."),
+                None => format!("{error}. Unplug and replug the board, then try again."),
             },
         }
     }

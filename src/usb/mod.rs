@@ -14,11 +14,11 @@ use rusb::{Context, Device, UsbContext};
 
 pub use error::{Platform, UDEV_RULE, UDEV_RULE_PATH, UsbError, advice, transport_error};
 pub use select::{AltFilter, IdFilter, Pick, Selector};
-pub use target::{DfuTarget, UNKNOWN, chip_of, mode_str, port_path};
+pub use target::{DfuTarget, UNKNOWN, chip_of, port_path};
 pub use transport::{DfuModeWaiter, UsbTransport};
 pub use watch::{POLL_ENV, POLL_INTERVAL, UsbEvent, WatchMode, Watcher};
 
-use crate::dfu::{DfuInterface, FunctionalDescriptor, InterfaceMode};
+use crate::dfu::{DfuInterface, FunctionalDescriptor, InterfaceMode, TransportError};
 
 /// Interface class and subclass of DFU (protocol 1 = runtime, 2 = DFU mode).
 const DFU_CLASS: (u8, u8) = (0xFE, 0x01);
@@ -51,7 +51,7 @@ impl Usb {
         let descriptor = target
             .descriptor
             .clone()
-            .map_err(|e| UsbError::Device(crate::dfu::TransportError::Other(e.to_string())))?;
+            .map_err(|e| UsbError::Device(TransportError::Other(e.to_string())))?;
         let device = self
             .context
             .devices()?
@@ -61,7 +61,7 @@ impl Usb {
                     && d.address() == target.devnum
                     && device_path(d) == target.path
             })
-            .ok_or(UsbError::Device(crate::dfu::TransportError::NoDevice))?;
+            .ok_or(UsbError::Device(TransportError::NoDevice))?;
         let handle = device.open()?;
         // Not every platform can detach kernel drivers; claiming then says what is wrong.
         let _ = handle.set_auto_detach_kernel_driver(true);

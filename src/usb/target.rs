@@ -86,7 +86,7 @@ pub fn port_path(bus: u8, ports: &[u8]) -> String {
 }
 
 /// `runtime` or `dfu`.
-pub fn mode_str(mode: InterfaceMode) -> &'static str {
+fn mode_str(mode: InterfaceMode) -> &'static str {
     match mode {
         InterfaceMode::Runtime => "runtime",
         InterfaceMode::Dfu => "dfu",
