@@ -2,9 +2,11 @@
 //!
 //! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`).
 //! - [`dfu`]: DFU 1.1 protocol and download engine.
+//! - [`usb`]: USB DFU devices through libusb: listing, opening, hotplug.
 //! - [`cli`]: the command-line front.
 
 pub mod cli;
 pub mod dfu;
 pub mod emulator;
 pub mod firmware;
+pub mod usb;

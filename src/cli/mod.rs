@@ -1,6 +1,8 @@
 //! The command-line front: a thin layer over the same library the app uses.
 
+mod flash;
 mod info;
+mod list;
 mod pack;
 
 use std::path::PathBuf;
@@ -8,8 +10,14 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+/// Exit code: flashing failed.
+pub const EXIT_FLASH_FAILED: u8 = 1;
 /// Exit code: the input file or the command line is wrong.
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code: no board matches (or USB is unavailable).
+pub const EXIT_NO_BOARD: u8 = 3;
+/// Exit code: the board cannot be opened for lack of permission or of a driver.
+pub const EXIT_PERMISSION: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +42,14 @@ enum Command {
     },
     /// Build an ESP dfu.bin from binaries at flash addresses (like ESP-IDF's mkdfu.py).
     Pack(pack::PackArgs),
+    /// List the connected DFU interfaces, like `dfu-util -l`.
+    List {
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Flash a DFU file to a board (selectors as dfu-util's); press RESET afterwards.
+    Flash(flash::FlashArgs),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -41,6 +57,8 @@ pub fn run() -> ExitCode {
     match Cli::parse().command {
         Some(Command::Info { file, json }) => info::run(&file, json),
         Some(Command::Pack(args)) => pack::run(&args),
+        Some(Command::List { json }) => list::run(json),
+        Some(Command::Flash(args)) => flash::run(&args),
         None => {
             // The desktop app opens here once it exists; until then, say what there is.
             let _ = Cli::command().print_help();
