@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need.
-PACKAGES=(gcc pkg-config)
+PACKAGES=(gcc pkg-config libudev-dev desktop-file-utils appstream)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

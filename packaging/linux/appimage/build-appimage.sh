@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds DFU Station as an AppImage with linuxdeploy (download linuxdeploy-x86_64.AppImage
+# from its releases page first and put it on PATH, or set LINUXDEPLOY).
+# An AppImage cannot install a udev rule: on first use the app's "Access denied" help
+# installs packaging/linux/70-dfu-station.rules through pkexec.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+LINUXDEPLOY=${LINUXDEPLOY:-linuxdeploy-x86_64.AppImage}
+cargo build --release
+appdir=target/appimage/AppDir
+rm -rf "$appdir"
+install -Dm755 target/release/dfu-station "$appdir/usr/bin/dfu-station"
+install -Dm644 packaging/linux/dfu-station.desktop "$appdir/usr/share/applications/dfu-station.desktop"
+install -Dm644 packaging/linux/io.github.dfu_station.DfuStation.metainfo.xml \
+  "$appdir/usr/share/metainfo/io.github.dfu_station.DfuStation.metainfo.xml"
+for size in 16 24 32 48 64 128 256 512; do
+  install -Dm644 "assets/icons/dfu-station-$size.png" \
+    "$appdir/usr/share/icons/hicolor/${size}x${size}/apps/dfu-station.png"
+done
+install -Dm644 packaging/linux/70-dfu-station.rules "$appdir/usr/share/dfu-station/70-dfu-station.rules"
+"$LINUXDEPLOY" --appdir "$appdir" \
+  --desktop-file "$appdir/usr/share/applications/dfu-station.desktop" \
+  --icon-file assets/icons/dfu-station-256.png --output appimage
