@@ -91,8 +91,11 @@ fn detach(bus: &Bus, clock: &FakeClock) -> Result<EmulatedTransport, TransportEr
         Err(TransportError::NoDevice),
         "the ROM reboots at once: DETACH is lost"
     );
-    let deadline = clock.now() + TIMEOUT;
-    bus.wait_for_dfu_mode(PORT, deadline).map(|(t, _)| t)
+    let mut wait_for_dfu_mode = bus.dfu_mode_hook(PORT);
+    wait_for_dfu_mode(clock.now() + TIMEOUT).map(|(t, info)| {
+        assert_eq!(t.info(), &info);
+        t
+    })
 }
 
 fn body(file: &[u8]) -> &[u8] {
@@ -130,7 +133,9 @@ fn esp_idf_vector_flashes_from_runtime_mode() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/esp-idf/1/");
     let read = |name: &str| std::fs::read(format!("{dir}{name}")).unwrap();
     let (clock, bus) = setup();
-    let board = bus.plug(PORT, EspRom::new(RomConfig::new(Chip::Esp32S2)));
+    let mut config = RomConfig::new(Chip::Esp32S2);
+    config.flash_size = 8 << 20;
+    let board = bus.plug(PORT, EspRom::new(config));
 
     let runtime = bus.devices();
     assert_eq!(runtime.len(), 1);
@@ -163,7 +168,11 @@ fn esp_idf_vector_flashes_from_runtime_mode() {
         let file = read(name);
         assert_eq!(&flash[address..address + file.len()], &file[..], "{name}");
     }
-    assert_eq!(rom.flash_limit(), 4 << 20, "flash_params.dat says 4MB");
+    assert_eq!(
+        rom.flash_limit(),
+        4 << 20,
+        "flash_params.dat says 4MB of the 8"
+    );
 }
 
 #[test]

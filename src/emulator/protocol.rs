@@ -63,7 +63,8 @@ pub enum Status {
     ErrStalledPkt = 15,
 }
 
-/// The 8-byte setup packet of a control transfer.
+/// The 8-byte setup packet of a control transfer (bmRequestType, bRequest, wValue,
+/// wIndex, wLength).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setup {
     pub request_type: u8,

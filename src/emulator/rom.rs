@@ -59,6 +59,7 @@ pub enum Fault {
 /// Everything configurable about an emulated board.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RomConfig {
+    /// The chip: its product ID and product string.
     pub chip: Chip,
     /// The mode the board powers on in (download boot mode: [`Mode::Runtime`]).
     pub start_mode: Mode,
@@ -70,6 +71,7 @@ pub struct RomConfig {
     pub dfu_interface: u8,
     /// The product ID in DFU mode, if not the chip's (unknown on real chips).
     pub dfu_pid: Option<u16>,
+    /// bcdDevice (0x0723 on real chips).
     pub bcd_device: u16,
     /// bwPollTimeout while programming or manifesting (0: no dfuDNBUSY).
     pub poll_timeout: Duration,
@@ -78,6 +80,7 @@ pub struct RomConfig {
     pub erase_time_per_sector: Duration,
     /// Time between DETACH and the board's appearance in DFU mode.
     pub reenumeration_delay: Duration,
+    /// Misbehaviours to inject, each once.
     pub faults: Vec<Fault>,
 }
 
@@ -113,11 +116,10 @@ impl RomConfig {
 /// Whether the board is on the bus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
+    /// On the bus.
     Attached,
     /// Off the bus; back (in DFU mode) at `back_at`, or never.
-    Detached {
-        back_at: Option<Duration>,
-    },
+    Detached { back_at: Option<Duration> },
 }
 
 /// How a control transfer ends.
@@ -187,6 +189,7 @@ impl EspRom {
     /// Power-cycles the board (as when plugged in): back in its start mode, on the bus,
     /// flash kept.
     pub fn power_on(&mut self) {
+        self.writer.reset_limit();
         self.presence = Presence::Attached;
         self.moved_to = None;
         self.enter(self.config.start_mode);
@@ -205,10 +208,12 @@ impl EspRom {
         &self.config
     }
 
+    /// The current personality: runtime (download boot) or DFU mode.
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// Whether the board is on the bus, or when it comes back.
     pub fn presence(&self) -> Presence {
         self.presence
     }
@@ -218,6 +223,7 @@ impl EspRom {
         self.state
     }
 
+    /// The DFU status (bStatus of GETSTATUS).
     pub fn status(&self) -> Status {
         self.status
     }
@@ -233,7 +239,7 @@ impl EspRom {
     }
 
     /// The flash size the ROM writes within (smaller than the flash if the last
-    /// `flash_params.dat` said so).
+    /// `flash_params.dat` said so; it stays in force until the board powers off).
     pub fn flash_limit(&self) -> usize {
         self.writer.limit()
     }
@@ -518,12 +524,15 @@ impl EspRom {
         if std::mem::take(&mut self.hang_next_status) {
             return Outcome::Never;
         }
-        let busy_poll = self.config.poll_timeout.max(MIN_BUSY_POLL);
+        let busy_poll = match self.config.poll_timeout {
+            Duration::ZERO if !self.stuck => Duration::ZERO,
+            poll => poll.max(MIN_BUSY_POLL),
+        };
         let poll = match self.state {
             State::DnBusy | State::Manifest if at < self.poll_until => return self.reject(),
+            // Programming takes bwPollTimeout (none if 0); a stuck device never ends.
             State::DnloadSync | State::DnBusy
-                if self.stuck
-                    || (self.state == State::DnloadSync && !self.config.poll_timeout.is_zero()) =>
+                if self.stuck || (self.state == State::DnloadSync && !busy_poll.is_zero()) =>
             {
                 self.state = State::DnBusy;
                 self.poll_until = at + busy_poll;

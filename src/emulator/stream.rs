@@ -98,13 +98,18 @@ impl Writer {
         self.limit
     }
 
-    /// Starts a new download stream.
+    /// Forgets the flash size from `flash_params.dat` (at power-on).
+    pub fn reset_limit(&mut self) {
+        self.limit = self.flash.len();
+    }
+
+    /// Starts a new download stream (the flash size from the last `flash_params.dat`
+    /// stays in force).
     pub fn restart(&mut self) {
         self.step = Step::Header { have: 0 };
         self.index.clear();
         self.indexed = false;
         self.used = 0;
-        self.limit = self.flash.len();
     }
 
     /// Puts the stream in the middle of an earlier image: its index arrived and all of
