@@ -1,0 +1,435 @@
+//! Emulated boards behind the real libusb: a umockdev testbed whose USB devices are
+//! [`EspRom`](crate::emulator::EspRom)s on a [`Bus`], for end-to-end runs of `dfu-util`
+//! and our CLI without hardware (feature `umockdev`; run under `umockdev-wrapper`).
+//!
+//! The [`Harness`] mirrors the bus into the testbed: each enumerated board gets a sysfs
+//! record, a FIFO device node `/dev/bus/usb/BBB/DDD` and an ioctl handler that answers
+//! usbfs with the ROM model. When a board leaves the bus (DETACH, unplug) its device is
+//! removed ("remove" uevent, ENODEV); when it comes back (DFU mode after DETACH, plug)
+//! it is added with a new device number ("add" uevent).
+
+mod device;
+mod ffi;
+mod spec;
+mod testbed;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use self::device::UsbDevice;
+use self::testbed::{IoctlHandler, Testbed};
+use crate::dfu::{Clock, SystemClock};
+use crate::emulator::{Board, Bus, DeviceInfo, EspRom, Mode, SECTOR};
+pub use spec::{BoardSpec, Timed};
+
+/// How often the main loop looks at the bus and the command at the latest.
+const TICK: Duration = Duration::from_millis(10);
+/// The major number of usbfs device nodes.
+const USB_DEVICE_MAJOR: u32 = 189;
+/// A kernel file that refuses to open for writing even to root (a read-only sysctl):
+/// the node of a `noaccess` board links to it when `chmod 000` does not stop us.
+const UNWRITABLE: &str = "/proc/sys/kernel/ostype";
+
+/// A board as the harness knows it.
+struct Slot {
+    /// The path it was created at (its name in reports and flash files).
+    home: String,
+    board: Board,
+    noaccess: bool,
+}
+
+/// A device currently in the testbed.
+struct Attached {
+    path: String,
+    devnum: u8,
+    syspath: String,
+    devnode: String,
+    device: Arc<UsbDevice>,
+    /// Keeps the ioctl handler alive for as long as the device is in the testbed.
+    _handler: IoctlHandler,
+}
+
+/// Emulated boards in a umockdev testbed, kept in step with their [`Bus`].
+pub struct Harness {
+    attached: Vec<Attached>,
+    testbed: Testbed,
+    bus: Bus,
+    clock: Arc<dyn Clock>,
+    slots: Vec<Slot>,
+    /// Unplug (false) and plug (true) events not run yet.
+    schedule: Vec<(Timed, bool)>,
+    wake: Sender<()>,
+    woken: Receiver<()>,
+    verbose: bool,
+}
+
+impl Harness {
+    /// Creates the testbed (this process must run under `umockdev-wrapper`) and plugs
+    /// the boards in.
+    pub fn new(
+        boards: Vec<BoardSpec>,
+        unplug: Vec<Timed>,
+        plug: Vec<Timed>,
+        verbose: bool,
+    ) -> Result<Harness, String> {
+        let testbed = Testbed::new()?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock::default());
+        let bus = Bus::new(clock.clone());
+        let mut slots = Vec::new();
+        for spec in boards {
+            if slots.iter().any(|s: &Slot| s.home == spec.path) {
+                return Err(format!("two boards at {}", spec.path));
+            }
+            let board = bus.plug(&spec.path, EspRom::new(spec.config));
+            slots.push(Slot {
+                home: spec.path,
+                board,
+                noaccess: spec.noaccess,
+            });
+        }
+        let schedule = (unplug.into_iter().map(|t| (t, false)))
+            .chain(plug.into_iter().map(|t| (t, true)))
+            .collect();
+        let (wake, woken) = mpsc::channel();
+        let mut harness = Harness {
+            attached: Vec::new(),
+            testbed,
+            bus,
+            clock,
+            slots,
+            schedule,
+            wake,
+            woken,
+            verbose,
+        };
+        harness.sync()?;
+        Ok(harness)
+    }
+
+    /// Runs `command` (it inherits the preload and the testbed) while emulating the
+    /// boards; returns its exit status.
+    pub fn run(&mut self, command: &mut Command) -> Result<ExitStatus, String> {
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                return Ok(status);
+            }
+            let now = Instant::now();
+            self.run_schedule(now - started)?;
+            self.sync()?;
+            let mut next = now + TICK;
+            for attached in &self.attached {
+                next = attached.device.tick(now).map_or(next, |due| due.min(next));
+            }
+            // Woken early when a completion falls due sooner or a board leaves the bus.
+            let _ = self
+                .woken
+                .recv_timeout(next.saturating_duration_since(Instant::now()));
+        }
+    }
+
+    /// Every board: where it is, its mode and state, and its flash, written to
+    /// `flash_dir/PATH.bin` if given.
+    pub fn report(&self, flash_dir: Option<&Path>) -> Result<Vec<BoardReport>, String> {
+        let devices = self.bus.devices();
+        let mut reports = Vec::new();
+        for slot in &self.slots {
+            let rom = slot.board.lock();
+            let devnum = (devices.iter())
+                .find(|d| d.path == slot.home)
+                .map(|d| d.devnum);
+            let flash = rom.flash();
+            let flash_file = match flash_dir {
+                Some(dir) => {
+                    let file = dir.join(format!("{}.bin", slot.home));
+                    fs::write(&file, flash)
+                        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                    Some(file)
+                }
+                None => None,
+            };
+            reports.push(BoardReport {
+                path: slot.home.clone(),
+                chip: rom.config().chip.name(),
+                mode: match rom.mode() {
+                    Mode::Runtime => "runtime",
+                    Mode::Dfu => "dfu",
+                },
+                devnum,
+                state: format!("{:?}", rom.state()),
+                status: format!("{:?}", rom.status()),
+                flash_size: flash.len(),
+                flash_sha256: hex(&Sha256::digest(flash)),
+                flash_file,
+                programmed: programmed(flash),
+            });
+        }
+        Ok(reports)
+    }
+
+    fn run_schedule(&mut self, elapsed: Duration) -> Result<(), String> {
+        let (due, later) = std::mem::take(&mut self.schedule)
+            .into_iter()
+            .partition(|(timed, _)| timed.at <= elapsed);
+        self.schedule = later;
+        for (timed, plug) in due {
+            if plug {
+                let slot = (self.slots.iter().find(|s| s.home == timed.path))
+                    .ok_or_else(|| format!("--plug {}: no board of that path", timed.path))?;
+                self.bus.plug(&timed.path, slot.board.clone());
+            } else {
+                self.bus.unplug(&timed.path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the testbed match the bus: removes devices that left it, adds new ones.
+    fn sync(&mut self) -> Result<(), String> {
+        let devices = self.bus.devices();
+        let (keep, gone) = std::mem::take(&mut self.attached)
+            .into_iter()
+            .partition(|a| (devices.iter()).any(|d| d.path == a.path && d.devnum == a.devnum));
+        self.attached = keep;
+        for attached in gone {
+            self.remove(attached)?;
+        }
+        for info in &devices {
+            if !(self.attached.iter()).any(|a| a.path == info.path && a.devnum == info.devnum) {
+                self.add(info)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, info: &DeviceInfo) -> Result<(), String> {
+        let board = self
+            .bus
+            .open(&info.path)
+            .map_err(|e| e.to_string())?
+            .board()
+            .clone();
+        let noaccess = (self.slots.iter()).any(|s| s.home == info.path && s.noaccess);
+        let bus = BoardSpec::bus(&info.path);
+        let devnode = format!("/dev/bus/usb/{bus:03}/{:03}", info.devnum);
+        let node = self.node_path(&devnode);
+        if let Some(dir) = node.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        // A stale node of an earlier device with this number.
+        let _ = fs::remove_file(&node);
+        if noaccess {
+            make_unopenable(&node)?;
+        }
+        let fifo = (!noaccess).then_some(node.as_path());
+        let device = UsbDevice::new(
+            board.clone(),
+            self.clock.clone(),
+            info.devnum,
+            fifo,
+            self.wake.clone(),
+        )
+        .map_err(|e| format!("{}: {e}", node.display()))?;
+        let device = Arc::new(device);
+        let handler = {
+            let device = device.clone();
+            IoctlHandler::new(move |call| device.answer(call))
+        };
+        // The handler must be in place before the "add" uevent: clients open at once.
+        self.testbed.attach_ioctl(&devnode, &handler)?;
+        let record = record(&board, info, bus, &devnode);
+        self.testbed.add_from_string(&record.text)?;
+        if self.verbose {
+            eprintln!(
+                "harness: {} added as {devnode} ({:?} mode)",
+                info.path, info.mode
+            );
+        }
+        self.attached.push(Attached {
+            path: info.path.clone(),
+            devnum: info.devnum,
+            syspath: record.syspath,
+            devnode,
+            device,
+            _handler: handler,
+        });
+        Ok(())
+    }
+
+    fn remove(&mut self, attached: Attached) -> Result<(), String> {
+        attached.device.disconnect();
+        self.testbed.uevent(&attached.syspath, "remove")?;
+        self.testbed.remove_device(&attached.syspath)?;
+        self.testbed.detach_ioctl(&attached.devnode)?;
+        let _ = fs::remove_file(self.node_path(&attached.devnode));
+        if self.verbose {
+            eprintln!("harness: {} ({}) removed", attached.path, attached.devnode);
+        }
+        Ok(())
+    }
+
+    /// Where the testbed keeps `/dev/...`.
+    fn node_path(&self, devnode: &str) -> PathBuf {
+        self.testbed
+            .root_dir()
+            .join(devnode.trim_start_matches('/'))
+    }
+}
+
+/// One board at the end of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardReport {
+    /// Port path.
+    pub path: String,
+    pub chip: &'static str,
+    /// `runtime` or `dfu`.
+    pub mode: &'static str,
+    /// The device number, if the board is on the bus.
+    pub devnum: Option<u8>,
+    /// DFU state and status, e.g. `DfuIdle`, `Ok`.
+    pub state: String,
+    pub status: String,
+    pub flash_size: usize,
+    pub flash_sha256: String,
+    pub flash_file: Option<PathBuf>,
+    /// The 4 KiB sectors not erased (0xFF), merged into `[offset, length]` ranges.
+    pub programmed: Vec<[usize; 2]>,
+}
+
+/// A umockdev device record and the sysfs path it creates.
+struct Record {
+    text: String,
+    syspath: String,
+}
+
+/// The sysfs record of a board enumerated as `info`.
+fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
+    let rom = board.lock();
+    let descriptors = rom.descriptors();
+    let product = rom.config().chip.name();
+    let (class, subclass, protocol) = (descriptors[4], descriptors[5], descriptors[6]);
+    let interfaces = descriptors[18 + 4];
+    let minor = (u32::from(bus) - 1) * 128 + u32::from(info.devnum) - 1;
+    let port = info.path.split_once('-').map_or("1", |(_, port)| port);
+    let syspath = format!("/sys/devices/usb{bus}/{}", info.path);
+    let mut text = format!("P: /devices/usb{bus}/{}\n", info.path);
+    let properties = [
+        ("DEVNAME", devnode.to_owned()),
+        ("DEVTYPE", "usb_device".into()),
+        ("DRIVER", "usb".into()),
+        ("SUBSYSTEM", "usb".into()),
+        ("MAJOR", USB_DEVICE_MAJOR.to_string()),
+        ("MINOR", minor.to_string()),
+        ("BUSNUM", format!("{bus:03}")),
+        ("DEVNUM", format!("{:03}", info.devnum)),
+        (
+            "PRODUCT",
+            format!("{:x}/{:x}/{:x}", info.vid, info.pid, info.bcd_device),
+        ),
+        ("TYPE", format!("{class}/{subclass}/{protocol}")),
+        ("ID_VENDOR", "Espressif".into()),
+        ("ID_VENDOR_ID", format!("{:04x}", info.vid)),
+        ("ID_MODEL", product.replace('-', "_")),
+        ("ID_MODEL_ID", format!("{:04x}", info.pid)),
+        ("ID_REVISION", format!("{:04x}", info.bcd_device)),
+        (
+            "ID_SERIAL",
+            format!("Espressif_{}_{}", product.replace('-', "_"), info.serial),
+        ),
+        ("ID_SERIAL_SHORT", info.serial.clone()),
+        ("ID_BUS", "usb".into()),
+    ];
+    for (key, value) in properties {
+        text.push_str(&format!("E: {key}={value}\n"));
+    }
+    let attributes = [
+        ("busnum", bus.to_string()),
+        ("devnum", info.devnum.to_string()),
+        ("devpath", port.to_owned()),
+        ("dev", format!("{USB_DEVICE_MAJOR}:{minor}")),
+        ("idVendor", format!("{:04x}", info.vid)),
+        ("idProduct", format!("{:04x}", info.pid)),
+        ("bcdDevice", format!("{:04x}", info.bcd_device)),
+        ("bDeviceClass", format!("{class:02x}")),
+        ("bDeviceSubClass", format!("{subclass:02x}")),
+        ("bDeviceProtocol", format!("{protocol:02x}")),
+        ("bMaxPacketSize0", descriptors[7].to_string()),
+        ("bNumConfigurations", "1".into()),
+        ("bConfigurationValue", "1".into()),
+        ("bNumInterfaces", format!("{interfaces:2}")),
+        ("configuration", String::new()),
+        ("speed", "12".into()),
+        ("version", " 2.00".into()),
+        ("manufacturer", "Espressif".into()),
+        ("product", product.into()),
+        ("serial", info.serial.clone()),
+    ];
+    for (key, value) in attributes {
+        text.push_str(&format!("A: {key}={value}\\n\n"));
+    }
+    text.push_str(&format!(
+        "H: descriptors={}\n",
+        hex(descriptors).to_uppercase()
+    ));
+    Record { text, syspath }
+}
+
+/// Makes `node` a device node that open() refuses with EACCES: mode 000, or, for a
+/// process that permissions do not stop (root), a link to a file the kernel refuses
+/// to open for writing to everyone (libusb opens device nodes read-write).
+fn make_unopenable(node: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let error = |e: std::io::Error| format!("{}: {e}", node.display());
+    fs::write(node, b"").map_err(error)?;
+    fs::set_permissions(node, fs::Permissions::from_mode(0o000)).map_err(error)?;
+    if fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(node)
+        .is_ok()
+    {
+        fs::remove_file(node).map_err(error)?;
+        std::os::unix::fs::symlink(UNWRITABLE, node).map_err(error)?;
+    }
+    Ok(())
+}
+
+/// Merged ranges of sectors that are not all 0xFF.
+fn programmed(flash: &[u8]) -> Vec<[usize; 2]> {
+    let mut ranges: Vec<[usize; 2]> = Vec::new();
+    for (index, sector) in flash.chunks(SECTOR).enumerate() {
+        if sector.iter().all(|&b| b == 0xFF) {
+            continue;
+        }
+        let offset = index * SECTOR;
+        match ranges.last_mut() {
+            Some([start, length]) if *start + *length == offset => *length += sector.len(),
+            _ => ranges.push([offset, sector.len()]),
+        }
+    }
+    ranges
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The shell-style exit code of a finished command (128 + signal if killed).
+pub fn exit_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|signal| 128 + signal))
+        .unwrap_or(1)
+}

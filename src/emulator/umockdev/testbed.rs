@@ -1,0 +1,357 @@
+//! Safe wrappers over the umockdev C API: the testbed, ioctl handlers and the client
+//! memory an ioctl points to.
+
+use std::ffi::{CStr, CString, c_void};
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::ptr::{self, NonNull};
+
+use super::ffi;
+
+/// A umockdev testbed: a private sysfs, `/dev` and uevent bus that processes started
+/// under `umockdev-wrapper` (and their children) see instead of the real ones.
+/// Used from the thread that created it only.
+pub struct Testbed {
+    ptr: NonNull<ffi::UMockdevTestbed>,
+    root: PathBuf,
+}
+
+impl Testbed {
+    /// Creates the testbed (and sets `$UMOCKDEV_DIR` for child processes). Fails when
+    /// this process does not run under `umockdev-wrapper`.
+    pub fn new() -> Result<Testbed, String> {
+        // SAFETY: no arguments; returns a new reference (umockdev aborts on failure).
+        let ptr = NonNull::new(unsafe { ffi::umockdev_testbed_new() })
+            .ok_or("umockdev could not create a testbed")?;
+        // SAFETY: `ptr` is a live testbed; the returned string is ours to free.
+        let root = unsafe { take_gstring(ffi::umockdev_testbed_get_root_dir(ptr.as_ptr())) };
+        let testbed = Testbed {
+            ptr,
+            root: PathBuf::from(root),
+        };
+        // Only meaningful once a testbed exists.
+        // SAFETY: no arguments.
+        if unsafe { ffi::umockdev_in_mock_environment() } == 0 {
+            return Err(
+                "not running under the umockdev preload: start with `umockdev-wrapper`".into(),
+            );
+        }
+        Ok(testbed)
+    }
+
+    /// The testbed's directory (its `dev/` holds the device nodes).
+    pub fn root_dir(&self) -> &Path {
+        &self.root
+    }
+
+    /// Adds devices from a umockdev record (`P:`, `E:`, `A:`, `H:` lines); umockdev sends
+    /// their "add" uevents.
+    pub fn add_from_string(&self, record: &str) -> Result<(), String> {
+        let record = cstring(record)?;
+        let mut error = ptr::null_mut();
+        // SAFETY: live testbed, NUL-terminated string, `error` is a valid out pointer.
+        let ok = unsafe {
+            ffi::umockdev_testbed_add_from_string(self.ptr.as_ptr(), record.as_ptr(), &mut error)
+        };
+        // SAFETY: `error` is null or a GError umockdev gave us.
+        unsafe { check(ok, error) }
+    }
+
+    /// Removes a device's sysfs directory (send the "remove" uevent first).
+    pub fn remove_device(&self, syspath: &str) -> Result<(), String> {
+        let syspath = cstring(syspath)?;
+        // SAFETY: live testbed, NUL-terminated string.
+        unsafe { ffi::umockdev_testbed_remove_device(self.ptr.as_ptr(), syspath.as_ptr()) };
+        Ok(())
+    }
+
+    /// Sends a uevent ("add", "remove", "change") for a device.
+    pub fn uevent(&self, syspath: &str, action: &str) -> Result<(), String> {
+        let (syspath, action) = (cstring(syspath)?, cstring(action)?);
+        // SAFETY: live testbed, NUL-terminated strings.
+        unsafe {
+            ffi::umockdev_testbed_uevent(self.ptr.as_ptr(), syspath.as_ptr(), action.as_ptr())
+        };
+        Ok(())
+    }
+
+    /// Routes the ioctls of clients that open `devnode` (e.g. `/dev/bus/usb/001/002`) to
+    /// `handler`, on umockdev's worker thread.
+    pub fn attach_ioctl(&self, devnode: &str, handler: &IoctlHandler) -> Result<(), String> {
+        let devnode = cstring(devnode)?;
+        let mut error = ptr::null_mut();
+        // SAFETY: live testbed and handler (the testbed takes its own reference),
+        // NUL-terminated string, valid out pointer.
+        let ok = unsafe {
+            ffi::umockdev_testbed_attach_ioctl(
+                self.ptr.as_ptr(),
+                devnode.as_ptr(),
+                handler.ptr.as_ptr(),
+                &mut error,
+            )
+        };
+        // SAFETY: `error` is null or a GError umockdev gave us.
+        unsafe { check(ok, error) }
+    }
+
+    /// Stops accepting new clients for `devnode` (clients already connected stay).
+    pub fn detach_ioctl(&self, devnode: &str) -> Result<(), String> {
+        let devnode = cstring(devnode)?;
+        let mut error = ptr::null_mut();
+        // SAFETY: live testbed, NUL-terminated string, valid out pointer.
+        let ok = unsafe {
+            ffi::umockdev_testbed_detach_ioctl(self.ptr.as_ptr(), devnode.as_ptr(), &mut error)
+        };
+        // SAFETY: `error` is null or a GError umockdev gave us.
+        unsafe { check(ok, error) }
+    }
+}
+
+impl Drop for Testbed {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference; umockdev removes the testbed directory.
+        unsafe { ffi::g_object_unref(self.ptr.as_ptr().cast()) };
+    }
+}
+
+/// How an ioctl returns to the client: the return value and errno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reply {
+    pub result: i64,
+    pub errno: i32,
+}
+
+impl Reply {
+    /// Success with return value `result`.
+    pub fn ok(result: i64) -> Reply {
+        Reply { result, errno: 0 }
+    }
+
+    /// Failure: -1 and `errno`.
+    pub fn err(errno: i32) -> Reply {
+        Reply { result: -1, errno }
+    }
+}
+
+/// A `UMockdevIoctlBase` whose "handle-ioctl" signal calls a Rust closure; the closure
+/// answers every ioctl of the devices it is attached to.
+pub struct IoctlHandler {
+    ptr: NonNull<ffi::UMockdevIoctlBase>,
+}
+
+impl IoctlHandler {
+    /// A handler calling `answer` on umockdev's worker thread for each ioctl.
+    pub fn new<F>(answer: F) -> IoctlHandler
+    where
+        F: Fn(&IoctlCall<'_>) -> Reply + Send + Sync + 'static,
+    {
+        // SAFETY: no arguments; returns a new reference.
+        let ptr = NonNull::new(unsafe { ffi::umockdev_ioctl_base_new() })
+            .expect("umockdev_ioctl_base_new returned NULL");
+        let data = Box::into_raw(Box::new(answer));
+        let trampoline: ffi::HandleIoctl = trampoline::<F>;
+        // SAFETY: `trampoline::<F>` has the signal's C signature and gets `data`, a
+        // leaked `Box<F>` that `drop_closure::<F>` frees when the handler object dies.
+        unsafe {
+            ffi::g_signal_connect_data(
+                ptr.as_ptr().cast(),
+                c"handle-ioctl".as_ptr(),
+                trampoline as *const c_void,
+                data.cast(),
+                Some(drop_closure::<F>),
+                0,
+            );
+        }
+        IoctlHandler { ptr }
+    }
+}
+
+impl Drop for IoctlHandler {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference (the testbed and connected clients hold theirs).
+        unsafe { ffi::g_object_unref(self.ptr.as_ptr().cast()) };
+    }
+}
+
+/// Answers one ioctl and completes it (a panic answers EIO instead of hanging the client).
+unsafe extern "C" fn trampoline<F>(
+    _base: *mut ffi::UMockdevIoctlBase,
+    client: *mut ffi::UMockdevIoctlClient,
+    data: *mut c_void,
+) -> ffi::gboolean
+where
+    F: Fn(&IoctlCall<'_>) -> Reply + Send + Sync + 'static,
+{
+    // SAFETY: `data` is the `Box<F>` leaked in `IoctlHandler::new`, alive as long as the
+    // signal handler is connected; `client` is valid for the duration of the signal.
+    let answer = unsafe { &*data.cast::<F>() };
+    let call = IoctlCall {
+        client,
+        _call: PhantomData,
+    };
+    let reply = catch_unwind(AssertUnwindSafe(|| answer(&call))).unwrap_or(Reply::err(libc::EIO));
+    // SAFETY: the ioctl is not completed yet; completing it exactly once is required.
+    unsafe { ffi::umockdev_ioctl_client_complete(client, reply.result as _, reply.errno) };
+    1
+}
+
+/// Frees the closure when the handler object is finalized.
+unsafe extern "C" fn drop_closure<F>(data: *mut c_void, _closure: *mut c_void) {
+    // SAFETY: `data` is the `Box<F>` leaked in `IoctlHandler::new`, freed only here.
+    drop(unsafe { Box::from_raw(data.cast::<F>()) });
+}
+
+/// One ioctl being answered.
+pub struct IoctlCall<'a> {
+    client: *mut ffi::UMockdevIoctlClient,
+    _call: PhantomData<&'a ()>,
+}
+
+impl IoctlCall<'_> {
+    /// The ioctl request number.
+    pub fn request(&self) -> u32 {
+        // SAFETY: the client is valid during the call. Requests are 32-bit.
+        unsafe { ffi::umockdev_ioctl_client_get_request(self.client) as u32 }
+    }
+
+    /// The raw argument (a client pointer or an integer).
+    pub fn arg(&self) -> u64 {
+        let arg = self.arg_data();
+        // SAFETY: the argument data is a live 8-byte buffer holding the raw argument.
+        unsafe {
+            debug_assert!((*arg).data_len >= 8);
+            (*arg).data.cast::<u64>().read_unaligned()
+        }
+    }
+
+    /// The `len` bytes of client memory the argument points to (`None` for NULL).
+    pub fn resolve(&self, len: usize) -> Option<ClientMem> {
+        // SAFETY: the argument data is valid during the call.
+        unsafe { ClientMem::resolve_in(self.arg_data(), 0, len) }
+    }
+
+    fn arg_data(&self) -> *mut ffi::UMockdevIoctlData {
+        // SAFETY: the client is valid during the call; the data is owned by the client.
+        unsafe { ffi::umockdev_ioctl_client_get_arg(self.client) }
+    }
+}
+
+/// A local copy of client memory (a `UMockdevIoctlData` reference). Changes are written
+/// back to the client when the ioctl it was resolved in (or linked into with
+/// [`ClientMem::set_ptr`]) completes.
+pub struct ClientMem {
+    ptr: NonNull<ffi::UMockdevIoctlData>,
+}
+
+// SAFETY: GObject reference counting is atomic, and the harness touches the copy only
+// while holding its device's lock, so accesses never overlap.
+unsafe impl Send for ClientMem {}
+
+impl ClientMem {
+    /// The client address of this memory.
+    pub fn client_addr(&self) -> u64 {
+        // SAFETY: `ptr` is a live IoctlData.
+        unsafe { (*self.ptr.as_ptr()).client_addr }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `data` holds `data_len` bytes owned by the live IoctlData.
+        unsafe {
+            let data = &*self.ptr.as_ptr();
+            std::slice::from_raw_parts(data.data, data.data_len.max(0) as usize)
+        }
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `bytes`; `&mut self` makes this the only view.
+        unsafe {
+            let data = &*self.ptr.as_ptr();
+            std::slice::from_raw_parts_mut(data.data, data.data_len.max(0) as usize)
+        }
+    }
+
+    /// The `len` bytes the pointer at `offset` points to (`None` for NULL).
+    pub fn resolve(&self, offset: usize, len: usize) -> Option<ClientMem> {
+        // SAFETY: `ptr` is a live IoctlData.
+        unsafe { ClientMem::resolve_in(self.ptr.as_ptr(), offset, len) }
+    }
+
+    /// Makes the pointer at `offset` point to `child` (written back as the child's
+    /// client address, the child's own changes with it).
+    pub fn set_ptr(&mut self, offset: usize, child: &ClientMem) {
+        // SAFETY: both are live IoctlData; umockdev takes its own reference to `child`.
+        unsafe { ffi::umockdev_ioctl_data_set_ptr(self.ptr.as_ptr(), offset, child.ptr.as_ptr()) };
+    }
+
+    /// # Safety
+    /// `parent` must be a live `UMockdevIoctlData`.
+    unsafe fn resolve_in(
+        parent: *mut ffi::UMockdevIoctlData,
+        offset: usize,
+        len: usize,
+    ) -> Option<ClientMem> {
+        if offset + 8 > unsafe { (*parent).data_len.max(0) as usize } {
+            return None;
+        }
+        let mut error = ptr::null_mut();
+        // SAFETY: live parent, offset within its data, valid out pointer; the result is
+        // a new reference (or NULL).
+        let child = unsafe { ffi::umockdev_ioctl_data_resolve(parent, offset, len, &mut error) };
+        if !error.is_null() {
+            // SAFETY: a GError umockdev gave us.
+            unsafe { ffi::g_error_free(error) };
+        }
+        NonNull::new(child).map(|ptr| ClientMem { ptr })
+    }
+}
+
+impl Drop for ClientMem {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { ffi::g_object_unref(self.ptr.as_ptr().cast()) };
+    }
+}
+
+/// Converts a string for C.
+fn cstring(text: &str) -> Result<CString, String> {
+    CString::new(text).map_err(|_| format!("NUL byte in {text:?}"))
+}
+
+/// Takes ownership of a GLib string.
+///
+/// # Safety
+/// `raw` must be NULL or a NUL-terminated string allocated by GLib, not used afterwards.
+unsafe fn take_gstring(raw: *mut std::ffi::c_char) -> String {
+    if raw.is_null() {
+        return String::new();
+    }
+    // SAFETY: per the contract.
+    let text = unsafe { CStr::from_ptr(raw) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: GLib allocated it; nobody uses it after this.
+    unsafe { ffi::g_free(raw.cast()) };
+    text
+}
+
+/// `Ok` if umockdev reported success, else its error message.
+///
+/// # Safety
+/// `error` must be NULL or a GError owned by the caller, not used afterwards.
+unsafe fn check(ok: ffi::gboolean, error: *mut ffi::GError) -> Result<(), String> {
+    if error.is_null() {
+        return if ok != 0 {
+            Ok(())
+        } else {
+            Err("umockdev call failed".into())
+        };
+    }
+    // SAFETY: a valid GError with a NUL-terminated message.
+    let message = unsafe { CStr::from_ptr((*error).message) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: we own it.
+    unsafe { ffi::g_error_free(error) };
+    Err(message)
+}
