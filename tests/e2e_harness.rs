@@ -206,10 +206,10 @@ fn unplug_in_the_middle_of_a_download_gives_no_device() {
     let image = one_mib_image(dir.path());
     let run = run(
         &[
+            // At a block, not at a time: a loaded machine must not move the unplug
+            // before the download starts or after it ends.
             "--board",
-            "s2@1-1:dfu,xfer=1024,erase=0",
-            "--unplug",
-            "1-1@800",
+            "s2@1-1:dfu,xfer=1024,erase=0,unplug@300",
         ],
         &["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()],
     );

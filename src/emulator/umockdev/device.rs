@@ -328,8 +328,9 @@ impl UsbDevice {
                 Outcome::Stall => urb.finish(now, -libc::EPIPE),
                 Outcome::Never => urb.data.clear(),
                 Outcome::Gone => {
-                    // The board dropped off the bus in the middle of the transfer.
-                    urb.finish(now, -libc::EPROTO);
+                    // The board dropped off the bus in the middle of the transfer: as
+                    // when the harness unplugs it, the URB ends with -ESHUTDOWN.
+                    urb.finish(now, -libc::ESHUTDOWN);
                     self.left_bus(inner);
                 }
             }
