@@ -9,4 +9,5 @@ pub mod cli;
 pub mod dfu;
 pub mod emulator;
 pub mod firmware;
+pub mod station;
 pub mod usb;

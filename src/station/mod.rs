@@ -1,0 +1,3 @@
+//! The flashing station: jobs, workers, the device registry and the production log.
+
+pub mod log;
