@@ -2,9 +2,13 @@
 //!
 //! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`).
 //! - [`dfu`]: DFU 1.1 protocol and download engine.
+//! - [`station`]: boards from device sources, image loading, flash workers, behind channels.
+//! - [`ui`]: the desktop app (egui).
 //! - [`cli`]: the command-line front.
 
 pub mod cli;
 pub mod dfu;
 pub mod emulator;
 pub mod firmware;
+pub mod station;
+pub mod ui;
