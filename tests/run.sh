@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build and the tests need.
-PACKAGES=(gcc pkg-config)
+# Debian packages the build and the tests need: Mesa renders the GUI snapshots (no
+# display needed); Xvfb and the X libraries run the real window for smoke and bench runs.
+PACKAGES=(gcc pkg-config libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1 libxi6
+  libxkbcommon-x11-0)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -124,6 +124,20 @@ impl From<FirmwareError> for ImageError {
 /// Reads a file's bytes (on the station's loader thread).
 pub type Reader = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
 
+/// Reads a file with `read` and checks it: what the station's loader thread does.
+pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, ImageError> {
+    let file = read().map_err(|error| ImageError {
+        code: "file-unreadable",
+        message: format!("The file could not be read: {error}."),
+    })?;
+    let image = FirmwareImage::describe(&file)?;
+    Ok(Arc::new(LoadedImage {
+        path: path.to_owned(),
+        file,
+        image,
+    }))
+}
+
 /// Reads the file at `path` from disk.
 fn path_reader(path: PathBuf) -> Reader {
     Box::new(move || std::fs::read(&path).map_err(|e| e.to_string()))
@@ -208,7 +222,7 @@ impl JobProgress {
 
     /// The phase in a few words: `Erasing app.bin.1`, `Waiting for the board`.
     pub fn headline(&self) -> String {
-        let part = self.part.as_deref().unwrap_or("flash");
+        let part = self.part.as_deref().unwrap_or("the file index");
         match self.phase {
             Phase::Preparing => "Preparing".into(),
             Phase::Detaching => "Detaching".into(),

@@ -11,10 +11,7 @@ use crossbeam_channel::{Receiver, Select, Sender, unbounded};
 
 use super::demo::{DemoSource, DemoTimings};
 use super::source::{DeviceSource, SourceEvent};
-use super::{
-    Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Reader, path_reader, worker,
-};
-use crate::firmware::FirmwareImage;
+use super::{Command, DemoCommand, DeviceId, Event, Reader, check_file, path_reader, worker};
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -192,19 +189,7 @@ fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
 
 /// Reads and checks a file, then reports it.
 fn load(path: PathBuf, read: Reader, outbox: &Outbox) {
-    let result = read()
-        .map_err(|error| ImageError {
-            code: "file-unreadable",
-            message: format!("The file could not be read: {error}."),
-        })
-        .and_then(|file| {
-            let image = FirmwareImage::describe(&file)?;
-            Ok(Arc::new(LoadedImage {
-                path: path.clone(),
-                file,
-                image,
-            }))
-        });
+    let result = check_file(&path, read);
     outbox.send(Event::ImageLoaded { path, result });
 }
 

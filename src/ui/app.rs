@@ -331,13 +331,13 @@ impl eframe::App for App {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                if image_card::show(ui, &self.image, self.selected_row(), self.dialog_open) {
-                    self.open_file();
-                }
-                ui.add_space(12.0);
                 let selected = self.selected.as_ref();
                 if let Some(row) = selected.and_then(|id| self.registry.row(id)) {
                     board::show(ui, row, &mut self.commands);
+                    ui.add_space(12.0);
+                }
+                if image_card::show(ui, &self.image, self.selected_row(), self.dialog_open) {
+                    self.open_file();
                 }
             });
         });

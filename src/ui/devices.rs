@@ -80,7 +80,7 @@ pub fn show(
              release RESET, release BOOT. It shows up here at once.",
         );
         ui.label(
-            RichText::new("No hardware at hand? Try Demo ▸ Plug in an emulated board.").weak(),
+            RichText::new("No hardware at hand? Try Demo > Plug in an emulated board.").weak(),
         );
         return None;
     }
@@ -94,6 +94,11 @@ pub fn show(
                 if response.clicked() {
                     *selected = Some(row.device.id.clone());
                 }
+                let label = row_label(row);
+                let now_selected = selected.as_ref() == Some(&row.device.id);
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::ListItem, true, now_selected, &label)
+                });
                 if is_selected && response.changed() {
                     response.scroll_to_me(None);
                 }
@@ -127,42 +132,38 @@ fn card(
     let builder = egui::UiBuilder::new()
         .id_salt(&device.id)
         .sense(egui::Sense::click());
-    let response = ui
-        .scope_builder(builder, |ui| {
-            egui::Frame::group(ui.style())
-                .fill(fill)
-                .stroke(stroke)
-                .inner_margin(10.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new(device.chip_name()).strong().size(17.0));
-                        ui.label(device.mode_name());
-                        ui.label(RichText::new(format!("USB {}", device.id.path)).monospace());
-                        ui.label(RichText::new(format!("serial {}", device.serial)).weak());
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            badge(ui, row);
-                        });
+    ui.scope_builder(builder, |ui| {
+        // Clicks anywhere on the card select it: its text is not selectable.
+        ui.style_mut().interaction.selectable_labels = false;
+        egui::Frame::group(ui.style())
+            .fill(fill)
+            .stroke(stroke)
+            .inner_margin(10.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(device.chip_name()).strong().size(17.0));
+                    ui.label(device.mode_name());
+                    ui.label(RichText::new(format!("USB {}", device.id.path)).monospace());
+                    ui.label(RichText::new(format!("serial {}", device.serial)).weak());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        badge(ui, row);
                     });
-                    details(ui, row, image);
-                    if !row.present && !row.flashing() {
-                        ui.horizontal(|ui| {
-                            ui.label(RichText::new("Unplugged").weak());
-                            if ui.small_button("Dismiss").clicked() {
-                                *forget = Some(device.id.clone());
-                            }
-                        });
-                    } else if device.id.source == DEMO && row.present {
-                        demo_controls(ui, &device.id.path, commands);
-                    }
                 });
-        })
-        .response;
-    let label = row_label(row);
-    response.widget_info(|| {
-        egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &label)
-    });
-    response
+                details(ui, row, image);
+                if !row.present && !row.flashing() {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("Unplugged").weak());
+                        if ui.small_button("Dismiss").clicked() {
+                            *forget = Some(device.id.clone());
+                        }
+                    });
+                } else if device.id.source == DEMO && row.present {
+                    demo_controls(ui, &device.id.path, commands);
+                }
+            });
+    })
+    .response
 }
 
 fn badge(ui: &mut egui::Ui, row: &Row) {
@@ -193,7 +194,10 @@ fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
         }
         BoardState::Idle => {
             if let Some(reason) = image.and_then(|image| image.mismatch(&row.device)) {
-                ui.label(RichText::new(format!("⚠ {reason}")).color(ui.visuals().warn_fg_color));
+                ui.label(
+                    RichText::new(format!("Wrong chip: {reason}"))
+                        .color(ui.visuals().warn_fg_color),
+                );
             }
         }
     }

@@ -53,12 +53,7 @@ pub fn show(
                 }
                 ImageState::Invalid { path, error } => {
                     ui.label(RichText::new(file_name(path)).monospace().strong());
-                    ui.label(
-                        RichText::new("✖ Not usable")
-                            .color(FAIL)
-                            .strong()
-                            .size(18.0),
-                    );
+                    ui.label(RichText::new("Not usable").color(FAIL).strong().size(18.0));
                     ui.label(&error.message);
                     ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
                 }
@@ -72,7 +67,7 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage, selected: Option<&Row>) {
     let image = &loaded.image;
     ui.label(RichText::new(loaded.name()).monospace().strong());
     ui.label(
-        RichText::new("✔ Valid DFU file")
+        RichText::new("Valid DFU file")
             .color(PASS)
             .strong()
             .size(18.0),
@@ -104,13 +99,13 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage, selected: Option<&Row>) {
         });
     if let Some(reason) = selected.and_then(|row| loaded.mismatch(&row.device)) {
         ui.label(
-            RichText::new(format!("⚠ {reason} Select a matching board."))
+            RichText::new(format!("Wrong chip: {reason} Select a matching board."))
                 .color(FAIL)
                 .strong(),
         );
     }
     for warning in &image.warnings {
-        ui.label(RichText::new(format!("⚠ {warning}")).color(ui.visuals().warn_fg_color));
+        ui.label(RichText::new(format!("Warning: {warning}")).color(ui.visuals().warn_fg_color));
     }
     if !image.regions.is_empty() {
         ui.add_space(8.0);

@@ -100,3 +100,36 @@ pub fn resuffix(file: &[u8]) -> Vec<u8> {
     let vid = u16::from_le_bytes([file[n - 12], file[n - 11]]);
     suffixed(file[..n - 16].to_vec(), vid, pid)
 }
+
+/// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
+/// into 512 KiB parts, for `chip`.
+pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
+    let sample = |len: usize, seed: u32| -> Vec<u8> {
+        (0..len as u32)
+            .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect()
+    };
+    let files = [
+        dfu_station::firmware::FlashFile {
+            address: 0x1000,
+            name: "bootloader.bin".into(),
+            data: sample(0x5A30, 1),
+        },
+        dfu_station::firmware::FlashFile {
+            address: 0x8000,
+            name: "partition-table.bin".into(),
+            data: sample(0xC00, 2),
+        },
+        dfu_station::firmware::FlashFile {
+            address: 0x10000,
+            name: "app.bin".into(),
+            data: sample(0x12_3456, 3),
+        },
+    ];
+    let options = dfu_station::firmware::PackOptions {
+        pid: chip.pid(),
+        flash_size: 4 << 20,
+        ..dfu_station::firmware::PackOptions::default()
+    };
+    dfu_station::firmware::pack(&files, &options).unwrap()
+}
