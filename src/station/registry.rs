@@ -115,3 +115,55 @@ impl Registry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn device(mode: InterfaceMode) -> Device {
+        Device {
+            id: DeviceId {
+                source: "demo",
+                path: "1-1".into(),
+            },
+            vid: 0x303A,
+            pid: 0x0002,
+            mode,
+            serial: "0".into(),
+        }
+    }
+
+    #[test]
+    fn a_result_survives_re_enumeration_and_a_fresh_board_turns_the_row_idle() {
+        let mut registry = Registry::default();
+        let id = device(InterfaceMode::Runtime).id;
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        registry.apply(&Event::JobStarted(id.clone()));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(registry.row(&id).is_some(), "a flashing board stays listed");
+        registry.apply(&Event::JobFinished {
+            device: id.clone(),
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_secs(1),
+            },
+        });
+        // Hotplug news of the re-enumeration may come after the result.
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Dfu)));
+        assert!(matches!(
+            registry.row(&id).unwrap().state,
+            BoardState::Done(_)
+        ));
+        assert_eq!(registry.counts(), (1, 0));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(!registry.row(&id).unwrap().present, "the result stays");
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        assert_eq!(registry.row(&id).unwrap().state, BoardState::Idle);
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(
+            registry.row(&id).is_none(),
+            "an idle board leaves with its row"
+        );
+    }
+}
