@@ -3,6 +3,8 @@
 //! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`).
 //! - [`dfu`]: DFU 1.1 protocol and download engine.
 //! - [`usb`]: USB DFU devices through libusb: listing, opening, hotplug.
+//! - [`station`]: boards from device sources, image loading, flash workers, behind channels.
+//! - [`ui`]: the desktop app (egui).
 //! - [`cli`]: the command-line front.
 
 pub mod cli;
@@ -10,4 +12,5 @@ pub mod dfu;
 pub mod emulator;
 pub mod firmware;
 pub mod station;
+pub mod ui;
 pub mod usb;

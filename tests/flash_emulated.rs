@@ -7,43 +7,15 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{sample, vector};
+use common::{realistic_image, vector};
 use dfu_station::dfu::{
     Clock, Deadlines, DfuError, Engine, FakeClock, Observer, Operation, Payload, Phase, Progress,
     Request, State, Status, TransportError,
 };
 use dfu_station::emulator::{Board, Bus, EspRom, Fault, Mode, RomConfig, When};
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, pack};
+use dfu_station::firmware::{Chip, FirmwareImage};
 
 const PORT: &str = "1-1";
-
-/// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
-/// into 512 KiB parts, for `chip`.
-fn realistic_image(chip: Chip) -> Vec<u8> {
-    let files = [
-        FlashFile {
-            address: 0x1000,
-            name: "bootloader.bin".into(),
-            data: sample(0x5A30, 1),
-        },
-        FlashFile {
-            address: 0x8000,
-            name: "partition-table.bin".into(),
-            data: sample(0xC00, 2),
-        },
-        FlashFile {
-            address: 0x10000,
-            name: "app.bin".into(),
-            data: sample(0x12_3456, 3),
-        },
-    ];
-    let options = PackOptions {
-        pid: chip.pid(),
-        flash_size: 4 << 20,
-        ..PackOptions::default()
-    };
-    pack(&files, &options).unwrap()
-}
 
 /// Records what the engine reports and cancels after a given number of bytes.
 #[derive(Default)]

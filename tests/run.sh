@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build and the tests need.
-PACKAGES=(gcc pkg-config libudev-dev desktop-file-utils appstream)
+# Debian packages the build and the tests need: libudev for libusb; Mesa renders the GUI
+# snapshots (no display needed); Xvfb and the X libraries run the real window for smoke
+# and bench runs; desktop-file-utils and appstream validate the Linux packaging.
+PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
+  libxi6 libxkbcommon-x11-0 desktop-file-utils appstream)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

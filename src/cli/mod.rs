@@ -8,7 +8,7 @@ mod pack;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 /// Exit code: flashing failed.
 pub const EXIT_FLASH_FAILED: u8 = 1;
@@ -26,6 +26,9 @@ pub const EXIT_PERMISSION: u8 = 4;
     about = "Flash ESP32-S2/S3 boards and any USB DFU 1.1 device"
 )]
 struct Cli {
+    /// With no command: add emulated ESP32-S2/S3 boards, to try the app without hardware.
+    #[arg(long)]
+    demo: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -52,17 +55,27 @@ enum Command {
     Flash(flash::FlashArgs),
 }
 
-/// Parses the command line, runs the command and returns its exit code.
+/// Parses the command line, runs the command (or, with none, opens the window) and
+/// returns its exit code.
 pub fn run() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    match cli.command {
         Some(Command::Info { file, json }) => info::run(&file, json),
         Some(Command::Pack(args)) => pack::run(&args),
         Some(Command::List { json }) => list::run(json),
         Some(Command::Flash(args)) => flash::run(&args),
         None => {
-            // The desktop app opens here once it exists; until then, say what there is.
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
+            let options = crate::ui::Options {
+                demo: cli.demo,
+                screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
+            };
+            match crate::ui::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("dfu-station: could not open the window: {error}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

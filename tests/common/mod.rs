@@ -107,3 +107,31 @@ pub fn sample(len: usize, seed: u32) -> Vec<u8> {
         .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect()
 }
+
+/// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
+/// into 512 KiB parts, for `chip`.
+pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
+    let files = [
+        dfu_station::firmware::FlashFile {
+            address: 0x1000,
+            name: "bootloader.bin".into(),
+            data: sample(0x5A30, 1),
+        },
+        dfu_station::firmware::FlashFile {
+            address: 0x8000,
+            name: "partition-table.bin".into(),
+            data: sample(0xC00, 2),
+        },
+        dfu_station::firmware::FlashFile {
+            address: 0x10000,
+            name: "app.bin".into(),
+            data: sample(0x12_3456, 3),
+        },
+    ];
+    let options = dfu_station::firmware::PackOptions {
+        pid: chip.pid(),
+        flash_size: 4 << 20,
+        ..dfu_station::firmware::PackOptions::default()
+    };
+    dfu_station::firmware::pack(&files, &options).unwrap()
+}

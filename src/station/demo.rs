@@ -1,0 +1,162 @@
+//! Demo boards: emulated ESP32-S2/S3 ROMs on an in-process [`Bus`] with the real clock
+//! and realistic timings, so the whole flow can be tried without hardware.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use super::source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
+use super::{Device, DeviceId};
+use crate::dfu::{InterfaceMode, Reenumerate, SystemClock, TransportError};
+use crate::emulator::{Bus, DeviceInfo, EspRom, Mode, RomConfig};
+use crate::firmware::Chip;
+
+/// The source name of demo boards.
+pub const DEMO: &str = "demo";
+
+/// The chips demo boards can be.
+pub const DEMO_CHIPS: [Chip; 2] = [Chip::Esp32S2, Chip::Esp32S3];
+
+/// How often the watcher looks at the bus when nothing pokes it (re-enumeration after
+/// DETACH happens in the bus's own time).
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Timings of demo boards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoTimings {
+    /// Time to erase one 4 KiB sector (25 ms, as a real ROM).
+    pub erase_time_per_sector: Duration,
+    /// Time from DETACH to the board's return in DFU mode (1 s).
+    pub reenumeration_delay: Duration,
+}
+
+impl Default for DemoTimings {
+    fn default() -> Self {
+        DemoTimings {
+            erase_time_per_sector: Duration::from_millis(25),
+            reenumeration_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Emulated boards on port paths `1-1`, `1-2`, ... of their own bus.
+pub struct DemoSource {
+    bus: Bus,
+    timings: DemoTimings,
+    /// Wakes the watcher at once after a plug or unplug.
+    poke: (Sender<()>, Receiver<()>),
+}
+
+impl DemoSource {
+    /// An empty demo bus.
+    pub fn new(timings: DemoTimings) -> DemoSource {
+        DemoSource {
+            bus: Bus::new(Arc::new(SystemClock::default())),
+            timings,
+            poke: unbounded(),
+        }
+    }
+
+    /// Plugs in a new board of `chip` in download boot mode at the first free port path;
+    /// returns the path.
+    pub fn plug(&self, chip: Chip) -> String {
+        let taken: Vec<String> = self.bus.devices().into_iter().map(|d| d.path).collect();
+        let path = (1..)
+            .map(|port| format!("1-{port}"))
+            .find(|path| !taken.contains(path))
+            .expect("a free port");
+        let mut config = RomConfig::new(chip);
+        config.erase_time_per_sector = self.timings.erase_time_per_sector;
+        config.reenumeration_delay = self.timings.reenumeration_delay;
+        self.bus.plug(&path, EspRom::new(config));
+        self.poke();
+        path
+    }
+
+    /// Pulls out the board at `path`.
+    pub fn unplug(&self, path: &str) {
+        self.bus.unplug(path);
+        self.poke();
+    }
+
+    /// Puts the board at `path` in download boot mode, as holding BOOT while pressing
+    /// RESET does: it re-enumerates in runtime mode, its flash kept.
+    pub fn download_mode(&self, path: &str) {
+        if let Some(board) = self.bus.unplug(path) {
+            self.bus.plug(path, board);
+        }
+        self.poke();
+    }
+
+    fn poke(&self) {
+        let _ = self.poke.0.send(());
+    }
+}
+
+fn device(info: &DeviceInfo) -> Device {
+    Device {
+        id: DeviceId {
+            source: DEMO,
+            path: info.path.clone(),
+        },
+        vid: info.vid,
+        pid: info.pid,
+        mode: match info.mode {
+            Mode::Runtime => InterfaceMode::Runtime,
+            Mode::Dfu => InterfaceMode::Dfu,
+        },
+        serial: info.serial.clone(),
+    }
+}
+
+/// Sends what changed from `before` to `now`: a board with a new device number left
+/// and came back.
+fn diff(before: &[DeviceInfo], now: &[DeviceInfo], events: &Sender<SourceEvent>) -> bool {
+    let same = |a: &DeviceInfo, b: &DeviceInfo| a.path == b.path && a.devnum == b.devnum;
+    let gone = before.iter().filter(|b| !now.iter().any(|n| same(b, n)));
+    let new = now.iter().filter(|n| !before.iter().any(|b| same(b, n)));
+    gone.map(|b| SourceEvent::Removed(device(b).id))
+        .chain(new.map(|n| SourceEvent::Added(device(n))))
+        .all(|event| events.send(event).is_ok())
+}
+
+impl DeviceSource for DemoSource {
+    fn name(&self) -> &'static str {
+        DEMO
+    }
+
+    fn watch(&self, events: Sender<SourceEvent>) {
+        let bus = self.bus.clone();
+        let poke = self.poke.1.clone();
+        std::thread::Builder::new()
+            .name("demo-watch".into())
+            .spawn(move || {
+                let mut before = Vec::new();
+                loop {
+                    let now = bus.devices();
+                    if !diff(&before, &now, &events) {
+                        return;
+                    }
+                    before = now;
+                    let _ = poke.recv_timeout(POLL_INTERVAL);
+                }
+            })
+            .expect("spawn the demo watcher");
+    }
+
+    fn open(&self, path: &str) -> Result<Connection, TransportError> {
+        let transport = self.bus.open(path)?;
+        let interface = transport.interface();
+        let mut reenumerate = self.bus.reenumerate(path);
+        Ok(Connection {
+            transport: Box::new(transport),
+            interface,
+            reenumerate: Box::new(move |timeout: Duration| {
+                reenumerate
+                    .wait_for_dfu_mode(timeout)
+                    .map(|(t, i)| (Box::new(t) as BoxedTransport, i))
+            }),
+        })
+    }
+}

@@ -1,0 +1,169 @@
+//! The boards the UI shows, folded from station events: pure data, no I/O.
+
+use super::{Device, DeviceId, Event, JobProgress, Outcome};
+use crate::dfu::InterfaceMode;
+
+/// What a board is doing, or how its last flash ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoardState {
+    Idle,
+    Flashing(JobProgress),
+    Done(Outcome),
+}
+
+/// One board in the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub device: Device,
+    /// On the bus now. A flashing board is off it while it re-enumerates; a board with a
+    /// result stays listed when unplugged, so the result can still be read.
+    pub present: bool,
+    pub state: BoardState,
+}
+
+impl Row {
+    /// Whether a flash runs.
+    pub fn flashing(&self) -> bool {
+        matches!(self.state, BoardState::Flashing(_))
+    }
+}
+
+/// Boards by id, and the shift's counts. A board that comes back in download boot
+/// (runtime) mode is a fresh one: its row turns idle; one that comes back in DFU mode is
+/// the same board re-enumerating: its state stays. Unplugging removes idle rows only.
+#[derive(Debug, Default)]
+pub struct Registry {
+    rows: Vec<Row>,
+    passed: u32,
+    failed: u32,
+}
+
+impl Registry {
+    /// The rows, by source and port path.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The row of `id`.
+    pub fn row(&self, id: &DeviceId) -> Option<&Row> {
+        self.rows.iter().find(|r| &r.device.id == id)
+    }
+
+    /// Flashes passed and failed since the start.
+    pub fn counts(&self) -> (u32, u32) {
+        (self.passed, self.failed)
+    }
+
+    /// Drops a row whose board is gone.
+    pub fn forget(&mut self, id: &DeviceId) {
+        self.rows
+            .retain(|r| &r.device.id != id || r.present || r.flashing());
+    }
+
+    /// Takes one station event into account.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::DeviceAdded(device) => match self.position(&device.id) {
+                Ok(i) => {
+                    let row = &mut self.rows[i];
+                    row.device = device.clone();
+                    row.present = true;
+                    if !row.flashing() && device.mode == InterfaceMode::Runtime {
+                        row.state = BoardState::Idle;
+                    }
+                }
+                Err(i) => self.rows.insert(
+                    i,
+                    Row {
+                        device: device.clone(),
+                        present: true,
+                        state: BoardState::Idle,
+                    },
+                ),
+            },
+            Event::DeviceRemoved(id) => {
+                if let Ok(i) = self.position(id) {
+                    let row = &mut self.rows[i];
+                    row.present = false;
+                    if row.state == BoardState::Idle {
+                        self.rows.remove(i);
+                    }
+                }
+            }
+            Event::JobStarted(id) => self.set(id, BoardState::Flashing(JobProgress::starting())),
+            Event::JobProgress { device, progress } => {
+                self.set(device, BoardState::Flashing(progress.clone()))
+            }
+            Event::JobFinished { device, outcome } => {
+                match outcome {
+                    Outcome::Pass { .. } => self.passed += 1,
+                    Outcome::Fail { .. } => self.failed += 1,
+                }
+                self.set(device, BoardState::Done(outcome.clone()));
+            }
+            Event::ImageLoaded { .. } | Event::DialogClosed | Event::DemoStarted => {}
+        }
+    }
+
+    fn position(&self, id: &DeviceId) -> Result<usize, usize> {
+        self.rows.binary_search_by(|r| r.device.id.cmp(id))
+    }
+
+    fn set(&mut self, id: &DeviceId, state: BoardState) {
+        if let Ok(i) = self.position(id) {
+            self.rows[i].state = state;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn device(mode: InterfaceMode) -> Device {
+        Device {
+            id: DeviceId {
+                source: "demo",
+                path: "1-1".into(),
+            },
+            vid: 0x303A,
+            pid: 0x0002,
+            mode,
+            serial: "0".into(),
+        }
+    }
+
+    #[test]
+    fn a_result_survives_re_enumeration_and_a_fresh_board_turns_the_row_idle() {
+        let mut registry = Registry::default();
+        let id = device(InterfaceMode::Runtime).id;
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        registry.apply(&Event::JobStarted(id.clone()));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(registry.row(&id).is_some(), "a flashing board stays listed");
+        registry.apply(&Event::JobFinished {
+            device: id.clone(),
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_secs(1),
+            },
+        });
+        // Hotplug news of the re-enumeration may come after the result.
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Dfu)));
+        assert!(matches!(
+            registry.row(&id).unwrap().state,
+            BoardState::Done(_)
+        ));
+        assert_eq!(registry.counts(), (1, 0));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(!registry.row(&id).unwrap().present, "the result stays");
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        assert_eq!(registry.row(&id).unwrap().state, BoardState::Idle);
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        assert!(
+            registry.row(&id).is_none(),
+            "an idle board leaves with its row"
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The station thread: routes commands to sources, loaders and flash workers, and
+//! forwards what they report.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Select, Sender, unbounded};
+
+use super::demo::{DemoSource, DemoTimings};
+use super::source::{DeviceSource, SourceEvent};
+use super::{Command, DemoCommand, DeviceId, Event, Reader, check_file, path_reader, worker};
+
+/// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Sends events to the UI and wakes it.
+#[derive(Clone)]
+pub(super) struct Outbox {
+    events: Sender<Event>,
+    wake: Wake,
+}
+
+impl Outbox {
+    pub(super) fn send(&self, event: Event) {
+        if self.events.send(event).is_ok() {
+            (self.wake)();
+        }
+    }
+}
+
+/// The UI's end of a running station. Dropping `commands` stops the station thread.
+pub struct Station {
+    pub commands: Sender<Command>,
+    pub events: Receiver<Event>,
+}
+
+impl Station {
+    /// Starts the station thread with `sources` (watching at once); demo boards, once
+    /// started, get `demo` timings.
+    pub fn spawn(sources: Vec<Arc<dyn DeviceSource>>, demo: DemoTimings, wake: Wake) -> Station {
+        let (commands, command_rx) = unbounded();
+        let (events, event_rx) = unbounded();
+        let mut state = State {
+            outbox: Outbox { events, wake },
+            sources: Vec::new(),
+            demo_timings: demo,
+            demo: None,
+            jobs: HashMap::new(),
+            dialog: None,
+        };
+        for source in sources {
+            state.add_source(source);
+        }
+        std::thread::Builder::new()
+            .name("station".into())
+            .spawn(move || state.run(&command_rx))
+            .expect("spawn the station thread");
+        Station {
+            commands,
+            events: event_rx,
+        }
+    }
+}
+
+struct Watched {
+    source: Arc<dyn DeviceSource>,
+    events: Receiver<SourceEvent>,
+}
+
+struct Job {
+    cancel: Arc<AtomicBool>,
+    worker: JoinHandle<()>,
+}
+
+struct State {
+    outbox: Outbox,
+    sources: Vec<Watched>,
+    demo_timings: DemoTimings,
+    demo: Option<Arc<DemoSource>>,
+    jobs: HashMap<DeviceId, Job>,
+    dialog: Option<JoinHandle<()>>,
+}
+
+impl State {
+    fn add_source(&mut self, source: Arc<dyn DeviceSource>) {
+        let (tx, events) = unbounded();
+        source.watch(tx);
+        self.sources.push(Watched { source, events });
+    }
+
+    fn run(mut self, commands: &Receiver<Command>) {
+        loop {
+            let mut select = Select::new();
+            select.recv(commands);
+            for watched in &self.sources {
+                select.recv(&watched.events);
+            }
+            let operation = select.select();
+            match operation.index() {
+                0 => match operation.recv(commands) {
+                    Ok(command) => self.handle(command),
+                    Err(_) => return,
+                },
+                i => match operation.recv(&self.sources[i - 1].events) {
+                    Ok(SourceEvent::Added(device)) => self.outbox.send(Event::DeviceAdded(device)),
+                    Ok(SourceEvent::Removed(id)) => self.outbox.send(Event::DeviceRemoved(id)),
+                    // The watcher ended: its boards can still be opened, but nothing more comes.
+                    Err(_) => self.sources[i - 1].events = crossbeam_channel::never(),
+                },
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::LoadImage { path, read } => {
+                let outbox = self.outbox.clone();
+                spawn("image-loader", move || load(path, read, &outbox));
+            }
+            Command::OpenDialog => {
+                if self.dialog.as_ref().is_some_and(|d| !d.is_finished()) {
+                    return;
+                }
+                let outbox = self.outbox.clone();
+                self.dialog = Some(spawn("file-dialog", move || pick(&outbox)));
+            }
+            Command::Flash { device, image } => {
+                let id = device.id.clone();
+                if self.jobs.get(&id).is_some_and(|j| !j.worker.is_finished()) {
+                    return;
+                }
+                let Some(watched) = self.sources.iter().find(|w| w.source.name() == id.source)
+                else {
+                    return;
+                };
+                let cancel = Arc::new(AtomicBool::new(false));
+                self.outbox.send(Event::JobStarted(id.clone()));
+                let job = worker::Job {
+                    source: watched.source.clone(),
+                    device,
+                    image,
+                    cancel: cancel.clone(),
+                    outbox: self.outbox.clone(),
+                };
+                let worker = spawn(&format!("flash {}", id.path), move || job.run());
+                self.jobs.insert(id, Job { cancel, worker });
+            }
+            Command::Cancel(id) => {
+                if let Some(job) = self.jobs.get(&id) {
+                    job.cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Command::StartDemo => {
+                self.demo();
+            }
+            Command::Demo(command) => {
+                let demo = self.demo();
+                match command {
+                    DemoCommand::Plug(chip) => drop(demo.plug(chip)),
+                    DemoCommand::Unplug(path) => demo.unplug(&path),
+                    DemoCommand::DownloadMode(path) => demo.download_mode(&path),
+                }
+            }
+        }
+    }
+
+    /// The demo bus, started on first use.
+    fn demo(&mut self) -> Arc<DemoSource> {
+        if let Some(demo) = &self.demo {
+            return demo.clone();
+        }
+        let demo = Arc::new(DemoSource::new(self.demo_timings));
+        self.add_source(demo.clone());
+        self.demo = Some(demo.clone());
+        self.outbox.send(Event::DemoStarted);
+        demo
+    }
+}
+
+fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(run)
+        .expect("spawn a station thread")
+}
+
+/// Reads and checks a file, then reports it.
+fn load(path: PathBuf, read: Reader, outbox: &Outbox) {
+    let result = check_file(&path, read);
+    outbox.send(Event::ImageLoaded { path, result });
+}
+
+/// Shows the file picker, then loads what was picked.
+fn pick(outbox: &Outbox) {
+    let picked = rfd::FileDialog::new()
+        .set_title("Open a DFU file")
+        .add_filter("DFU file", &["bin", "dfu"])
+        .add_filter("Any file", &["*"])
+        .pick_file();
+    outbox.send(Event::DialogClosed);
+    if let Some(path) = picked {
+        load(path.clone(), path_reader(path), outbox);
+    }
+}

@@ -1,0 +1,124 @@
+//! One flash, on its own thread: opens the board, runs the engine, reports progress
+//! (throttled) and the outcome.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::source::DeviceSource;
+use super::thread::Outbox;
+use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
+use crate::dfu::{Deadlines, Engine, Observer, Payload, Phase, Progress, SystemClock};
+
+/// The shortest time between two progress events of one job with the same phase and part.
+const REPORT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Everything one flash needs.
+pub(super) struct Job {
+    pub source: Arc<dyn DeviceSource>,
+    pub device: Device,
+    pub image: Arc<LoadedImage>,
+    pub cancel: Arc<AtomicBool>,
+    pub outbox: Outbox,
+}
+
+impl Job {
+    /// Flashes and reports; returns when the board passed or failed.
+    pub fn run(self) {
+        let started = Instant::now();
+        let outcome = match self.flash() {
+            Ok(()) => Outcome::Pass {
+                elapsed: started.elapsed(),
+            },
+            Err(fail) => fail,
+        };
+        self.outbox.send(Event::JobFinished {
+            device: self.device.id.clone(),
+            outcome,
+        });
+    }
+
+    fn flash(&self) -> Result<(), Outcome> {
+        if let Some(reason) = self.image.mismatch(&self.device) {
+            return Err(Outcome::Fail {
+                code: "wrong-chip",
+                reason: format!("{reason} Nothing was flashed."),
+            });
+        }
+        let connection = self.source.open(&self.device.id.path).map_err(|error| Outcome::Fail {
+            code: "open-failed",
+            reason: format!(
+                "The board could not be opened: {error}. Check the cable and that no other program uses the board, then flash again."
+            ),
+        })?;
+        let mut reenumerate = connection.reenumerate;
+        let mut reporter = Reporter {
+            outbox: &self.outbox,
+            device: &self.device.id,
+            cancel: &self.cancel,
+            last: None,
+            download_start: None,
+        };
+        Engine::new(&SystemClock::default(), Deadlines::default(), &mut reporter)
+            .flash(
+                connection.transport,
+                connection.interface,
+                &mut *reenumerate,
+                Payload::image(&self.image.image, &self.image.file),
+            )
+            .map_err(|error| Outcome::Fail {
+                code: error.code(),
+                reason: error.to_string(),
+            })
+    }
+}
+
+/// Turns engine reports into [`Event::JobProgress`], at most every [`REPORT_INTERVAL`]
+/// unless the phase or part changes.
+struct Reporter<'a> {
+    outbox: &'a Outbox,
+    device: &'a DeviceId,
+    cancel: &'a AtomicBool,
+    /// When the last event was sent, with its phase and part address.
+    last: Option<(Instant, Phase, Option<u32>)>,
+    /// When the download's first byte was accepted.
+    download_start: Option<(Instant, u64)>,
+}
+
+impl Observer for Reporter<'_> {
+    fn progress(&mut self, p: Progress<'_>) {
+        let now = Instant::now();
+        let part_address = p.part.map(|part| part.address);
+        if let Some((at, phase, part)) = self.last
+            && phase == p.phase
+            && part == part_address
+            && now - at < REPORT_INTERVAL
+        {
+            return;
+        }
+        self.last = Some((now, p.phase, part_address));
+        if p.total > 0 && self.download_start.is_none() {
+            self.download_start = Some((now, p.done));
+        }
+        let rate = self.download_start.and_then(|(at, from)| {
+            let seconds = (now - at).as_secs_f64();
+            (seconds >= 0.5 && p.done > from).then(|| (p.done - from) as f64 / seconds)
+        });
+        let eta = rate.map(|r| Duration::from_secs_f64(p.total.saturating_sub(p.done) as f64 / r));
+        self.outbox.send(Event::JobProgress {
+            device: self.device.clone(),
+            progress: JobProgress {
+                phase: p.phase,
+                done: p.done,
+                total: p.total,
+                part: p.part.map(|part| part.name.clone()),
+                bytes_per_second: rate,
+                eta,
+            },
+        });
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,353 @@
+//! The eframe app: owns the UI state, drains station events, lays out the views and
+//! sends the frame's commands at its end.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use eframe::egui;
+
+use super::log::Log;
+use super::{Options, board, devices, image_card};
+use crate::station::demo::DEMO_CHIPS;
+use crate::station::{
+    Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row, Station,
+    file_name,
+};
+
+/// Storage key of the last image's path.
+const LAST_IMAGE_KEY: &str = "last_image";
+
+/// The file the station works with.
+#[derive(Debug, Clone, Default)]
+pub enum ImageState {
+    #[default]
+    None,
+    /// Being read and checked.
+    Loading(PathBuf),
+    Loaded(Arc<LoadedImage>),
+    Invalid {
+        path: PathBuf,
+        error: ImageError,
+    },
+}
+
+impl ImageState {
+    /// The valid image, if there is one.
+    pub fn loaded(&self) -> Option<&Arc<LoadedImage>> {
+        match self {
+            ImageState::Loaded(image) => Some(image),
+            _ => None,
+        }
+    }
+}
+
+/// DFU Station's window.
+pub struct App {
+    station: Station,
+    registry: Registry,
+    selected: Option<DeviceId>,
+    image: ImageState,
+    /// Remembered between runs.
+    last_image: Option<PathBuf>,
+    log: Log,
+    log_open: bool,
+    dialog_open: bool,
+    demo: bool,
+    /// Emitted by the views this frame; sent at its end.
+    commands: Vec<Command>,
+    screenshot: Option<Screenshot>,
+}
+
+struct Screenshot {
+    path: PathBuf,
+    requested: bool,
+}
+
+impl App {
+    /// The app on `station`; re-checks the last image, starts demo boards if asked.
+    pub fn new(cc: &eframe::CreationContext<'_>, station: Station, options: Options) -> App {
+        let last_image: Option<PathBuf> = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, LAST_IMAGE_KEY))
+            .flatten();
+        let mut app = App {
+            station,
+            registry: Registry::default(),
+            selected: None,
+            image: ImageState::None,
+            last_image: last_image.clone(),
+            log: Log::default(),
+            log_open: true,
+            dialog_open: false,
+            demo: false,
+            commands: Vec::new(),
+            screenshot: options.screenshot.map(|path| Screenshot {
+                path,
+                requested: false,
+            }),
+        };
+        if let Some(path) = last_image {
+            app.load(path.clone(), Command::load_path(path));
+        }
+        if options.demo {
+            app.commands.push(Command::StartDemo);
+            for chip in DEMO_CHIPS {
+                app.commands.push(Command::Demo(DemoCommand::Plug(chip)));
+            }
+        }
+        app.send_commands();
+        app
+    }
+
+    /// The boards as the UI shows them.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn load(&mut self, path: PathBuf, command: Command) {
+        self.image = ImageState::Loading(path);
+        self.commands.push(command);
+    }
+
+    fn send_commands(&mut self) {
+        for command in self.commands.drain(..) {
+            // A stopped station only happens at exit: nothing left to do.
+            let _ = self.station.commands.send(command);
+        }
+    }
+
+    fn drain_events(&mut self, time: f64) {
+        while let Ok(event) = self.station.events.try_recv() {
+            self.log.record(time, &event, &self.registry);
+            self.registry.apply(&event);
+            match event {
+                Event::ImageLoaded { path, result } => {
+                    if matches!(&self.image, ImageState::Loading(p) if *p == path) {
+                        self.image = match result {
+                            Ok(image) => {
+                                self.last_image = Some(path);
+                                ImageState::Loaded(image)
+                            }
+                            Err(error) => ImageState::Invalid { path, error },
+                        };
+                    }
+                }
+                Event::DialogClosed => self.dialog_open = false,
+                Event::DemoStarted => self.demo = true,
+                Event::DeviceAdded(device) if self.selected.is_none() => {
+                    self.selected = Some(device.id)
+                }
+                _ => {}
+            }
+        }
+        if let Some(id) = &self.selected
+            && self.registry.row(id).is_none()
+        {
+            self.selected = self.registry.rows().first().map(|r| r.device.id.clone());
+        }
+    }
+
+    fn take_dropped_file(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input_mut(|i| std::mem::take(&mut i.raw.dropped_files));
+        if let Some(file) = dropped.into_iter().next() {
+            let path = file.path().to_path_buf();
+            self.load(
+                path.clone(),
+                Command::LoadImage {
+                    path,
+                    read: Box::new(move || file.bytes()),
+                },
+            );
+        }
+    }
+
+    fn selected_row(&self) -> Option<&Row> {
+        self.selected.as_ref().and_then(|id| self.registry.row(id))
+    }
+
+    /// Rows `Flash all` would flash: present, idle or done, and fitting the image.
+    fn flashable<'a>(&'a self, image: &'a LoadedImage) -> impl Iterator<Item = &'a Row> + 'a {
+        self.registry
+            .rows()
+            .iter()
+            .filter(move |r| r.present && !r.flashing() && image.mismatch(&r.device).is_none())
+    }
+
+    fn flash(&mut self, row: &Row, image: &Arc<LoadedImage>) {
+        self.commands.push(Command::Flash {
+            device: row.device.clone(),
+            image: image.clone(),
+        });
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_centered(|ui| {
+            ui.heading(egui::RichText::new("DFU Station").strong());
+            ui.separator();
+            let name = match &self.image {
+                ImageState::None => "No file".to_owned(),
+                ImageState::Loading(path) | ImageState::Invalid { path, .. } => file_name(path),
+                ImageState::Loaded(image) => image.name(),
+            };
+            ui.label(egui::RichText::new(name).monospace())
+                .on_hover_text("The file to flash");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.demo_menu(ui);
+                let (passed, failed) = self.registry.counts();
+                ui.label(format!("PASS {passed} · FAIL {failed}"))
+                    .on_hover_text("Boards flashed since the app started");
+                ui.separator();
+                self.flash_buttons(ui);
+            });
+        });
+    }
+
+    fn flash_buttons(&mut self, ui: &mut egui::Ui) {
+        let image = self.image.loaded().cloned();
+        let all: Vec<Row> = image
+            .as_ref()
+            .map(|image| self.flashable(image).cloned().collect())
+            .unwrap_or_default();
+        let all_reason = match &image {
+            None => Some("Open a valid DFU file first"),
+            Some(_) if all.is_empty() => Some("No board is ready for this file"),
+            Some(_) => None,
+        };
+        let button =
+            egui::Button::new(format!("Flash all ({})", all.len())).min_size([0.0, 30.0].into());
+        let response = ui
+            .add_enabled(all_reason.is_none(), button)
+            .on_hover_text("Flash every ready board that fits the file, in parallel")
+            .on_disabled_hover_text(all_reason.unwrap_or_default());
+        if response.clicked()
+            && let Some(image) = &image
+        {
+            for row in &all {
+                self.flash(row, image);
+            }
+        }
+        let selected = self.selected_row().cloned();
+        let reason = board::flash_refusal(selected.as_ref(), image.as_deref());
+        let button =
+            egui::Button::new(egui::RichText::new("Flash").strong()).min_size([90.0, 30.0].into());
+        let response = ui
+            .add_enabled(reason.is_none(), button)
+            .on_hover_text("Flash the selected board")
+            .on_disabled_hover_text(reason.unwrap_or_default());
+        if response.clicked()
+            && let (Some(row), Some(image)) = (&selected, &image)
+        {
+            self.flash(row, image);
+        }
+    }
+
+    fn demo_menu(&mut self, ui: &mut egui::Ui) {
+        ui.menu_button("Demo", |ui| {
+            if !self.demo && ui.button("Start demo mode").clicked() {
+                self.commands.push(Command::StartDemo);
+            }
+            for chip in DEMO_CHIPS {
+                if ui.button(format!("Plug in an emulated {chip}")).clicked() {
+                    self.commands.push(Command::Demo(DemoCommand::Plug(chip)));
+                }
+            }
+        })
+        .response
+        .on_hover_text("Emulated boards, to try DFU Station without hardware");
+    }
+
+    fn open_file(&mut self) {
+        if !self.dialog_open {
+            self.dialog_open = true;
+            self.commands.push(Command::OpenDialog);
+        }
+    }
+
+    /// Keeps repainting until the window shows its boards, then saves it and quits.
+    fn screenshot(&mut self, ctx: &egui::Context) {
+        let Some(shot) = &mut self.screenshot else {
+            return;
+        };
+        let time = ctx.input(|i| i.time);
+        let ready = time > 1.0 && (!self.registry.rows().is_empty() || time > 5.0);
+        if ready && !shot.requested {
+            shot.requested = true;
+            let path = shot.path.clone();
+            let ctx = ctx.clone();
+            ctx.clone().request_screenshot(move |image| {
+                std::thread::spawn(move || {
+                    let [width, height] = image.size;
+                    if let Err(error) = image::save_buffer(
+                        &path,
+                        image.as_raw(),
+                        width as u32,
+                        height as u32,
+                        image::ExtendedColorType::Rgba8,
+                    ) {
+                        eprintln!("dfu-station: could not save {}: {error}", path.display());
+                    }
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    ctx.request_repaint();
+                });
+            });
+        }
+        ctx.request_repaint_after(Duration::from_millis(100));
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.drain_events(ctx.input(|i| i.time));
+        self.take_dropped_file(&ctx);
+        if let Some(next) = devices::arrow_selection(&ctx, &self.registry, self.selected.as_ref()) {
+            self.selected = Some(next);
+        }
+
+        egui::Panel::top("top_bar")
+            .exact_size(48.0)
+            .show(ui, |ui| self.top_bar(ui));
+        egui::Panel::bottom("log")
+            .resizable(self.log_open)
+            .default_size(150.0)
+            .show(ui, |ui| self.log.show(ui, &mut self.log_open));
+        let forget = egui::Panel::left("devices")
+            .resizable(true)
+            .default_size(ctx.content_rect().width() * 0.46)
+            .size_range(360.0..=1100.0)
+            .show(ui, |ui| {
+                devices::show(
+                    ui,
+                    &self.registry,
+                    &mut self.selected,
+                    self.image.loaded().map(|i| &**i),
+                    &mut self.commands,
+                )
+            })
+            .inner;
+        if let Some(id) = forget {
+            self.registry.forget(&id);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let selected = self.selected.as_ref();
+                if let Some(row) = selected.and_then(|id| self.registry.row(id)) {
+                    board::show(ui, row, &mut self.commands);
+                    ui.add_space(12.0);
+                }
+                if image_card::show(ui, &self.image, self.selected_row(), self.dialog_open) {
+                    self.open_file();
+                }
+            });
+        });
+
+        image_card::drop_highlight(&ctx);
+        self.screenshot(&ctx);
+        self.send_commands();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
+    }
+}

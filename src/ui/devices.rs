@@ -1,0 +1,224 @@
+//! The board list: one card per board with chip, mode, USB path, serial and state;
+//! click or arrow keys select; demo boards get plug controls.
+
+use eframe::egui::{self, Color32, RichText};
+
+use crate::station::demo::DEMO;
+use crate::station::{
+    BoardState, Command, DemoCommand, DeviceId, LoadedImage, Outcome, Registry, Row,
+};
+
+/// PASS green.
+pub const PASS: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
+/// FAIL red.
+pub const FAIL: Color32 = Color32::from_rgb(0xd0, 0x3b, 0x3b);
+
+/// The row's state in a word or two: `Idle`, `Writing app.bin 42%`, `PASS`, `FAIL`.
+pub fn state_text(row: &Row) -> String {
+    match &row.state {
+        BoardState::Idle => "Idle".into(),
+        BoardState::Flashing(p) if p.total > 0 => {
+            format!("{} {:.0}%", p.headline(), p.fraction() * 100.0)
+        }
+        BoardState::Flashing(p) => p.headline(),
+        BoardState::Done(Outcome::Pass { .. }) => "PASS".into(),
+        BoardState::Done(Outcome::Fail { .. }) => "FAIL".into(),
+    }
+}
+
+/// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
+pub fn row_label(row: &Row) -> String {
+    let d = &row.device;
+    format!(
+        "Board {}: {}, {}, {}",
+        d.id.path,
+        d.chip_name(),
+        d.mode_name(),
+        state_text(row)
+    )
+}
+
+/// The selection after an arrow key, if one was pressed.
+pub fn arrow_selection(
+    ctx: &egui::Context,
+    registry: &Registry,
+    selected: Option<&DeviceId>,
+) -> Option<DeviceId> {
+    let (down, up) = ctx.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowDown),
+            i.key_pressed(egui::Key::ArrowUp),
+        )
+    });
+    let rows = registry.rows();
+    if down == up || rows.is_empty() || ctx.egui_wants_keyboard_input() {
+        return None;
+    }
+    let current = selected.and_then(|id| rows.iter().position(|r| &r.device.id == id));
+    let next = match current {
+        None => 0,
+        Some(i) if down => (i + 1).min(rows.len() - 1),
+        Some(i) => i.saturating_sub(1),
+    };
+    Some(rows[next].device.id.clone())
+}
+
+/// The list. Returns the board to forget, if its Dismiss button was clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    registry: &Registry,
+    selected: &mut Option<DeviceId>,
+    image: Option<&LoadedImage>,
+    commands: &mut Vec<Command>,
+) -> Option<DeviceId> {
+    ui.add_space(6.0);
+    ui.heading("Boards");
+    ui.add_space(4.0);
+    if registry.rows().is_empty() {
+        ui.label(
+            "No board yet. Plug in an ESP32-S2/S3 in download mode: hold BOOT, press and \
+             release RESET, release BOOT. It shows up here at once.",
+        );
+        ui.label(
+            RichText::new("No hardware at hand? Try Demo > Plug in an emulated board.").weak(),
+        );
+        return None;
+    }
+    let mut forget = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for row in registry.rows() {
+                let is_selected = selected.as_ref() == Some(&row.device.id);
+                let response = card(ui, row, is_selected, image, commands, &mut forget);
+                if response.clicked() {
+                    *selected = Some(row.device.id.clone());
+                }
+                let label = row_label(row);
+                let now_selected = selected.as_ref() == Some(&row.device.id);
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::ListItem, true, now_selected, &label)
+                });
+                if is_selected && response.changed() {
+                    response.scroll_to_me(None);
+                }
+                ui.add_space(6.0);
+            }
+        });
+    forget
+}
+
+fn card(
+    ui: &mut egui::Ui,
+    row: &Row,
+    is_selected: bool,
+    image: Option<&LoadedImage>,
+    commands: &mut Vec<Command>,
+    forget: &mut Option<DeviceId>,
+) -> egui::Response {
+    let visuals = ui.visuals().clone();
+    let (fill, stroke) = if is_selected {
+        (
+            visuals.selection.bg_fill.gamma_multiply(0.35),
+            visuals.selection.stroke,
+        )
+    } else {
+        (
+            visuals.faint_bg_color,
+            visuals.widgets.noninteractive.bg_stroke,
+        )
+    };
+    let device = &row.device;
+    let builder = egui::UiBuilder::new()
+        .id_salt(&device.id)
+        .sense(egui::Sense::click());
+    ui.scope_builder(builder, |ui| {
+        // Clicks anywhere on the card select it: its text is not selectable.
+        ui.style_mut().interaction.selectable_labels = false;
+        egui::Frame::group(ui.style())
+            .fill(fill)
+            .stroke(stroke)
+            .inner_margin(10.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(device.chip_name()).strong().size(17.0));
+                    ui.label(device.mode_name());
+                    ui.label(RichText::new(format!("USB {}", device.id.path)).monospace());
+                    ui.label(RichText::new(format!("serial {}", device.serial)).weak());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        badge(ui, row);
+                    });
+                });
+                details(ui, row, image);
+                if !row.present && !row.flashing() {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("Unplugged").weak());
+                        if ui.small_button("Dismiss").clicked() {
+                            *forget = Some(device.id.clone());
+                        }
+                    });
+                } else if device.id.source == DEMO && row.present {
+                    demo_controls(ui, &device.id.path, commands);
+                }
+            });
+    })
+    .response
+}
+
+fn badge(ui: &mut egui::Ui, row: &Row) {
+    let text = RichText::new(state_text(row)).strong().size(16.0);
+    let text = match &row.state {
+        BoardState::Done(Outcome::Pass { .. }) => text.color(PASS),
+        BoardState::Done(Outcome::Fail { .. }) => text.color(FAIL),
+        BoardState::Flashing(_) => text.color(ui.visuals().hyperlink_color),
+        BoardState::Idle => text.weak(),
+    };
+    ui.label(text);
+}
+
+fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
+    match &row.state {
+        BoardState::Flashing(p) => {
+            ui.add(
+                egui::ProgressBar::new(p.fraction())
+                    .desired_height(8.0)
+                    .corner_radius(3.0),
+            );
+        }
+        BoardState::Done(Outcome::Fail { reason, .. }) => {
+            ui.label(RichText::new(reason).color(FAIL));
+        }
+        BoardState::Done(Outcome::Pass { .. }) => {
+            ui.label("Press RESET on the board to start the new firmware.");
+        }
+        BoardState::Idle => {
+            if let Some(reason) = image.and_then(|image| image.mismatch(&row.device)) {
+                ui.label(
+                    RichText::new(format!("Wrong chip: {reason}"))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        }
+    }
+}
+
+fn demo_controls(ui: &mut egui::Ui, path: &str, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Demo board:").weak());
+        if ui
+            .small_button("Unplug")
+            .on_hover_text("Pull the emulated board out")
+            .clicked()
+        {
+            commands.push(Command::Demo(DemoCommand::Unplug(path.to_owned())));
+        }
+        if ui
+            .small_button("Put in download mode")
+            .on_hover_text("Hold BOOT and press RESET on the emulated board")
+            .clicked()
+        {
+            commands.push(Command::Demo(DemoCommand::DownloadMode(path.to_owned())));
+        }
+    });
+}

@@ -1,0 +1,228 @@
+//! The image card: the file's verdict, facts, warnings and flash map; and the drop
+//! highlight shown while a file hovers over the window.
+
+use eframe::egui::{self, Color32, RichText, Sense, Stroke, StrokeKind, pos2, vec2};
+
+use super::app::ImageState;
+use super::devices::{FAIL, PASS};
+use crate::firmware::{Region, human_size};
+use crate::station::{LoadedImage, Row, file_name};
+
+/// Region colours on the flash map, in turn.
+const REGION_COLOURS: [Color32; 6] = [
+    Color32::from_rgb(0x3b, 0x82, 0xd0),
+    Color32::from_rgb(0xe0, 0x8a, 0x2c),
+    Color32::from_rgb(0x3d, 0xa8, 0x6a),
+    Color32::from_rgb(0x9b, 0x5d, 0xc8),
+    Color32::from_rgb(0xc8, 0x4f, 0x7a),
+    Color32::from_rgb(0x3a, 0xa6, 0xb0),
+];
+
+/// The card. Returns whether "Open..." was clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    image: &ImageState,
+    selected: Option<&Row>,
+    dialog_open: bool,
+) -> bool {
+    let mut open = false;
+    egui::Frame::group(ui.style())
+        .inner_margin(12.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.heading("Firmware file");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    open = ui
+                        .add_enabled(!dialog_open, egui::Button::new("Open..."))
+                        .on_hover_text("Choose a dfu.bin")
+                        .on_disabled_hover_text("The file dialog is open")
+                        .clicked();
+                });
+            });
+            ui.add_space(4.0);
+            match image {
+                ImageState::None => {
+                    ui.label("Drop a dfu.bin anywhere on this window, or click Open...");
+                }
+                ImageState::Loading(path) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!("Checking {}...", file_name(path)));
+                    });
+                }
+                ImageState::Invalid { path, error } => {
+                    ui.label(RichText::new(file_name(path)).monospace().strong());
+                    ui.label(RichText::new("Not usable").color(FAIL).strong().size(18.0));
+                    ui.label(&error.message);
+                    ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
+                }
+                ImageState::Loaded(image) => loaded(ui, image, selected),
+            }
+        });
+    open
+}
+
+fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage, selected: Option<&Row>) {
+    let image = &loaded.image;
+    ui.label(RichText::new(loaded.name()).monospace().strong());
+    ui.label(
+        RichText::new("Valid DFU file")
+            .color(PASS)
+            .strong()
+            .size(18.0),
+    );
+    egui::Grid::new("image_facts")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Chip");
+            ui.label(
+                image
+                    .chip()
+                    .map_or("any (not recorded in the file)", |c| c.name()),
+            );
+            ui.end_row();
+            ui.label("Size");
+            ui.label(human_size(loaded.file.len() as u64));
+            ui.end_row();
+            ui.label("SHA-256");
+            ui.label(RichText::new(image.short_sha256()).monospace())
+                .on_hover_text(crate::firmware::esp::hex(&image.sha256));
+            ui.end_row();
+            ui.label("Flash size");
+            ui.label(
+                image
+                    .flash_size
+                    .map_or("unknown".into(), |s| human_size(s.into())),
+            );
+            ui.end_row();
+        });
+    if let Some(reason) = selected.and_then(|row| loaded.mismatch(&row.device)) {
+        ui.label(
+            RichText::new(format!("Wrong chip: {reason} Select a matching board."))
+                .color(FAIL)
+                .strong(),
+        );
+    }
+    for warning in &image.warnings {
+        ui.label(RichText::new(format!("Warning: {warning}")).color(ui.visuals().warn_fg_color));
+    }
+    if !image.regions.is_empty() {
+        ui.add_space(8.0);
+        flash_map(ui, &image.regions, image.flash_size);
+    }
+}
+
+/// The chip's flash as a bar, each region drawn at its address; then a legend.
+fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
+    let end = regions.iter().map(Region::end).max().unwrap_or(0);
+    let size = flash_size
+        .map_or(end.next_power_of_two(), u64::from)
+        .max(end)
+        .max(1);
+    ui.label(RichText::new(format!("Flash map ({})", human_size(size))).strong());
+    let (bar, _) = ui.allocate_exact_size(vec2(ui.available_width(), 40.0), Sense::hover());
+    let painter = ui.painter_at(bar);
+    let visuals = ui.visuals();
+    painter.rect_filled(bar, 4.0, visuals.extreme_bg_color);
+    let x_at = |address: u64| bar.left() + bar.width() * (address as f64 / size as f64) as f32;
+    for (i, region) in regions.iter().enumerate() {
+        let colour = REGION_COLOURS[i % REGION_COLOURS.len()];
+        let left = x_at(region.address.into());
+        let right = x_at(region.end()).max(left + 3.0);
+        let rect = egui::Rect::from_min_max(pos2(left, bar.top()), pos2(right, bar.bottom()));
+        painter.rect_filled(rect, 2.0, colour);
+        let galley = painter.layout_no_wrap(
+            region.name.clone(),
+            egui::FontId::proportional(12.0),
+            Color32::WHITE,
+        );
+        if galley.size().x + 6.0 < rect.width() {
+            painter.galley(rect.center() - galley.size() / 2.0, galley, Color32::WHITE);
+        }
+        let label = region_label(region);
+        let response = ui
+            .interact(rect, ui.scope_id().with(("region", i)), Sense::hover())
+            .on_hover_text(region_details(region));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
+        if response.hovered() {
+            painter.rect_stroke(
+                rect,
+                2.0,
+                Stroke::new(2.0, visuals.strong_text_color()),
+                StrokeKind::Inside,
+            );
+        }
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("0x0").weak().monospace());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(format!("0x{size:x}")).weak().monospace());
+        });
+    });
+    egui::Grid::new("regions")
+        .num_columns(4)
+        .striped(true)
+        .show(ui, |ui| {
+            for (i, region) in regions.iter().enumerate() {
+                let (swatch, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
+                ui.painter()
+                    .rect_filled(swatch, 2.0, REGION_COLOURS[i % REGION_COLOURS.len()]);
+                ui.label(RichText::new(&region.name).monospace());
+                ui.label(RichText::new(format!("0x{:06x}", region.address)).monospace());
+                ui.label(human_size(region.size.into()));
+                ui.end_row();
+            }
+        });
+}
+
+/// A region in one line: `app.bin at 0x10000, 1.1 MiB`.
+fn region_label(region: &Region) -> String {
+    format!(
+        "{} at 0x{:x}, {}",
+        region.name,
+        region.address,
+        human_size(region.size.into())
+    )
+}
+
+fn region_details(region: &Region) -> String {
+    let parts = region.parts.len();
+    format!(
+        "{}\n0x{:06x} - 0x{:06x}\n{} in {} part{}",
+        region.name,
+        region.address,
+        region.end(),
+        human_size(region.size.into()),
+        parts,
+        if parts == 1 { "" } else { "s" }
+    )
+}
+
+/// A clear highlight over the whole window while a file hovers over it.
+pub fn drop_highlight(ctx: &egui::Context) {
+    let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop"),
+    ));
+    let rect = ctx.content_rect();
+    let accent = ctx.global_style().visuals.selection.bg_fill;
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(150));
+    painter.rect_stroke(
+        rect.shrink(8.0),
+        12.0,
+        Stroke::new(4.0, accent),
+        StrokeKind::Inside,
+    );
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop the DFU file to check it",
+        egui::FontId::proportional(32.0),
+        Color32::WHITE,
+    );
+}

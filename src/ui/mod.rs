@@ -1,0 +1,71 @@
+//! The desktop app: egui views over the station. Views read the app's state and push
+//! [`Command`](crate::station::Command)s, which the app sends at the end of the frame.
+//!
+//! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
+//! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
+//!   selected board's progress and result; `log`: the session log.
+
+mod app;
+mod board;
+mod devices;
+mod image_card;
+mod log;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use app::App;
+
+use eframe::egui;
+
+use crate::station::Station;
+use crate::station::demo::DemoTimings;
+
+/// Environment variable: save a PNG of the window to this path once it shows its boards
+/// (or after a few seconds), then quit. For smoke tests and documentation.
+pub const SCREENSHOT_ENV: &str = "DFU_STATION_SCREENSHOT";
+
+/// How the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Start the demo bus with an ESP32-S2 and an ESP32-S3.
+    pub demo: bool,
+    /// Save a screenshot here, then quit.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Window title: the app's name and version.
+pub fn title() -> String {
+    format!("DFU Station {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Opens the window and runs until it closes.
+pub fn run(options: Options) -> eframe::Result {
+    let icon = image::load_from_memory(include_bytes!("../../assets/dfu-station.png"))
+        .expect("the bundled icon is a PNG")
+        .into_rgba8();
+    let viewport = egui::ViewportBuilder::default()
+        .with_title(title())
+        .with_app_id("dfu-station")
+        .with_inner_size([1280.0, 700.0])
+        .with_min_inner_size([960.0, 560.0])
+        .with_icon(egui::IconData {
+            width: icon.width(),
+            height: icon.height(),
+            rgba: icon.into_raw(),
+        });
+    let native = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "dfu-station",
+        native,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let wake = Arc::new(move || ctx.request_repaint());
+            let station = Station::spawn(Vec::new(), DemoTimings::default(), wake);
+            Ok(Box::new(App::new(cc, station, options)))
+        }),
+    )
+}

@@ -1,0 +1,475 @@
+//! The app as a user meets it, in-process with egui_kittest: widgets found by role and
+//! label, clicks, dropped files. Behaviour tests run the real station with demo boards
+//! and step frames until the state arrives (with a deadline); snapshot tests feed the app
+//! scripted station events, so their pictures are the same on every run.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{realistic_image, vector};
+use crossbeam_channel::{Receiver, Sender, unbounded};
+use dfu_station::dfu::{InterfaceMode, Phase};
+use dfu_station::firmware::Chip;
+use dfu_station::station::demo::{DEMO, DemoTimings};
+use dfu_station::station::{
+    Command, Device, DeviceId, Event, JobProgress, Outcome, Station, check_file,
+};
+use dfu_station::ui::{App, Options};
+use eframe::egui;
+use egui::Role;
+use egui::accesskit::Toggled;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+/// A dropped file, as a file manager would hand it over.
+#[derive(Debug)]
+struct DroppedBytes {
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl egui::DroppedFile for DroppedBytes {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(self.bytes.clone())
+    }
+}
+
+fn drop_file(harness: &mut Harness<'_, App>, path: &str, bytes: Vec<u8>) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedBytes {
+            path: path.into(),
+            bytes,
+        }));
+}
+
+fn vector_1() -> Vec<u8> {
+    std::fs::read(vector("1/dfu.bin")).unwrap()
+}
+
+/// The app on a real station; `demo` plugs an emulated ESP32-S2 (1-1) and ESP32-S3 (1-2).
+fn app(demo: bool, timings: DemoTimings) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let station =
+                Station::spawn(Vec::new(), timings, Arc::new(move || ctx.request_repaint()));
+            App::new(
+                cc,
+                station,
+                Options {
+                    demo,
+                    screenshot: None,
+                },
+            )
+        })
+}
+
+/// Demo timings that keep tests short: quick re-enumeration, `erase` per sector.
+fn quick(erase: Duration) -> DemoTimings {
+    DemoTimings {
+        erase_time_per_sector: erase,
+        reenumeration_delay: Duration::from_millis(200),
+    }
+}
+
+/// Steps frames until `done`, failing after 30 s.
+fn wait_for(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn has_label(harness: &Harness<'_, App>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+/// The accessible name of the row of the board at `path`, if listed.
+fn row_label(harness: &Harness<'_, App>, path: &str) -> Option<String> {
+    let prefix = format!("Board {path}:");
+    harness
+        .query_all_by_label_contains(&prefix)
+        .find_map(|node| node.accesskit_node().label())
+}
+
+/// Clicks the button labelled `label` inside the row of the board at `path`.
+fn click_in_row(harness: &Harness<'_, App>, path: &str, label: &str) {
+    let row = harness
+        .get_by_label_contains(&format!("Board {path}:"))
+        .rect();
+    harness
+        .get_all_by_role_and_label(Role::Button, label)
+        .find(|button| row.contains_rect(button.rect()))
+        .unwrap_or_else(|| panic!("no {label} in row {path}"))
+        .click();
+}
+
+fn wait_for_boards(harness: &mut Harness<'_, App>) {
+    wait_for(harness, "the demo boards", |h| {
+        row_label(h, "1-1").is_some() && row_label(h, "1-2").is_some()
+    });
+}
+
+fn wait_for_state(harness: &mut Harness<'_, App>, path: &str, state: &str) -> String {
+    wait_for(harness, state, |h| {
+        row_label(h, path).is_some_and(|l| l.contains(state))
+    });
+    row_label(harness, path).unwrap()
+}
+
+#[test]
+fn a_valid_dropped_file_shows_its_regions() {
+    let mut harness = app(false, DemoTimings::default());
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the valid verdict", |h| {
+        has_label(h, "Valid DFU file")
+    });
+    for region in [
+        "1.bin at 0x1000, 1 KiB",
+        "2.bin at 0x8000, 2 KiB",
+        "3.bin at 0x10000, 3 KiB",
+    ] {
+        harness.get_by_role_and_label(Role::Image, region);
+    }
+    harness.get_by_label("ESP32-S2");
+    harness.get_by_label(
+        &dfu_station::firmware::FirmwareImage::describe(&vector_1())
+            .unwrap()
+            .short_sha256(),
+    );
+}
+
+#[test]
+fn a_bad_file_shows_its_error() {
+    let mut bad = vector_1();
+    bad[100] ^= 0xFF;
+    let expected = dfu_station::firmware::FirmwareImage::describe(&bad)
+        .unwrap_err()
+        .to_string();
+    let mut harness = app(false, DemoTimings::default());
+    drop_file(&mut harness, "/bench/broken.bin", bad);
+    wait_for(&mut harness, "the error", |h| has_label(h, "Not usable"));
+    harness.get_by_label(&expected);
+    let flash = harness.get_by_role_and_label(Role::Button, "Flash");
+    assert!(flash.accesskit_node().is_disabled());
+}
+
+#[test]
+fn demo_boards_appear_and_disappear() {
+    let mut harness = app(true, DemoTimings::default());
+    wait_for_boards(&mut harness);
+    assert!(
+        row_label(&harness, "1-1")
+            .unwrap()
+            .contains("ESP32-S2, download boot, Idle")
+    );
+    assert!(row_label(&harness, "1-2").unwrap().contains("ESP32-S3"));
+
+    click_in_row(&harness, "1-1", "Unplug");
+    wait_for(&mut harness, "1-1 to go", |h| row_label(h, "1-1").is_none());
+
+    harness.get_by_role_and_label(Role::Button, "Demo").click();
+    wait_for(&mut harness, "the demo menu", |h| {
+        has_label(h, "Plug in an emulated ESP32-S2")
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Plug in an emulated ESP32-S2")
+        .click();
+    wait_for(&mut harness, "a new board at 1-1", |h| {
+        row_label(h, "1-1").is_some()
+    });
+}
+
+#[test]
+fn arrow_keys_move_the_selection() {
+    let mut harness = app(true, DemoTimings::default());
+    wait_for_boards(&mut harness);
+    let selected = |h: &Harness<'_, App>, path: &str| {
+        h.get_by_label_contains(&format!("Board {path}:"))
+            .accesskit_node()
+            .toggled()
+            == Some(Toggled::True)
+    };
+    assert!(selected(&harness, "1-1"), "the first board is selected");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.step();
+    assert!(selected(&harness, "1-2"));
+    harness.key_press(egui::Key::ArrowUp);
+    harness.step();
+    assert!(selected(&harness, "1-1"));
+    harness.get_by_label_contains("Board 1-2:").click();
+    harness.run_ok();
+    assert!(selected(&harness, "1-2"));
+}
+
+#[test]
+fn flash_reaches_pass_on_the_emulator_and_a_file_for_another_chip_is_refused() {
+    let mut harness = app(true, quick(Duration::from_millis(25)));
+    wait_for_boards(&mut harness);
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+
+    // The S3 board: the file (for ESP32-S2) says so, and Flash is off.
+    harness.get_by_label_contains("Board 1-2:").click();
+    harness.run_ok();
+    harness.get_by_label(
+        "Wrong chip: This file is made for ESP32-S2, but the board is ESP32-S3. Select a matching board.",
+    );
+    let flash = harness.get_by_role_and_label(Role::Button, "Flash");
+    assert!(flash.accesskit_node().is_disabled());
+    harness.get_by_role_and_label(Role::Button, "Flash all (1)");
+
+    harness.get_by_label_contains("Board 1-1:").click();
+    harness.run_ok();
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    let label = wait_for_state(&mut harness, "1-1", "PASS");
+    assert!(label.contains("DFU mode"), "{label}");
+    assert!(has_label(
+        &harness,
+        "Press RESET on the board to start the new firmware."
+    ));
+    assert!(row_label(&harness, "1-2").unwrap().ends_with("Idle"));
+    harness.get_by_label("PASS 1 · FAIL 0");
+}
+
+#[test]
+fn unplugging_during_a_flash_fails_with_the_reason() {
+    let mut harness = app(true, quick(Duration::from_millis(400)));
+    wait_for_boards(&mut harness);
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for_state(&mut harness, "1-1", "Erasing");
+    click_in_row(&harness, "1-1", "Unplug");
+    let label = wait_for_state(&mut harness, "1-1", "FAIL");
+    assert!(label.contains("FAIL"), "{label}");
+    assert!(has_label(
+        &harness,
+        "the device is gone (unplugged or re-enumerated)"
+    ));
+    assert!(has_label(&harness, "Unplugged"), "the failed row stays");
+    harness.get_by_label("PASS 0 · FAIL 1");
+}
+
+#[test]
+fn cancel_stops_the_flash() {
+    let mut harness = app(true, quick(Duration::from_millis(400)));
+    wait_for_boards(&mut harness);
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for_state(&mut harness, "1-1", "Erasing");
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    wait_for_state(&mut harness, "1-1", "FAIL");
+    assert!(has_label(&harness, "Error code: dfu-cancelled"));
+}
+
+#[test]
+fn frames_keep_coming_while_a_board_erases_slowly() {
+    let mut harness = app(true, quick(Duration::from_secs(3)));
+    wait_for_boards(&mut harness);
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for_state(&mut harness, "1-1", "Erasing 1.bin");
+    // The worker sits in a 3 s erase; the UI goes on drawing and answering.
+    let start = Instant::now();
+    let mut frames = 0;
+    while start.elapsed() < Duration::from_secs(1) {
+        let frame = Instant::now();
+        harness.step();
+        assert!(
+            frame.elapsed() < Duration::from_millis(500),
+            "a frame waited"
+        );
+        frames += 1;
+    }
+    assert!(frames >= 10, "only {frames} frames in a second");
+    assert!(
+        row_label(&harness, "1-1")
+            .unwrap()
+            .contains("Erasing 1.bin")
+    );
+    harness.get_by_label_contains("Board 1-2:").click();
+    harness.run_ok();
+    harness.get_by_label("ESP32-S3 at USB 1-2");
+}
+
+// ---- Snapshots: the app fed scripted station events. ----
+
+/// The station's side, played by the test.
+struct Script {
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+}
+
+impl Script {
+    fn send(&self, event: Event) {
+        self.events.send(event).unwrap();
+    }
+
+    /// Answers the next command, which must be a file load, as the station would.
+    fn answer_load(&self) {
+        let command = self.commands.try_recv().expect("a load command");
+        let Command::LoadImage { path, read } = command else {
+            panic!("expected a load");
+        };
+        let result = check_file(&path, read);
+        self.send(Event::ImageLoaded { path, result });
+    }
+
+    fn plug(&self, path: &str, chip: Chip, mode: InterfaceMode) -> DeviceId {
+        let id = DeviceId {
+            source: DEMO,
+            path: path.into(),
+        };
+        self.send(Event::DeviceAdded(Device {
+            id: id.clone(),
+            vid: 0x303A,
+            pid: chip.pid(),
+            mode,
+            serial: "7CDFA1E0C8F4".into(),
+        }));
+        id
+    }
+}
+
+fn scripted() -> (Harness<'static, App>, Script) {
+    let (commands, command_rx) = unbounded();
+    let (events, event_rx) = unbounded();
+    let harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let station = Station {
+                commands,
+                events: event_rx,
+            };
+            App::new(cc, station, Options::default())
+        });
+    let script = Script {
+        commands: command_rx,
+        events,
+    };
+    (harness, script)
+}
+
+/// A realistic image for the ESP32-S3, dropped and checked.
+fn load_realistic(harness: &mut Harness<'_, App>, script: &Script) {
+    drop_file(
+        harness,
+        "/home/tech/blink-s3/build/dfu.bin",
+        realistic_image(Chip::Esp32S3),
+    );
+    harness.step();
+    script.answer_load();
+    harness.step();
+}
+
+fn progress(phase: Phase, done: u64, part: &str, rate: f64) -> JobProgress {
+    let total = 1_245_184;
+    JobProgress {
+        phase,
+        done,
+        total,
+        part: Some(part.into()),
+        bytes_per_second: Some(rate),
+        eta: Some(Duration::from_secs_f64((total - done) as f64 / rate)),
+    }
+}
+
+#[test]
+fn snapshot_empty() {
+    let (mut harness, _script) = scripted();
+    harness.run_steps(3);
+    harness.snapshot("empty");
+}
+
+#[test]
+fn snapshot_file_loaded() {
+    let (mut harness, script) = scripted();
+    script.plug("1-1", Chip::Esp32S3, InterfaceMode::Runtime);
+    load_realistic(&mut harness, &script);
+    harness.run_steps(3);
+    assert!(has_label(&harness, "app.bin at 0x10000, 1.1 MiB"));
+    harness.snapshot("file_loaded");
+}
+
+#[test]
+fn snapshot_two_boards_flashing() {
+    let (mut harness, script) = scripted();
+    let a = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    let b = script.plug("1-2", Chip::Esp32S3, InterfaceMode::Dfu);
+    load_realistic(&mut harness, &script);
+    for (id, p) in [
+        (a, progress(Phase::Writing, 812_000, "app.bin.1", 61_440.0)),
+        (b, progress(Phase::Erasing, 557_056, "app.bin.1", 58_000.0)),
+    ] {
+        script.send(Event::JobStarted(id.clone()));
+        script.send(Event::JobProgress {
+            device: id,
+            progress: p,
+        });
+    }
+    harness.run_steps(3);
+    harness.snapshot("two_boards_flashing");
+}
+
+#[test]
+fn snapshot_pass() {
+    let (mut harness, script) = scripted();
+    let id = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    load_realistic(&mut harness, &script);
+    script.send(Event::JobStarted(id.clone()));
+    script.send(Event::JobFinished {
+        device: id,
+        outcome: Outcome::Pass {
+            elapsed: Duration::from_millis(21_400),
+        },
+    });
+    harness.run_steps(3);
+    harness.snapshot("pass");
+}
+
+#[test]
+fn snapshot_fail() {
+    let (mut harness, script) = scripted();
+    let id = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    script.plug("1-2", Chip::Esp32S2, InterfaceMode::Runtime);
+    load_realistic(&mut harness, &script);
+    script.send(Event::JobStarted(id.clone()));
+    script.send(Event::DeviceRemoved(id.clone()));
+    script.send(Event::JobFinished {
+        device: id,
+        outcome: Outcome::Fail {
+            code: "dfu-transfer-failed",
+            reason: "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated). Check the cable and that no other program uses the board, then flash again.".into(),
+        },
+    });
+    harness.run_steps(3);
+    harness.snapshot("fail");
+}
+
+#[test]
+fn snapshot_drop_highlight() {
+    let (mut harness, _script) = scripted();
+    harness.input_mut().hovered_files.push(egui::HoveredFile {
+        path: Some("/home/tech/dfu.bin".into()),
+        ..Default::default()
+    });
+    harness.run_steps(2);
+    harness.snapshot("drop_highlight");
+    harness.input_mut().hovered_files.clear();
+}

@@ -1,0 +1,30 @@
+//! The real binary opens its window under Xvfb with demo boards, lists them, saves a
+//! screenshot of itself (DFU_STATION_SCREENSHOT) and quits.
+
+use std::process::Command;
+
+#[test]
+fn the_window_saves_a_screenshot_of_itself_under_xvfb() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("window.png");
+    let status = Command::new("timeout")
+        .args(["60", "xvfb-run", "-a", "-s", "-screen 0 1366x768x24"])
+        .arg(env!("CARGO_BIN_EXE_dfu-station"))
+        .arg("--demo")
+        .env(dfu_station::ui::SCREENSHOT_ENV, &shot)
+        // Settings of this run stay in the temporary directory.
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env_remove("WAYLAND_DISPLAY")
+        .status()
+        .expect("xvfb-run (Debian package xvfb) runs");
+    assert!(status.success(), "the app exited with {status}");
+    let png = std::fs::read(&shot).expect("the screenshot was saved");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let image = image::load_from_memory(&png).unwrap();
+    assert!(image.width() >= 960 && image.height() >= 560);
+    // Not one flat colour: something was drawn.
+    let rgba = image.to_rgba8();
+    let first = rgba.get_pixel(0, 0);
+    assert!(rgba.pixels().any(|p| p != first));
+}
