@@ -9,6 +9,7 @@ pub mod profile;
 mod registry;
 mod source;
 mod thread;
+pub mod usb_source;
 mod worker;
 
 use std::path::{Path, PathBuf};

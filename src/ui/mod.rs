@@ -18,8 +18,9 @@ pub use app::App;
 
 use eframe::egui;
 
-use crate::station::Station;
 use crate::station::demo::DemoTimings;
+use crate::station::usb_source::UsbSource;
+use crate::station::{DeviceSource, Station};
 
 /// Environment variable: save a PNG of the window to this path once it shows its boards
 /// (or after a few seconds), then quit. For smoke tests and documentation.
@@ -41,7 +42,7 @@ pub fn title() -> String {
 
 /// Opens the window and runs until it closes.
 pub fn run(options: Options) -> eframe::Result {
-    let icon = image::load_from_memory(include_bytes!("../../assets/dfu-station.png"))
+    let icon = image::load_from_memory(include_bytes!("../../assets/icons/dfu-station-256.png"))
         .expect("the bundled icon is a PNG")
         .into_rgba8();
     let viewport = egui::ViewportBuilder::default()
@@ -64,7 +65,12 @@ pub fn run(options: Options) -> eframe::Result {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
-            let station = Station::spawn(Vec::new(), DemoTimings::default(), wake);
+            // Without USB (no libusb) the app still runs: demo boards and files work.
+            let sources: Vec<Arc<dyn DeviceSource>> = match UsbSource::new() {
+                Ok(usb) => vec![Arc::new(usb)],
+                Err(_) => Vec::new(),
+            };
+            let station = Station::spawn(sources, DemoTimings::default(), wake);
             Ok(Box::new(App::new(cc, station, options)))
         }),
     )

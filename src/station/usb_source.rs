@@ -1,0 +1,114 @@
+//! Real boards: the rusb backend as a [`DeviceSource`]. A board is its USB port path;
+//! its first DFU interface is the one flashed (the ESP ROM has exactly one).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crossbeam_channel::Sender;
+
+use super::source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
+use super::{Device, DeviceId};
+use crate::dfu::{Reenumerate, TransportError};
+use crate::usb::{DfuModeWaiter, DfuTarget, Selector, Usb, UsbError, UsbEvent, WatchMode, Watcher};
+
+/// The source name of real USB boards.
+pub const USB: &str = "usb";
+
+/// Boards on the computer's USB ports.
+pub struct UsbSource {
+    usb: Usb,
+    mode: WatchMode,
+}
+
+impl UsbSource {
+    /// Starts libusb; hotplug or polling as [`WatchMode::from_env`] says.
+    pub fn new() -> Result<UsbSource, UsbError> {
+        Ok(UsbSource {
+            usb: Usb::new()?,
+            mode: WatchMode::from_env(),
+        })
+    }
+}
+
+fn device(target: &DfuTarget) -> Device {
+    Device {
+        id: DeviceId {
+            source: USB,
+            path: target.path.clone(),
+        },
+        vid: target.vid,
+        pid: target.pid,
+        mode: target.mode,
+        serial: target.serial.clone(),
+    }
+}
+
+/// Passes the watcher's events on, one board per port path (a board may show several
+/// DFU interfaces or alt settings). Returns when the station stops listening.
+fn forward(watcher: &Watcher, events: &Sender<SourceEvent>) {
+    let mut interfaces: HashMap<String, usize> = HashMap::new();
+    for event in watcher.events() {
+        let sent = match event {
+            UsbEvent::Added(target) => {
+                let count = interfaces.entry(target.path.clone()).or_default();
+                *count += 1;
+                *count > 1 || events.send(SourceEvent::Added(device(&target))).is_ok()
+            }
+            UsbEvent::Removed(target) => match interfaces.get_mut(&target.path) {
+                Some(count) if *count > 1 => {
+                    *count -= 1;
+                    true
+                }
+                Some(_) => {
+                    interfaces.remove(&target.path);
+                    events
+                        .send(SourceEvent::Removed(device(&target).id))
+                        .is_ok()
+                }
+                None => true,
+            },
+        };
+        if !sent {
+            return;
+        }
+    }
+}
+
+impl DeviceSource for UsbSource {
+    fn name(&self) -> &'static str {
+        USB
+    }
+
+    fn watch(&self, events: Sender<SourceEvent>) {
+        let usb = self.usb.clone();
+        let mode = self.mode;
+        std::thread::Builder::new()
+            .name("usb-watch".into())
+            .spawn(move || match Watcher::start(usb, mode) {
+                Ok(watcher) => forward(&watcher, &events),
+                // Without a watcher no board ever shows; the list stays empty.
+                Err(error) => eprintln!("{}", error.message(crate::usb::Platform::current())),
+            })
+            .expect("spawn the USB watcher");
+    }
+
+    fn open(&self, path: &str) -> Result<Connection, TransportError> {
+        let targets = self.usb.list().map_err(TransportError::from)?;
+        let target = targets
+            .iter()
+            .find(|t| t.path == path)
+            .ok_or(TransportError::NoDevice)?;
+        let (transport, interface) = self.usb.open(target).map_err(TransportError::from)?;
+        let mut waiter =
+            DfuModeWaiter::new(self.usb.clone(), target, &Selector::default(), self.mode);
+        Ok(Connection {
+            transport: Box::new(transport),
+            interface,
+            reenumerate: Box::new(move |timeout: Duration| {
+                waiter
+                    .wait_for_dfu_mode(timeout)
+                    .map(|(t, i)| (Box::new(t) as BoxedTransport, i))
+            }),
+        })
+    }
+}
