@@ -107,3 +107,6 @@ pub fn sample(len: usize, seed: u32) -> Vec<u8> {
         .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect()
 }
+
+#[cfg(feature = "umockdev")]
+pub mod harness;
