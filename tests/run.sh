@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build and the tests need.
-PACKAGES=(gcc pkg-config libudev-dev desktop-file-utils appstream)
+# Debian packages the build and the tests need (umockdev, its headers and dfu-util for
+# the end-to-end tests on emulated boards: without them those tests fail, never skip).
+PACKAGES=(gcc pkg-config libudev-dev desktop-file-utils appstream umockdev libumockdev-dev dfu-util)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -22,4 +23,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 
-cargo test --no-fail-fast
+# The umockdev feature builds the harness and its end-to-end tests (tests/e2e_*.rs).
+cargo test --features umockdev --no-fail-fast
