@@ -55,14 +55,15 @@ compare "(b) download boot + DETACH, ROM erase time" "s2@1-1:xfer=1024" 303a:000
 compare "(b) download boot + DETACH, erase=0" "s2@1-1:xfer=1024,erase=0" 303a:0002
 
 # latency [POLL]: "from_schedule from_uevent" (ms) for each of 5 plugs, 1.7 s apart (out
-# of step with the 1 s polling scans). from_schedule:
+# of step with the 1 s polling scans; each stays 1.1 s, as polling misses a board plugged
+# for less than a scan). from_schedule:
 # from the moment the plug was due (includes the harness's 10 ms tick and the ~4 ms it
 # takes umockdev to add the device: an upper bound); from_uevent: from the harness's log
 # line written right after the "add" uevent. Our lines are stamped as they arrive.
 latency() {
   local schedule=() at
   for at in 1 2 3 4 5; do
-    schedule+=(--unplug "1-1@$((at * 1700 - 850))" --plug "1-1@$((at * 1700))")
+    schedule+=(--unplug "1-1@$((at * 1700 - 600))" --plug "1-1@$((at * 1700))")
   done
   DFU_STATION_USB_POLL=${1:-0} umockdev-wrapper "$H" --verbose --board s2@1-1 "${schedule[@]}" -- \
     bash -c 's=${EPOCHREALTIME/./}; "$1" list --watch --watch-seconds 11 |
