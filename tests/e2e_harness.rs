@@ -4,95 +4,13 @@
 //! test). Needs `umockdev` and `dfu-util` installed; run with
 //! `cargo test --features umockdev --test e2e_harness`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-use dfu_station::firmware::{FlashFile, PackOptions, pack};
+use std::time::Duration;
+
+use common::harness::{assert_vector_flashed, packed_image, payload, run};
+use common::vector;
 use serde_json::Value;
-use tempfile::TempDir;
-
-const HARNESS: &str = env!("CARGO_BIN_EXE_dfu-station-harness");
-/// No run may take longer than this (a hang fails the test instead of blocking it).
-const RUN_LIMIT_SECS: &str = "120";
-
-/// ESP-IDF's `tools/test_mkdfu` vector 1: 1.bin@0x1000, 2.bin@0x8000, 3.bin@0x10000.
-fn vector(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/esp-idf/1")
-        .join(name)
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    report: Value,
-    elapsed: Duration,
-    dir: TempDir,
-}
-
-impl Run {
-    /// The report of the board at `path`.
-    fn board(&self, path: &str) -> &Value {
-        let boards = self.report["boards"].as_array().expect("boards");
-        boards
-            .iter()
-            .find(|b| b["path"] == path)
-            .unwrap_or_else(|| panic!("no board {path} in {:#}", self.report))
-    }
-
-    /// The flash of the board at `path` after the run.
-    fn flash(&self, path: &str) -> Vec<u8> {
-        std::fs::read(self.dir.path().join(format!("{path}.bin"))).expect("flash file")
-    }
-}
-
-/// Runs `command` under the harness with `harness_args`.
-fn run(harness_args: &[&str], command: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.json");
-    let started = Instant::now();
-    let output = Command::new("timeout")
-        .args([RUN_LIMIT_SECS, "umockdev-wrapper", HARNESS])
-        .args(harness_args)
-        .arg("--report")
-        .arg(&report)
-        .arg("--flash-dir")
-        .arg(dir.path())
-        .arg("--")
-        .args(command)
-        .output()
-        .expect("run timeout/umockdev-wrapper (install umockdev)");
-    let elapsed = started.elapsed();
-    let stdout = String::from_utf8_lossy(&output.stdout).replace('\r', "\n");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let report = std::fs::read_to_string(&report)
-        .unwrap_or_else(|e| panic!("no report ({e}); stdout:\n{stdout}\nstderr:\n{stderr}"));
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        report: serde_json::from_str(&report).unwrap(),
-        stdout,
-        stderr,
-        elapsed,
-        dir,
-    }
-}
-
-fn assert_vector_flashed(run: &Run, path: &str) {
-    let flash = run.flash(path);
-    for (name, address) in [("1.bin", 0x1000), ("2.bin", 0x8000), ("3.bin", 0x10000)] {
-        let data = std::fs::read(vector(name)).unwrap();
-        assert!(
-            flash[address..address + data.len()] == data[..],
-            "{name} is not at {address:#x}"
-        );
-    }
-    assert_eq!(
-        run.board(path)["programmed"],
-        serde_json::json!([[0x1000, 0x1000], [0x8000, 0x1000], [0x10000, 0x1000]])
-    );
-}
 
 #[test]
 fn dfu_util_lists_boards_like_real_roms() {
@@ -114,7 +32,7 @@ fn dfu_util_lists_boards_like_real_roms() {
 
 #[test]
 fn dfu_util_downloads_the_esp_idf_vector_to_a_dfu_mode_board() {
-    let image = vector("dfu.bin");
+    let image = vector("1/dfu.bin");
     let run = run(
         &["--board", "s2@1-1:dfu"],
         &["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()],
@@ -127,7 +45,7 @@ fn dfu_util_downloads_the_esp_idf_vector_to_a_dfu_mode_board() {
 
 #[test]
 fn dfu_util_detaches_a_runtime_board_and_downloads_after_reenumeration() {
-    let image = vector("dfu.bin");
+    let image = vector("1/dfu.bin");
     let run = run(
         &["--board", "s2@1-1"],
         &["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()],
@@ -143,7 +61,7 @@ fn dfu_util_detaches_a_runtime_board_and_downloads_after_reenumeration() {
 
 #[test]
 fn an_erase_longer_than_five_seconds_times_dfu_util_out() {
-    let image = vector("dfu.bin");
+    let image = vector("1/dfu.bin");
     let run = run(
         &["--board", "s2@1-1:dfu,erase=6000"],
         &["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()],
@@ -203,7 +121,7 @@ fn unplug_and_replug_are_seen_by_the_next_listing() {
 #[test]
 fn unplug_in_the_middle_of_a_download_gives_no_device() {
     let dir = tempfile::tempdir().unwrap();
-    let image = one_mib_image(dir.path());
+    let image = packed_image(dir.path(), payload());
     let run = run(
         &[
             // At a block, not at a time: a loaded machine must not move the unplug
@@ -227,7 +145,7 @@ fn unplug_in_the_middle_of_a_download_gives_no_device() {
 #[test]
 fn dfu_util_downloads_one_mib_at_transfer_size_1024() {
     let dir = tempfile::tempdir().unwrap();
-    let image = one_mib_image(dir.path());
+    let image = packed_image(dir.path(), payload());
     let run = run(
         &["--board", "s2@1-1:dfu,xfer=1024"],
         &["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()],
@@ -238,30 +156,4 @@ fn dfu_util_downloads_one_mib_at_transfer_size_1024() {
         run.elapsed
     );
     assert!(run.flash("1-1")[0x10000..0x10000 + (1 << 20)] == payload()[..]);
-}
-
-/// 1 MiB of pseudo-random bytes.
-fn payload() -> Vec<u8> {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    (0..1 << 20)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
-
-/// A dfu.bin with [`payload`] at 0x10000, written in `dir`.
-fn one_mib_image(dir: &Path) -> PathBuf {
-    let file = FlashFile {
-        address: 0x10000,
-        name: "app.bin".into(),
-        data: payload(),
-    };
-    let image = pack(&[file], &PackOptions::default()).unwrap();
-    let path = dir.join("app-dfu.bin");
-    std::fs::write(&path, image).unwrap();
-    path
 }

@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the build and the tests need: libudev for libusb; Mesa renders the GUI
 # snapshots (no display needed); Xvfb and the X libraries run the real window for smoke
-# and bench runs; desktop-file-utils and appstream validate the Linux packaging.
+# and bench runs; desktop-file-utils and appstream validate the Linux packaging;
+# umockdev, its headers and dfu-util run the end-to-end tests on emulated boards
+# (without them those tests fail, never skip).
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
-  libxi6 libxkbcommon-x11-0 desktop-file-utils appstream)
+  libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -25,4 +27,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 
-cargo test --no-fail-fast
+# The umockdev feature builds the harness and its end-to-end tests (tests/e2e_*.rs).
+cargo test --features umockdev --no-fail-fast

@@ -39,7 +39,8 @@ struct Args {
     /// Write each board's flash to DIR/PATH.bin at the end.
     #[arg(long, value_name = "DIR")]
     flash_dir: Option<PathBuf>,
-    /// Log devices added and removed on stderr.
+    /// Log devices added and removed on stderr, with the milliseconds since the command
+    /// started.
     #[arg(long, short)]
     verbose: bool,
     /// The command to run (it inherits the testbed).

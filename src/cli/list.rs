@@ -1,10 +1,32 @@
-//! `dfu-station list [--json]`: every DFU interface, one `dfu-util -l` line each.
+//! `dfu-station list [--json] [--watch [--watch-seconds N]]`: every DFU interface, one
+//! `dfu-util -l` line each, or a live listing of interfaces as they come and go.
 
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use crate::usb::{DfuTarget, Pick, Usb, UsbError};
+use clap::Args;
 
-pub fn run(json: bool) -> ExitCode {
+use super::EXIT_NO_BOARD;
+use crate::usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print a JSON array (with --watch: one JSON object per event and line) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Keep listing: print `Added: LINE` / `Removed: LINE` as boards come and go (the
+    /// boards already there first), until interrupted.
+    #[arg(long)]
+    watch: bool,
+    /// With --watch: stop after this many seconds.
+    #[arg(long, value_name = "N", requires = "watch")]
+    watch_seconds: Option<u64>,
+}
+
+pub fn run(args: &ListArgs) -> ExitCode {
+    if args.watch {
+        return watch(args);
+    }
     // Without USB there is nothing to list: say why and exit cleanly.
     let targets = Usb::new()
         .and_then(|usb| usb.list())
@@ -12,8 +34,9 @@ pub fn run(json: bool) -> ExitCode {
             eprintln!("{error}");
             Vec::new()
         });
-    warn_unopenable(&targets);
-    if json {
+    let mut warned = Warned::default();
+    targets.iter().for_each(|target| warned.check(target));
+    if args.json {
         println!(
             "{}",
             serde_json::to_string_pretty(&targets).expect("serializable")
@@ -26,14 +49,57 @@ pub fn run(json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// One warning per device that could not be opened to read its strings.
-fn warn_unopenable(targets: &[DfuTarget]) {
-    let mut warned: Vec<(u8, u8)> = Vec::new();
-    for target in targets {
+/// Prints events from the hotplug watcher (polling where [`WatchMode::from_env`] says).
+fn watch(args: &ListArgs) -> ExitCode {
+    let watcher = match Usb::new().and_then(|usb| usb.watch(WatchMode::from_env())) {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_NO_BOARD);
+        }
+    };
+    let deadline = args
+        .watch_seconds
+        .map(|s| Instant::now() + Duration::from_secs(s));
+    let mut warned = Warned::default();
+    loop {
+        let event = match deadline {
+            Some(deadline) => watcher.events().recv_deadline(deadline).ok(),
+            None => watcher.events().recv().ok(),
+        };
+        let Some(event) = event else {
+            return ExitCode::SUCCESS;
+        };
+        let (name, target) = match &event {
+            UsbEvent::Added(target) => {
+                warned.check(target);
+                ("added", target)
+            }
+            UsbEvent::Removed(target) => ("removed", target),
+        };
+        if args.json {
+            let mut value = serde_json::to_value(target).expect("serializable");
+            value["event"] = name.into();
+            println!("{value}");
+        } else if let UsbEvent::Added(_) = event {
+            println!("Added: {target}");
+        } else {
+            println!("Removed: {target}");
+        }
+    }
+}
+
+/// The devices already warned about: one warning per device that could not be opened to
+/// read its strings.
+#[derive(Default)]
+struct Warned(Vec<(u8, u8)>);
+
+impl Warned {
+    fn check(&mut self, target: &DfuTarget) {
         if let Some(error) = &target.open_error
-            && !warned.contains(&(target.bus, target.devnum))
+            && !self.0.contains(&(target.bus, target.devnum))
         {
-            warned.push((target.bus, target.devnum));
+            self.0.push((target.bus, target.devnum));
             eprintln!("{}", cannot_open(target, error));
         }
     }

@@ -45,12 +45,8 @@ enum Command {
     },
     /// Build an ESP dfu.bin from binaries at flash addresses (like ESP-IDF's mkdfu.py).
     Pack(pack::PackArgs),
-    /// List the connected DFU interfaces, like `dfu-util -l`.
-    List {
-        /// Print a JSON array instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    /// List the connected DFU interfaces, like `dfu-util -l`, or watch them come and go.
+    List(list::ListArgs),
     /// Flash a DFU file to a board (selectors as dfu-util's); press RESET afterwards.
     Flash(flash::FlashArgs),
 }
@@ -62,7 +58,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Info { file, json }) => info::run(&file, json),
         Some(Command::Pack(args)) => pack::run(&args),
-        Some(Command::List { json }) => list::run(json),
+        Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         None => {
             let options = crate::ui::Options {

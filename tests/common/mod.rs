@@ -135,3 +135,6 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
     };
     dfu_station::firmware::pack(&files, &options).unwrap()
 }
+
+#[cfg(feature = "umockdev")]
+pub mod harness;

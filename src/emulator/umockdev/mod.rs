@@ -68,6 +68,9 @@ pub struct Harness {
     wake: Sender<()>,
     woken: Receiver<()>,
     verbose: bool,
+    /// When the command started (until then, when the harness was created): the zero of
+    /// the schedule and of the times in the log.
+    started: Instant,
 }
 
 impl Harness {
@@ -108,6 +111,7 @@ impl Harness {
             wake,
             woken,
             verbose,
+            started: Instant::now(),
         };
         harness.sync()?;
         Ok(harness)
@@ -119,13 +123,13 @@ impl Harness {
         let mut child = command
             .spawn()
             .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
-        let started = Instant::now();
+        self.started = Instant::now();
         loop {
             if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
                 return Ok(status);
             }
             let now = Instant::now();
-            self.run_schedule(now - started)?;
+            self.run_schedule(now - self.started)?;
             self.sync()?;
             let mut next = now + TICK;
             for attached in &self.attached {
@@ -250,10 +254,10 @@ impl Harness {
         let record = record(&board, info, bus, &devnode);
         self.testbed.add_from_string(&record.text)?;
         if self.verbose {
-            eprintln!(
-                "harness: {} added as {devnode} ({:?} mode)",
+            self.log(format_args!(
+                "{} added as {devnode} ({:?} mode)",
                 info.path, info.mode
-            );
+            ));
         }
         self.attached.push(Attached {
             path: info.path.clone(),
@@ -269,13 +273,23 @@ impl Harness {
     fn remove(&mut self, attached: Attached) -> Result<(), String> {
         attached.device.disconnect();
         self.testbed.uevent(&attached.syspath, "remove")?;
+        // Logged at the uevent: removing the sysfs record takes umockdev ~80 ms.
+        if self.verbose {
+            self.log(format_args!(
+                "{} ({}) removed",
+                attached.path, attached.devnode
+            ));
+        }
         self.testbed.remove_device(&attached.syspath)?;
         self.testbed.detach_ioctl(&attached.devnode)?;
         let _ = fs::remove_file(self.node_path(&attached.devnode));
-        if self.verbose {
-            eprintln!("harness: {} ({}) removed", attached.path, attached.devnode);
-        }
         Ok(())
+    }
+
+    /// Logs `message` on stderr with the milliseconds since the command started.
+    fn log(&self, message: std::fmt::Arguments<'_>) {
+        let ms = self.started.elapsed().as_secs_f64() * 1e3;
+        eprintln!("harness: +{ms:.1} ms: {message}");
     }
 
     /// Where the testbed keeps `/dev/...`.

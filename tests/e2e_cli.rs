@@ -1,0 +1,344 @@
+#![cfg(feature = "umockdev")]
+//! End to end through the real libusb: the real `dfu-station` binary against emulated
+//! ESP ROM boards served by `dfu-station-harness` under `umockdev-wrapper`, side by side
+//! with `dfu-util` on the same boards. Needs `umockdev` and `dfu-util` installed (a
+//! missing tool fails these tests); run with `cargo test --features umockdev`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, packed_image, payload, run};
+use common::vector;
+use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
+use serde_json::Value;
+
+const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
+
+/// `dfu-station flash IMAGE EXTRA...` as a harness command.
+fn flash<'a>(image: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut command = vec![DFU_STATION, "flash", image.to_str().unwrap()];
+    command.extend(extra);
+    command
+}
+
+/// ESP-IDF's vector 1 (64-byte blocks on the ROM: kept short) packed for `chip` in `dir`.
+fn vector_image(dir: &Path, chip: Chip) -> PathBuf {
+    let files: Vec<FlashFile> = VECTOR_FILES
+        .iter()
+        .map(|&(name, address)| FlashFile {
+            address: address as u32,
+            name: name.into(),
+            data: std::fs::read(vector(&format!("1/{name}"))).unwrap(),
+        })
+        .collect();
+    let options = PackOptions {
+        pid: chip.pid(),
+        ..PackOptions::default()
+    };
+    let path = dir.join("dfu.bin");
+    std::fs::write(&path, pack(&files, &options).unwrap()).unwrap();
+    path
+}
+
+/// The identity fields of a `dfu-util -l` line (ours may end with the chip name).
+fn fields(line: &str) -> BTreeMap<String, String> {
+    let (kind, rest) = line
+        .strip_prefix("Found ")
+        .and_then(|l| l.split_once(": ["))
+        .unwrap_or_else(|| panic!("not a listing line: {line}"));
+    let (id, rest) = rest.split_once("] ").unwrap();
+    let mut fields = BTreeMap::from([("kind".into(), kind.into()), ("id".into(), id.into())]);
+    let mut rest = rest;
+    while let Some((key, value)) = rest.split_once('=') {
+        let (value, tail) = match value.strip_prefix('"') {
+            Some(quoted) => quoted.split_once('"').unwrap(),
+            None => value.split_once(',').unwrap_or((value, "")),
+        };
+        fields.insert(key.into(), value.into());
+        rest = tail.trim_start_matches(',').trim_start();
+        if key == "serial" {
+            break;
+        }
+    }
+    fields
+}
+
+/// The listing lines of `output`, parsed and sorted by path and alt setting.
+fn listing(output: &str) -> Vec<BTreeMap<String, String>> {
+    let mut found: Vec<_> = output
+        .lines()
+        .filter(|l| l.starts_with("Found "))
+        .map(fields)
+        .collect();
+    found.sort_by(|a, b| (&a["path"], &a["alt"]).cmp(&(&b["path"], &b["alt"])));
+    found
+}
+
+#[test]
+fn list_shows_what_dfu_util_shows_field_by_field() {
+    let script =
+        format!("{DFU_STATION} list; echo ===; dfu-util -l; echo ===; {DFU_STATION} list --json");
+    let run = run(
+        &["--board", "s2@1-1", "--board", "s3@1-2:dfu"],
+        &["sh", "-c", &script],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let parts: Vec<&str> = run.stdout.split("===\n").collect();
+    let (ours, theirs) = (listing(parts[0]), listing(parts[1]));
+    assert_eq!(ours.len(), 2, "{}", run.output());
+    assert_eq!(ours[0].len(), 10, "{:?}", ours[0]);
+    assert_eq!(ours, theirs);
+    assert!(parts[0].contains(r#"path="1-1", alt=0, name="UNKNOWN", serial="0" ESP32-S2"#));
+
+    // The JSON listing carries the same identity.
+    let json: Vec<Value> = serde_json::from_str(parts[2]).unwrap();
+    let mut from_json: Vec<BTreeMap<String, String>> = json
+        .iter()
+        .map(|t| {
+            let kind = if t["mode"] == "dfu" { "DFU" } else { "Runtime" };
+            let number = |k: &str| t[k].as_u64().unwrap();
+            let text = |k: &str| t[k].as_str().unwrap().to_owned();
+            BTreeMap::from([
+                ("kind".into(), kind.into()),
+                (
+                    "id".into(),
+                    format!("{:04x}:{:04x}", number("vid"), number("pid")),
+                ),
+                ("ver".into(), format!("{:04x}", number("bcd_device"))),
+                ("devnum".into(), number("devnum").to_string()),
+                ("cfg".into(), number("cfg").to_string()),
+                ("intf".into(), number("intf").to_string()),
+                ("path".into(), text("path")),
+                ("alt".into(), number("alt").to_string()),
+                ("name".into(), text("name")),
+                ("serial".into(), text("serial")),
+            ])
+        })
+        .collect();
+    from_json.sort_by(|a, b| (&a["path"], &a["alt"]).cmp(&(&b["path"], &b["alt"])));
+    assert_eq!(from_json, theirs);
+}
+
+/// A download-boot board: DETACH, wait for the DFU-mode board at the same path (no
+/// fixed 5 s sleep), then the vector in the ROM's 64-byte blocks.
+fn flashes_a_runtime_board(chip: Chip, spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let image = vector_image(dir.path(), chip);
+    let run = run(&["--board", spec], &flash(&image, &[]));
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stdout.contains("switching the board to DFU mode"));
+    assert!(run.stdout.contains(&format!("Flashed {}", image.display())));
+    assert!(run.stdout.contains(&format!("to {} [303a:", chip.name())));
+    // Back in DFU mode with a new device number, and quicker than dfu-util's 5 s sleep.
+    assert_eq!(run.board("1-1")["mode"], "dfu");
+    assert_eq!(run.board("1-1")["devnum"], 2);
+    assert_eq!(run.board("1-1")["state"], "DfuIdle");
+    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
+    assert_vector_flashed(&run, "1-1");
+}
+
+#[test]
+fn flashes_a_download_boot_esp32_s2() {
+    flashes_a_runtime_board(Chip::Esp32S2, "s2@1-1");
+}
+
+#[test]
+fn flashes_a_download_boot_esp32_s3() {
+    flashes_a_runtime_board(Chip::Esp32S3, "s3@1-1");
+}
+
+#[test]
+fn path_chooses_one_of_two_boards() {
+    let image = vector("1/dfu.bin");
+    let boards = ["--board", "s2@1-1:dfu", "--board", "s2@1-2:dfu"];
+    let run = run(&boards, &flash(&image, &["-p", "1-2"]));
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stdout.contains("at 1-2."), "{}", run.stdout);
+    assert_vector_flashed(&run, "1-2");
+    assert_eq!(run.board("1-1")["programmed"], serde_json::json!([]));
+
+    // Without -p the choice is the user's: exit 2, naming both.
+    let ambiguous = common::harness::run(&boards, &flash(&image, &[]));
+    assert_eq!(ambiguous.code, 2, "{}", ambiguous.output());
+    assert!(
+        ambiguous.stderr.contains("1-1") && ambiguous.stderr.contains("1-2"),
+        "{}",
+        ambiguous.stderr
+    );
+}
+
+#[test]
+fn unplug_in_the_middle_of_a_download_fails_clearly_without_hanging() {
+    let image = vector("1/dfu.bin");
+    // At a block, not at a time: a loaded machine must not move the unplug before the
+    // download starts or after it ends.
+    let run = run(&["--board", "s2@1-1:dfu,unplug@40"], &flash(&image, &[]));
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(
+        run.stderr.contains("(block 40)") && run.stderr.contains("the device is gone"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Check the cable"), "{}", run.stderr);
+    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
+    assert_eq!(run.board("1-1")["devnum"], Value::Null);
+}
+
+#[test]
+fn a_node_the_user_may_not_open_exits_4_with_the_udev_rule() {
+    let image = vector("1/dfu.bin");
+    let script = format!("{DFU_STATION} list; {} ", flash(&image, &[]).join(" "));
+    let run = run(&["--board", "s2@1-1:noaccess"], &["sh", "-c", &script]);
+    assert_eq!(run.code, 4, "{}", run.output());
+    // Listed all the same (strings unreadable), with a warning; then flash refuses.
+    assert!(run.stdout.contains(r#"path="1-1""#), "{}", run.stdout);
+    let warning = "Cannot open DFU device 303a:0002 at path 1-1: permission denied";
+    assert_eq!(run.stderr.matches(warning).count(), 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#)
+            && run
+                .stderr
+                .contains("/etc/udev/rules.d/70-dfu-station.rules")
+            && run.stderr.contains("udevadm control --reload"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_erase_longer_than_five_seconds_succeeds_where_dfu_util_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    // One 4 KiB sector: a single 6 s erase while the ROM holds the first DNLOAD.
+    let sector = common::sample(4096, 7);
+    let image = packed_image(dir.path(), sector.clone());
+    let board = ["--board", "s2@1-1:dfu,erase=6000"];
+    let dfu_util = ["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()];
+    let (ours, theirs) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| run(&board, &dfu_util));
+        (run(&board, &flash(&image, &[])), theirs.join().unwrap())
+    });
+    assert_eq!(ours.code, 0, "{}", ours.output());
+    assert!(ours.elapsed >= Duration::from_secs(6), "{:?}", ours.elapsed);
+    assert!(ours.flash("1-1")[0x10000..0x11000] == sector[..]);
+    assert_eq!(theirs.code, 74, "{}", theirs.output());
+    assert!(
+        theirs.stderr.contains("LIBUSB_ERROR_TIMEOUT"),
+        "{}",
+        theirs.stderr
+    );
+}
+
+#[test]
+fn dfu_util_and_we_store_the_same_flash_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = packed_image(dir.path(), payload());
+    let board = ["--board", "s2@1-1:dfu,xfer=1024,erase=0"];
+    let dfu_util = ["dfu-util", "-d", "303a:0002", "-D", image.to_str().unwrap()];
+    let (ours, theirs) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| run(&board, &dfu_util));
+        (run(&board, &flash(&image, &[])), theirs.join().unwrap())
+    });
+    assert_eq!(ours.code, 0, "{}", ours.output());
+    assert_eq!(theirs.code, 0, "{}", theirs.output());
+    let flash = ours.flash("1-1");
+    assert!(flash[0x10000..0x10000 + (1 << 20)] == payload()[..]);
+    assert!(flash == theirs.flash("1-1"), "the flash images differ");
+    assert_eq!(
+        ours.board("1-1")["flash_sha256"],
+        theirs.board("1-1")["flash_sha256"]
+    );
+}
+
+/// The `list --watch` lines of `run` with the device numbers they name, e.g.
+/// `("Added", "1-1", "3")`.
+fn watch_events(run: &Run) -> Vec<(String, String, String)> {
+    run.stdout
+        .lines()
+        .map(|line| {
+            let (event, rest) = line.split_once(": ").unwrap();
+            let f = fields(rest);
+            (event.to_owned(), f["path"].clone(), f["devnum"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn list_watch_reports_plug_and_unplug_through_hotplug() {
+    let run = run(
+        &[
+            "--board",
+            "s2@1-1",
+            "--board",
+            "s3@1-2:dfu",
+            "--unplug",
+            "1-1@300",
+            "--plug",
+            "1-1@600",
+        ],
+        &[DFU_STATION, "list", "--watch", "--watch-seconds", "2"],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let mut events = watch_events(&run);
+    // The boards already there come first, in bus order.
+    events[..2].sort();
+    let event = |e: &str, path: &str, devnum: &str| (e.into(), path.into(), devnum.into());
+    assert_eq!(
+        events,
+        [
+            event("Added", "1-1", "1"),
+            event("Added", "1-2", "2"),
+            event("Removed", "1-1", "1"),
+            event("Added", "1-1", "3"),
+        ],
+        "{}",
+        run.output()
+    );
+}
+
+/// Windows' path, forced on Linux: a scan every second, diffed against the last.
+#[test]
+fn list_watch_reports_plug_and_unplug_by_polling() {
+    let run = run(
+        &[
+            "--board",
+            "s2@1-1:dfu",
+            "--unplug",
+            "1-1@1500",
+            "--plug",
+            "1-1@2500",
+        ],
+        &[
+            "env",
+            "DFU_STATION_USB_POLL=1",
+            DFU_STATION,
+            "list",
+            "--watch",
+            "--watch-seconds",
+            "4",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let events: Vec<(String, String, u64)> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["mode"], "dfu");
+            assert_eq!(v["chip"], "ESP32-S2");
+            let text = |k: &str| v[k].as_str().unwrap().to_owned();
+            (text("event"), text("path"), v["devnum"].as_u64().unwrap())
+        })
+        .collect();
+    let event = |e: &str, devnum| (e.into(), "1-1".into(), devnum);
+    assert_eq!(
+        events,
+        [event("added", 1), event("removed", 1), event("added", 2)],
+        "{}",
+        run.output()
+    );
+}
