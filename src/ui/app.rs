@@ -264,7 +264,8 @@ impl App {
         }
     }
 
-    /// Keeps repainting until the window shows its boards, then saves it and quits.
+    /// Keeps repainting until the window shows its boards, then saves it, says which
+    /// boards it showed (`Saved shot.png: 1 board listed: ESP32-S2 at 1-1`) and quits.
     fn screenshot(&mut self, ctx: &egui::Context) {
         let Some(shot) = &mut self.screenshot else {
             return;
@@ -274,6 +275,18 @@ impl App {
         if ready && !shot.requested {
             shot.requested = true;
             let path = shot.path.clone();
+            let rows = self.registry.rows();
+            let listed: Vec<String> = rows
+                .iter()
+                .map(|r| format!("{} at {}", r.device.chip_name(), r.device.id.path))
+                .collect();
+            let summary = format!(
+                "{} board{} listed{}{}",
+                listed.len(),
+                if listed.len() == 1 { "" } else { "s" },
+                if listed.is_empty() { "" } else { ": " },
+                listed.join(", ")
+            );
             let ctx = ctx.clone();
             ctx.clone().request_screenshot(move |image| {
                 std::thread::spawn(move || {
@@ -286,6 +299,8 @@ impl App {
                         image::ExtendedColorType::Rgba8,
                     ) {
                         eprintln!("dfu-station: could not save {}: {error}", path.display());
+                    } else {
+                        println!("Saved {}: {summary}", path.display());
                     }
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                     ctx.request_repaint();

@@ -36,7 +36,11 @@ impl Log {
         ui.horizontal(|ui| {
             let action = if *open { "Hide log" } else { "Show log" };
             if ui
-                .button(format!("{action} ({} lines)", self.lines.len()))
+                .button(format!(
+                    "{action} ({} line{})",
+                    self.lines.len(),
+                    if self.lines.len() == 1 { "" } else { "s" }
+                ))
                 .on_hover_text("Show or hide the log")
                 .clicked()
             {
