@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 # umockdev, its headers and dfu-util run the end-to-end tests on emulated boards
 # (without them those tests fail, never skip).
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
-  libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util)
+  libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
+  openbox x11-utils imagemagick)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
