@@ -132,11 +132,11 @@ fn flashes_a_runtime_board(chip: Chip, spec: &str) {
     assert!(run.stdout.contains("switching the board to DFU mode"));
     assert!(run.stdout.contains(&format!("Flashed {}", image.display())));
     assert!(run.stdout.contains(&format!("to {} [303a:", chip.name())));
-    // Back in DFU mode with a new device number, and quicker than dfu-util's 5 s sleep.
+    // Back in DFU mode with a new device number (how much quicker than dfu-util's 5 s
+    // sleep is for tests/bench/usb_vs_dfu_util.sh to say, not a timed test).
     assert_eq!(run.board("1-1")["mode"], "dfu");
     assert_eq!(run.board("1-1")["devnum"], 2);
     assert_eq!(run.board("1-1")["state"], "DfuIdle");
-    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
     assert_vector_flashed(&run, "1-1");
 }
 
@@ -183,7 +183,8 @@ fn unplug_in_the_middle_of_a_download_fails_clearly_without_hanging() {
         run.stderr
     );
     assert!(run.stderr.contains("Check the cable"), "{}", run.stderr);
-    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
+    // No hang: ends long before the harness's own limit, even on a loaded machine.
+    assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);
     assert_eq!(run.board("1-1")["devnum"], Value::Null);
 }
 

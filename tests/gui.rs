@@ -279,29 +279,27 @@ fn cancel_stops_the_flash() {
 
 #[test]
 fn frames_keep_coming_while_a_board_erases_slowly() {
-    let mut harness = app(true, quick(Duration::from_secs(3)));
+    let mut harness = app(true, quick(Duration::from_secs(10)));
     wait_for_boards(&mut harness);
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
     wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
     harness.get_by_role_and_label(Role::Button, "Flash").click();
     wait_for_state(&mut harness, "1-1", "Erasing 1.bin");
-    // The worker sits in a 3 s erase; the UI goes on drawing and answering.
-    let start = Instant::now();
-    let mut frames = 0;
-    while start.elapsed() < Duration::from_secs(1) {
+    // The worker sits in a 10 s erase; the UI goes on drawing and answering: ten frames,
+    // none of which waits for the worker (a waiting frame would take seconds).
+    for _ in 0..10 {
         let frame = Instant::now();
         harness.step();
         assert!(
-            frame.elapsed() < Duration::from_millis(500),
-            "a frame waited"
+            frame.elapsed() < Duration::from_secs(2),
+            "a frame waited for the worker"
         );
-        frames += 1;
     }
-    assert!(frames >= 10, "only {frames} frames in a second");
     assert!(
         row_label(&harness, "1-1")
             .unwrap()
-            .contains("Erasing 1.bin")
+            .contains("Erasing 1.bin"),
+        "the frames came while the board was still erasing"
     );
     harness.get_by_label_contains("Board 1-2:").click();
     harness.run_ok();
