@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use super::source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
+use super::source::{Connection, DeviceSource, SourceEvent};
 use super::{Device, DeviceId};
-use crate::dfu::{InterfaceMode, Reenumerate, SystemClock, TransportError};
+use crate::dfu::{InterfaceMode, SystemClock, TransportError};
 use crate::emulator::{Bus, DeviceInfo, EspRom, Mode, RomConfig};
 use crate::firmware::Chip;
 
@@ -148,15 +148,10 @@ impl DeviceSource for DemoSource {
     fn open(&self, path: &str) -> Result<Connection, TransportError> {
         let transport = self.bus.open(path)?;
         let interface = transport.interface();
-        let mut reenumerate = self.bus.reenumerate(path);
-        Ok(Connection {
-            transport: Box::new(transport),
+        Ok(Connection::new(
+            transport,
             interface,
-            reenumerate: Box::new(move |timeout: Duration| {
-                reenumerate
-                    .wait_for_dfu_mode(timeout)
-                    .map(|(t, i)| (Box::new(t) as BoxedTransport, i))
-            }),
-        })
+            self.bus.reenumerate(path),
+        ))
     }
 }

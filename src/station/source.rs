@@ -1,6 +1,8 @@
 //! Where boards come from: a [`DeviceSource`] watches a bus and opens its boards. The
 //! in-process emulator ([`super::demo::DemoSource`]) is one; real USB (rusb) is another.
 
+use std::time::Duration;
+
 use crossbeam_channel::Sender;
 
 use super::{Device, DeviceId};
@@ -15,6 +17,25 @@ pub struct Connection {
     pub interface: DfuInterface,
     /// Finds the same board again after DETACH (same port path, DFU mode).
     pub reenumerate: Box<dyn Reenumerate<BoxedTransport> + Send>,
+}
+
+impl Connection {
+    /// Boxes an opened board and the hook that finds it again, for a worker thread.
+    pub fn new<T, R>(transport: T, interface: DfuInterface, mut reenumerate: R) -> Connection
+    where
+        T: Transport + Send + 'static,
+        R: Reenumerate<T> + Send + 'static,
+    {
+        Connection {
+            transport: Box::new(transport),
+            interface,
+            reenumerate: Box::new(move |timeout: Duration| {
+                reenumerate
+                    .wait_for_dfu_mode(timeout)
+                    .map(|(t, i)| (Box::new(t) as BoxedTransport, i))
+            }),
+        }
+    }
 }
 
 /// What a source's watcher reports.

@@ -2,13 +2,12 @@
 //! its first DFU interface is the one flashed (the ESP ROM has exactly one).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use super::source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
+use super::source::{Connection, DeviceSource, SourceEvent};
 use super::{Device, DeviceId};
-use crate::dfu::{Reenumerate, TransportError};
+use crate::dfu::TransportError;
 use crate::usb::{DfuModeWaiter, DfuTarget, Selector, Usb, UsbError, UsbEvent, WatchMode, Watcher};
 
 /// The source name of real USB boards.
@@ -99,16 +98,7 @@ impl DeviceSource for UsbSource {
             .find(|t| t.path == path)
             .ok_or(TransportError::NoDevice)?;
         let (transport, interface) = self.usb.open(target).map_err(TransportError::from)?;
-        let mut waiter =
-            DfuModeWaiter::new(self.usb.clone(), target, &Selector::default(), self.mode);
-        Ok(Connection {
-            transport: Box::new(transport),
-            interface,
-            reenumerate: Box::new(move |timeout: Duration| {
-                waiter
-                    .wait_for_dfu_mode(timeout)
-                    .map(|(t, i)| (Box::new(t) as BoxedTransport, i))
-            }),
-        })
+        let waiter = DfuModeWaiter::new(self.usb.clone(), target, &Selector::default(), self.mode);
+        Ok(Connection::new(transport, interface, waiter))
     }
 }
