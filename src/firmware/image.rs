@@ -93,15 +93,6 @@ impl FirmwareImage {
         &file[..self.payload_len]
     }
 
-    /// The region holding the payload byte at `offset`, if any (for "erasing app.bin").
-    pub fn region_at(&self, offset: usize) -> Option<&Region> {
-        self.regions.iter().find(|r| {
-            let start = r.parts[0].payload_offset;
-            let last = r.parts.last().expect("a region has a part");
-            (start..last.payload_offset + last.size as usize).contains(&offset)
-        })
-    }
-
     /// Short SHA-256, as shown to people (first 12 hex digits).
     pub fn short_sha256(&self) -> String {
         esp::hex(&self.sha256[..6])
