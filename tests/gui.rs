@@ -456,6 +456,7 @@ fn snapshot_fail() {
         outcome: Outcome::Fail {
             code: "dfu-transfer-failed",
             reason: "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated). Check the cable and that no other program uses the board, then flash again.".into(),
+            cause: Some(dfu_station::dfu::TransportError::NoDevice),
         },
     });
     harness.run_steps(3);

@@ -20,7 +20,7 @@ pub use registry::{BoardState, Registry, Row};
 pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
-use crate::dfu::{InterfaceMode, Phase};
+use crate::dfu::{InterfaceMode, Phase, TransportError};
 use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 
 /// Which board: its source and its USB port path there (`1-2`, as dfu-util shows it).
@@ -243,8 +243,13 @@ impl JobProgress {
 pub enum Outcome {
     /// The board accepted the firmware.
     Pass { elapsed: Duration },
-    /// It did not: a stable code for logs and a sentence for people.
-    Fail { code: &'static str, reason: String },
+    /// It did not: a stable code for logs, a sentence for people, and the USB error
+    /// behind it, if one was (what tells "access denied" from "in use" for the help).
+    Fail {
+        code: &'static str,
+        reason: String,
+        cause: Option<TransportError>,
+    },
 }
 
 /// Events for the UI.
