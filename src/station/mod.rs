@@ -152,6 +152,9 @@ pub enum Command {
     LoadImage { path: PathBuf, read: Reader },
     /// Show the file picker (ignored while one is open); a picked file is loaded.
     OpenDialog,
+    /// Show a file picker titled `title` for any file (ignored while one is open); the
+    /// answer is [`Event::FilePicked`] with the same title.
+    PickFile { title: &'static str },
     /// Flash `image` to `device` (ignored while that board is flashing).
     Flash {
         device: Device,
@@ -264,6 +267,11 @@ pub enum Event {
     },
     /// The file picker closed (a picked file follows as `ImageLoaded`).
     DialogClosed,
+    /// The picker of [`Command::PickFile`] closed: the file picked, if one was.
+    FilePicked {
+        title: &'static str,
+        path: Option<PathBuf>,
+    },
     /// The demo bus is running.
     DemoStarted,
     JobStarted(DeviceId),

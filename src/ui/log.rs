@@ -103,7 +103,7 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
                 format!("{}  FAIL [{code}]: {reason}", device.path)
             }
         },
-        Event::DialogClosed => return None,
+        Event::DialogClosed | Event::FilePicked { .. } => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })
 }
