@@ -13,9 +13,9 @@ use common::{realistic_image, vector};
 use crossbeam_channel::unbounded;
 use dfu_station::dfu::TransportError;
 use dfu_station::emulator::{Fault, RomConfig, When};
-use dfu_station::firmware::Chip;
+use dfu_station::firmware::{Chip, FirmwareImage};
 use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::{DeviceSource, Station};
+use dfu_station::station::{DeviceSource, Event, Station};
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
 use dfu_station::usb::UsbError;
@@ -350,8 +350,44 @@ fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut Sn
         .click();
     harness.run_steps(3);
     assert_eq!(harness.state().help_topic(), Some(topic));
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(2);
     harness.snapshot(name);
     results.extend_harness(&mut harness);
+}
+
+#[test]
+fn snapshot_make_dfu_bin() {
+    let (commands, _) = unbounded();
+    let (events, event_rx) = unbounded();
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let station = Station {
+                commands,
+                events: event_rx,
+            };
+            App::new(cc, station, Options::default())
+        });
+    let path = "/home/tech/blink/build/blink.bin";
+    let error = FirmwareImage::describe(&[0xE9; 64]).unwrap_err().into();
+    events
+        .send(Event::ImageLoaded {
+            path: path.into(),
+            result: Err(error),
+        })
+        .unwrap();
+    harness.run_steps(2);
+    assert_eq!(harness.state().help_topic(), Some(Topic::RawAppImage));
+    harness.snapshot("help/raw_app_image_dropped");
+    harness
+        .get_by_role_and_label(Role::Button, "Make dfu.bin...")
+        .click();
+    harness.run_steps(4);
+    harness.get_by_label("blink.bin at 0x10000");
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(2);
+    harness.snapshot("help/make_dfu_bin");
 }
 
 /// `NoBoard` as `no_board`.

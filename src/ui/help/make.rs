@@ -107,14 +107,16 @@ impl MakeDialog {
                     .num_columns(3)
                     .spacing([12.0, 8.0])
                     .show(ui, |ui| {
-                        ui.label("Chip");
+                        let label = ui.label("Chip");
                         egui::ComboBox::from_id_salt("make_chip")
                             .selected_text(self.chip.name())
                             .show_ui(ui, |ui| {
                                 for chip in CHIPS {
                                     ui.selectable_value(&mut self.chip, chip, chip.name());
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(label.id);
                         ui.end_row();
                         ui.label("App");
                         ui.label(format!("{} at 0x{APP_ADDRESS:x}", file_name(&self.app)));

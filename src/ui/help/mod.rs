@@ -139,8 +139,8 @@ impl Help {
         }
         egui::Panel::right("help")
             .resizable(true)
-            .default_size(440.0)
-            .size_range(320.0..=720.0)
+            .default_size(380.0)
+            .size_range(300.0..=720.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.heading("Help");
@@ -249,15 +249,15 @@ impl Help {
     }
 
     fn make_action(&mut self, ui: &mut egui::Ui, registry: &Registry) {
-        let Some(app) = &self.raw_app else {
-            ui.label(RichText::new("Drop the app image first.").weak());
-            return;
-        };
-        if ui
-            .add_enabled(self.make.is_none(), egui::Button::new("Make dfu.bin..."))
+        let clicked = ui
+            .add_enabled(
+                self.raw_app.is_some() && self.make.is_none(),
+                egui::Button::new("Make dfu.bin..."),
+            )
             .on_hover_text("Pack the app into a dfu.bin next to it, then load that")
-            .clicked()
-        {
+            .on_disabled_hover_text("Drop the app image on the window first")
+            .clicked();
+        if clicked && let Some(app) = &self.raw_app {
             // The chip of the first board listed, as the board the file is for.
             let chip = (registry.rows().iter())
                 .find_map(|r| r.device.chip())

@@ -183,16 +183,12 @@ fn switch(painter: &egui::Painter, center: Pos2, label: &str, state: Button) {
 /// swap hint.
 fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
     let wires = [
-        (
-            Color32::from_rgb(0xd3, 0x2f, 0x2f),
-            "red",
-            "+5 V (to the regulator)",
-        ),
+        (Color32::from_rgb(0xd3, 0x2f, 0x2f), "red", "+5 V"),
         (Color32::from_rgb(0xf4, 0xf4, 0xf4), "white", "D-  GPIO19"),
         (Color32::from_rgb(0x2e, 0x9d, 0x4a), "green", "D+  GPIO20"),
         (Color32::from_rgb(0x1c, 0x1c, 0x1c), "black", "GND"),
     ];
-    let plug = Rect::from_min_size(rect.min + vec2(4.0, 14.0), vec2(64.0, 112.0));
+    let plug = Rect::from_min_size(rect.min + vec2(4.0, 14.0), vec2(54.0, 112.0));
     painter.rect(
         plug,
         4.0,
@@ -207,7 +203,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
         FontId::proportional(14.0),
         PCB_EDGE,
     );
-    let pins_x = rect.left() + 200.0;
+    let pins_x = rect.left() + 150.0;
     for (i, (colour, name, pin)) in wires.into_iter().enumerate() {
         let y = plug.top() + 18.0 + i as f32 * 25.0;
         let from = pos2(plug.right(), y);
@@ -231,7 +227,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
         );
     }
     // The swap hint, between D- (row 1) and D+ (row 2).
-    let x = pins_x + 118.0;
+    let x = pins_x + 105.0;
     let (top, bottom) = (plug.top() + 18.0 + 25.0, plug.top() + 18.0 + 50.0);
     let stroke = Stroke::new(2.0, CAP_DOWN);
     painter.arrow(pos2(x, top + 2.0), vec2(0.0, bottom - top - 4.0), stroke);
