@@ -122,22 +122,18 @@ impl MakeDialog {
                         ui.label(format!("{} at 0x{APP_ADDRESS:x}", file_name(&self.app)));
                         ui.end_row();
                         let address = bootloader_address(self.chip);
-                        file_row(
-                            ui,
-                            "Bootloader",
-                            address,
-                            &mut self.bootloader,
-                            PICK_BOOTLOADER,
-                        )
-                        .map(|r| request = Some(r));
-                        file_row(
-                            ui,
-                            "Partition table",
-                            PARTITION_TABLE_ADDRESS,
-                            &mut self.partition_table,
-                            PICK_PARTITION_TABLE,
-                        )
-                        .map(|r| request = Some(r));
+                        let bootloader = &mut self.bootloader;
+                        let picks = [
+                            file_row(ui, "Bootloader", address, bootloader, PICK_BOOTLOADER),
+                            file_row(
+                                ui,
+                                "Partition table",
+                                PARTITION_TABLE_ADDRESS,
+                                &mut self.partition_table,
+                                PICK_PARTITION_TABLE,
+                            ),
+                        ];
+                        request = picks.into_iter().flatten().next();
                         ui.label("Writes");
                         ui.label(self.output().display().to_string());
                         ui.end_row();

@@ -17,18 +17,15 @@ use std::time::Duration;
 
 use eframe::egui::{self, RichText};
 
-pub use make::{APP_ADDRESS, PARTITION_TABLE_ADDRESS, bootloader_address};
-pub use topics::{Action, Content, PLUGDEV_RULE, Picture, Topic, UDEV_RULE_FILE};
-pub use triggers::{
-    LONG_ERASE_AFTER, NO_BOARD_AFTER, Opening, S3_AFTER, WIRING_AFTER, failure_topic,
-};
+pub use topics::{Action, Content, Picture, Topic};
+pub use triggers::{LONG_ERASE_AFTER, NO_BOARD_AFTER, S3_AFTER, WIRING_AFTER};
 
 use crate::firmware::Chip;
 use crate::station::{Command, Event, LoadedImage, Registry, Row};
 use crate::usb::{Platform, UDEV_RULE};
 use install::Install;
 use make::{MakeDialog, Request};
-use triggers::Watch;
+use triggers::{Opening, Watch};
 
 /// What the panel shows.
 #[derive(Debug, Default)]

@@ -9,17 +9,29 @@ pub const PLUGDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", AT
 /// One help topic: a symptom the technician sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
+    /// No board is seen: download mode, data cable, another port.
     NoBoard,
+    /// A custom board's USB pins and cable colours; D+/D- swapped.
     Wiring,
+    /// Linux refuses to open the board: the udev rule.
     LinuxAccess,
+    /// Windows cannot open the board: WinUSB on interface 2.
     WindowsDriver,
+    /// An ESP32-S3 never shows: USB PHY, eFuse, date code, security features.
     S3NeverAppears,
+    /// The board did not re-enumerate after DETACH.
     NotBackAfterDetach,
+    /// A part erases for seconds while the bar stands still.
     LongErase,
+    /// A raw application image instead of a dfu.bin.
     RawAppImage,
+    /// The file is for another chip than the board.
     WrongChip,
+    /// Flashed: RESET starts the new firmware.
     PressReset,
+    /// Another program holds the board.
     Busy,
+    /// USB (libusb) could not start.
     UsbUnavailable,
 }
 
