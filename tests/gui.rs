@@ -5,10 +5,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::app::{drop_file, has_label, row_label, wait_for};
 use common::{realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use dfu_station::dfu::{InterfaceMode, Phase};
@@ -23,32 +23,6 @@ use egui::Role;
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-
-/// A dropped file, as a file manager would hand it over.
-#[derive(Debug)]
-struct DroppedBytes {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl egui::DroppedFile for DroppedBytes {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        Ok(self.bytes.clone())
-    }
-}
-
-fn drop_file(harness: &mut Harness<'_, App>, path: &str, bytes: Vec<u8>) {
-    harness
-        .input_mut()
-        .dropped_files
-        .push(Arc::new(DroppedBytes {
-            path: path.into(),
-            bytes,
-        }));
-}
 
 fn vector_1() -> Vec<u8> {
     std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -67,7 +41,7 @@ fn app(demo: bool, timings: DemoTimings) -> Harness<'static, App> {
                 station,
                 Options {
                     demo,
-                    screenshot: None,
+                    ..Options::default()
                 },
             )
         })
@@ -79,28 +53,6 @@ fn quick(erase: Duration) -> DemoTimings {
         erase_time_per_sector: erase,
         reenumeration_delay: Duration::from_millis(200),
     }
-}
-
-/// Steps frames until `done`, failing after 30 s.
-fn wait_for(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn has_label(harness: &Harness<'_, App>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
-
-/// The accessible name of the row of the board at `path`, if listed.
-fn row_label(harness: &Harness<'_, App>, path: &str) -> Option<String> {
-    let prefix = format!("Board {path}:");
-    harness
-        .query_all_by_label_contains(&prefix)
-        .find_map(|node| node.accesskit_node().label())
 }
 
 /// Clicks the button labelled `label` inside the row of the board at `path`.
@@ -454,6 +406,7 @@ fn snapshot_fail() {
         outcome: Outcome::Fail {
             code: "dfu-transfer-failed",
             reason: "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated). Check the cable and that no other program uses the board, then flash again.".into(),
+            cause: Some(dfu_station::dfu::TransportError::NoDevice),
         },
     });
     harness.run_steps(3);

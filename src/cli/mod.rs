@@ -64,6 +64,7 @@ pub fn run() -> ExitCode {
             let options = crate::ui::Options {
                 demo: cli.demo,
                 screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
+                ..Default::default()
             };
             match crate::ui::run(options) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -257,6 +257,16 @@ impl DfuError {
             DfuError::Cancelled { .. } => "dfu-cancelled",
         }
     }
+
+    /// The USB error behind this failure, if one was.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            DfuError::Transfer { error, .. } | DfuError::NotBackAfterDetach { error, .. } => {
+                Some(error)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How many ABORT / CLRSTATUS requests [`Engine`] sends before giving up on reaching dfuIDLE.

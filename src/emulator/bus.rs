@@ -202,6 +202,9 @@ impl Bus {
             .find(|s| s.path == path)
             .ok_or(TransportError::NoDevice)?;
         let info = BusState::info(slot).ok_or(TransportError::NoDevice)?;
+        if let Some(error) = slot.board.lock().refuse_open() {
+            return Err(error);
+        }
         Ok(EmulatedTransport {
             bus: self.clone(),
             board: slot.board.clone(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::descriptors::{self, DEVICE_LEN, RUNTIME_DFU_INTERFACE, SERIAL_NUMBER};
 use super::protocol::{Setup, standard};
 use super::stream::Writer;
-use crate::dfu::{Request, State, Status};
+use crate::dfu::{Request, State, Status, TransportError};
 use crate::firmware::Chip;
 
 /// The shortest bwPollTimeout reported with dfuDNBUSY, so a stuck device never asks
@@ -59,6 +59,9 @@ pub enum Fault {
     /// Enter DFU mode in this state, left over from an earlier run: dfuDNLOAD-IDLE (in
     /// the middle of an earlier image: any new entry is a CPIO error) or dfuERROR.
     StartIn(State),
+    /// The host's next open of the board fails with this error, as when another program
+    /// holds it (`Busy`) or no driver lets programs open it (`NotSupported`).
+    RefuseOpen(TransportError),
 }
 
 /// Everything configurable about an emulated board.
@@ -397,6 +400,14 @@ impl EspRom {
 
     fn is_dfu_interface(&self, setup: &Setup) -> bool {
         setup.index == u16::from(self.dfu_interface())
+    }
+
+    /// The error of a [`Fault::RefuseOpen`], which fires on this open.
+    pub fn refuse_open(&mut self) -> Option<TransportError> {
+        match self.take(|f| matches!(f, Fault::RefuseOpen(_))) {
+            Some(Fault::RefuseOpen(error)) => Some(error),
+            _ => None,
+        }
     }
 
     /// Removes and returns the first fault matching `which`.

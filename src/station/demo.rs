@@ -61,14 +61,20 @@ impl DemoSource {
     /// Plugs in a new board of `chip` in download boot mode at the first free port path;
     /// returns the path.
     pub fn plug(&self, chip: Chip) -> String {
+        let mut config = RomConfig::new(chip);
+        config.erase_time_per_sector = self.timings.erase_time_per_sector;
+        config.reenumeration_delay = self.timings.reenumeration_delay;
+        self.plug_config(config)
+    }
+
+    /// Plugs in a board made from `config` (its own timings and faults) at the first free
+    /// port path; returns the path. For tests and trainers who show a failure.
+    pub fn plug_config(&self, config: RomConfig) -> String {
         let taken: Vec<String> = self.bus.devices().into_iter().map(|d| d.path).collect();
         let path = (1..)
             .map(|port| format!("1-{port}"))
             .find(|path| !taken.contains(path))
             .expect("a free port");
-        let mut config = RomConfig::new(chip);
-        config.erase_time_per_sector = self.timings.erase_time_per_sector;
-        config.reenumeration_delay = self.timings.reenumeration_delay;
         self.bus.plug(&path, EspRom::new(config));
         self.poke();
         path

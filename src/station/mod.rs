@@ -20,7 +20,7 @@ pub use registry::{BoardState, Registry, Row};
 pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
-use crate::dfu::{InterfaceMode, Phase};
+use crate::dfu::{InterfaceMode, Phase, TransportError};
 use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 
 /// Which board: its source and its USB port path there (`1-2`, as dfu-util shows it).
@@ -152,6 +152,9 @@ pub enum Command {
     LoadImage { path: PathBuf, read: Reader },
     /// Show the file picker (ignored while one is open); a picked file is loaded.
     OpenDialog,
+    /// Show a file picker titled `title` for any file (ignored while one is open); the
+    /// answer is [`Event::FilePicked`] with the same title.
+    PickFile { title: &'static str },
     /// Flash `image` to `device` (ignored while that board is flashing).
     Flash {
         device: Device,
@@ -243,8 +246,13 @@ impl JobProgress {
 pub enum Outcome {
     /// The board accepted the firmware.
     Pass { elapsed: Duration },
-    /// It did not: a stable code for logs and a sentence for people.
-    Fail { code: &'static str, reason: String },
+    /// It did not: a stable code for logs, a sentence for people, and the USB error
+    /// behind it, if one was (what tells "access denied" from "in use" for the help).
+    Fail {
+        code: &'static str,
+        reason: String,
+        cause: Option<TransportError>,
+    },
 }
 
 /// Events for the UI.
@@ -259,6 +267,11 @@ pub enum Event {
     },
     /// The file picker closed (a picked file follows as `ImageLoaded`).
     DialogClosed,
+    /// The picker of [`Command::PickFile`] closed: the file picked, if one was.
+    FilePicked {
+        title: &'static str,
+        path: Option<PathBuf>,
+    },
     /// The demo bus is running.
     DemoStarted,
     JobStarted(DeviceId),

@@ -101,7 +101,10 @@ impl Registry {
                 }
                 self.set(device, BoardState::Done(outcome.clone()));
             }
-            Event::ImageLoaded { .. } | Event::DialogClosed | Event::DemoStarted => {}
+            Event::ImageLoaded { .. }
+            | Event::DialogClosed
+            | Event::FilePicked { .. }
+            | Event::DemoStarted => {}
         }
     }
 

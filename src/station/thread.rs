@@ -121,11 +121,19 @@ impl State {
                 spawn("image-loader", move || load(path, read, &outbox));
             }
             Command::OpenDialog => {
-                if self.dialog.as_ref().is_some_and(|d| !d.is_finished()) {
-                    return;
-                }
                 let outbox = self.outbox.clone();
-                self.dialog = Some(spawn("file-dialog", move || pick(&outbox)));
+                self.dialog(move || pick(&outbox));
+            }
+            Command::PickFile { title } => {
+                let outbox = self.outbox.clone();
+                self.dialog(move || {
+                    let path = rfd::FileDialog::new()
+                        .set_title(title)
+                        .add_filter("Binary file", &["bin"])
+                        .add_filter("Any file", &["*"])
+                        .pick_file();
+                    outbox.send(Event::FilePicked { title, path });
+                });
             }
             Command::Flash { device, image } => {
                 let id = device.id.clone();
@@ -165,6 +173,14 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Runs a file picker on its thread, unless one is open.
+    fn dialog(&mut self, pick: impl FnOnce() + Send + 'static) {
+        if self.dialog.as_ref().is_some_and(|d| !d.is_finished()) {
+            return;
+        }
+        self.dialog = Some(spawn("file-dialog", pick));
     }
 
     /// The demo bus, started on first use.

@@ -43,6 +43,7 @@ impl Job {
             return Err(Outcome::Fail {
                 code: "wrong-chip",
                 reason: format!("{reason} Nothing was flashed."),
+                cause: None,
             });
         }
         let connection = self.source.open(&self.device.id.path).map_err(|error| Outcome::Fail {
@@ -50,6 +51,7 @@ impl Job {
             reason: format!(
                 "The board could not be opened: {error}. Check the cable and that no other program uses the board, then flash again."
             ),
+            cause: Some(error),
         })?;
         let mut reenumerate = connection.reenumerate;
         let mut reporter = Reporter {
@@ -69,6 +71,7 @@ impl Job {
             .map_err(|error| Outcome::Fail {
                 code: error.code(),
                 reason: error.to_string(),
+                cause: error.transport_error().cloned(),
             })
     }
 }

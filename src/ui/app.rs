@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use eframe::egui;
 
+use super::help::{Help, Topic};
 use super::log::Log;
 use super::{Options, board, devices, image_card};
 use crate::station::demo::DEMO_CHIPS;
@@ -57,6 +58,7 @@ pub struct App {
     /// Emitted by the views this frame; sent at its end.
     commands: Vec<Command>,
     screenshot: Option<Screenshot>,
+    help: Help,
 }
 
 struct Screenshot {
@@ -86,7 +88,12 @@ impl App {
                 path,
                 requested: false,
             }),
+            help: Help::default(),
         };
+        if let Some(error) = options.usb_error {
+            app.help
+                .open(Topic::UsbUnavailable, Some(error.to_string()));
+        }
         if let Some(path) = last_image {
             app.load(path.clone(), Command::load_path(path));
         }
@@ -105,6 +112,11 @@ impl App {
         &self.registry
     }
 
+    /// The help topic shown, if one is.
+    pub fn help_topic(&self) -> Option<Topic> {
+        self.help.topic()
+    }
+
     fn load(&mut self, path: PathBuf, command: Command) {
         self.image = ImageState::Loading(path);
         self.commands.push(command);
@@ -121,6 +133,7 @@ impl App {
         while let Ok(event) = self.station.events.try_recv() {
             self.log.record(time, &event, &self.registry);
             self.registry.apply(&event);
+            self.help.event(&event);
             match event {
                 Event::ImageLoaded { path, result } => {
                     if matches!(&self.image, ImageState::Loading(p) if *p == path) {
@@ -193,6 +206,7 @@ impl App {
             ui.label(egui::RichText::new(name).monospace())
                 .on_hover_text("The file to flash");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.help.button(ui);
                 self.demo_menu(ui);
                 let (passed, failed) = self.registry.counts();
                 ui.label(format!("PASS {passed} · FAIL {failed}"))
@@ -229,16 +243,22 @@ impl App {
         }
         let selected = self.selected_row().cloned();
         let reason = board::flash_refusal(selected.as_ref(), image.as_deref());
+        // With a file but no board at all, Flash stays on and says how to get one.
+        let no_board = image.is_some() && !self.registry.rows().iter().any(|r| r.present);
         let button =
             egui::Button::new(egui::RichText::new("Flash").strong()).min_size([90.0, 30.0].into());
         let response = ui
-            .add_enabled(reason.is_none(), button)
+            .add_enabled(reason.is_none() || no_board, button)
             .on_hover_text("Flash the selected board")
             .on_disabled_hover_text(reason.unwrap_or_default());
-        if response.clicked()
-            && let (Some(row), Some(image)) = (&selected, &image)
-        {
-            self.flash(row, image);
+        if response.clicked() {
+            match (&selected, &image) {
+                (Some(row), Some(image)) if !no_board => self.flash(row, image),
+                _ => self.help.open(
+                    Topic::NoBoard,
+                    Some("Flash was pressed, but no board is connected.".into()),
+                ),
+            }
         }
     }
 
@@ -320,6 +340,11 @@ impl eframe::App for App {
             self.selected = Some(next);
         }
 
+        let image = self.image.loaded().cloned();
+        let selected = self.selected_row().cloned();
+        self.help
+            .tick(&ctx, &self.registry, image.as_deref(), selected.as_ref());
+
         egui::Panel::top("top_bar")
             .exact_size(48.0)
             .show(ui, |ui| self.top_bar(ui));
@@ -343,6 +368,9 @@ impl eframe::App for App {
             .inner;
         if let Some(id) = forget {
             self.registry.forget(&id);
+        }
+        if let Some((path, command)) = self.help.show(ui, &self.registry, &mut self.commands) {
+            self.load(path, command);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {

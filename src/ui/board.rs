@@ -54,7 +54,7 @@ pub fn show(ui: &mut egui::Ui, row: &Row, commands: &mut Vec<Command>) {
                             .size(16.0),
                     );
                 }
-                BoardState::Done(Outcome::Fail { code, reason }) => {
+                BoardState::Done(Outcome::Fail { code, reason, .. }) => {
                     ui.label(RichText::new("FAIL").color(FAIL).strong().size(40.0));
                     ui.label(RichText::new(reason).size(15.0));
                     ui.label(RichText::new(format!("Error code: {code}")).weak());

@@ -103,9 +103,11 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             Outcome::Pass { elapsed } => {
                 format!("{}  PASS in {:.1} s", device.path, elapsed.as_secs_f64())
             }
-            Outcome::Fail { code, reason } => format!("{}  FAIL [{code}]: {reason}", device.path),
+            Outcome::Fail { code, reason, .. } => {
+                format!("{}  FAIL [{code}]: {reason}", device.path)
+            }
         },
-        Event::DialogClosed => return None,
+        Event::DialogClosed | Event::FilePicked { .. } => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })
 }

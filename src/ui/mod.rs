@@ -3,11 +3,12 @@
 //!
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
-//!   selected board's progress and result; `log`: the session log.
+//!   selected board's progress and result; `log`: the session log; [`help`]: guided help.
 
 mod app;
 mod board;
 mod devices;
+pub mod help;
 mod image_card;
 mod log;
 
@@ -21,6 +22,7 @@ use eframe::egui;
 use crate::station::demo::DemoTimings;
 use crate::station::usb_source::UsbSource;
 use crate::station::{DeviceSource, Station};
+use crate::usb::UsbError;
 
 /// Environment variable: save a PNG of the window to this path once it shows its boards
 /// (or after a few seconds), then quit. For smoke tests and documentation.
@@ -33,6 +35,8 @@ pub struct Options {
     pub demo: bool,
     /// Save a screenshot here, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Why USB could not start, if it could not (the window opens its help).
+    pub usb_error: Option<UsbError>,
 }
 
 /// Window title: the app's name and version.
@@ -66,11 +70,15 @@ pub fn run(options: Options) -> eframe::Result {
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
             // Without USB (no libusb) the app still runs: demo boards and files work.
-            let sources: Vec<Arc<dyn DeviceSource>> = match UsbSource::new() {
-                Ok(usb) => vec![Arc::new(usb)],
-                Err(_) => Vec::new(),
+            let (sources, usb_error): (Vec<Arc<dyn DeviceSource>>, _) = match UsbSource::new() {
+                Ok(usb) => (vec![Arc::new(usb)], None),
+                Err(error) => (Vec::new(), Some(error)),
             };
             let station = Station::spawn(sources, DemoTimings::default(), wake);
+            let options = Options {
+                usb_error,
+                ..options
+            };
             Ok(Box::new(App::new(cc, station, options)))
         }),
     )

@@ -136,5 +136,6 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
     dfu_station::firmware::pack(&files, &options).unwrap()
 }
 
+pub mod app;
 #[cfg(feature = "umockdev")]
 pub mod harness;

@@ -1,0 +1,226 @@
+//! "Make dfu.bin...": packs a raw application image (at 0x10000), with an optional
+//! bootloader (at the chip's address) and partition table (0x8000), into a dfu.bin next to
+//! the app, as `idf.py dfu` would; then loads it. Files are picked on the station's
+//! picker thread; reading, packing and writing run on its loader thread.
+
+use std::path::{Path, PathBuf};
+
+use eframe::egui;
+
+use crate::firmware::{Chip, FlashFile, PackOptions, pack};
+use crate::station::{Command, Reader, file_name};
+
+/// Where the app goes in flash.
+pub const APP_ADDRESS: u32 = 0x10000;
+/// Where the partition table goes in flash.
+pub const PARTITION_TABLE_ADDRESS: u32 = 0x8000;
+/// The chips the dialog offers (those with ROM DFU and known addresses).
+const CHIPS: [Chip; 2] = [Chip::Esp32S2, Chip::Esp32S3];
+const PICK_BOOTLOADER: &str = "Choose the bootloader";
+const PICK_PARTITION_TABLE: &str = "Choose the partition table";
+
+/// Where the chip's ROM looks for the second-stage bootloader.
+pub fn bootloader_address(chip: Chip) -> u32 {
+    match chip {
+        Chip::Esp32S2 => 0x1000,
+        _ => 0x0,
+    }
+}
+
+/// The dialog's choices.
+#[derive(Debug, Clone)]
+pub struct MakeDialog {
+    pub chip: Chip,
+    pub app: PathBuf,
+    pub bootloader: Option<PathBuf>,
+    pub partition_table: Option<PathBuf>,
+}
+
+/// What the dialog asks of the app.
+pub enum Request {
+    /// Send this command (a file picker).
+    Send(Command),
+    /// Load this file, made by the reader.
+    Load(PathBuf, Command),
+    Close,
+}
+
+impl MakeDialog {
+    /// The dialog for `app`, for `chip`.
+    pub fn new(app: PathBuf, chip: Chip) -> MakeDialog {
+        MakeDialog {
+            chip: if CHIPS.contains(&chip) {
+                chip
+            } else {
+                Chip::Esp32S2
+            },
+            app,
+            bootloader: None,
+            partition_table: None,
+        }
+    }
+
+    /// Where the dfu.bin is written: next to the app, `<app name>-dfu.bin`.
+    pub fn output(&self) -> PathBuf {
+        let stem = self.app.file_stem().unwrap_or_default().to_string_lossy();
+        self.app.with_file_name(format!("{stem}-dfu.bin"))
+    }
+
+    /// Takes a picked file (the answer to one of this dialog's pickers).
+    pub fn picked(&mut self, title: &str, path: Option<PathBuf>) {
+        match title {
+            PICK_BOOTLOADER if path.is_some() => self.bootloader = path,
+            PICK_PARTITION_TABLE if path.is_some() => self.partition_table = path,
+            _ => {}
+        }
+    }
+
+    /// The files at their addresses.
+    fn files(&self) -> Vec<(u32, PathBuf)> {
+        let mut files = vec![(APP_ADDRESS, self.app.clone())];
+        if let Some(path) = &self.bootloader {
+            files.push((bootloader_address(self.chip), path.clone()));
+        }
+        if let Some(path) = &self.partition_table {
+            files.push((PARTITION_TABLE_ADDRESS, path.clone()));
+        }
+        files
+    }
+
+    /// The load command that packs, writes and checks the dfu.bin on the loader thread.
+    pub fn command(&self) -> (PathBuf, Command) {
+        let output = self.output();
+        let (files, pid, out) = (self.files(), self.chip.pid(), output.clone());
+        let read: Reader = Box::new(move || make(&files, pid, &out));
+        (output.clone(), Command::LoadImage { path: output, read })
+    }
+
+    /// Shows the dialog window.
+    pub fn show(&mut self, ctx: &egui::Context) -> Option<Request> {
+        let mut request = None;
+        egui::Window::new("Make dfu.bin")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                egui::Grid::new("make_dfu_bin")
+                    .num_columns(3)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        let label = ui.label("Chip");
+                        egui::ComboBox::from_id_salt("make_chip")
+                            .selected_text(self.chip.name())
+                            .show_ui(ui, |ui| {
+                                for chip in CHIPS {
+                                    ui.selectable_value(&mut self.chip, chip, chip.name());
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label("App");
+                        ui.label(format!("{} at 0x{APP_ADDRESS:x}", file_name(&self.app)));
+                        ui.end_row();
+                        let address = bootloader_address(self.chip);
+                        let bootloader = &mut self.bootloader;
+                        let picks = [
+                            file_row(ui, "Bootloader", address, bootloader, PICK_BOOTLOADER),
+                            file_row(
+                                ui,
+                                "Partition table",
+                                PARTITION_TABLE_ADDRESS,
+                                &mut self.partition_table,
+                                PICK_PARTITION_TABLE,
+                            ),
+                        ];
+                        request = picks.into_iter().flatten().next();
+                        ui.label("Writes");
+                        ui.label(self.output().display().to_string());
+                        ui.end_row();
+                    });
+                ui.label(
+                    egui::RichText::new(
+                        "Add the bootloader and partition table for a board that has none yet.",
+                    )
+                    .weak(),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Make and load").clicked() {
+                        let (path, command) = self.command();
+                        request = Some(Request::Load(path, command));
+                    }
+                    if ui.button("Close").clicked() {
+                        request = Some(Request::Close);
+                    }
+                });
+            });
+        request
+    }
+}
+
+/// One optional file: its name at `address`, Choose... and Remove.
+fn file_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    address: u32,
+    path: &mut Option<PathBuf>,
+    title: &'static str,
+) -> Option<Request> {
+    ui.label(label);
+    let name = path.as_deref().map_or("none".into(), file_name);
+    ui.label(format!("{name} at 0x{address:x}"));
+    let mut request = None;
+    ui.horizontal(|ui| {
+        if ui.button("Choose...").on_hover_text(title).clicked() {
+            request = Some(Request::Send(Command::PickFile { title }));
+        }
+        if path.is_some() && ui.button("Remove").clicked() {
+            *path = None;
+        }
+    });
+    ui.end_row();
+    request
+}
+
+/// Reads `files`, packs them for `pid` and writes the dfu.bin to `output`; returns its bytes.
+fn make(files: &[(u32, PathBuf)], pid: u16, output: &Path) -> Result<Vec<u8>, String> {
+    let files = files
+        .iter()
+        .map(|(address, path)| {
+            Ok(FlashFile {
+                address: *address,
+                name: file_name(path),
+                data: std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let options = PackOptions {
+        pid,
+        ..PackOptions::default()
+    };
+    let bytes = pack(&files, &options).map_err(|e| e.to_string())?;
+    std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bootloader_goes_where_the_chip_looks() {
+        let mut dialog = MakeDialog::new("/w/build/blink.bin".into(), Chip::Esp32S3);
+        dialog.picked(PICK_BOOTLOADER, Some("/w/b.bin".into()));
+        dialog.picked(PICK_PARTITION_TABLE, None);
+        assert_eq!(dialog.output(), PathBuf::from("/w/build/blink-dfu.bin"));
+        assert_eq!(
+            dialog.files(),
+            [
+                (0x10000, "/w/build/blink.bin".into()),
+                (0x0, "/w/b.bin".into())
+            ]
+        );
+        dialog.chip = Chip::Esp32S2;
+        assert_eq!(dialog.files()[1].0, 0x1000);
+    }
+}

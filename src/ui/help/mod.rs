@@ -1,0 +1,278 @@
+//! Guided help: a side panel that opens by itself on a symptom (no board, access denied,
+//! a raw app image, ...) and a Help button that lists every topic.
+//!
+//! - `topics`: what each topic says (title, steps, picture, action), as data.
+//! - `triggers`: which symptom opens which topic, once per occurrence.
+//! - `pictures`: the drawings; `install`: the udev rule through pkexec;
+//!   `make`: "Make dfu.bin..." for a raw app image.
+
+mod install;
+mod make;
+mod pictures;
+mod topics;
+mod triggers;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use eframe::egui::{self, RichText};
+
+pub use topics::{Action, Content, Picture, Topic};
+pub use triggers::{LONG_ERASE_AFTER, NO_BOARD_AFTER, S3_AFTER, WIRING_AFTER};
+
+use crate::firmware::Chip;
+use crate::station::{Command, Event, LoadedImage, Registry, Row};
+use crate::usb::{Platform, UDEV_RULE};
+use install::Install;
+use make::{MakeDialog, Request};
+use triggers::{Opening, Watch};
+
+/// What the panel shows.
+#[derive(Debug, Default)]
+enum Panel {
+    #[default]
+    Closed,
+    List,
+    Topic(Opening),
+}
+
+/// The help's state: the panel, the triggers, and the topics' actions.
+#[derive(Default)]
+pub struct Help {
+    panel: Panel,
+    watch: Watch,
+    install: Install,
+    /// The last raw app image refused, for "Make dfu.bin...".
+    raw_app: Option<PathBuf>,
+    make: Option<MakeDialog>,
+}
+
+impl Help {
+    /// Opens `topic`, saying what happened if `context` is given.
+    pub fn open(&mut self, topic: Topic, context: Option<String>) {
+        self.panel = Panel::Topic(Opening { topic, context });
+    }
+
+    /// The topic shown, if one is.
+    pub fn topic(&self) -> Option<Topic> {
+        match &self.panel {
+            Panel::Topic(opening) => Some(opening.topic),
+            _ => None,
+        }
+    }
+
+    /// Takes a station event: opens the topic its symptom calls for.
+    pub fn event(&mut self, event: &Event) {
+        match event {
+            Event::ImageLoaded {
+                path,
+                result: Err(error),
+            } if error.code == triggers::RAW_ESP_APP => self.raw_app = Some(path.clone()),
+            Event::FilePicked { title, path } => {
+                if let Some(dialog) = &mut self.make {
+                    dialog.picked(title, path.clone());
+                }
+            }
+            _ => {}
+        }
+        if let Some(opening) = self.watch.event(event) {
+            self.panel = Panel::Topic(opening);
+        }
+    }
+
+    /// Opens the topic what the window shows calls for, and wakes the window when a
+    /// timed symptom is due.
+    pub fn tick(
+        &mut self,
+        ctx: &egui::Context,
+        registry: &Registry,
+        image: Option<&LoadedImage>,
+        selected: Option<&Row>,
+    ) {
+        let now = ctx.input(|i| i.time);
+        let (opening, next) = self.watch.tick(now, registry, image, selected);
+        if let Some(opening) = opening {
+            self.panel = Panel::Topic(opening);
+        }
+        if let Some(next) = next {
+            ctx.request_repaint_after(Duration::from_secs_f64((next - now).max(0.0)));
+        }
+        self.install.poll();
+    }
+
+    /// The top bar's Help button: opens the list of topics, or closes the panel.
+    pub fn button(&mut self, ui: &mut egui::Ui) {
+        let open = !matches!(self.panel, Panel::Closed);
+        if ui
+            .selectable_label(open, "Help")
+            .on_hover_text("What to do when a board is not seen or a flash fails")
+            .clicked()
+        {
+            self.panel = if open { Panel::Closed } else { Panel::List };
+        }
+    }
+
+    /// The panel on the right, and the "Make dfu.bin" dialog. Returns a file to load.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        registry: &Registry,
+        commands: &mut Vec<Command>,
+    ) -> Option<(PathBuf, Command)> {
+        let mut load = None;
+        if let Some(dialog) = &mut self.make {
+            match dialog.show(ui.ctx()) {
+                Some(Request::Send(command)) => commands.push(command),
+                Some(Request::Load(path, command)) => {
+                    load = Some((path, command));
+                    self.make = None;
+                }
+                Some(Request::Close) => self.make = None,
+                None => {}
+            }
+        }
+        if matches!(self.panel, Panel::Closed) {
+            return load;
+        }
+        egui::Panel::right("help")
+            .resizable(true)
+            .default_size(380.0)
+            .size_range(300.0..=720.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.heading("Help");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.button("Close").on_hover_text("Close the help").clicked() {
+                            self.panel = Panel::Closed;
+                        }
+                        if matches!(self.panel, Panel::Topic(_))
+                            && ui.button("All topics").clicked()
+                        {
+                            self.panel = Panel::List;
+                        }
+                    });
+                });
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| match &self.panel {
+                    Panel::Closed => {}
+                    Panel::List => {
+                        if let Some(topic) = list(ui) {
+                            // The header above was drawn for the list: draw it again.
+                            ui.ctx().request_repaint();
+                            self.panel = Panel::Topic(Opening {
+                                topic,
+                                context: None,
+                            });
+                        }
+                    }
+                    Panel::Topic(opening) => {
+                        let opening = opening.clone();
+                        self.topic_view(ui, &opening, registry);
+                    }
+                });
+            });
+        load
+    }
+
+    fn topic_view(&mut self, ui: &mut egui::Ui, opening: &Opening, registry: &Registry) {
+        let content = opening.topic.content();
+        ui.label(RichText::new(content.title).heading().strong());
+        if let Some(context) = &opening.context {
+            egui::Frame::new()
+                .fill(ui.visuals().faint_bg_color)
+                .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
+                .corner_radius(4.0)
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(context);
+                });
+        }
+        ui.add_space(4.0);
+        ui.label(content.why);
+        ui.add_space(6.0);
+        for (i, step) in content.steps.iter().enumerate() {
+            ui.horizontal_top(|ui| {
+                ui.label(RichText::new(format!("{}.", i + 1)).strong());
+                ui.add(egui::Label::new(*step).wrap());
+            });
+        }
+        if let Some(picture) = content.picture {
+            ui.add_space(8.0);
+            pictures::show(ui, picture);
+        }
+        if !content.code.is_empty() {
+            ui.add_space(6.0);
+            egui::Frame::canvas(ui.style())
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    for line in content.code {
+                        ui.add(egui::Label::new(RichText::new(*line).monospace()).wrap());
+                    }
+                });
+        }
+        ui.add_space(8.0);
+        match content.action {
+            Some(Action::UdevRule) => self.udev_actions(ui),
+            Some(Action::MakeDfuBin) => self.make_action(ui, registry),
+            None => {}
+        }
+    }
+
+    fn udev_actions(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("Copy rule")
+                .on_hover_text("Copy the udev rule to the clipboard")
+                .clicked()
+            {
+                ui.ctx().copy_text(UDEV_RULE.to_owned());
+            }
+            let linux = Platform::current() == Platform::Linux;
+            let running = matches!(self.install, Install::Running(_));
+            if ui
+                .add_enabled(linux && !running, egui::Button::new("Install rule"))
+                .on_hover_text("Write the rule as root (asks for your password), reload udev")
+                .on_disabled_hover_text("Linux only, one at a time")
+                .clicked()
+            {
+                self.install.start(ui.ctx());
+            }
+        });
+        if let Some(status) = self.install.status() {
+            ui.label(RichText::new(status).strong());
+        }
+    }
+
+    fn make_action(&mut self, ui: &mut egui::Ui, registry: &Registry) {
+        let clicked = ui
+            .add_enabled(
+                self.raw_app.is_some() && self.make.is_none(),
+                egui::Button::new("Make dfu.bin..."),
+            )
+            .on_hover_text("Pack the app into a dfu.bin next to it, then load that")
+            .on_disabled_hover_text("Drop the app image on the window first")
+            .clicked();
+        if clicked && let Some(app) = &self.raw_app {
+            // The chip of the first board listed, as the board the file is for.
+            let chip = (registry.rows().iter())
+                .find_map(|r| r.device.chip())
+                .unwrap_or(Chip::Esp32S2);
+            self.make = Some(MakeDialog::new(app.clone(), chip));
+        }
+    }
+}
+
+/// Every topic's title as a link; returns the one clicked.
+fn list(ui: &mut egui::Ui) -> Option<Topic> {
+    ui.label("Choose what you see:");
+    ui.add_space(4.0);
+    let mut chosen = None;
+    for topic in Topic::ALL {
+        if ui.link(topic.content().title).clicked() {
+            chosen = Some(topic);
+        }
+    }
+    chosen
+}

@@ -1,0 +1,423 @@
+//! Guided help: every symptom, produced on emulated boards (the in-process demo bus, or
+//! the umockdev harness for access denied), opens its topic; the Help button lists every
+//! topic; a snapshot of each. Timed symptoms need no real waiting: egui_kittest advances
+//! the app's clock by a quarter second per frame.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::app::{drop_file, has_label, row_label, wait_for};
+use common::{realistic_image, vector};
+use crossbeam_channel::unbounded;
+use dfu_station::dfu::TransportError;
+use dfu_station::emulator::{Fault, RomConfig, When};
+use dfu_station::firmware::{Chip, FirmwareImage};
+use dfu_station::station::demo::{DemoSource, DemoTimings};
+use dfu_station::station::{DeviceSource, Event, Station};
+use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
+use dfu_station::ui::{App, Options};
+use dfu_station::usb::UsbError;
+use eframe::egui;
+use egui::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotResults};
+
+/// Seconds of app time per frame (egui_kittest's default step).
+const STEP: f64 = 0.25;
+
+fn vector_1() -> Vec<u8> {
+    std::fs::read(vector("1/dfu.bin")).unwrap()
+}
+
+/// The app on a station watching `sources`, with `options`.
+fn app(sources: Vec<Arc<dyn DeviceSource>>, options: Options) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let wake = Arc::new(move || ctx.request_repaint());
+            let station = Station::spawn(sources, DemoTimings::default(), wake);
+            App::new(cc, station, options)
+        })
+}
+
+/// The app on a demo bus with one board made from `config` at 1-1, and `file` dropped.
+fn app_with_board(config: RomConfig, file: Vec<u8>) -> Harness<'static, App> {
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    demo.plug_config(config);
+    let mut harness = app(vec![demo], Options::default());
+    wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
+    drop_file(&mut harness, "/bench/dfu.bin", file);
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    harness
+}
+
+/// A quick ESP32-S2 board (short erase and re-enumeration) with `fault`.
+fn s2_with(fault: Option<Fault>) -> RomConfig {
+    let mut config = RomConfig::new(Chip::Esp32S2);
+    config.erase_time_per_sector = Duration::from_millis(5);
+    config.reenumeration_delay = Duration::from_millis(200);
+    config.faults.extend(fault);
+    config
+}
+
+fn click_flash(harness: &mut Harness<'_, App>) {
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    harness.step();
+}
+
+fn title(topic: Topic) -> &'static str {
+    topic.content().title
+}
+
+/// Steps until `topic` shows (its title as a label), failing after 30 s.
+fn wait_for_topic(harness: &mut Harness<'_, App>, topic: Topic) {
+    wait_for(harness, title(topic), |h| {
+        h.state().help_topic() == Some(topic) && h.query_by_label(title(topic)).is_some()
+    });
+}
+
+/// Steps `seconds` of app time.
+fn run_for(harness: &mut Harness<'_, App>, seconds: f64) {
+    harness.run_steps((seconds / STEP).ceil() as usize);
+}
+
+#[test]
+fn no_board_for_ten_seconds_opens_the_download_mode_help() {
+    let mut harness = app(Vec::new(), Options::default());
+    run_for(&mut harness, NO_BOARD_AFTER - 1.0);
+    assert_eq!(harness.state().help_topic(), None);
+    run_for(&mut harness, 1.5);
+    wait_for_topic(&mut harness, Topic::NoBoard);
+    harness.get_by_label("No board has appeared in 10 s.");
+    harness.get_by_role_and_label(
+        Role::Image,
+        "Picture: a dev board's BOOT and RESET buttons. 1: hold BOOT. 2: press and release \
+         RESET. 3: release BOOT.",
+    );
+    // Dismissed, it stays closed.
+    harness.get_by_role_and_label(Role::Button, "Close").click();
+    run_for(&mut harness, 2.0);
+    assert_eq!(harness.state().help_topic(), None);
+}
+
+#[test]
+fn flash_with_no_board_opens_the_download_mode_help() {
+    let mut harness = app(Vec::new(), Options::default());
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    assert_eq!(harness.state().help_topic(), None);
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::NoBoard);
+    harness.get_by_label("Flash was pressed, but no board is connected.");
+}
+
+#[test]
+fn still_no_board_after_the_download_mode_help_opens_the_wiring_help() {
+    let mut harness = app(Vec::new(), Options::default());
+    run_for(&mut harness, NO_BOARD_AFTER + 0.5);
+    wait_for_topic(&mut harness, Topic::NoBoard);
+    run_for(&mut harness, WIRING_AFTER + 0.5);
+    wait_for_topic(&mut harness, Topic::Wiring);
+    harness.get_by_label("Still no board: on a custom board, check the USB wiring.");
+}
+
+#[test]
+fn a_board_without_a_usable_driver_opens_the_winusb_help() {
+    let fault = Fault::RefuseOpen(TransportError::NotSupported);
+    let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::WindowsDriver);
+    assert!(has_label(
+        &harness,
+        "no driver lets this program open the device"
+    ));
+}
+
+#[test]
+fn an_s3_file_and_no_s3_board_opens_the_s3_help() {
+    // An ESP32-S2 is there; the S3 the file is for never comes.
+    // The selected S2 does not fit the file: that help comes first.
+    let mut harness = app_with_board(s2_with(None), realistic_image(Chip::Esp32S3));
+    run_for(&mut harness, S3_AFTER - 2.0);
+    assert_eq!(harness.state().help_topic(), Some(Topic::WrongChip));
+    run_for(&mut harness, 3.0);
+    wait_for_topic(&mut harness, Topic::S3NeverAppears);
+    harness.get_by_label("dfu.bin is for the ESP32-S3, and no ESP32-S3 has appeared in 20 s.");
+}
+
+#[test]
+fn a_board_that_does_not_come_back_after_detach_opens_its_help() {
+    // The engine waits its 10 s for the board before it gives up.
+    let fault = Fault::Unplug(When::Detach);
+    let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::NotBackAfterDetach);
+    assert!(has_label(
+        &harness,
+        "did not come back in DFU mode within 10 s"
+    ));
+}
+
+#[test]
+fn a_long_erase_opens_its_help_naming_the_part() {
+    let mut config = s2_with(None);
+    config.erase_time_per_sector = Duration::from_secs(3);
+    let mut harness = app_with_board(config, vector_1());
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::LongErase);
+    harness.get_by_label("Board 1-1 is erasing 1.bin (1 KiB)...");
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    wait_for(&mut harness, "the cancel", |h| {
+        row_label(h, "1-1").is_some_and(|l| l.contains("FAIL"))
+    });
+}
+
+#[test]
+fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let app_path = dir.path().join("blink.bin");
+    let mut raw = common::sample(8192, 5);
+    raw[0] = 0xE9;
+    std::fs::write(&app_path, &raw).unwrap();
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    demo.plug_config(RomConfig::new(Chip::Esp32S3));
+    let mut harness = app(vec![demo], Options::default());
+    wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
+    drop_file(&mut harness, app_path.to_str().unwrap(), raw);
+    wait_for_topic(&mut harness, Topic::RawAppImage);
+    harness.get_by_label("blink.bin is an application image.");
+
+    harness
+        .get_by_role_and_label(Role::Button, "Make dfu.bin...")
+        .click();
+    wait_for(&mut harness, "the dialog", |h| {
+        has_label(h, "Make and load")
+    });
+    // The board's chip is chosen; the app goes to 0x10000.
+    harness.get_by_label("ESP32-S3");
+    harness.get_by_label("blink.bin at 0x10000");
+    harness.get_by_label("none at 0x0");
+    harness
+        .get_by_role_and_label(Role::Button, "Make and load")
+        .click();
+    wait_for(&mut harness, "the packed file", |h| {
+        has_label(h, "Valid DFU file")
+    });
+    assert!(has_label(&harness, "blink-dfu.bin"));
+    harness.get_by_role_and_label(Role::Image, "blink.bin at 0x10000, 8 KiB");
+    assert!(dir.path().join("blink-dfu.bin").is_file());
+}
+
+#[test]
+fn a_file_for_another_chip_opens_its_help_when_such_a_board_is_selected() {
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    demo.plug(Chip::Esp32S2);
+    demo.plug(Chip::Esp32S3);
+    let mut harness = app(vec![demo], Options::default());
+    wait_for(&mut harness, "the boards", |h| {
+        row_label(h, "1-2").is_some()
+    });
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    assert_eq!(harness.state().help_topic(), None, "1-1 is an ESP32-S2");
+    harness.get_by_label_contains("Board 1-2:").click();
+    wait_for_topic(&mut harness, Topic::WrongChip);
+    harness.get_by_label("This file is made for ESP32-S2, but the board is ESP32-S3.");
+}
+
+#[test]
+fn a_pass_opens_the_press_reset_help() {
+    let mut harness = app_with_board(s2_with(None), vector_1());
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::PressReset);
+    harness.get_by_label("Board 1-1 passed.");
+    harness.get_by_role_and_label(
+        Role::Image,
+        "Picture: a dev board; press and release RESET, BOOT stays up.",
+    );
+}
+
+#[test]
+fn a_board_another_program_holds_opens_its_help() {
+    let fault = Fault::RefuseOpen(TransportError::Busy);
+    let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::Busy);
+    assert!(has_label(
+        &harness,
+        "the device is in use by another program"
+    ));
+}
+
+#[test]
+fn usb_that_cannot_start_opens_its_help() {
+    // libusb starts on every machine these tests run on (umockdev included), so the app
+    // gets the error the way `ui::run` hands it over when UsbSource::new() fails.
+    let error = UsbError::Unavailable("could not find usbfs".into());
+    let options = Options {
+        usb_error: Some(error),
+        ..Options::default()
+    };
+    let mut harness = app(Vec::new(), options);
+    wait_for_topic(&mut harness, Topic::UsbUnavailable);
+    assert!(has_label(&harness, "could not find usbfs"));
+}
+
+#[test]
+fn the_help_button_lists_every_topic() {
+    let mut harness = app(Vec::new(), Options::default());
+    harness.get_by_role_and_label(Role::Button, "Help").click();
+    harness.run_steps(2);
+    for topic in Topic::ALL {
+        harness.get_by_role_and_label(Role::Link, title(topic));
+    }
+    harness
+        .get_by_role_and_label(Role::Link, title(Topic::Wiring))
+        .click();
+    wait_for_topic(&mut harness, Topic::Wiring);
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::Button, "All topics")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().help_topic(), None);
+    harness.get_by_role_and_label(Role::Link, title(Topic::Busy));
+}
+
+/// Access denied through the real libusb: this test binary runs its ignored twin below
+/// inside `dfu-station-harness`, where the board's device node may not be opened.
+#[cfg(feature = "umockdev")]
+#[test]
+fn access_denied_on_linux_opens_the_udev_help() {
+    let exe = std::env::current_exe().unwrap();
+    let run = common::harness::run(
+        &["--board", "s2@1-1:noaccess"],
+        &[
+            exe.to_str().unwrap(),
+            "--exact",
+            "access_denied_inside_the_harness",
+            "--ignored",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stdout.contains("1 passed"), "{}", run.output());
+}
+
+#[cfg(feature = "umockdev")]
+#[test]
+#[ignore = "runs inside the umockdev harness, started by access_denied_on_linux_opens_the_udev_help"]
+fn access_denied_inside_the_harness() {
+    assert!(
+        std::env::var_os("UMOCKDEV_DIR").is_some(),
+        "run through access_denied_on_linux_opens_the_udev_help"
+    );
+    let usb = dfu_station::station::usb_source::UsbSource::new().expect("libusb starts");
+    let mut harness = app(vec![Arc::new(usb)], Options::default());
+    wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    click_flash(&mut harness);
+    wait_for_topic(&mut harness, Topic::LinuxAccess);
+    assert!(has_label(&harness, "permission denied opening the device"));
+    harness.get_by_role_and_label(Role::Button, "Install rule");
+    harness.get_by_role_and_label(Role::Button, "Copy rule");
+}
+
+// ---- Snapshots: each topic as the Help list opens it, on an app without boards. ----
+
+/// The app on a station the test plays (nothing happens unless sent).
+fn still_app(theme: egui::Theme) -> Harness<'static, App> {
+    let (commands, _) = unbounded();
+    let (_, events) = unbounded();
+    let harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| App::new(cc, Station { commands, events }, Options::default()));
+    harness.ctx.set_theme(theme);
+    harness
+}
+
+fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut SnapshotResults) {
+    let mut harness = still_app(theme);
+    harness.get_by_role_and_label(Role::Button, "Help").click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Link, title(topic))
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().help_topic(), Some(topic));
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(2);
+    harness.snapshot(name);
+    results.extend_harness(&mut harness);
+}
+
+#[test]
+fn snapshot_make_dfu_bin() {
+    let (commands, _) = unbounded();
+    let (events, event_rx) = unbounded();
+    let mut harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let station = Station {
+                commands,
+                events: event_rx,
+            };
+            App::new(cc, station, Options::default())
+        });
+    let path = "/home/tech/blink/build/blink.bin";
+    let error = FirmwareImage::describe(&[0xE9; 64]).unwrap_err().into();
+    events
+        .send(Event::ImageLoaded {
+            path: path.into(),
+            result: Err(error),
+        })
+        .unwrap();
+    harness.run_steps(2);
+    assert_eq!(harness.state().help_topic(), Some(Topic::RawAppImage));
+    harness.snapshot("help/raw_app_image_dropped");
+    harness
+        .get_by_role_and_label(Role::Button, "Make dfu.bin...")
+        .click();
+    harness.run_steps(4);
+    harness.get_by_label("blink.bin at 0x10000");
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(2);
+    harness.snapshot("help/make_dfu_bin");
+}
+
+/// `NoBoard` as `no_board`.
+fn snake_case(topic: Topic) -> String {
+    let mut name = String::new();
+    for c in format!("{topic:?}").chars() {
+        if c.is_uppercase() && !name.is_empty() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
+}
+
+#[test]
+fn snapshot_every_topic() {
+    let mut results = SnapshotResults::new();
+    for topic in Topic::ALL {
+        let name = format!("help/{}", snake_case(topic));
+        snapshot_topic(topic, egui::Theme::Dark, &name, &mut results);
+    }
+    results.unwrap();
+}
+
+#[test]
+fn snapshot_pictures_in_the_light_theme() {
+    let mut results = SnapshotResults::new();
+    for topic in [Topic::NoBoard, Topic::Wiring, Topic::PressReset] {
+        let name = format!("help/{}_light", snake_case(topic));
+        snapshot_topic(topic, egui::Theme::Light, &name, &mut results);
+    }
+    results.unwrap();
+}
