@@ -61,17 +61,28 @@ impl DemoSource {
     /// Plugs in a new board of `chip` in download boot mode at the first free port path;
     /// returns the path.
     pub fn plug(&self, chip: Chip) -> String {
+        let mut config = RomConfig::new(chip);
+        config.erase_time_per_sector = self.timings.erase_time_per_sector;
+        config.reenumeration_delay = self.timings.reenumeration_delay;
+        self.plug_rom(config)
+    }
+
+    /// Plugs in a board configured as `config` (timings, faults) at the first free port
+    /// path; returns the path.
+    pub fn plug_rom(&self, config: RomConfig) -> String {
         let taken: Vec<String> = self.bus.devices().into_iter().map(|d| d.path).collect();
         let path = (1..)
             .map(|port| format!("1-{port}"))
             .find(|path| !taken.contains(path))
             .expect("a free port");
-        let mut config = RomConfig::new(chip);
-        config.erase_time_per_sector = self.timings.erase_time_per_sector;
-        config.reenumeration_delay = self.timings.reenumeration_delay;
         self.bus.plug(&path, EspRom::new(config));
         self.poke();
         path
+    }
+
+    /// The bus the boards are on (to read their flash in tests and benchmarks).
+    pub fn bus(&self) -> &Bus {
+        &self.bus
     }
 
     /// Pulls out the board at `path`.

@@ -101,7 +101,9 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             }
             Outcome::Fail { code, reason } => format!("{}  FAIL [{code}]: {reason}", device.path),
         },
-        Event::DialogClosed => return None,
+        Event::LogOpened { folder, .. } => format!("Production log in {}", folder.display()),
+        Event::LogFailed(message) => message.clone(),
+        Event::DialogClosed | Event::Logged(_) => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })
 }
