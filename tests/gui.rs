@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{realistic_image, vector};
+use common::{DroppedBytes, realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::firmware::Chip;
@@ -23,22 +22,6 @@ use egui::Role;
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-
-/// A dropped file, as a file manager would hand it over.
-#[derive(Debug)]
-struct DroppedBytes {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl egui::DroppedFile for DroppedBytes {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        Ok(self.bytes.clone())
-    }
-}
 
 fn drop_file(harness: &mut Harness<'_, App>, path: &str, bytes: Vec<u8>) {
     harness
@@ -67,7 +50,7 @@ fn app(demo: bool, timings: DemoTimings) -> Harness<'static, App> {
                 station,
                 Options {
                     demo,
-                    screenshot: None,
+                    ..Options::default()
                 },
             )
         })
@@ -321,12 +304,13 @@ impl Script {
         self.events.send(event).unwrap();
     }
 
-    /// Answers the next command, which must be a file load, as the station would.
+    /// Answers the next file load, as the station would (factory settings pass by).
     fn answer_load(&self) {
-        let command = self.commands.try_recv().expect("a load command");
-        let Command::LoadImage { path, read } = command else {
-            panic!("expected a load");
-        };
+        let load = self.commands.try_iter().find_map(|command| match command {
+            Command::LoadImage { path, read } => Some((path, read)),
+            _ => None,
+        });
+        let (path, read) = load.expect("a load command");
         let result = check_file(&path, read);
         self.send(Event::ImageLoaded { path, result });
     }

@@ -114,7 +114,8 @@ impl Factory {
         start
     }
 
-    /// Logs a finished flash, plays its tone and tells the UI (result first, then record).
+    /// Logs a finished flash, plays its tone and tells the UI. The record is on disk
+    /// before `JobFinished` goes out, so whoever sees the result may exit at once.
     pub fn finished(&mut self, finished: Finished, outbox: &Outbox) {
         let pass = matches!(finished.outcome, Outcome::Pass { .. });
         if self.settings.sound
@@ -123,18 +124,22 @@ impl Factory {
             sound.play(pass);
         }
         let record = record(&self.settings.station, &finished);
+        let logged = self.log.as_mut().map(|log| {
+            log.append(&record).map_err(|error| {
+                format!(
+                    "A record could not be written to {}: {error}",
+                    log.folder().display()
+                )
+            })
+        });
         outbox.send(Event::JobFinished {
             device: finished.device.id,
             outcome: finished.outcome,
         });
-        if let Some(log) = &mut self.log {
-            match log.append(&record) {
-                Ok(()) => outbox.send(Event::Logged(record)),
-                Err(error) => outbox.send(Event::LogFailed(format!(
-                    "A record could not be written to {}: {error}",
-                    log.folder().display()
-                ))),
-            }
+        match logged {
+            Some(Ok(())) => outbox.send(Event::Logged(record)),
+            Some(Err(message)) => outbox.send(Event::LogFailed(message)),
+            None => {}
         }
     }
 }
@@ -154,9 +159,32 @@ impl Shift {
         self.passed + self.failed
     }
 
-    /// Boards finished per hour since the first flash started, once there is a result.
+    /// Boards finished per hour since the first flash started, once there is a result
+    /// and a minute has passed (before that the pace says nothing).
     pub fn per_hour(&self, now: Instant) -> Option<f64> {
-        let hours = (now - self.started?).as_secs_f64() / 3600.0;
-        (self.total() > 0 && hours > 0.0).then(|| f64::from(self.total()) / hours)
+        let elapsed = now.saturating_duration_since(self.started?);
+        (self.total() > 0 && elapsed >= Duration::from_secs(60))
+            .then(|| f64::from(self.total()) * 3600.0 / elapsed.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boards_per_hour_after_the_first_minute() {
+        let start = Instant::now();
+        let shift = Shift {
+            passed: 9,
+            failed: 1,
+            started: Some(start),
+        };
+        assert_eq!(shift.per_hour(start + Duration::from_secs(30)), None);
+        assert_eq!(
+            shift.per_hour(start + Duration::from_secs(120)),
+            Some(300.0)
+        );
+        assert_eq!(Shift::default().per_hour(start), None);
     }
 }

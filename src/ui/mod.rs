@@ -4,17 +4,23 @@
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
 //!   selected board's progress and result; `log`: the session log.
+//! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
+//!   settings, the profile lock and its PIN; `production`: the production log tab.
 
 mod app;
 mod board;
 mod devices;
 mod image_card;
 mod log;
+mod production;
+mod profile;
+mod tiles;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use app::App;
+pub use profile::StartProfile;
 
 use eframe::egui;
 
@@ -33,6 +39,8 @@ pub struct Options {
     pub demo: bool,
     /// Save a screenshot here, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Start locked to this factory profile.
+    pub profile: Option<StartProfile>,
 }
 
 /// Window title: the app's name and version.

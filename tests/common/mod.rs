@@ -138,3 +138,19 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
 
 #[cfg(feature = "umockdev")]
 pub mod harness;
+
+/// A dropped file, as a file manager would hand it over to egui.
+#[derive(Debug)]
+pub struct DroppedBytes {
+    pub path: std::path::PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl eframe::egui::DroppedFile for DroppedBytes {
+    fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(self.bytes.clone())
+    }
+}
