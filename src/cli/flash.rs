@@ -45,6 +45,9 @@ pub struct FlashArgs {
     /// With --all: append a record per board to the production log in DIR (JSONL + CSV).
     #[arg(long, value_name = "DIR", requires = "all")]
     log: Option<PathBuf>,
+    /// With --all: flash N emulated boards instead of USB ones (to try it, and to teach).
+    #[arg(long, value_name = "N", requires = "all")]
+    demo: Option<usize>,
 }
 
 /// Why flashing did not happen or did not work: the exit code, a stable name, the message.
@@ -66,7 +69,7 @@ impl Failure {
 
 pub fn run(args: &FlashArgs) -> ExitCode {
     if args.all {
-        return super::station::flash_all(&args.file, args.log.as_deref());
+        return super::station::flash_all(&args.file, args.log.as_deref(), args.demo);
     }
     let mut report = Report::new(args.json);
     let result = flash(args, &mut report);

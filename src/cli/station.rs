@@ -14,13 +14,14 @@ use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD};
-use crate::station::demo::DemoTimings;
+use crate::firmware::Chip;
+use crate::station::demo::{DemoSource, DemoTimings};
 use crate::station::factory::Settings;
 use crate::station::profile::Profile;
 use crate::station::usb_source::UsbSource;
 use crate::station::{
-    BoardState, Command, DeviceId, Event, LoadedImage, Outcome, Registry, Row, Station, check_file,
-    file_name,
+    BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
+    Row, Station, check_file, file_name,
 };
 
 #[derive(Debug, Args)]
@@ -79,9 +80,9 @@ pub fn run(args: &StationArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `flash --all FILE`: every board on the bus that fits the file, in parallel; exit 0
-/// when all passed, 1 when one failed, 3 when none fits.
-pub fn flash_all(file: &Path, log: Option<&Path>) -> ExitCode {
+/// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
+/// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
+pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCode {
     let image = match std::fs::read(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
@@ -96,14 +97,25 @@ pub fn flash_all(file: &Path, log: Option<&Path>) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let source = match UsbSource::new() {
-        Ok(source) => Arc::new(source),
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(EXIT_NO_BOARD);
+    let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
+        Some(count) => {
+            let demo = DemoSource::new(DemoTimings::default());
+            let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
+            (0..count).for_each(|_| drop(demo.plug(chip)));
+            let devices = demo.devices();
+            (Arc::new(demo), devices)
         }
+        None => match UsbSource::new() {
+            Ok(source) => {
+                let devices = source.devices().unwrap_or_default();
+                (Arc::new(source), devices)
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(EXIT_NO_BOARD);
+            }
+        },
     };
-    let devices = source.devices().unwrap_or_default();
     let (fitting, others): (Vec<_>, Vec<_>) = devices
         .into_iter()
         .partition(|d| image.mismatch(d).is_none());

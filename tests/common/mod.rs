@@ -154,3 +154,16 @@ impl eframe::egui::DroppedFile for DroppedBytes {
         Ok(self.bytes.clone())
     }
 }
+
+/// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
+pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf {
+    let file = dfu_station::firmware::FlashFile {
+        address: 0x10000,
+        name: "app.bin".into(),
+        data,
+    };
+    let image = dfu_station::firmware::pack(&[file], &Default::default()).unwrap();
+    let path = dir.join("app-dfu.bin");
+    std::fs::write(&path, image).unwrap();
+    path
+}
