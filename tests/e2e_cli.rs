@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, packed_image, payload, run};
+use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, payload, run};
+use common::packed_image;
 use common::vector;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
 use serde_json::Value;

@@ -8,7 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::harness::{assert_vector_flashed, packed_image, payload, run};
+use common::harness::{assert_vector_flashed, payload, run};
+use common::packed_image;
 use common::vector;
 use serde_json::Value;
 

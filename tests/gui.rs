@@ -271,12 +271,13 @@ impl Script {
         self.events.send(event).unwrap();
     }
 
-    /// Answers the next command, which must be a file load, as the station would.
+    /// Answers the next file load, as the station would (factory settings pass by).
     fn answer_load(&self) {
-        let command = self.commands.try_recv().expect("a load command");
-        let Command::LoadImage { path, read } = command else {
-            panic!("expected a load");
-        };
+        let load = self.commands.try_iter().find_map(|command| match command {
+            Command::LoadImage { path, read } => Some((path, read)),
+            _ => None,
+        });
+        let (path, read) = load.expect("a load command");
         let result = check_file(&path, read);
         self.send(Event::ImageLoaded { path, result });
     }

@@ -10,10 +10,10 @@ cd "$(dirname "$0")/.."
 # snapshots (no display needed); Xvfb and the X libraries run the real window for smoke
 # and bench runs; desktop-file-utils and appstream validate the Linux packaging;
 # umockdev, its headers and dfu-util run the end-to-end tests on emulated boards
-# (without them those tests fail, never skip).
+# (without them those tests fail, never skip); libasound2-dev builds the result sound.
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
   libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
-  openbox x11-utils imagemagick)
+  openbox x11-utils imagemagick libasound2-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,4 +1,5 @@
-//! `dfu-station flash FILE [-d VID:PID[,VID:PID]] [-p PATH] [-S SERIAL] [-a ALT] [--json]`.
+//! `dfu-station flash FILE [-d VID:PID[,VID:PID]] [-p PATH] [-S SERIAL] [-a ALT] [--json]`,
+//! or `flash --all FILE [--log DIR]` (every fitting board in parallel, see `station.rs`).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,15 @@ pub struct FlashArgs {
     /// Print JSON-lines events (progress, then the result) instead of text.
     #[arg(long)]
     json: bool,
+    /// Flash every connected board that fits the file, in parallel.
+    #[arg(long, conflicts_with_all = ["device", "path", "serial", "alt", "json"])]
+    all: bool,
+    /// With --all: append a record per board to the production log in DIR (JSONL + CSV).
+    #[arg(long, value_name = "DIR", requires = "all")]
+    log: Option<PathBuf>,
+    /// With --all: flash N emulated boards instead of USB ones (to try it, and to teach).
+    #[arg(long, value_name = "N", requires = "all")]
+    demo: Option<usize>,
 }
 
 /// Why flashing did not happen or did not work: the exit code, a stable name, the message.
@@ -58,6 +68,9 @@ impl Failure {
 }
 
 pub fn run(args: &FlashArgs) -> ExitCode {
+    if args.all {
+        return super::station::flash_all(&args.file, args.log.as_deref(), args.demo);
+    }
     let mut report = Report::new(args.json);
     let result = flash(args, &mut report);
     report.finish(result)

@@ -4,6 +4,7 @@ mod flash;
 mod info;
 mod list;
 mod pack;
+mod station;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,10 @@ struct Cli {
     /// With no command: add emulated ESP32-S2/S3 boards, to try the app without hardware.
     #[arg(long)]
     demo: bool,
+    /// With no command: open the window locked to this factory profile (default:
+    /// dfu-station.toml next to the executable, if there is one).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -47,8 +52,12 @@ enum Command {
     Pack(pack::PackArgs),
     /// List the connected DFU interfaces, like `dfu-util -l`, or watch them come and go.
     List(list::ListArgs),
-    /// Flash a DFU file to a board (selectors as dfu-util's); press RESET afterwards.
+    /// Flash a DFU file to a board (selectors as dfu-util's), or to all (--all) in
+    /// parallel; press RESET afterwards.
     Flash(flash::FlashArgs),
+    /// Run a factory profile without a window: flash every fitting board as it is plugged
+    /// in, log every attempt, one live line per board.
+    Station(station::StationArgs),
 }
 
 /// Parses the command line, runs the command (or, with none, opens the window) and
@@ -60,10 +69,19 @@ pub fn run() -> ExitCode {
         Some(Command::Pack(args)) => pack::run(&args),
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
+        Some(Command::Station(args)) => station::run(&args),
         None => {
+            let profile = match crate::ui::StartProfile::find(cli.profile.as_deref()) {
+                Ok(profile) => profile,
+                Err(error) => {
+                    eprintln!("dfu-station: {error}");
+                    return ExitCode::from(EXIT_BAD_INPUT);
+                }
+            };
             let options = crate::ui::Options {
                 demo: cli.demo,
                 screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
+                profile,
                 ..Default::default()
             };
             match crate::ui::run(options) {

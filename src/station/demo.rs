@@ -80,6 +80,16 @@ impl DemoSource {
         path
     }
 
+    /// The boards on the bus now.
+    pub fn devices(&self) -> Vec<Device> {
+        self.bus.devices().iter().map(device).collect()
+    }
+
+    /// The bus the boards are on (to read their flash in tests and benchmarks).
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
     /// Pulls out the board at `path`.
     pub fn unplug(&self, path: &str) {
         self.bus.unplug(path);

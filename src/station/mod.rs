@@ -3,10 +3,13 @@
 //! crossbeam channels ([`Station::spawn`]); nothing is shared with it but immutable
 //! images. [`Registry`] folds the events into the rows the UI shows.
 
+mod auto;
 pub mod demo;
+pub mod factory;
 pub mod log;
 pub mod profile;
 mod registry;
+pub mod sound;
 mod source;
 mod thread;
 pub mod usb_source;
@@ -20,6 +23,8 @@ pub use registry::{BoardState, Registry, Row};
 pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
+use self::factory::Settings;
+use self::log::Record;
 use crate::dfu::{InterfaceMode, Phase, TransportError};
 use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 
@@ -162,6 +167,8 @@ pub enum Command {
     },
     /// Stop flashing this board before its next block.
     Cancel(DeviceId),
+    /// Apply factory settings: station name, production log folder, auto mode, sound.
+    Configure(Settings),
     /// Start the demo bus (once).
     StartDemo,
     /// Act on the demo bus.
@@ -283,4 +290,13 @@ pub enum Event {
         device: DeviceId,
         outcome: Outcome,
     },
+    /// The production log is open in `folder`; its last records, oldest first.
+    LogOpened {
+        folder: PathBuf,
+        recent: Vec<Record>,
+    },
+    /// A record was appended to the production log (after its `JobFinished`).
+    Logged(Record),
+    /// The production log could not be opened or written.
+    LogFailed(String),
 }

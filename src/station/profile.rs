@@ -4,10 +4,12 @@
 //! for the PIN the engineer set. The image is refused if its SHA-256 changed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::{ImageError, LoadedImage, check_file};
 use crate::firmware::esp::hex;
 
 /// The file name looked for next to the executable when no `--profile` is given.
@@ -109,6 +111,23 @@ impl Profile {
                 actual,
             })
         }
+    }
+
+    /// Reads the profile's image, refuses it if its SHA-256 changed, then checks it as
+    /// any dropped file (`profile-image-changed` when it changed).
+    pub fn open_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
+        let bytes = std::fs::read(&self.image).map_err(|error| ImageError {
+            code: "file-unreadable",
+            message: format!(
+                "The file {} could not be read: {error}.",
+                self.image.display()
+            ),
+        })?;
+        self.check_image(&bytes).map_err(|error| ImageError {
+            code: "profile-image-changed",
+            message: error.to_string(),
+        })?;
+        check_file(&self.image, Box::new(move || Ok(bytes)))
     }
 
     /// Sets the unlock PIN (an empty PIN: no PIN needed).

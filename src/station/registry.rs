@@ -1,5 +1,8 @@
 //! The boards the UI shows, folded from station events: pure data, no I/O.
 
+use std::time::Instant;
+
+use super::factory::Shift;
 use super::{Device, DeviceId, Event, JobProgress, Outcome};
 use crate::dfu::InterfaceMode;
 
@@ -34,8 +37,7 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Registry {
     rows: Vec<Row>,
-    passed: u32,
-    failed: u32,
+    shift: Shift,
 }
 
 impl Registry {
@@ -51,7 +53,12 @@ impl Registry {
 
     /// Flashes passed and failed since the start.
     pub fn counts(&self) -> (u32, u32) {
-        (self.passed, self.failed)
+        (self.shift.passed, self.shift.failed)
+    }
+
+    /// The shift's counts and start.
+    pub fn shift(&self) -> &Shift {
+        &self.shift
     }
 
     /// Drops a row whose board is gone.
@@ -90,21 +97,27 @@ impl Registry {
                     }
                 }
             }
-            Event::JobStarted(id) => self.set(id, BoardState::Flashing(JobProgress::starting())),
+            Event::JobStarted(id) => {
+                self.shift.started.get_or_insert_with(Instant::now);
+                self.set(id, BoardState::Flashing(JobProgress::starting()))
+            }
             Event::JobProgress { device, progress } => {
                 self.set(device, BoardState::Flashing(progress.clone()))
             }
             Event::JobFinished { device, outcome } => {
                 match outcome {
-                    Outcome::Pass { .. } => self.passed += 1,
-                    Outcome::Fail { .. } => self.failed += 1,
+                    Outcome::Pass { .. } => self.shift.passed += 1,
+                    Outcome::Fail { .. } => self.shift.failed += 1,
                 }
                 self.set(device, BoardState::Done(outcome.clone()));
             }
             Event::ImageLoaded { .. }
             | Event::DialogClosed
             | Event::FilePicked { .. }
-            | Event::DemoStarted => {}
+            | Event::DemoStarted
+            | Event::LogOpened { .. }
+            | Event::Logged(_)
+            | Event::LogFailed(_) => {}
         }
     }
 

@@ -1,5 +1,5 @@
-//! The station thread: routes commands to sources, loaders and flash workers, and
-//! forwards what they report.
+//! The station thread: routes commands to sources, loaders and flash workers, forwards
+//! what they report, and does the factory work (auto mode, production log) on results.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,8 +10,12 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Select, Sender, unbounded};
 
 use super::demo::{DemoSource, DemoTimings};
+use super::factory::{Factory, Finished};
 use super::source::{DeviceSource, SourceEvent};
-use super::{Command, DemoCommand, DeviceId, Event, Reader, check_file, path_reader, worker};
+use super::{
+    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Reader, check_file, path_reader,
+    worker,
+};
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -43,6 +47,7 @@ impl Station {
     pub fn spawn(sources: Vec<Arc<dyn DeviceSource>>, demo: DemoTimings, wake: Wake) -> Station {
         let (commands, command_rx) = unbounded();
         let (events, event_rx) = unbounded();
+        let (finished, finished_rx) = unbounded();
         let mut state = State {
             outbox: Outbox { events, wake },
             sources: Vec::new(),
@@ -50,13 +55,15 @@ impl Station {
             demo: None,
             jobs: HashMap::new(),
             dialog: None,
+            factory: Factory::default(),
+            finished,
         };
         for source in sources {
             state.add_source(source);
         }
         std::thread::Builder::new()
             .name("station".into())
-            .spawn(move || state.run(&command_rx))
+            .spawn(move || state.run(&command_rx, &finished_rx))
             .expect("spawn the station thread");
         Station {
             commands,
@@ -82,6 +89,9 @@ struct State {
     demo: Option<Arc<DemoSource>>,
     jobs: HashMap<DeviceId, Job>,
     dialog: Option<JoinHandle<()>>,
+    factory: Factory,
+    /// Workers send their outcome here.
+    finished: Sender<Finished>,
 }
 
 impl State {
@@ -91,10 +101,11 @@ impl State {
         self.sources.push(Watched { source, events });
     }
 
-    fn run(mut self, commands: &Receiver<Command>) {
+    fn run(mut self, commands: &Receiver<Command>, finished: &Receiver<Finished>) {
         loop {
             let mut select = Select::new();
             select.recv(commands);
+            select.recv(finished);
             for watched in &self.sources {
                 select.recv(&watched.events);
             }
@@ -104,14 +115,60 @@ impl State {
                     Ok(command) => self.handle(command),
                     Err(_) => return,
                 },
-                i => match operation.recv(&self.sources[i - 1].events) {
-                    Ok(SourceEvent::Added(device)) => self.outbox.send(Event::DeviceAdded(device)),
-                    Ok(SourceEvent::Removed(id)) => self.outbox.send(Event::DeviceRemoved(id)),
+                1 => {
+                    let done = operation
+                        .recv(finished)
+                        .expect("the station holds a sender");
+                    self.factory.finished(done, &self.outbox);
+                }
+                i => match operation.recv(&self.sources[i - 2].events) {
+                    Ok(SourceEvent::Added(device)) => {
+                        let auto = self.factory.auto.added(&device);
+                        self.outbox.send(Event::DeviceAdded(device));
+                        self.auto_flash(auto);
+                    }
+                    Ok(SourceEvent::Removed(id)) => {
+                        self.factory.auto.removed(&id);
+                        self.outbox.send(Event::DeviceRemoved(id));
+                    }
                     // The watcher ended: its boards can still be opened, but nothing more comes.
-                    Err(_) => self.sources[i - 1].events = crossbeam_channel::never(),
+                    Err(_) => self.sources[i - 2].events = crossbeam_channel::never(),
                 },
             }
         }
+    }
+
+    /// Flashes boards auto mode picked with its image.
+    fn auto_flash(&mut self, devices: impl IntoIterator<Item = Device>) {
+        if let Some(image) = self.factory.auto.image().cloned() {
+            for device in devices {
+                self.flash(device, image.clone());
+            }
+        }
+    }
+
+    /// Starts a worker flashing `image` to `device`, unless one is at it already.
+    fn flash(&mut self, device: Device, image: Arc<LoadedImage>) {
+        let id = device.id.clone();
+        if self.jobs.get(&id).is_some_and(|j| !j.worker.is_finished()) {
+            return;
+        }
+        let Some(watched) = self.sources.iter().find(|w| w.source.name() == id.source) else {
+            return;
+        };
+        self.factory.auto.started(&device);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.outbox.send(Event::JobStarted(id.clone()));
+        let job = worker::Job {
+            source: watched.source.clone(),
+            device,
+            image,
+            cancel: cancel.clone(),
+            outbox: self.outbox.clone(),
+            finished: self.finished.clone(),
+        };
+        let worker = spawn(&format!("flash {}", id.path), move || job.run());
+        self.jobs.insert(id, Job { cancel, worker });
     }
 
     fn handle(&mut self, command: Command) {
@@ -135,26 +192,10 @@ impl State {
                     outbox.send(Event::FilePicked { title, path });
                 });
             }
-            Command::Flash { device, image } => {
-                let id = device.id.clone();
-                if self.jobs.get(&id).is_some_and(|j| !j.worker.is_finished()) {
-                    return;
-                }
-                let Some(watched) = self.sources.iter().find(|w| w.source.name() == id.source)
-                else {
-                    return;
-                };
-                let cancel = Arc::new(AtomicBool::new(false));
-                self.outbox.send(Event::JobStarted(id.clone()));
-                let job = worker::Job {
-                    source: watched.source.clone(),
-                    device,
-                    image,
-                    cancel: cancel.clone(),
-                    outbox: self.outbox.clone(),
-                };
-                let worker = spawn(&format!("flash {}", id.path), move || job.run());
-                self.jobs.insert(id, Job { cancel, worker });
+            Command::Flash { device, image } => self.flash(device, image),
+            Command::Configure(settings) => {
+                let start = self.factory.configure(settings, &self.outbox);
+                self.auto_flash(start);
             }
             Command::Cancel(id) => {
                 if let Some(job) = self.jobs.get(&id) {

@@ -27,6 +27,14 @@ impl UsbSource {
             mode: WatchMode::from_env(),
         })
     }
+
+    /// The boards on the bus now, one per port path.
+    pub fn devices(&self) -> Result<Vec<Device>, UsbError> {
+        let mut devices: Vec<Device> = self.usb.list()?.iter().map(device).collect();
+        devices.sort_by(|a, b| a.id.cmp(&b.id));
+        devices.dedup_by(|a, b| a.id == b.id);
+        Ok(devices)
+    }
 }
 
 fn device(target: &DfuTarget) -> Device {

@@ -1,10 +1,13 @@
 //! One flash, on its own thread: opens the board, runs the engine, reports progress
-//! (throttled) and the outcome.
+//! (throttled) to the UI and the outcome to the station thread, which logs it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::Sender;
+
+use super::factory::Finished;
 use super::source::DeviceSource;
 use super::thread::Outbox;
 use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
@@ -20,25 +23,32 @@ pub(super) struct Job {
     pub image: Arc<LoadedImage>,
     pub cancel: Arc<AtomicBool>,
     pub outbox: Outbox,
+    /// Where the outcome goes, with the board and image this job started with.
+    pub finished: Sender<Finished>,
 }
 
 impl Job {
     /// Flashes and reports; returns when the board passed or failed.
     pub fn run(self) {
         let started = Instant::now();
-        let outcome = match self.flash() {
+        let mut bytes = 0;
+        let outcome = match self.flash(&mut bytes) {
             Ok(()) => Outcome::Pass {
                 elapsed: started.elapsed(),
             },
             Err(fail) => fail,
         };
-        self.outbox.send(Event::JobFinished {
-            device: self.device.id.clone(),
+        let _ = self.finished.send(Finished {
+            device: self.device,
+            image: self.image,
             outcome,
+            duration: started.elapsed(),
+            bytes,
         });
     }
 
-    fn flash(&self) -> Result<(), Outcome> {
+    /// Flashes; `bytes` counts the payload bytes the board accepted.
+    fn flash(&self, bytes: &mut u64) -> Result<(), Outcome> {
         if let Some(reason) = self.image.mismatch(&self.device) {
             return Err(Outcome::Fail {
                 code: "wrong-chip",
@@ -60,6 +70,7 @@ impl Job {
             cancel: &self.cancel,
             last: None,
             download_start: None,
+            done: bytes,
         };
         Engine::new(&SystemClock::default(), Deadlines::default(), &mut reporter)
             .flash(
@@ -86,10 +97,13 @@ struct Reporter<'a> {
     last: Option<(Instant, Phase, Option<u32>)>,
     /// When the download's first byte was accepted.
     download_start: Option<(Instant, u64)>,
+    /// Payload bytes accepted so far.
+    done: &'a mut u64,
 }
 
 impl Observer for Reporter<'_> {
     fn progress(&mut self, p: Progress<'_>) {
+        *self.done = p.done;
         let now = Instant::now();
         let part_address = p.part.map(|part| part.address);
         if let Some((at, phase, part)) = self.last

@@ -9,8 +9,11 @@ use eframe::egui;
 
 use super::help::{Help, Topic};
 use super::log::Log;
-use super::{Options, board, devices, image_card};
+use super::production::Production;
+use super::profile::{Factory, Remembered};
+use super::{Options, board, devices, image_card, tiles};
 use crate::station::demo::DEMO_CHIPS;
+use crate::station::factory::Settings;
 use crate::station::{
     Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row, Station,
     file_name,
@@ -18,6 +21,15 @@ use crate::station::{
 
 /// Storage key of the last image's path.
 const LAST_IMAGE_KEY: &str = "last_image";
+/// Storage key of the factory settings (when not started with a profile).
+const FACTORY_KEY: &str = "factory";
+
+/// The tabs of the bottom panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BottomTab {
+    Session,
+    Production,
+}
 
 /// The file the station works with.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +71,15 @@ pub struct App {
     commands: Vec<Command>,
     screenshot: Option<Screenshot>,
     help: Help,
+    factory: Factory,
+    /// Started with a profile: the settings are not remembered.
+    with_profile: bool,
+    /// The factory settings last sent to the station.
+    sent: Option<Settings>,
+    production: Production,
+    bottom_tab: BottomTab,
+    /// Large tiles instead of the list and the selected board.
+    station_view: bool,
 }
 
 struct Screenshot {
@@ -67,12 +88,17 @@ struct Screenshot {
 }
 
 impl App {
-    /// The app on `station`; re-checks the last image, starts demo boards if asked.
+    /// The app on `station`; locked to the profile if given, else re-checks the last
+    /// image; starts demo boards if asked.
     pub fn new(cc: &eframe::CreationContext<'_>, station: Station, options: Options) -> App {
         let last_image: Option<PathBuf> = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, LAST_IMAGE_KEY))
             .flatten();
+        let remembered: Remembered = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, FACTORY_KEY))
+            .unwrap_or_default();
         let mut app = App {
             station,
             registry: Registry::default(),
@@ -89,13 +115,32 @@ impl App {
                 requested: false,
             }),
             help: Help::default(),
+            factory: Factory::new(remembered, options.profile.as_ref()),
+            with_profile: options.profile.is_some(),
+            sent: None,
+            production: Production::default(),
+            bottom_tab: BottomTab::Session,
+            station_view: options.profile.is_some(),
         };
         if let Some(error) = options.usb_error {
             app.help
                 .open(Topic::UsbUnavailable, Some(error.to_string()));
         }
-        if let Some(path) = last_image {
-            app.load(path.clone(), Command::load_path(path));
+        match options.profile {
+            Some(start) => {
+                app.image = match start.image {
+                    Ok(image) => ImageState::Loaded(image),
+                    Err(error) => ImageState::Invalid {
+                        path: start.profile.image,
+                        error,
+                    },
+                }
+            }
+            None => {
+                if let Some(path) = last_image {
+                    app.load(path.clone(), Command::load_path(path));
+                }
+            }
         }
         if options.demo {
             app.commands.push(Command::StartDemo);
@@ -134,6 +179,7 @@ impl App {
             self.log.record(time, &event, &self.registry);
             self.registry.apply(&event);
             self.help.event(&event);
+            self.production.apply(&event);
             match event {
                 Event::ImageLoaded { path, result } => {
                     if matches!(&self.image, ImageState::Loading(p) if *p == path) {
@@ -163,6 +209,9 @@ impl App {
 
     fn take_dropped_file(&mut self, ctx: &egui::Context) {
         let dropped = ctx.input_mut(|i| std::mem::take(&mut i.raw.dropped_files));
+        if self.factory.locked() {
+            return;
+        }
         if let Some(file) = dropped.into_iter().next() {
             let path = file.path().to_path_buf();
             self.load(
@@ -205,6 +254,8 @@ impl App {
             };
             ui.label(egui::RichText::new(name).monospace())
                 .on_hover_text("The file to flash");
+            ui.toggle_value(&mut self.station_view, "Station view")
+                .on_hover_text("Large PASS/FAIL tiles, one per board");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.help.button(ui);
                 self.demo_menu(ui);
@@ -275,6 +326,33 @@ impl App {
         })
         .response
         .on_hover_text("Emulated boards, to try DFU Station without hardware");
+    }
+
+    /// Sends the factory settings when they changed (image, auto mode, log folder...).
+    fn configure(&mut self) {
+        if let Some(folder) = self.production.picked() {
+            self.factory.settings.log_folder = Some(folder);
+        }
+        let settings = self.factory.station_settings(self.image.loaded());
+        if self.sent.as_ref() != Some(&settings) {
+            self.sent = Some(settings.clone());
+            self.commands.push(Command::Configure(settings));
+        }
+    }
+
+    fn bottom_panel(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.bottom_tab, BottomTab::Session, "Session log");
+            ui.selectable_value(
+                &mut self.bottom_tab,
+                BottomTab::Production,
+                "Production log",
+            );
+        });
+        match self.bottom_tab {
+            BottomTab::Session => self.log.show(ui, &mut self.log_open),
+            BottomTab::Production => self.production.show(ui, self.factory.locked()),
+        }
     }
 
     fn open_file(&mut self) {
@@ -348,10 +426,44 @@ impl eframe::App for App {
         egui::Panel::top("top_bar")
             .exact_size(48.0)
             .show(ui, |ui| self.top_bar(ui));
+        egui::Panel::top("factory_bar")
+            .exact_size(36.0)
+            .show(ui, |ui| {
+                let image = self.image.loaded().cloned();
+                self.factory.bar(ui, self.registry.shift(), image.as_ref());
+            });
         egui::Panel::bottom("log")
-            .resizable(self.log_open)
+            .resizable(self.log_open || self.bottom_tab == BottomTab::Production)
             .default_size(150.0)
-            .show(ui, |ui| self.log.show(ui, &mut self.log_open));
+            .show(ui, |ui| self.bottom_panel(ui));
+        if self.station_view {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let image = self.image.loaded().map(|i| &**i);
+                if let Some(id) = tiles::show(ui, &self.registry, image) {
+                    self.selected = Some(id);
+                }
+            });
+        } else {
+            self.list_and_board(ui, &ctx);
+        }
+
+        image_card::drop_highlight(&ctx);
+        self.screenshot(&ctx);
+        self.configure();
+        self.send_commands();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
+        if !self.with_profile {
+            eframe::set_value(storage, FACTORY_KEY, &self.factory.settings);
+        }
+    }
+}
+
+impl App {
+    /// The board list on the left, the selected board and the file in the middle.
+    fn list_and_board(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         let forget = egui::Panel::left("devices")
             .resizable(true)
             .default_size(ctx.content_rect().width() * 0.46)
@@ -379,18 +491,17 @@ impl eframe::App for App {
                     board::show(ui, row, &mut self.commands);
                     ui.add_space(12.0);
                 }
-                if image_card::show(ui, &self.image, self.selected_row(), self.dialog_open) {
+                let refusal = if self.factory.locked() {
+                    Some("Locked to the factory profile: Unlock with the engineer's PIN")
+                } else if self.dialog_open {
+                    Some("The file dialog is open")
+                } else {
+                    None
+                };
+                if image_card::show(ui, &self.image, self.selected_row(), refusal) {
                     self.open_file();
                 }
             });
         });
-
-        image_card::drop_highlight(&ctx);
-        self.screenshot(&ctx);
-        self.send_commands();
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
     }
 }

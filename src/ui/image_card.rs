@@ -18,12 +18,12 @@ const REGION_COLOURS: [Color32; 6] = [
     Color32::from_rgb(0x3a, 0xa6, 0xb0),
 ];
 
-/// The card. Returns whether "Open..." was clicked.
+/// The card. Returns whether "Open..." was clicked; `open_refusal` says why it is off.
 pub fn show(
     ui: &mut egui::Ui,
     image: &ImageState,
     selected: Option<&Row>,
-    dialog_open: bool,
+    open_refusal: Option<&str>,
 ) -> bool {
     let mut open = false;
     egui::Frame::group(ui.style())
@@ -34,9 +34,9 @@ pub fn show(
                 ui.heading("Firmware file");
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     open = ui
-                        .add_enabled(!dialog_open, egui::Button::new("Open..."))
+                        .add_enabled(open_refusal.is_none(), egui::Button::new("Open..."))
                         .on_hover_text("Choose a dfu.bin")
-                        .on_disabled_hover_text("The file dialog is open")
+                        .on_disabled_hover_text(open_refusal.unwrap_or_default())
                         .clicked();
                 });
             });

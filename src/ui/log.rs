@@ -107,7 +107,9 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
                 format!("{}  FAIL [{code}]: {reason}", device.path)
             }
         },
-        Event::DialogClosed | Event::FilePicked { .. } => return None,
+        Event::LogOpened { folder, .. } => format!("Production log in {}", folder.display()),
+        Event::LogFailed(message) => message.clone(),
+        Event::DialogClosed | Event::FilePicked { .. } | Event::Logged(_) => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })
 }

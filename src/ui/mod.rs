@@ -4,6 +4,8 @@
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
 //!   selected board's progress and result; `log`: the session log; [`help`]: guided help.
+//! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
+//!   settings, the profile lock and its PIN; `production`: the production log tab.
 
 mod app;
 mod board;
@@ -11,11 +13,15 @@ mod devices;
 pub mod help;
 mod image_card;
 mod log;
+mod production;
+mod profile;
+mod tiles;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use app::App;
+pub use profile::StartProfile;
 
 use eframe::egui;
 
@@ -37,6 +43,8 @@ pub struct Options {
     pub screenshot: Option<PathBuf>,
     /// Why USB could not start, if it could not (the window opens its help).
     pub usb_error: Option<UsbError>,
+    /// Start locked to this factory profile.
+    pub profile: Option<StartProfile>,
 }
 
 /// Window title: the app's name and version.

@@ -1,11 +1,9 @@
 //! Runs a command under `dfu-station-harness` (emulated boards behind the real libusb),
 //! one testbed per run, and reads back its report and the boards' flash.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use dfu_station::firmware::{FlashFile, PackOptions, pack};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -111,17 +109,4 @@ pub fn assert_vector_flashed(run: &Run, path: &str) {
 /// 1 MiB of deterministic bytes, not all alike.
 pub fn payload() -> Vec<u8> {
     super::sample(1 << 20, 0x4F6C_DD1D)
-}
-
-/// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
-pub fn packed_image(dir: &Path, data: Vec<u8>) -> PathBuf {
-    let file = FlashFile {
-        address: 0x10000,
-        name: "app.bin".into(),
-        data,
-    };
-    let image = pack(&[file], &PackOptions::default()).unwrap();
-    let path = dir.join("app-dfu.bin");
-    std::fs::write(&path, image).unwrap();
-    path
 }

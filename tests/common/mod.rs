@@ -139,3 +139,16 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
 pub mod app;
 #[cfg(feature = "umockdev")]
 pub mod harness;
+
+/// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
+pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf {
+    let file = dfu_station::firmware::FlashFile {
+        address: 0x10000,
+        name: "app.bin".into(),
+        data,
+    };
+    let image = dfu_station::firmware::pack(&[file], &Default::default()).unwrap();
+    let path = dir.join("app-dfu.bin");
+    std::fs::write(&path, image).unwrap();
+    path
+}

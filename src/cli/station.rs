@@ -1,0 +1,296 @@
+//! Many boards at once through the station (the app's own code): `dfu-station flash
+//! --all FILE` flashes every fitting board on the bus in parallel; `dfu-station station
+//! --profile P` runs auto mode without a window. Both show a live line per board and can
+//! write the production log.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD};
+use crate::firmware::Chip;
+use crate::station::demo::{DemoSource, DemoTimings};
+use crate::station::factory::Settings;
+use crate::station::profile::Profile;
+use crate::station::usb_source::UsbSource;
+use crate::station::{
+    BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
+    Row, Station, check_file, file_name,
+};
+
+#[derive(Debug, Args)]
+pub struct StationArgs {
+    /// The factory profile (TOML); default: dfu-station.toml next to the executable.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Stop after this many flash attempts (default: run until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    exit_after: Option<u32>,
+}
+
+/// `station`: auto mode with the profile's image, log and name until Ctrl-C (or
+/// `--exit-after N` attempts).
+pub fn run(args: &StationArgs) -> ExitCode {
+    let Some(path) = Profile::find(args.profile.as_deref()) else {
+        eprintln!(
+            "No profile: give --profile FILE, or put {} next to the executable.",
+            crate::station::profile::PROFILE_NEXT_TO_EXE
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let profile = match Profile::load(&path) {
+        Ok(profile) => profile,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let image = match profile.open_image() {
+        Ok(image) => image,
+        Err(error) => {
+            eprintln!("{} [{}]", error.message, error.code);
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let Some(station) = usb_station() else {
+        return ExitCode::from(EXIT_NO_BOARD);
+    };
+    println!(
+        "Station {}: auto mode with {} (SHA-256 {}), log in {}. Plug boards in; Ctrl-C stops.",
+        profile.station,
+        image.name(),
+        image.image.short_sha256(),
+        profile.log_folder.display()
+    );
+    let settings = Settings {
+        station: profile.station.clone(),
+        log_folder: Some(profile.log_folder.clone()),
+        auto: Some(image),
+        sound: profile.sound,
+    };
+    let _ = station.commands.send(Command::Configure(settings));
+    let limit = args.exit_after.unwrap_or(u32::MAX);
+    follow(&station, |registry| registry.shift().total() >= limit);
+    ExitCode::SUCCESS
+}
+
+/// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
+/// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
+pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCode {
+    let image = match std::fs::read(file) {
+        Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
+        Err(error) => {
+            eprintln!("Cannot read {}: {error}", file.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let image: Arc<LoadedImage> = match image {
+        Ok(image) => image,
+        Err(error) => {
+            eprintln!("{}: {}", file.display(), error.message);
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
+        Some(count) => {
+            let demo = DemoSource::new(DemoTimings::default());
+            let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
+            (0..count).for_each(|_| drop(demo.plug(chip)));
+            let devices = demo.devices();
+            (Arc::new(demo), devices)
+        }
+        None => match UsbSource::new() {
+            Ok(source) => {
+                let devices = source.devices().unwrap_or_default();
+                (Arc::new(source), devices)
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(EXIT_NO_BOARD);
+            }
+        },
+    };
+    let (fitting, others): (Vec<_>, Vec<_>) = devices
+        .into_iter()
+        .partition(|d| image.mismatch(d).is_none());
+    for device in &others {
+        println!(
+            "{}  {}  skipped: not for this file",
+            device.id.path,
+            device.chip_name()
+        );
+    }
+    if fitting.is_empty() {
+        eprintln!(
+            "No board for {} is connected: put the boards in download mode (hold BOOT, press \
+             and release RESET, release BOOT).",
+            file_name(file)
+        );
+        return ExitCode::from(EXIT_NO_BOARD);
+    }
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: hostname(),
+        log_folder: log.map(Path::to_owned),
+        ..Settings::default()
+    };
+    let _ = station.commands.send(Command::Configure(settings));
+    let count = fitting.len() as u32;
+    for device in fitting {
+        let image = image.clone();
+        let _ = station.commands.send(Command::Flash { device, image });
+    }
+    let registry = follow(&station, |registry| registry.shift().total() >= count);
+    if registry.shift().failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FLASH_FAILED)
+    }
+}
+
+/// The station on the real USB bus, or `None` (said on stderr) without libusb.
+fn usb_station() -> Option<Station> {
+    match UsbSource::new() {
+        Ok(source) => Some(Station::spawn(
+            vec![Arc::new(source)],
+            DemoTimings::default(),
+            Arc::new(|| {}),
+        )),
+        Err(error) => {
+            eprintln!("{error}");
+            None
+        }
+    }
+}
+
+/// The machine's name, as a station name for `flash --all` records.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "cli".into())
+}
+
+/// Shows the station's events as live lines until `done` holds; returns the boards.
+fn follow(station: &Station, done: impl Fn(&Registry) -> bool) -> Registry {
+    let mut lines = Lines::new();
+    let mut registry = Registry::default();
+    while !done(&registry) {
+        let Ok(event) = station.events.recv() else {
+            break;
+        };
+        registry.apply(&event);
+        lines.show(&event, &registry);
+    }
+    registry
+}
+
+/// One live line per board: a bar on a terminal, else a line per phase and result.
+struct Lines {
+    bars: Option<(MultiProgress, HashMap<DeviceId, ProgressBar>)>,
+    /// The last headline printed per board (plain output).
+    last: HashMap<DeviceId, String>,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        let bars = std::io::stdout()
+            .is_terminal()
+            .then(|| (MultiProgress::new(), HashMap::new()));
+        Lines {
+            bars,
+            last: HashMap::new(),
+        }
+    }
+
+    fn show(&mut self, event: &Event, registry: &Registry) {
+        let (id, line) = match event {
+            Event::JobStarted(id) | Event::JobProgress { device: id, .. } => {
+                let Some(row) = registry.row(id) else { return };
+                (id, describe(row))
+            }
+            Event::JobFinished { device, .. } => {
+                let Some(row) = registry.row(device) else {
+                    return;
+                };
+                let line = describe(row);
+                self.finish(device, &line);
+                self.print(&shift_line(registry));
+                return;
+            }
+            Event::LogFailed(message) => return self.print(message),
+            _ => return,
+        };
+        match &mut self.bars {
+            Some((multi, bars)) => {
+                let bar = bars.entry(id.clone()).or_insert_with(|| {
+                    let style = ProgressStyle::with_template("{msg}").expect("valid template");
+                    multi.add(ProgressBar::new_spinner().with_style(style))
+                });
+                bar.set_message(line);
+            }
+            None => {
+                // Plain output: a line when the phase or part changes, not per percent.
+                let headline = line.split(" · ").next().unwrap_or_default().to_owned();
+                if self.last.get(id) != Some(&headline) {
+                    println!("{line}");
+                    self.last.insert(id.clone(), headline);
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, id: &DeviceId, line: &str) {
+        self.last.remove(id);
+        match self.bars.as_mut().and_then(|(_, bars)| bars.remove(id)) {
+            Some(bar) => bar.finish_with_message(line.to_owned()),
+            None => println!("{line}"),
+        }
+    }
+
+    fn print(&self, line: &str) {
+        match &self.bars {
+            Some((multi, _)) => drop(multi.println(line)),
+            None => println!("{line}"),
+        }
+    }
+}
+
+/// `1-2  ESP32-S2  Writing app.bin · 42%`, `1-2  ESP32-S2  PASS in 3.1 s`.
+fn describe(row: &Row) -> String {
+    let board = format!("{}  {}", row.device.id.path, row.device.chip_name());
+    match &row.state {
+        BoardState::Idle => format!("{board}  idle"),
+        BoardState::Flashing(p) if p.total > 0 => {
+            format!("{board}  {} · {:.0}%", p.headline(), p.fraction() * 100.0)
+        }
+        BoardState::Flashing(p) => format!("{board}  {}", p.headline()),
+        BoardState::Done(Outcome::Pass { elapsed }) => {
+            format!("{board}  PASS in {:.1} s", elapsed.as_secs_f64())
+        }
+        BoardState::Done(Outcome::Fail { code, reason, .. }) => {
+            format!("{board}  FAIL [{code}]: {reason}")
+        }
+    }
+}
+
+/// `Shift: 5 passed, 1 failed, 6 total, 212 boards/hour`.
+fn shift_line(registry: &Registry) -> String {
+    let shift = registry.shift();
+    let rate = shift
+        .per_hour(Instant::now())
+        .map_or(String::new(), |r| format!(", {r:.0} boards/hour"));
+    format!(
+        "Shift: {} passed, {} failed, {} total{rate}",
+        shift.passed,
+        shift.failed,
+        shift.total()
+    )
+}

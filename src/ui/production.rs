@@ -1,0 +1,143 @@
+//! The production log tab: the last records (newest first), the folder with "Open
+//! folder" (in the file manager) and "Choose folder..." (both off the UI thread).
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use crossbeam_channel::{Receiver, bounded};
+use eframe::egui::{self, RichText};
+
+use super::devices::{FAIL, PASS};
+use crate::station::Event;
+use crate::station::factory::RECENT_RECORDS;
+use crate::station::log::{Record, Verdict};
+
+/// What the tab shows.
+#[derive(Default)]
+pub struct Production {
+    folder: Option<PathBuf>,
+    recent: VecDeque<Record>,
+    error: Option<String>,
+    /// The folder picker's answer, while it is open.
+    picking: Option<Receiver<Option<PathBuf>>>,
+}
+
+impl Production {
+    /// Takes a station event into account.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::LogOpened { folder, recent } => {
+                self.folder = Some(folder.clone());
+                self.recent = recent.iter().cloned().collect();
+                self.error = None;
+            }
+            Event::Logged(record) => {
+                if self.recent.len() == RECENT_RECORDS {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(record.clone());
+            }
+            Event::LogFailed(message) => self.error = Some(message.clone()),
+            _ => {}
+        }
+    }
+
+    /// A folder the picker returned, once.
+    pub fn picked(&mut self) -> Option<PathBuf> {
+        let answer = self.picking.as_ref()?.try_recv().ok()?;
+        self.picking = None;
+        answer
+    }
+
+    /// The tab. `locked`: the folder cannot be changed.
+    pub fn show(&mut self, ui: &mut egui::Ui, locked: bool) {
+        ui.horizontal(|ui| {
+            let folder = self
+                .folder
+                .as_ref()
+                .map_or("No log folder chosen".to_owned(), |f| {
+                    f.display().to_string()
+                });
+            ui.label(RichText::new(folder).monospace());
+            if let Some(folder) = &self.folder
+                && ui
+                    .button("Open folder")
+                    .on_hover_text("Show the JSONL and CSV files in the file manager")
+                    .clicked()
+            {
+                let folder = folder.clone();
+                std::thread::spawn(move || open::that_detached(folder));
+            }
+            let choose = ui
+                .add_enabled(
+                    !locked && self.picking.is_none(),
+                    egui::Button::new("Choose folder..."),
+                )
+                .on_hover_text("Where the production log is written")
+                .on_disabled_hover_text("Locked to the factory profile");
+            if choose.clicked() {
+                self.pick(ui.ctx());
+            }
+        });
+        if let Some(error) = &self.error {
+            ui.label(RichText::new(error).color(FAIL));
+        }
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("production_log")
+                    .striped(true)
+                    .num_columns(7)
+                    .show(ui, |ui| {
+                        for header in [
+                            "Time (UTC)",
+                            "USB",
+                            "Serial",
+                            "Chip",
+                            "Result",
+                            "Error",
+                            "Duration",
+                        ] {
+                            ui.label(RichText::new(header).strong());
+                        }
+                        ui.end_row();
+                        for record in self.recent.iter().rev() {
+                            row(ui, record);
+                        }
+                    });
+            });
+    }
+
+    fn pick(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = bounded(1);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let folder = rfd::FileDialog::new()
+                .set_title("Production log folder")
+                .pick_folder();
+            let _ = tx.send(folder);
+            ctx.request_repaint();
+        });
+        self.picking = Some(rx);
+    }
+}
+
+fn row(ui: &mut egui::Ui, r: &Record) {
+    ui.label(RichText::new(&r.timestamp).monospace());
+    ui.label(RichText::new(&r.usb_path).monospace());
+    ui.label(&r.serial);
+    ui.label(&r.chip);
+    let (text, colour) = match r.result {
+        Verdict::Pass => ("PASS", PASS),
+        Verdict::Fail => ("FAIL", FAIL),
+        Verdict::Cancelled => ("CANCELLED", FAIL),
+    };
+    ui.label(RichText::new(text).strong().color(colour));
+    let error = r.error_code.as_deref().unwrap_or("");
+    let label = ui.label(error);
+    if let Some(message) = &r.error_message {
+        label.on_hover_text(message);
+    }
+    ui.label(format!("{:.1} s", r.duration_ms as f64 / 1000.0));
+    ui.end_row();
+}

@@ -1,0 +1,286 @@
+//! Factory settings in the window: auto mode, sound, station name, and the lock. Started
+//! with a profile, the window is locked to it: the image and settings cannot change
+//! until the engineer's PIN unlocks them. "Save profile..." writes the current settings
+//! as a profile and locks the window to it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use eframe::egui::{self, RichText};
+use serde::{Deserialize, Serialize};
+
+use super::devices::FAIL;
+use crate::firmware::esp::hex;
+use crate::station::factory::{Settings, Shift};
+use crate::station::profile::{Profile, ProfileError};
+use crate::station::{ImageError, LoadedImage};
+
+/// The profile the window starts with, its image read and checked against its SHA-256.
+#[derive(Debug, Clone)]
+pub struct StartProfile {
+    pub path: PathBuf,
+    pub profile: Profile,
+    pub image: Result<Arc<LoadedImage>, ImageError>,
+}
+
+impl StartProfile {
+    /// The profile at `path`, else the one next to the executable, if any.
+    pub fn find(path: Option<&Path>) -> Result<Option<StartProfile>, ProfileError> {
+        let Some(path) = Profile::find(path) else {
+            return Ok(None);
+        };
+        let profile = Profile::load(&path)?;
+        let image = profile.open_image();
+        Ok(Some(StartProfile {
+            path,
+            profile,
+            image,
+        }))
+    }
+}
+
+/// The settings the window remembers between runs (a profile overrides them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Remembered {
+    pub station: String,
+    pub auto: bool,
+    pub sound: bool,
+    pub log_folder: Option<PathBuf>,
+}
+
+/// A dialog of the factory bar.
+enum Dialog {
+    Unlock {
+        pin: String,
+        wrong: bool,
+    },
+    Save {
+        path: String,
+        pin: String,
+        error: Option<String>,
+    },
+}
+
+/// The factory settings as the window holds them, and the lock.
+pub struct Factory {
+    pub settings: Remembered,
+    /// The profile the window is locked to (while `locked`), and its file.
+    profile: Option<(PathBuf, Profile)>,
+    locked: bool,
+    dialog: Option<Dialog>,
+}
+
+impl Factory {
+    /// Settings as remembered, or as `profile` says (locked).
+    pub fn new(remembered: Remembered, profile: Option<&StartProfile>) -> Factory {
+        let Some(start) = profile else {
+            return Factory {
+                settings: remembered,
+                profile: None,
+                locked: false,
+                dialog: None,
+            };
+        };
+        let p = &start.profile;
+        Factory {
+            settings: Remembered {
+                station: p.station.clone(),
+                auto: p.auto_flash,
+                sound: p.sound,
+                log_folder: Some(p.log_folder.clone()),
+            },
+            profile: Some((start.path.clone(), p.clone())),
+            locked: true,
+            dialog: None,
+        }
+    }
+
+    /// Whether the image and settings are locked.
+    pub fn locked(&self) -> bool {
+        self.locked
+    }
+
+    /// What the station should apply, with the window's current image.
+    pub fn station_settings(&self, image: Option<&Arc<LoadedImage>>) -> Settings {
+        Settings {
+            station: self.settings.station.clone(),
+            log_folder: self.settings.log_folder.clone(),
+            auto: image.filter(|_| self.settings.auto).cloned(),
+            sound: self.settings.sound,
+        }
+    }
+
+    /// The bar under the top bar: auto mode, sound, station name, shift counters, lock.
+    pub fn bar(&mut self, ui: &mut egui::Ui, shift: &Shift, image: Option<&Arc<LoadedImage>>) {
+        ui.horizontal_centered(|ui| {
+            let locked = self.locked;
+            let why = "Locked to the factory profile: Unlock with the engineer's PIN";
+            ui.add_enabled(
+                !locked,
+                egui::Checkbox::new(&mut self.settings.auto, "Auto mode"),
+            )
+            .on_hover_text("Flash every board that fits the file as soon as it is plugged in")
+            .on_disabled_hover_text(why);
+            ui.add_enabled(
+                !locked,
+                egui::Checkbox::new(&mut self.settings.sound, "Sound"),
+            )
+            .on_hover_text("A short tone per result")
+            .on_disabled_hover_text(why);
+            ui.label("Station");
+            let name = egui::TextEdit::singleline(&mut self.settings.station)
+                .desired_width(110.0)
+                .hint_text("name");
+            ui.add_enabled(!locked, name)
+                .on_hover_text("Written to every record of the production log")
+                .on_disabled_hover_text(why);
+            ui.separator();
+            shift_counters(ui, shift);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.lock_controls(ui, image);
+            });
+        });
+        self.dialogs(ui.ctx(), image);
+    }
+
+    fn lock_controls(&mut self, ui: &mut egui::Ui, image: Option<&Arc<LoadedImage>>) {
+        if self.locked {
+            if ui.button("Unlock...").clicked() {
+                self.dialog = Some(Dialog::Unlock {
+                    pin: String::new(),
+                    wrong: false,
+                });
+            }
+            let name = self
+                .profile
+                .as_ref()
+                .map_or(String::new(), |(path, _)| crate::station::file_name(path));
+            ui.label(RichText::new(format!("Locked to {name}")).strong())
+                .on_hover_text("The image and settings are set by the factory profile");
+            return;
+        }
+        let can_save = image.is_some() && self.settings.log_folder.is_some();
+        let save = ui
+            .add_enabled(can_save, egui::Button::new("Save profile..."))
+            .on_hover_text("Lock this station to the current file and settings")
+            .on_disabled_hover_text("Open a valid file and choose a log folder first");
+        if save.clicked()
+            && let Some(image) = image
+        {
+            let folder = image.path.parent().unwrap_or(Path::new("."));
+            self.dialog = Some(Dialog::Save {
+                path: folder.join("dfu-station.toml").display().to_string(),
+                pin: String::new(),
+                error: None,
+            });
+        }
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context, image: Option<&Arc<LoadedImage>>) {
+        let Some(mut dialog) = self.dialog.take() else {
+            return;
+        };
+        let mut close = false;
+        let mut unlocked = false;
+        let mut saved = None;
+        match &mut dialog {
+            Dialog::Unlock { pin, wrong } => {
+                egui::Modal::new(egui::Id::unique("unlock")).show(ctx, |ui| {
+                    ui.heading("Unlock the settings");
+                    ui.label("Enter the engineer's PIN to change the file or the settings.");
+                    let enter = pin_field(ui, pin);
+                    if *wrong {
+                        ui.label(RichText::new("Wrong PIN. Try again.").color(FAIL));
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Unlock").clicked() || enter {
+                            let profile = self.profile.as_ref().map(|(_, p)| p);
+                            unlocked = profile.is_none_or(|p| p.unlocks(pin));
+                            *wrong = !unlocked;
+                            pin.clear();
+                        }
+                        close = ui.button("Cancel").clicked();
+                    });
+                });
+            }
+            Dialog::Save { path, pin, error } => {
+                egui::Modal::new(egui::Id::unique("save_profile")).show(ctx, |ui| {
+                    ui.heading("Save a factory profile");
+                    ui.label(
+                        "The station starts locked to the current file and settings when \
+                         started with --profile FILE, or with dfu-station.toml next to it.",
+                    );
+                    ui.label("Profile file");
+                    ui.add(egui::TextEdit::singleline(path).desired_width(420.0));
+                    ui.label("PIN to unlock (empty: no PIN)");
+                    pin_field(ui, pin);
+                    if let Some(error) = error {
+                        ui.label(RichText::new(error.as_str()).color(FAIL));
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Save and lock").clicked()
+                            && let Some(image) = image
+                        {
+                            let profile = self.profile_of(image, pin);
+                            let file = PathBuf::from(path.as_str());
+                            match profile.save(&file) {
+                                Ok(()) => saved = Some((file, profile)),
+                                Err(e) => *error = Some(e.to_string()),
+                            }
+                        }
+                        close = ui.button("Cancel").clicked();
+                    });
+                });
+            }
+        }
+        if unlocked {
+            self.locked = false;
+            close = true;
+        }
+        if let Some(saved) = saved {
+            self.profile = Some(saved);
+            self.locked = true;
+            close = true;
+        }
+        if !close {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    fn profile_of(&self, image: &LoadedImage, pin: &str) -> Profile {
+        let mut profile = Profile {
+            station: self.settings.station.clone(),
+            image: std::path::absolute(&image.path).unwrap_or_else(|_| image.path.clone()),
+            image_sha256: hex(&image.image.sha256),
+            auto_flash: self.settings.auto,
+            sound: self.settings.sound,
+            log_folder: self.settings.log_folder.clone().unwrap_or_default(),
+            pin_sha256: String::new(),
+        };
+        profile.set_pin(pin);
+        profile
+    }
+}
+
+/// A password field labelled "PIN"; returns whether Enter was pressed in it.
+fn pin_field(ui: &mut egui::Ui, pin: &mut String) -> bool {
+    let label = ui.label("PIN");
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(pin)
+                .password(true)
+                .desired_width(160.0),
+        )
+        .labelled_by(label.id);
+    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// `Total 12 · 340 boards/h`.
+fn shift_counters(ui: &mut egui::Ui, shift: &Shift) {
+    let rate = shift
+        .per_hour(Instant::now())
+        .map_or("-".to_owned(), |r| format!("{r:.0}"));
+    ui.label(format!("Total {} · {rate} boards/h", shift.total()))
+        .on_hover_text("Boards flashed since the app started, and the pace since the first");
+}

@@ -1,0 +1,111 @@
+#![cfg(feature = "umockdev")]
+//! Factory work end to end: the real `dfu-station` binary on emulated boards behind the
+//! real libusb (`dfu-station-harness` under `umockdev-wrapper`): the headless station in
+//! auto mode with a board plugged, left and re-plugged on a schedule.
+//!
+//! One short flash at a time here, and boards are found by polling: under umockdev,
+//! libusb used from several threads at once (two flashes, or a long flash and the
+//! watcher) corrupts the client's heap. Parallel flashing is tested in-process
+//! (tests/factory.rs, tests/factory_cli.rs).
+
+mod common;
+
+use std::path::Path;
+
+use common::harness::run;
+use common::packed_image;
+use dfu_station::firmware::esp::hex;
+use dfu_station::station::log::{CSV_NAME, JSONL_NAME, Record, Verdict};
+use dfu_station::station::profile::Profile;
+use sha2::{Digest, Sha256};
+
+const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
+
+/// `dfu-station ARGS` with USB polling instead of the hotplug thread (see above).
+fn polling(args: &str) -> String {
+    format!("DFU_STATION_USB_POLL=1 exec {DFU_STATION} {args}")
+}
+
+/// Every line of the JSONL log parsed (a line that does not parse fails the test), and
+/// the CSV's rows checked the same way.
+fn parse_log(folder: &Path) -> Vec<Record> {
+    let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap_or_default();
+    let records: Vec<Record> = jsonl
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
+        .collect();
+    let csv = std::fs::read_to_string(folder.join(CSV_NAME)).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|row| row.unwrap_or_else(|e| panic!("{e}: {csv}")))
+        .collect();
+    assert!(rows.iter().all(|row| row.len() == 12), "{csv}");
+    let csv_paths: Vec<&str> = rows.iter().map(|row| &row[2]).collect();
+    let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
+    assert_eq!(csv_paths, jsonl_paths);
+    records
+}
+
+#[test]
+fn the_headless_station_flashes_each_plug_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::sample(4096, 3);
+    let image = packed_image(dir.path(), app.clone());
+    let bytes = std::fs::read(&image).unwrap();
+    let profile = Profile {
+        station: "line 3".into(),
+        image: image.clone(),
+        image_sha256: hex(&Sha256::digest(&bytes)),
+        auto_flash: true,
+        sound: false,
+        log_folder: "logs".into(),
+        pin_sha256: String::new(),
+    };
+    let profile_path = dir.path().join("line3.toml");
+    profile.save(&profile_path).unwrap();
+
+    // 1-1 is flashed at once, then stays plugged for seconds (its DETACH re-enumeration
+    // is no new board); 1-3 (ESP32-S3) is not for this file. 1-1 is pulled out and
+    // plugged in again: a second attempt.
+    let args = format!(
+        "station --profile {} --exit-after 2",
+        profile_path.display()
+    );
+    let run = run(
+        &[
+            "--board",
+            "s2@1-1:reenum=200",
+            "--board",
+            "s3@1-3",
+            "--unplug",
+            "1-1@5000",
+            "--plug",
+            "1-1@6000",
+        ],
+        &["sh", "-c", &polling(&args)],
+    );
+    assert_eq!(run.code, 0, "{}", run.output());
+    let records = parse_log(&dir.path().join("logs"));
+    let paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
+    assert_eq!(paths, ["1-1", "1-1"]);
+    for record in &records {
+        assert_eq!(record.result, Verdict::Pass, "{record:#?}");
+        assert_eq!(record.station, "line 3");
+        assert_eq!(record.chip, "ESP32-S2");
+        assert_eq!(record.image_sha256, profile.image_sha256);
+    }
+    assert!(run.elapsed.as_secs() >= 6, "the re-plug came at 6 s");
+    assert!(
+        run.stdout.contains("Station line 3: auto mode"),
+        "{}",
+        run.output()
+    );
+    assert!(
+        run.stdout.contains("1-1  ESP32-S2  PASS in"),
+        "{}",
+        run.output()
+    );
+    assert!(run.stdout.contains("Shift: 2 passed, 0 failed, 2 total"));
+    assert!(!run.stdout.contains("1-3  ESP32-S3"), "{}", run.output());
+    assert_eq!(run.flash("1-1")[0x10000..0x10000 + app.len()], app[..]);
+}

@@ -1,0 +1,255 @@
+//! Factory work in-process: the real station with emulated boards (fast timings) flashing
+//! in parallel, auto mode, and the production log each attempt lands in.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dfu_station::dfu::Status;
+use dfu_station::emulator::{Fault, RomConfig, When};
+use dfu_station::firmware::esp::hex;
+use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
+use dfu_station::station::demo::{DemoSource, DemoTimings};
+use dfu_station::station::factory::Settings;
+use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
+use dfu_station::station::{
+    BoardState, Command, Device, Event, LoadedImage, Outcome, Registry, Station, check_file,
+};
+
+const APP_ADDRESS: usize = 0x10000;
+
+/// An ESP32-S2 dfu.bin with 16 KiB of app at 0x10000, and the app.
+fn image() -> (Arc<LoadedImage>, Vec<u8>) {
+    let app = common::sample(16 << 10, 7);
+    let file = pack(
+        &[FlashFile {
+            address: APP_ADDRESS as u32,
+            name: "app.bin".into(),
+            data: app.clone(),
+        }],
+        &PackOptions::default(),
+    )
+    .unwrap();
+    let image = check_file(Path::new("/line3/app-dfu.bin"), Box::new(move || Ok(file))).unwrap();
+    (image, app)
+}
+
+/// A quick ESP32-S2 with `faults`.
+fn rom(faults: Vec<Fault>) -> RomConfig {
+    let mut config = RomConfig::new(Chip::Esp32S2);
+    config.erase_time_per_sector = Duration::from_millis(5);
+    config.reenumeration_delay = Duration::from_millis(100);
+    config.faults = faults;
+    config
+}
+
+/// The station over `demo`, logging to `folder` as station "line 3".
+struct Bench {
+    station: Station,
+    registry: Registry,
+    records: Vec<Record>,
+}
+
+impl Bench {
+    fn new(demo: &Arc<DemoSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
+        let station = Station::spawn(vec![demo.clone()], DemoTimings::default(), Arc::new(|| {}));
+        let settings = Settings {
+            station: "line 3".into(),
+            log_folder: Some(folder.to_owned()),
+            auto,
+            sound: false,
+        };
+        station.commands.send(Command::Configure(settings)).unwrap();
+        Bench {
+            station,
+            registry: Registry::default(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Takes events until `done` holds (30 s at most).
+    fn until(&mut self, what: &str, done: impl Fn(&Bench) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = self
+                .station
+                .events
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
+            self.registry.apply(&event);
+            match event {
+                Event::Logged(record) => self.records.push(record),
+                Event::LogFailed(message) => panic!("{message}"),
+                _ => {}
+            }
+        }
+    }
+
+    fn present(&self) -> Vec<Device> {
+        let rows = self.registry.rows().iter().filter(|r| r.present);
+        rows.map(|r| r.device.clone()).collect()
+    }
+
+    /// The records by USB path.
+    fn by_path(&self) -> BTreeMap<String, Vec<&Record>> {
+        let mut by_path: BTreeMap<String, Vec<&Record>> = BTreeMap::new();
+        for record in &self.records {
+            by_path
+                .entry(record.usb_path.clone())
+                .or_default()
+                .push(record);
+        }
+        by_path
+    }
+}
+
+/// The app bytes in the flash of the board at `path`.
+fn flashed_app(demo: &DemoSource, path: &str, len: usize) -> Vec<u8> {
+    let transport = demo.bus().open(path).unwrap();
+    let rom = transport.board().lock();
+    rom.flash()[APP_ADDRESS..APP_ADDRESS + len].to_vec()
+}
+
+#[test]
+fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    for port in 1..=8 {
+        let faults = match port {
+            3 => vec![Fault::Unplug(When::Block(120))],
+            6 => vec![Fault::ErrorAt {
+                block: 150,
+                status: Status::ErrVerify,
+            }],
+            _ => Vec::new(),
+        };
+        assert_eq!(demo.plug_config(rom(faults)), format!("1-{port}"));
+    }
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(&demo, log.path(), None);
+    bench.until("8 boards", |b| b.present().len() == 8);
+    let (image, app) = image();
+    for device in bench.present() {
+        let command = Command::Flash {
+            device,
+            image: image.clone(),
+        };
+        bench.station.commands.send(command).unwrap();
+    }
+    bench.until("8 records", |b| b.records.len() == 8);
+
+    // Each result on its own board's row and record.
+    let by_path = bench.by_path();
+    assert_eq!(by_path.len(), 8, "{by_path:#?}");
+    for (port, records) in (1..=8).zip(by_path.values()) {
+        let path = format!("1-{port}");
+        let [record] = records[..] else {
+            panic!("{path}: {records:#?}")
+        };
+        assert_eq!(record.usb_path, path);
+        assert_eq!(
+            (
+                record.station.as_str(),
+                record.chip.as_str(),
+                record.serial.as_str()
+            ),
+            ("line 3", "ESP32-S2", "0")
+        );
+        assert_eq!(record.image_name, "app-dfu.bin");
+        assert_eq!(record.image_sha256, hex(&image.image.sha256));
+        assert!(record.duration_ms > 0 && record.timestamp.ends_with('Z'));
+        let row = bench
+            .registry
+            .rows()
+            .iter()
+            .find(|r| r.device.id.path == path);
+        let state = &row.unwrap().state;
+        match port {
+            3 => {
+                assert_eq!(record.result, Verdict::Fail);
+                assert_eq!(record.error_code.as_deref(), Some("dfu-transfer-failed"));
+                assert!(record.bytes < image.image.payload_len as u64);
+                assert!(
+                    matches!(state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "dfu-transfer-failed")
+                );
+            }
+            6 => {
+                assert_eq!(record.result, Verdict::Fail);
+                assert_eq!(record.error_code.as_deref(), Some("dfu-device-error"));
+                let message = record.error_message.as_deref().unwrap();
+                assert!(message.contains("errVERIFY"), "{message}");
+                assert!(
+                    matches!(state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "dfu-device-error")
+                );
+            }
+            _ => {
+                assert_eq!(record.result, Verdict::Pass, "{path}: {record:#?}");
+                assert_eq!(record.error_code, None);
+                assert_eq!(record.bytes, image.image.payload_len as u64);
+                assert!(matches!(state, BoardState::Done(Outcome::Pass { .. })));
+                assert!(
+                    flashed_app(&demo, &path, app.len()) == app,
+                    "{path}'s flash"
+                );
+            }
+        }
+    }
+    assert_eq!(bench.registry.counts(), (6, 2));
+
+    // The files hold the same 8 records.
+    assert_eq!(read_recent(log.path(), 100).unwrap(), bench.records);
+    let csv = std::fs::read_to_string(log.path().join(CSV_NAME)).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let paths: Vec<&str> = rows.iter().map(|r| &r[2]).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        (1..=8).map(|p| format!("1-{p}")).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn auto_mode_flashes_each_plug_in_once() {
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    demo.plug_config(rom(Vec::new()));
+    demo.plug_config(rom(Vec::new()));
+    let mut s3 = rom(Vec::new());
+    s3.chip = Chip::Esp32S3;
+    demo.plug_config(s3);
+    let log = tempfile::tempdir().unwrap();
+    let (image, _) = image();
+    let mut bench = Bench::new(&demo, log.path(), Some(image));
+    bench.until("two records", |b| b.records.len() == 2);
+    // Both ESP32-S2 boards re-enumerated in DFU mode and stay: nothing more happens.
+    bench.until("both back in DFU mode", |b| {
+        b.present()
+            .iter()
+            .filter(|d| d.mode_name() == "DFU mode")
+            .count()
+            == 2
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    while let Ok(event) = bench.station.events.try_recv() {
+        assert!(!matches!(event, Event::JobStarted(_)), "{event:?}");
+    }
+
+    // 1-1 unplugged and plugged in again: flashed again.
+    demo.unplug("1-1");
+    assert_eq!(demo.plug_config(rom(Vec::new())), "1-1");
+    bench.until("the third record", |b| b.records.len() == 3);
+    let by_path = bench.by_path();
+    assert_eq!(by_path["1-1"].len(), 2);
+    assert_eq!(by_path["1-2"].len(), 1);
+    assert!(
+        !by_path.contains_key("1-3"),
+        "the ESP32-S3 is not for this file"
+    );
+    assert!(bench.records.iter().all(|r| r.result == Verdict::Pass));
+}

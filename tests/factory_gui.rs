@@ -1,0 +1,227 @@
+//! The window under a factory profile, with egui_kittest: locked settings, the PIN, an
+//! image that changed since the profile was saved, and the station view's tiles.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::realistic_image;
+use crossbeam_channel::{Sender, unbounded};
+use dfu_station::dfu::{InterfaceMode, Phase};
+use dfu_station::firmware::Chip;
+use dfu_station::firmware::esp::hex;
+use dfu_station::station::demo::DEMO;
+use dfu_station::station::profile::Profile;
+use dfu_station::station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
+use dfu_station::ui::{App, Options, StartProfile};
+use eframe::egui;
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use sha2::{Digest, Sha256};
+
+/// A profile "line 3" with PIN 4711 and auto mode, for an ESP32-S3 image, in `dir`.
+fn save_profile(dir: &Path) -> std::path::PathBuf {
+    let image = realistic_image(Chip::Esp32S3);
+    std::fs::write(dir.join("dfu.bin"), &image).unwrap();
+    let mut profile = Profile {
+        station: "line 3".into(),
+        image: "dfu.bin".into(),
+        image_sha256: hex(&Sha256::digest(&image)),
+        auto_flash: true,
+        sound: false,
+        log_folder: "logs".into(),
+        pin_sha256: String::new(),
+    };
+    profile.set_pin("4711");
+    let path = dir.join("line3.toml");
+    profile.save(&path).unwrap();
+    path
+}
+
+/// The window started with the profile at `path`; `events` plays the station.
+fn app(path: &Path) -> (Harness<'static, App>, Sender<Event>) {
+    let profile = StartProfile::find(Some(path)).unwrap();
+    let (events, event_rx) = unbounded();
+    let harness = Harness::builder()
+        .with_size([1366.0, 768.0])
+        .build_eframe(move |cc| {
+            let (commands, _) = unbounded();
+            let station = Station {
+                commands,
+                events: event_rx,
+            };
+            App::new(
+                cc,
+                station,
+                Options {
+                    profile,
+                    ..Options::default()
+                },
+            )
+        });
+    (harness, events)
+}
+
+fn disabled(harness: &Harness<'_, App>, role: Role, label: &str) -> bool {
+    harness
+        .get_by_role_and_label(role, label)
+        .accesskit_node()
+        .is_disabled()
+}
+
+fn enter_pin(harness: &mut Harness<'_, App>, pin: &str) {
+    let field = harness.get_by_role(Role::PasswordInput);
+    field.focus();
+    field.type_text(pin);
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::Button, "Unlock")
+        .click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_locked_profile_refuses_changes_until_the_right_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _events) = app(&save_profile(dir.path()));
+    harness.run_steps(3);
+    harness.get_by_label("Locked to line3.toml");
+    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
+    assert!(disabled(&harness, Role::CheckBox, "Sound"));
+    // The list view: the file cannot be replaced, by Open... or by a drop.
+    harness
+        .get_by_role_and_label(Role::Button, "Station view")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Valid DFU file");
+    assert!(disabled(&harness, Role::Button, "Open..."));
+    common::app::drop_file(&mut harness, "/tmp/other.bin", vec![0u8; 64]);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("other.bin").is_none());
+    harness.get_by_label("Valid DFU file");
+
+    harness
+        .get_by_role_and_label(Role::Button, "Unlock...")
+        .click();
+    harness.run_steps(2);
+    enter_pin(&mut harness, "0000");
+    harness.get_by_label("Wrong PIN. Try again.");
+    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
+
+    enter_pin(&mut harness, "4711");
+    assert!(harness.query_by_label("Locked to line3.toml").is_none());
+    assert!(!disabled(&harness, Role::CheckBox, "Auto mode"));
+    assert!(!disabled(&harness, Role::Button, "Open..."));
+    assert!(!disabled(&harness, Role::Button, "Save profile..."));
+}
+
+#[test]
+fn an_image_changed_since_the_profile_was_saved_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = save_profile(dir.path());
+    let mut image = std::fs::read(dir.path().join("dfu.bin")).unwrap();
+    image[200] ^= 1;
+    std::fs::write(dir.path().join("dfu.bin"), image).unwrap();
+    let (mut harness, _events) = app(&path);
+    harness
+        .get_by_role_and_label(Role::Button, "Station view")
+        .click();
+    harness.run_steps(3);
+    harness.get_by_label("Not usable");
+    harness.get_by_label("Error code: profile-image-changed");
+    harness.get_by_label_contains("changed since the profile was saved");
+    assert!(disabled(&harness, Role::Button, "Flash all (0)"));
+}
+
+fn board(events: &Sender<Event>, port: u32, chip: Chip, mode: InterfaceMode) -> DeviceId {
+    let id = DeviceId {
+        source: DEMO,
+        path: format!("1-{port}"),
+    };
+    let device = Device {
+        id: id.clone(),
+        vid: 0x303A,
+        pid: chip.pid(),
+        mode,
+        serial: format!("7CDFA1E0C8{port:02}"),
+    };
+    events.send(Event::DeviceAdded(device)).unwrap();
+    id
+}
+
+fn flashing(events: &Sender<Event>, id: &DeviceId, phase: Phase, done: u64, part: &str) {
+    events.send(Event::JobStarted(id.clone())).unwrap();
+    let progress = JobProgress {
+        phase,
+        done,
+        total: 1_245_184,
+        part: Some(part.into()),
+        bytes_per_second: Some(60_000.0),
+        eta: Some(Duration::from_secs(9)),
+    };
+    let device = id.clone();
+    events
+        .send(Event::JobProgress { device, progress })
+        .unwrap();
+}
+
+fn finished(events: &Sender<Event>, id: &DeviceId, outcome: Outcome) {
+    events.send(Event::JobStarted(id.clone())).unwrap();
+    let device = id.clone();
+    events.send(Event::JobFinished { device, outcome }).unwrap();
+}
+
+fn fail(code: &'static str, reason: &str) -> Outcome {
+    Outcome::Fail {
+        code,
+        reason: reason.into(),
+        cause: None,
+    }
+}
+
+#[test]
+fn snapshot_station_view_with_eight_boards() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, events) = app(&save_profile(dir.path()));
+    let dfu = InterfaceMode::Dfu;
+    let ids: Vec<DeviceId> = (1..=8)
+        .map(|port| {
+            let (chip, mode) = match port {
+                7 => (Chip::Esp32S2, InterfaceMode::Runtime),
+                8 => (Chip::Esp32S3, InterfaceMode::Runtime),
+                _ => (Chip::Esp32S3, dfu),
+            };
+            board(&events, port, chip, mode)
+        })
+        .collect();
+    let pass = |ms| Outcome::Pass {
+        elapsed: Duration::from_millis(ms),
+    };
+    finished(&events, &ids[0], pass(21_400));
+    finished(&events, &ids[1], pass(22_900));
+    finished(
+        &events,
+        &ids[2],
+        fail(
+            "dfu-transfer-failed",
+            "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated).",
+        ),
+    );
+    events.send(Event::DeviceRemoved(ids[2].clone())).unwrap();
+    flashing(&events, &ids[3], Phase::Writing, 788_000, "app.bin.1");
+    flashing(&events, &ids[4], Phase::Erasing, 131_072, "app.bin.1");
+    finished(
+        &events,
+        &ids[5],
+        fail(
+            "dfu-device-error",
+            "The board reported errVERIFY: the written memory did not read back correctly.",
+        ),
+    );
+    harness.run_steps(4);
+    harness.get_by_label_contains("Board 1-1: ESP32-S3, DFU mode, PASS");
+    harness.get_by_label_contains("Board 1-6: ESP32-S3, DFU mode, FAIL");
+    harness.snapshot("station_view");
+}
