@@ -245,10 +245,7 @@ impl Harness {
         )
         .map_err(|e| format!("{}: {e}", node.display()))?;
         let device = Arc::new(device);
-        let handler = {
-            let device = device.clone();
-            IoctlHandler::new(move |call| device.answer(call))
-        };
+        let handler = IoctlHandler::new(device.clone());
         // The handler must be in place before the "add" uevent: clients open at once.
         self.testbed.attach_ioctl(&devnode, &handler)?;
         let record = record(&board, info, bus, &devnode);
