@@ -187,6 +187,11 @@ impl UsbDevice {
             .min()
     }
 
+    /// Whether a client still has the node open (as far as the last tick saw).
+    pub fn has_clients(&self) -> bool {
+        !self.lock().clients.is_empty()
+    }
+
     /// A standard request the kernel sends on the client's behalf, answered at once.
     fn standard(
         &self,
