@@ -160,6 +160,7 @@ pub struct Client {
 unsafe impl Send for Client {}
 
 impl Client {
+    /// The id its ioctls carry ([`IoctlCall::client_id`]).
     pub fn id(&self) -> ClientId {
         ClientId(self.ptr.as_ptr() as usize)
     }
