@@ -162,3 +162,64 @@ fn dfu_util_downloads_one_mib_at_transfer_size_1024() {
     );
     assert!(run.flash("1-1")[0x10000..0x10000 + (1 << 20)] == payload()[..]);
 }
+
+/// Two processes on one board, as usbfs clients of the same device node: `list --watch`
+/// opens the board for its strings on every scan (polling: once a second, while the
+/// flash runs) and at its re-enumeration after DETACH, while `flash` holds its own
+/// handle with transfers in flight. Each must only ever reap its own URBs (a URB of the
+/// other process would be written into memory it does not own).
+#[test]
+fn list_watch_and_flash_share_a_board_without_mixing_urbs() {
+    let dfu_station = env!("CARGO_BIN_EXE_dfu-station");
+    let dir = tempfile::tempdir().unwrap();
+    let image = packed_image(dir.path(), payload()[..256 << 10].to_vec());
+    let script = format!(
+        "DFU_STATION_USB_POLL=1 {dfu_station} list --watch --watch-seconds 5 & watch=$!; \
+         {dfu_station} flash {image}; flashed=$?; wait $watch || exit 90; exit $flashed",
+        image = image.display()
+    );
+    let run = run(
+        &["--board", "s2@1-1:xfer=1024,erase=5"],
+        &["sh", "-c", &script],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Flashed"), "{}", run.stdout);
+    // The watcher saw the board leave for DFU mode and come back, mid-flash.
+    let events: Vec<(&str, bool)> = (run.stdout.lines())
+        .filter_map(|line| line.split_once(": Found "))
+        .map(|(event, rest)| (event, rest.contains("devnum=2")))
+        .collect();
+    assert_eq!(
+        events,
+        [("Added", false), ("Removed", false), ("Added", true)],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.board("1-1")["mode"], "dfu");
+    assert!(run.flash("1-1")[0x10000..0x10000 + (256 << 10)] == payload()[..256 << 10]);
+}
+
+/// A dfu-util killed in the middle of a download leaves a URB in flight (the first
+/// erase answers after 3 s); the next client of the same device must neither get it
+/// nor hang: `dfu-util -l` lists the board before and after that URB falls due (the
+/// first listing may miss the serial: the board is still erasing).
+#[test]
+fn a_client_killed_mid_download_leaves_nothing_for_the_next() {
+    let image = vector("1/dfu.bin");
+    let script = format!(
+        "dfu-util -d 303a:0002 -D {image} & pid=$!; sleep 1; kill -9 $pid; wait $pid; \
+         timeout 20 dfu-util -l || exit 90; sleep 3; timeout 20 dfu-util -l || exit 91",
+        image = image.display()
+    );
+    let run = run(
+        &["--board", "s2@1-1:dfu,erase=3000"],
+        &["sh", "-c", &script],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let found = run
+        .stdout
+        .matches(r#"Found DFU: [303a:0002] ver=0723, devnum=1"#);
+    assert_eq!(found.count(), 2, "{}", run.stdout);
+    // Killed in the middle: the board never got back to idle.
+    assert_ne!(run.board("1-1")["state"], "DfuIdle", "{}", run.report);
+}

@@ -422,6 +422,8 @@ fn snapshot_drop_highlight() {
         ..Default::default()
     });
     harness.run_steps(2);
+    // Screen readers hear it too.
+    harness.get_by_label("Drop the DFU file to check it");
     harness.snapshot("drop_highlight");
     harness.input_mut().hovered_files.clear();
 }

@@ -199,6 +199,9 @@ fn region_details(region: &Region) -> String {
     )
 }
 
+/// What the drop highlight says.
+const DROP_TEXT: &str = "Drop the DFU file to check it";
+
 /// A clear highlight over the whole window while a file hovers over it.
 pub fn drop_highlight(ctx: &egui::Context) {
     let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
@@ -221,8 +224,17 @@ pub fn drop_highlight(ctx: &egui::Context) {
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        "Drop the DFU file to check it",
+        DROP_TEXT,
         egui::FontId::proportional(32.0),
         Color32::WHITE,
     );
+    // Painted text is invisible to screen readers: the drop zone is also a label.
+    egui::Area::new(egui::Id::unique("drop_zone"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(rect.min)
+        .interactable(false)
+        .show(ctx, |ui| {
+            ui.allocate_rect(rect, Sense::hover())
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, DROP_TEXT));
+        });
 }

@@ -10,7 +10,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::testbed::{ClientMem, IoctlCall, Reply};
+use super::testbed::{Client, ClientId, ClientMem, IoctlCall, IoctlDevice, Reply};
 use crate::dfu::Clock;
 use crate::emulator::{Board, Outcome, Setup};
 
@@ -55,8 +55,10 @@ mod usbfs {
     pub const SETUP_LEN: usize = 8;
 }
 
-/// A submitted URB, reapable from `done` on (never while `None`).
+/// A submitted URB, reapable from `done` on (never while `None`) by the client that
+/// submitted it, as usbfs keeps URBs per open file.
 struct Urb {
+    client: ClientId,
     mem: ClientMem,
     done: Option<Instant>,
     status: i32,
@@ -119,7 +121,10 @@ impl Fifo {
 struct Inner {
     /// Unplugged or off the bus: every ioctl but reaping what is left fails with ENODEV.
     gone: bool,
+    /// The URBs of every client, in submission order.
     urbs: Vec<Urb>,
+    /// The clients that opened the node, until they are seen gone.
+    clients: Vec<Client>,
     /// `None` when the node is made unopenable (no client can reach us).
     node: Option<Fifo>,
     /// Whether the FIFO is drained (a URB is reapable).
@@ -156,27 +161,23 @@ impl UsbDevice {
             inner: Mutex::new(Inner {
                 gone: false,
                 urbs: Vec::new(),
+                clients: Vec::new(),
                 node,
                 signalled: false,
             }),
         })
     }
 
-    /// The device left the bus: URBs in flight end with -ESHUTDOWN, later ioctls get
-    /// ENODEV.
+    /// The harness took the device off the bus (see [`UsbDevice::left_bus`]).
     pub fn disconnect(&self) {
-        let mut inner = self.lock();
-        inner.gone = true;
-        let now = Instant::now();
-        for urb in inner.urbs.iter_mut().filter(|u| !u.is_done(now)) {
-            urb.finish(now, -libc::ESHUTDOWN);
-        }
-        Self::signal(&mut inner, now);
+        self.left_bus(&mut self.lock());
     }
 
-    /// Signals URBs that fell due; returns when the next one falls due.
+    /// Forgets clients that went away, signals URBs that fell due; returns when the
+    /// next one falls due.
     pub fn tick(&self, now: Instant) -> Option<Instant> {
         let mut inner = self.lock();
+        Self::forget_vanished(&mut inner);
         Self::signal(&mut inner, now);
         inner
             .urbs
@@ -186,60 +187,9 @@ impl UsbDevice {
             .min()
     }
 
-    /// Answers one usbfs ioctl.
-    pub fn answer(&self, call: &IoctlCall<'_>) -> Reply {
-        let mut inner = self.lock();
-        let request = call.request();
-        if inner.gone
-            && !matches!(
-                request,
-                usbfs::REAPURB | usbfs::REAPURBNDELAY | usbfs::DISCARDURB
-            )
-        {
-            return Reply::err(libc::ENODEV);
-        }
-        match request {
-            usbfs::GET_CAPABILITIES => write_arg(call, &usbfs::CAPABILITIES.to_ne_bytes()),
-            usbfs::CLAIMINTERFACE
-            | usbfs::RELEASEINTERFACE
-            | usbfs::DISCONNECT_CLAIM
-            | usbfs::CLEAR_HALT
-            | usbfs::RESETEP
-            | usbfs::DROP_PRIVILEGES => Reply::ok(0),
-            // No kernel driver is bound to any interface.
-            usbfs::GETDRIVER | usbfs::IOCTL => Reply::err(libc::ENODATA),
-            usbfs::CONNECTINFO => {
-                let mut info = [0u8; 8];
-                info[..4].copy_from_slice(&u32::from(self.devnum).to_ne_bytes());
-                write_arg(call, &info)
-            }
-            usbfs::GET_SPEED => Reply::ok(usbfs::SPEED_FULL),
-            usbfs::SETCONFIGURATION => match read_arg::<4>(call) {
-                Some(value) => {
-                    let value = u32::from_ne_bytes(value) as u16;
-                    self.standard(&mut inner, 0x00, 9, value, 0)
-                }
-                None => Reply::err(libc::EFAULT),
-            },
-            // struct usbdevfs_setinterface { u32 interface; u32 altsetting; }
-            usbfs::SETINTERFACE => match read_arg::<8>(call) {
-                Some(raw) => {
-                    let interface = u32::from_ne_bytes(field(&raw, 0)) as u16;
-                    let alt = u32::from_ne_bytes(field(&raw, 4)) as u16;
-                    self.standard(&mut inner, 0x01, 11, alt, interface)
-                }
-                None => Reply::err(libc::EFAULT),
-            },
-            usbfs::RESET => {
-                let outcome = self.board.lock().bus_reset(self.clock.now());
-                self.settle(&mut inner, outcome)
-            }
-            usbfs::SUBMITURB => self.submit(&mut inner, call),
-            // Blocking REAPURB is answered like REAPURBNDELAY (libusb never blocks).
-            usbfs::REAPURB | usbfs::REAPURBNDELAY => self.reap(&mut inner, call),
-            usbfs::DISCARDURB => self.discard(&mut inner, call.arg()),
-            _ => Reply::err(libc::ENOTTY),
-        }
+    /// Whether a client still has the node open (as far as the last tick saw).
+    pub fn has_clients(&self) -> bool {
+        !self.lock().clients.is_empty()
     }
 
     /// A standard request the kernel sends on the client's behalf, answered at once.
@@ -283,6 +233,7 @@ impl UsbDevice {
         let kind = raw[usbfs::URB_TYPE];
         let buffer_length = i32::from_ne_bytes(field(raw, usbfs::URB_BUFFER_LENGTH));
         let mut urb = Urb {
+            client: call.client_id(),
             mem,
             done: None,
             status: 0,
@@ -340,18 +291,23 @@ impl UsbDevice {
         Reply::ok(0)
     }
 
+    /// Hands the caller its earliest completed URB (never another client's: its
+    /// transfer may be gone, and the URB would be written into the wrong memory).
     fn reap(&self, inner: &mut Inner, call: &IoctlCall<'_>) -> Reply {
         let now = Instant::now();
+        let client = call.client_id();
         let next = (inner.urbs.iter().enumerate())
-            .filter(|(_, u)| u.is_done(now))
+            .filter(|(_, u)| u.client == client && u.is_done(now))
             .min_by_key(|(_, u)| u.done)
             .map(|(i, _)| i);
         let Some(index) = next else {
-            return Reply::err(if inner.gone {
-                libc::ENODEV
-            } else {
-                libc::EAGAIN
-            });
+            if !inner.gone {
+                return Reply::err(libc::EAGAIN);
+            }
+            // Off the bus every URB is done at once, so the client has reaped all of
+            // its URBs before it sees ENODEV (libusb then frees its transfers).
+            debug_assert!(!inner.urbs.iter().any(|u| u.client == client));
+            return Reply::err(libc::ENODEV);
         };
         let Some(mut slot) = call.resolve(8) else {
             return Reply::err(libc::EFAULT);
@@ -376,9 +332,10 @@ impl UsbDevice {
         Reply::ok(0)
     }
 
-    fn discard(&self, inner: &mut Inner, addr: u64) -> Reply {
+    fn discard(&self, inner: &mut Inner, client: ClientId, addr: u64) -> Reply {
         let now = Instant::now();
-        let urb = (inner.urbs.iter_mut()).find(|u| u.mem.client_addr() == addr && !u.is_done(now));
+        let urb = (inner.urbs.iter_mut())
+            .find(|u| u.client == client && u.mem.client_addr() == addr && !u.is_done(now));
         match urb {
             Some(urb) => {
                 urb.finish(now, -libc::ENOENT);
@@ -389,14 +346,35 @@ impl UsbDevice {
         }
     }
 
-    /// The board left the bus by itself (DETACH, an unplug fault): the main loop takes
-    /// the device out of the testbed.
+    /// The device left the bus, by itself (DETACH, an unplug fault: the main loop then
+    /// takes it out of the testbed) or pulled by the harness: every URB in flight ends
+    /// with -ESHUTDOWN now, as the kernel ends them, and later ioctls get ENODEV. None
+    /// may complete later: its client may have freed the transfer by then.
     fn left_bus(&self, inner: &mut Inner) {
         inner.gone = true;
+        let now = Instant::now();
+        for urb in inner.urbs.iter_mut().filter(|u| !u.is_done(now)) {
+            urb.finish(now, -libc::ESHUTDOWN);
+        }
+        Self::signal(inner, now);
         let _ = self.wake.send(());
     }
 
-    /// Makes the node poll-ready exactly while a URB is reapable.
+    /// Drops the URBs of clients that closed the node or died: nobody may reap them,
+    /// and a completed one must not keep the node poll-ready. Their ids become free
+    /// for later clients only here, when the reference to them goes.
+    fn forget_vanished(inner: &mut Inner) {
+        let (connected, vanished): (Vec<Client>, Vec<Client>) = std::mem::take(&mut inner.clients)
+            .into_iter()
+            .partition(Client::is_connected);
+        inner.clients = connected;
+        for client in vanished {
+            inner.urbs.retain(|u| u.client != client.id());
+        }
+    }
+
+    /// Makes the node poll-ready exactly while a URB is reapable. All clients share the
+    /// node, so all of them wake; those with nothing to reap get EAGAIN.
     fn signal(inner: &mut Inner, now: Instant) {
         let reapable = inner.urbs.iter().any(|u| u.is_done(now));
         if reapable == inner.signalled {
@@ -416,6 +394,68 @@ impl UsbDevice {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl IoctlDevice for UsbDevice {
+    /// Answers one usbfs ioctl.
+    fn answer(&self, call: &IoctlCall<'_>) -> Reply {
+        let mut inner = self.lock();
+        let request = call.request();
+        if inner.gone
+            && !matches!(
+                request,
+                usbfs::REAPURB | usbfs::REAPURBNDELAY | usbfs::DISCARDURB
+            )
+        {
+            return Reply::err(libc::ENODEV);
+        }
+        match request {
+            usbfs::GET_CAPABILITIES => write_arg(call, &usbfs::CAPABILITIES.to_ne_bytes()),
+            usbfs::CLAIMINTERFACE
+            | usbfs::RELEASEINTERFACE
+            | usbfs::DISCONNECT_CLAIM
+            | usbfs::CLEAR_HALT
+            | usbfs::RESETEP
+            | usbfs::DROP_PRIVILEGES => Reply::ok(0),
+            // No kernel driver is bound to any interface.
+            usbfs::GETDRIVER | usbfs::IOCTL => Reply::err(libc::ENODATA),
+            usbfs::CONNECTINFO => {
+                let mut info = [0u8; 8];
+                info[..4].copy_from_slice(&u32::from(self.devnum).to_ne_bytes());
+                write_arg(call, &info)
+            }
+            usbfs::GET_SPEED => Reply::ok(usbfs::SPEED_FULL),
+            usbfs::SETCONFIGURATION => match read_arg::<4>(call) {
+                Some(value) => {
+                    let value = u32::from_ne_bytes(value) as u16;
+                    self.standard(&mut inner, 0x00, 9, value, 0)
+                }
+                None => Reply::err(libc::EFAULT),
+            },
+            // struct usbdevfs_setinterface { u32 interface; u32 altsetting; }
+            usbfs::SETINTERFACE => match read_arg::<8>(call) {
+                Some(raw) => {
+                    let interface = u32::from_ne_bytes(field(&raw, 0)) as u16;
+                    let alt = u32::from_ne_bytes(field(&raw, 4)) as u16;
+                    self.standard(&mut inner, 0x01, 11, alt, interface)
+                }
+                None => Reply::err(libc::EFAULT),
+            },
+            usbfs::RESET => {
+                let outcome = self.board.lock().bus_reset(self.clock.now());
+                self.settle(&mut inner, outcome)
+            }
+            usbfs::SUBMITURB => self.submit(&mut inner, call),
+            // Blocking REAPURB is answered like REAPURBNDELAY (libusb never blocks).
+            usbfs::REAPURB | usbfs::REAPURBNDELAY => self.reap(&mut inner, call),
+            usbfs::DISCARDURB => self.discard(&mut inner, call.client_id(), call.arg()),
+            _ => Reply::err(libc::ENOTTY),
+        }
+    }
+
+    fn connected(&self, client: Client) {
+        self.lock().clients.push(client);
     }
 }
 

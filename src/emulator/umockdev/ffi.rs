@@ -61,6 +61,13 @@ pub type HandleIoctl = unsafe extern "C" fn(
     user_data: *mut c_void,
 ) -> gboolean;
 
+/// The "client-connected" signal handler of a `UMockdevIoctlBase`.
+pub type ClientConnected = unsafe extern "C" fn(
+    base: *mut UMockdevIoctlBase,
+    client: *mut UMockdevIoctlClient,
+    user_data: *mut c_void,
+);
+
 /// `GClosureNotify`: frees a signal handler's user data.
 pub type ClosureNotify = unsafe extern "C" fn(data: *mut c_void, closure: *mut c_void);
 
@@ -98,6 +105,7 @@ unsafe extern "C" {
     pub fn umockdev_ioctl_client_get_arg(
         client: *mut UMockdevIoctlClient,
     ) -> *mut UMockdevIoctlData;
+    pub fn umockdev_ioctl_client_get_connected(client: *mut UMockdevIoctlClient) -> gboolean;
     pub fn umockdev_ioctl_client_complete(
         client: *mut UMockdevIoctlClient,
         res: c_long,
@@ -127,6 +135,7 @@ unsafe extern "C" {
         destroy_data: Option<ClosureNotify>,
         connect_flags: c_int,
     ) -> c_ulong;
+    pub fn g_object_ref(object: *mut c_void) -> *mut c_void;
     pub fn g_object_unref(object: *mut c_void);
 }
 

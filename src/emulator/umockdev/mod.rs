@@ -59,6 +59,10 @@ struct Attached {
 /// Emulated boards in a umockdev testbed, kept in step with their [`Bus`].
 pub struct Harness {
     attached: Vec<Attached>,
+    /// Devices taken out of the testbed that clients still hold open: they answer
+    /// ENODEV until each client closes them, and are ticked until then so that the
+    /// references to those clients (which reference the device back) are let go.
+    removed: Vec<Arc<UsbDevice>>,
     testbed: Testbed,
     bus: Bus,
     clock: Arc<dyn Clock>,
@@ -103,6 +107,7 @@ impl Harness {
         let (wake, woken) = mpsc::channel();
         let mut harness = Harness {
             attached: Vec::new(),
+            removed: Vec::new(),
             testbed,
             bus,
             clock,
@@ -135,6 +140,10 @@ impl Harness {
             for attached in &self.attached {
                 next = attached.device.tick(now).map_or(next, |due| due.min(next));
             }
+            self.removed.retain(|device| {
+                device.tick(now);
+                device.has_clients()
+            });
             // Woken early when a completion falls due sooner or a board leaves the bus.
             let _ = self
                 .woken
@@ -245,10 +254,7 @@ impl Harness {
         )
         .map_err(|e| format!("{}: {e}", node.display()))?;
         let device = Arc::new(device);
-        let handler = {
-            let device = device.clone();
-            IoctlHandler::new(move |call| device.answer(call))
-        };
+        let handler = IoctlHandler::new(device.clone());
         // The handler must be in place before the "add" uevent: clients open at once.
         self.testbed.attach_ioctl(&devnode, &handler)?;
         let record = record(&board, info, bus, &devnode);
@@ -283,6 +289,7 @@ impl Harness {
         self.testbed.remove_device(&attached.syspath)?;
         self.testbed.detach_ioctl(&attached.devnode)?;
         let _ = fs::remove_file(self.node_path(&attached.devnode));
+        self.removed.push(attached.device);
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
+use std::sync::Arc;
 
 use super::ffi;
 
@@ -134,34 +135,70 @@ impl Reply {
     }
 }
 
-/// A `UMockdevIoctlBase` whose "handle-ioctl" signal calls a Rust closure; the closure
-/// answers every ioctl of the devices it is attached to.
+/// What answers the usbfs clients of a device node.
+pub trait IoctlDevice: Send + Sync + 'static {
+    /// Answers one ioctl (umockdev's worker thread).
+    fn answer(&self, call: &IoctlCall<'_>) -> Reply;
+    /// A client opened the node (worker thread, before its first ioctl).
+    fn connected(&self, client: Client);
+}
+
+/// Which client (open file of a device node) an ioctl came from: the
+/// `UMockdevIoctlClient` pointer, unique while a [`Client`] for it is alive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientId(usize);
+
+/// A reference to a client: keeps its object, and so its [`ClientId`], from being
+/// reused by a later client. umockdev 0.17 neither emits "client-vanished" nor
+/// notifies "connected", so whoever holds this asks [`Client::is_connected`].
+pub struct Client {
+    ptr: NonNull<ffi::UMockdevIoctlClient>,
+}
+
+// SAFETY: GObject reference counting is atomic, and `is_connected` only reads whether
+// the client's stream is closed.
+unsafe impl Send for Client {}
+
+impl Client {
+    /// The id its ioctls carry ([`IoctlCall::client_id`]).
+    pub fn id(&self) -> ClientId {
+        ClientId(self.ptr.as_ptr() as usize)
+    }
+
+    /// False once the client closed the node (or its process ended) and umockdev saw it.
+    pub fn is_connected(&self) -> bool {
+        // SAFETY: we hold a reference to the live client.
+        unsafe { ffi::umockdev_ioctl_client_get_connected(self.ptr.as_ptr()) != 0 }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { ffi::g_object_unref(self.ptr.as_ptr().cast()) };
+    }
+}
+
+/// A `UMockdevIoctlBase` whose signals call an [`IoctlDevice`]: "client-connected"
+/// hands it each new client, "handle-ioctl" has it answer every ioctl of the device
+/// nodes it is attached to.
 pub struct IoctlHandler {
     ptr: NonNull<ffi::UMockdevIoctlBase>,
 }
 
 impl IoctlHandler {
-    /// A handler calling `answer` on umockdev's worker thread for each ioctl.
-    pub fn new<F>(answer: F) -> IoctlHandler
-    where
-        F: Fn(&IoctlCall<'_>) -> Reply + Send + Sync + 'static,
-    {
+    /// A handler calling `device` on umockdev's worker thread.
+    pub fn new<D: IoctlDevice>(device: Arc<D>) -> IoctlHandler {
         // SAFETY: no arguments; returns a new reference.
         let ptr = NonNull::new(unsafe { ffi::umockdev_ioctl_base_new() })
             .expect("umockdev_ioctl_base_new returned NULL");
-        let data = Box::into_raw(Box::new(answer));
-        let trampoline: ffi::HandleIoctl = trampoline::<F>;
-        // SAFETY: `trampoline::<F>` has the signal's C signature and gets `data`, a
-        // leaked `Box<F>` that `drop_closure::<F>` frees when the handler object dies.
+        let answer: ffi::HandleIoctl = answer_ioctl::<D>;
+        let connected: ffi::ClientConnected = client_connected::<D>;
+        // SAFETY: both handlers have their signal's C signature and take the
+        // `Box<Arc<D>>` that `connect` leaks.
         unsafe {
-            ffi::g_signal_connect_data(
-                ptr.as_ptr().cast(),
-                c"handle-ioctl".as_ptr(),
-                trampoline as *const c_void,
-                data.cast(),
-                Some(drop_closure::<F>),
-                0,
-            );
+            connect(ptr.as_ptr(), c"handle-ioctl", answer as _, device.clone());
+            connect(ptr.as_ptr(), c"client-connected", connected as _, device);
         }
         IoctlHandler { ptr }
     }
@@ -174,32 +211,77 @@ impl Drop for IoctlHandler {
     }
 }
 
-/// Answers one ioctl and completes it (a panic answers EIO instead of hanging the client).
-unsafe extern "C" fn trampoline<F>(
+/// Connects `handler` to `signal` of `base` with its own reference to `device`, freed
+/// when the handler object dies.
+///
+/// # Safety
+/// `base` must be live, and `handler` a function of the signal's C signature whose
+/// user data is a `*const Arc<D>`.
+unsafe fn connect<D: IoctlDevice>(
+    base: *mut ffi::UMockdevIoctlBase,
+    signal: &CStr,
+    handler: *const c_void,
+    device: Arc<D>,
+) {
+    let data = Box::into_raw(Box::new(device));
+    // SAFETY: per the contract; `drop_device::<D>` frees `data`, once.
+    unsafe {
+        ffi::g_signal_connect_data(
+            base.cast(),
+            signal.as_ptr(),
+            handler,
+            data.cast(),
+            Some(drop_device::<D>),
+            0,
+        );
+    }
+}
+
+/// "handle-ioctl": answers one ioctl and completes it (a panic answers EIO instead of
+/// hanging the client).
+unsafe extern "C" fn answer_ioctl<D: IoctlDevice>(
     _base: *mut ffi::UMockdevIoctlBase,
     client: *mut ffi::UMockdevIoctlClient,
     data: *mut c_void,
-) -> ffi::gboolean
-where
-    F: Fn(&IoctlCall<'_>) -> Reply + Send + Sync + 'static,
-{
-    // SAFETY: `data` is the `Box<F>` leaked in `IoctlHandler::new`, alive as long as the
+) -> ffi::gboolean {
+    // SAFETY: `data` is the `Box<Arc<D>>` leaked in `connect`, alive as long as the
     // signal handler is connected; `client` is valid for the duration of the signal.
-    let answer = unsafe { &*data.cast::<F>() };
+    let device = unsafe { &*data.cast::<Arc<D>>() };
     let call = IoctlCall {
         client,
         _call: PhantomData,
     };
-    let reply = catch_unwind(AssertUnwindSafe(|| answer(&call))).unwrap_or(Reply::err(libc::EIO));
+    let reply =
+        catch_unwind(AssertUnwindSafe(|| device.answer(&call))).unwrap_or(Reply::err(libc::EIO));
     // SAFETY: the ioctl is not completed yet; completing it exactly once is required.
     unsafe { ffi::umockdev_ioctl_client_complete(client, reply.result as _, reply.errno) };
     1
 }
 
-/// Frees the closure when the handler object is finalized.
-unsafe extern "C" fn drop_closure<F>(data: *mut c_void, _closure: *mut c_void) {
-    // SAFETY: `data` is the `Box<F>` leaked in `IoctlHandler::new`, freed only here.
-    drop(unsafe { Box::from_raw(data.cast::<F>()) });
+/// "client-connected": hands the device a reference to the new client.
+unsafe extern "C" fn client_connected<D: IoctlDevice>(
+    _base: *mut ffi::UMockdevIoctlBase,
+    client: *mut ffi::UMockdevIoctlClient,
+    data: *mut c_void,
+) {
+    // SAFETY: `data` is the `Box<Arc<D>>` leaked in `connect`; `client` is a live
+    // object, and the reference taken here is the `Client`'s to release.
+    let (device, client) = unsafe {
+        ffi::g_object_ref(client.cast());
+        (
+            &*data.cast::<Arc<D>>(),
+            Client {
+                ptr: NonNull::new_unchecked(client),
+            },
+        )
+    };
+    let _ = catch_unwind(AssertUnwindSafe(|| device.connected(client)));
+}
+
+/// Frees a signal handler's reference to its device when the handler object dies.
+unsafe extern "C" fn drop_device<D>(data: *mut c_void, _closure: *mut c_void) {
+    // SAFETY: `data` is the `Box<Arc<D>>` leaked in `connect`, freed only here.
+    drop(unsafe { Box::from_raw(data.cast::<Arc<D>>()) });
 }
 
 /// One ioctl being answered.
@@ -209,6 +291,11 @@ pub struct IoctlCall<'a> {
 }
 
 impl IoctlCall<'_> {
+    /// The client that sent it.
+    pub fn client_id(&self) -> ClientId {
+        ClientId(self.client as usize)
+    }
+
     /// The ioctl request number.
     pub fn request(&self) -> u32 {
         // SAFETY: the client is valid during the call. Requests are 32-bit.

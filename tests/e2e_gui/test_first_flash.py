@@ -1,0 +1,122 @@
+"""The technician's path: the app says what to do, a board is plugged in, dfu.bin is
+dragged onto the window, Flash is pressed, PASS and "press RESET" show, and the board's
+flash holds the image byte for byte. Takes the committed pictures of the path."""
+
+import time
+
+import driver
+from driver import Failure
+
+# The harness plugs the board this long after the app started: time for the app to come
+# up and show its empty state first, even on a loaded machine.
+PLUG_MS = 8000
+EMPTY_HINT = "No board yet. Plug in an ESP32-S2/S3 in download mode"
+DROP_HINT = "Drop a dfu.bin anywhere on this window, or click Open..."
+
+
+def luminance(pixels):
+    rgb, width, height = pixels
+    return sum(rgb[::97]) / len(rgb[::97])
+
+
+def scenario(s):
+    image, contents = s.image(
+        "dfu.bin", 2, {0x1000: ("bootloader.bin", 20000), 0x8000: ("partition-table.bin", 3072), 0x10000: ("app.bin", 300000)}
+    )
+    started = time.monotonic()
+    s.start_app(["s2@1-1"], unplug=["1-1@0"], plug=[f"1-1@{PLUG_MS}"])
+    s.find_window()
+
+    # No board, no file: the window says what to do.
+    s.wait(
+        "the empty state tells how to plug a board and where to drop the file",
+        lambda t: t.find(role="label", prefix=EMPTY_HINT) and t.has(role="label", name=DROP_HINT) and t.has(name="No file"),
+    )
+    tree = s.tree()
+    if tree.rows():
+        raise Failure(f"boards listed before any was plugged: {list(tree.rows())}")
+    if tree.button("Flash").enabled or tree.button("Flash all (0)").enabled:
+        raise Failure("Flash is enabled with no board and no file")
+    s.shot("1-empty")
+    if time.monotonic() - started > PLUG_MS / 1000:
+        raise Failure("the empty state was read only after the board was plugged: the app started too slowly")
+
+    # The board in download boot mode appears.
+    s.wait(
+        "the plugged ESP32-S2 is listed",
+        lambda t: t.has(role="list item", name="Board 1-1: ESP32-S2, download boot, Idle"),
+    )
+    s.wait("its card says it is ready", lambda t: t.has(name="Ready. Press Flash to write the file to this board."))
+    before = s.shot("2-board-plugged")
+
+    # A file hovers: the window lights up and says what a drop does.
+    drag = s.drag(image)
+    drag.hover()
+    s.wait("the drop highlight is announced", lambda t: t.has(name="Drop the DFU file to check it"))
+    deadline = time.monotonic() + driver.DEADLINE
+    while luminance(s.shot("3-file-hovering")) > 0.7 * luminance(before):
+        if time.monotonic() > deadline:
+            raise Failure("the window did not darken under the drop highlight")
+        time.sleep(driver.POLL)
+    s.log("the drop highlight shows")
+
+    # Dropped: the image card describes the file.
+    drag.drop()
+    s.wait("the card says the file is valid", lambda t: t.has(role="label", name="Valid DFU file"))
+    s.wait("the highlight is gone", lambda t: not t.has(name="Drop the DFU file to check it"))
+    tree = s.tree()
+    for label in ("dfu.bin", "ESP32-S2", "4 MiB", "Flash map (4 MiB)"):
+        if not tree.has(role="label", name=label):
+            raise Failure(f"the image card does not show {label!r}")
+    info = driver.json.loads(s.cli("info", "--json", str(image)).stdout)
+    for region in info["regions"]:
+        address = region["address"]
+        if not tree.find(role="image", prefix=f"{region['name']} at {address:#x}, "):
+            raise Failure(f"the flash map has no region {region['name']} at {address:#x}")
+        if not tree.has(role="label", name=f"0x{address:06x}"):
+            raise Failure(f"the region list has no address 0x{address:06x}")
+    s.log(f"the card shows ESP32-S2 and the regions {[r['name'] for r in info['regions']]}")
+    s.wait("Flash is enabled", lambda t: t.button("Flash") and t.button("Flash").enabled)
+    s.shot("4-file-loaded")
+
+    # Flash: the phases go by in order, then PASS.
+    s.press("Flash", lambda t: t.button("Flash"))
+    headlines = []
+
+    def progress(tree):
+        state = tree.state("1-1") or ""
+        headline, percent = (state.rsplit(" ", 1) if state.endswith("%") else (state, ""))
+        if headline in ("PASS", "FAIL"):
+            return headline
+        if headline not in ("", "Idle") and headline not in headlines[-1:]:
+            headlines.append(headline)
+        if headline == "Writing app.bin" and int(percent[:-1]) >= 40 and not shots:
+            shots.append(s.shot("5-flashing"))
+        return None
+
+    shots = []
+    result = s.wait("the flash ends", progress, deadline=120)
+    s.log(f"phases seen: {headlines}")
+    if result != "PASS":
+        raise Failure(f"the flash ended in {result}")
+    # DETACH and re-enumeration first, then the parts (polling may miss short phases).
+    first = next(i for i, h in enumerate(headlines) if h.startswith(("Erasing", "Writing")))
+    if "Waiting for the board" not in headlines[:first] or "Writing app.bin" not in headlines[first:]:
+        raise Failure(f"the phases did not go by in order: {headlines}")
+    if not shots:
+        raise Failure("no screenshot while writing app.bin")
+    tree = s.wait("PASS shows", lambda t: t.has(role="label", name="PASS") and t)
+    if not tree.rows()["1-1"].name.endswith(", PASS"):
+        raise Failure("the board's row does not say PASS")
+    for label in ("Press RESET on the board to start the new firmware.", "PASS 1 · FAIL 0"):
+        if not tree.has(role="label", name=label):
+            raise Failure(f"no {label!r} after the flash")
+    s.shot("6-pass")
+
+    # The emulated board's flash holds the image.
+    s.close_window()
+    s.assert_flashed("1-1", image, contents)
+
+
+if __name__ == "__main__":
+    driver.run(scenario)
