@@ -10,12 +10,10 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::harness::run;
 use common::packed_image;
 use dfu_station::firmware::esp::hex;
-use dfu_station::station::log::{CSV_NAME, JSONL_NAME, Record, Verdict};
+use dfu_station::station::log::Verdict;
 use dfu_station::station::profile::Profile;
 use sha2::{Digest, Sha256};
 
@@ -24,26 +22,6 @@ const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 /// `dfu-station ARGS` with USB polling instead of the hotplug thread (see above).
 fn polling(args: &str) -> String {
     format!("DFU_STATION_USB_POLL=1 exec {DFU_STATION} {args}")
-}
-
-/// Every line of the JSONL log parsed (a line that does not parse fails the test), and
-/// the CSV's rows checked the same way.
-fn parse_log(folder: &Path) -> Vec<Record> {
-    let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap_or_default();
-    let records: Vec<Record> = jsonl
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
-        .collect();
-    let csv = std::fs::read_to_string(folder.join(CSV_NAME)).unwrap();
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
-        .records()
-        .map(|row| row.unwrap_or_else(|e| panic!("{e}: {csv}")))
-        .collect();
-    assert!(rows.iter().all(|row| row.len() == 12), "{csv}");
-    let csv_paths: Vec<&str> = rows.iter().map(|row| &row[2]).collect();
-    let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
-    assert_eq!(csv_paths, jsonl_paths);
-    records
 }
 
 #[test]
@@ -85,7 +63,7 @@ fn the_headless_station_flashes_each_plug_in_once() {
         &["sh", "-c", &polling(&args)],
     );
     assert_eq!(run.code, 0, "{}", run.output());
-    let records = parse_log(&dir.path().join("logs"));
+    let records = common::parse_log(&dir.path().join("logs"));
     let paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
     assert_eq!(paths, ["1-1", "1-1"]);
     for record in &records {

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::packed_image;
-use dfu_station::station::log::{CSV_NAME, JSONL_NAME, ProductionLog, Record, Verdict};
+use dfu_station::station::log::{ProductionLog, Verdict};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
@@ -23,26 +23,6 @@ fn flash_all(image: &Path, logs: &Path) -> Command {
         .arg(logs)
         .args(["--demo", "4"]);
     command
-}
-
-/// Every line of the JSONL log parsed (one that does not parse fails the test), and the
-/// CSV's rows the same.
-fn parse_log(folder: &Path) -> Vec<Record> {
-    let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap();
-    let records: Vec<Record> = jsonl
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
-        .collect();
-    let csv = std::fs::read_to_string(folder.join(CSV_NAME)).unwrap();
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
-        .records()
-        .map(|row| row.unwrap_or_else(|e| panic!("{e}: {csv}")))
-        .collect();
-    assert!(rows.iter().all(|row| row.len() == 12), "{csv}");
-    let csv_paths: Vec<&str> = rows.iter().map(|row| &row[2]).collect();
-    let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
-    assert_eq!(csv_paths, jsonl_paths);
-    records
 }
 
 #[test]
@@ -63,7 +43,7 @@ fn flash_all_then_sigkill_mid_flash_leaves_a_log_whose_every_line_parses() {
         stdout.contains("Shift: 4 passed, 0 failed, 4 total"),
         "{stdout}"
     );
-    let mut records = parse_log(&logs);
+    let mut records = common::parse_log(&logs);
     records.sort_by(|a, b| a.usb_path.cmp(&b.usb_path));
     let paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
     assert_eq!(paths, ["1-1", "1-2", "1-3", "1-4"]);
@@ -83,7 +63,7 @@ fn flash_all_then_sigkill_mid_flash_leaves_a_log_whose_every_line_parses() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("PASS"), "{stdout}");
     assert_eq!(
-        parse_log(&logs).len(),
+        common::parse_log(&logs).len(),
         4,
         "the killed attempts left no record"
     );
@@ -93,5 +73,5 @@ fn flash_all_then_sigkill_mid_flash_leaves_a_log_whose_every_line_parses() {
         .unwrap()
         .append(&records[0])
         .unwrap();
-    assert_eq!(parse_log(&logs).len(), 5);
+    assert_eq!(common::parse_log(&logs).len(), 5);
 }

@@ -152,3 +152,24 @@ pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf 
     std::fs::write(&path, image).unwrap();
     path
 }
+
+/// Every line of the production log's JSONL file in `folder` parsed (a line that does
+/// not parse fails the test), and the CSV's rows checked to match it.
+pub fn parse_log(folder: &std::path::Path) -> Vec<dfu_station::station::log::Record> {
+    use dfu_station::station::log::{CSV_NAME, JSONL_NAME, Record};
+    let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap_or_default();
+    let records: Vec<Record> = jsonl
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}")))
+        .collect();
+    let csv = std::fs::read_to_string(folder.join(CSV_NAME)).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|row| row.unwrap_or_else(|e| panic!("{e}: {csv}")))
+        .collect();
+    assert!(rows.iter().all(|row| row.len() == 12), "{csv}");
+    let csv_paths: Vec<&str> = rows.iter().map(|row| &row[2]).collect();
+    let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
+    assert_eq!(csv_paths, jsonl_paths);
+    records
+}
