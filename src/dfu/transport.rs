@@ -50,53 +50,36 @@ pub trait Transport {
     fn reset(&mut self) -> Result<(), TransportError>;
 }
 
-impl<T: Transport + ?Sized> Transport for &mut T {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
-        (**self).control_out(request, value, data, timeout)
-    }
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
-        (**self).control_in(request, value, buf, timeout)
-    }
-    fn reset(&mut self) -> Result<(), TransportError> {
-        (**self).reset()
-    }
+/// Forwards [`Transport`] through a pointer type (`&mut T`, `Box<T>`).
+macro_rules! forward_transport {
+    ($($pointer:ty),+) => {$(
+        impl<T: Transport + ?Sized> Transport for $pointer {
+            fn control_out(
+                &mut self,
+                request: u8,
+                value: u16,
+                data: &[u8],
+                timeout: Duration,
+            ) -> Result<(), TransportError> {
+                (**self).control_out(request, value, data, timeout)
+            }
+            fn control_in(
+                &mut self,
+                request: u8,
+                value: u16,
+                buf: &mut [u8],
+                timeout: Duration,
+            ) -> Result<usize, TransportError> {
+                (**self).control_in(request, value, buf, timeout)
+            }
+            fn reset(&mut self) -> Result<(), TransportError> {
+                (**self).reset()
+            }
+        }
+    )+};
 }
 
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
-        (**self).control_out(request, value, data, timeout)
-    }
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
-        (**self).control_in(request, value, buf, timeout)
-    }
-    fn reset(&mut self) -> Result<(), TransportError> {
-        (**self).reset()
-    }
-}
+forward_transport!(&mut T, Box<T>);
 
 /// Monotonic time and waiting, injected so tests never really sleep.
 pub trait Clock: Send + Sync {
