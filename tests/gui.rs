@@ -55,16 +55,29 @@ fn quick(erase: Duration) -> DemoTimings {
     }
 }
 
-/// Clicks the button labelled `label` inside the row of the board at `path`.
-fn click_in_row(harness: &Harness<'_, App>, path: &str, label: &str) {
+/// The button labelled `label` inside the row of the board at `path`, if shown.
+fn button_in_row<'h>(
+    harness: &'h Harness<'_, App>,
+    path: &str,
+    label: &'h str,
+) -> Option<egui_kittest::Node<'h>> {
     let row = harness
-        .get_by_label_contains(&format!("Board {path}:"))
+        .query_all_by_label_contains(&format!("Board {path}:"))
+        .next()?
         .rect();
     harness
         .get_all_by_role_and_label(Role::Button, label)
         .find(|button| row.contains_rect(button.rect()))
-        .unwrap_or_else(|| panic!("no {label} in row {path}"))
-        .click();
+}
+
+/// Clicks the button labelled `label` inside the row of the board at `path`, once the row
+/// shows it: a re-enumerated board's row gets its demo controls back only when its
+/// `DeviceAdded` arrives, which may be a frame after the worker's first report.
+fn click_in_row(harness: &mut Harness<'_, App>, path: &str, label: &str) {
+    wait_for(harness, &format!("{label} in row {path}"), |h| {
+        button_in_row(h, path, label).is_some()
+    });
+    button_in_row(harness, path, label).unwrap().click();
 }
 
 fn wait_for_boards(harness: &mut Harness<'_, App>) {
@@ -128,7 +141,7 @@ fn demo_boards_appear_and_disappear() {
     );
     assert!(row_label(&harness, "1-2").unwrap().contains("ESP32-S3"));
 
-    click_in_row(&harness, "1-1", "Unplug");
+    click_in_row(&mut harness, "1-1", "Unplug");
     wait_for(&mut harness, "1-1 to go", |h| row_label(h, "1-1").is_none());
 
     harness.get_by_role_and_label(Role::Button, "Demo").click();
@@ -203,7 +216,7 @@ fn unplugging_during_a_flash_fails_with_the_reason() {
     wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
     harness.get_by_role_and_label(Role::Button, "Flash").click();
     wait_for_state(&mut harness, "1-1", "Erasing");
-    click_in_row(&harness, "1-1", "Unplug");
+    click_in_row(&mut harness, "1-1", "Unplug");
     let label = wait_for_state(&mut harness, "1-1", "FAIL");
     assert!(label.contains("FAIL"), "{label}");
     assert!(has_label(
