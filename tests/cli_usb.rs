@@ -1,12 +1,16 @@
-//! The USB commands of the real binary on a machine without boards (CI, or no USB at all).
+//! The USB commands of the real binary where USB cannot start (libusb really fails, see
+//! `common::no_usb`), and the checks made before any board is looked for. A bus without
+//! boards is tested in `e2e_cli.rs`, on the umockdev harness.
+
+mod common;
 
 use std::process::Command;
 
-fn dfu_station(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dfu-station"))
-        .args(args)
-        .output()
-        .expect("runs");
+use common::no_usb::without_usb;
+
+/// Runs the binary with `args`: its exit code, stdout and stderr.
+fn run(command: &mut Command, args: &[&str]) -> (i32, String, String) {
+    let out = command.args(args).output().expect("runs");
     (
         out.status.code().expect("exited"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -14,33 +18,50 @@ fn dfu_station(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn vector() -> String {
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/esp-idf/1/dfu.bin"
+fn dfu_station(args: &[&str]) -> (i32, String, String) {
+    run(&mut Command::new(env!("CARGO_BIN_EXE_dfu-station")), args)
+}
+
+fn dfu_station_without_usb(args: &[&str]) -> (i32, String, String) {
+    run(
+        without_usb(&mut Command::new(env!("CARGO_BIN_EXE_dfu-station"))),
+        args,
     )
-    .to_owned()
+}
+
+fn vector() -> String {
+    common::vector("1/dfu.bin").to_str().unwrap().to_owned()
+}
+
+const USB_UNAVAILABLE: &str = "USB is not available on this computer (libusb could not start:";
+
+#[test]
+fn list_without_usb_exits_3_and_says_why() {
+    for args in [&["list"][..], &["list", "--json"], &["list", "--watch"]] {
+        let (code, stdout, stderr) = dfu_station_without_usb(args);
+        assert_eq!(code, 3, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(stderr.starts_with(USB_UNAVAILABLE), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("Everything else keeps working."),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
-fn list_without_boards_exits_cleanly_and_says_why() {
-    let (code, stdout, stderr) = dfu_station(&["list"]);
-    assert_eq!(code, 0);
-    assert!(stdout.is_empty(), "{stdout}");
-    assert!(
-        stderr.contains("USB is not available") || stderr.contains("No DFU board found"),
-        "{stderr}"
-    );
-}
+fn flash_without_usb_exits_3_and_says_why() {
+    let (code, _, stderr) = dfu_station_without_usb(&["flash", &vector()]);
+    assert_eq!(code, 3);
+    assert!(stderr.contains(USB_UNAVAILABLE), "{stderr}");
 
-#[test]
-fn list_json_without_boards_is_an_empty_array() {
-    let (code, stdout, _) = dfu_station(&["list", "--json"]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&stdout).unwrap(),
-        serde_json::json!([])
-    );
+    let (code, stdout, _) = dfu_station_without_usb(&["flash", &vector(), "--json"]);
+    assert_eq!(code, 3);
+    let event: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(event["event"], "result");
+    assert_eq!(event["result"], "error");
+    assert_eq!(event["exit_code"], 3);
+    assert_eq!(event["code"], "usb-unavailable");
 }
 
 #[test]
@@ -62,25 +83,4 @@ fn flash_refuses_a_bad_selector() {
     let (code, _, stderr) = dfu_station(&["flash", &vector(), "-d", "esp32:s2"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a USB ID"), "{stderr}");
-}
-
-#[test]
-fn flash_without_a_board_exits_3_and_says_what_to_do() {
-    let (code, _, stderr) = dfu_station(&["flash", &vector()]);
-    assert_eq!(code, 3);
-    assert!(
-        stderr.contains("download mode") || stderr.contains("USB is not available"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn flash_json_reports_the_failure_as_a_result_event() {
-    let (code, stdout, _) = dfu_station(&["flash", &vector(), "--json", "-p", "9-9"]);
-    assert_eq!(code, 3);
-    let event: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(event["event"], "result");
-    assert_eq!(event["result"], "error");
-    assert_eq!(event["exit_code"], 3);
-    assert!(event["code"] == "no-board" || event["code"] == "usb-unavailable");
 }

@@ -123,6 +123,26 @@ fn list_shows_what_dfu_util_shows_field_by_field() {
     assert_eq!(from_json, theirs);
 }
 
+#[test]
+fn a_bus_without_boards_says_what_to_do() {
+    let script = format!(
+        "{DFU_STATION} list; echo \"list $?\"; {DFU_STATION} list --json; echo \"json $?\"; \
+         {DFU_STATION} flash {image}; echo \"flash $?\"",
+        image = vector("1/dfu.bin").display()
+    );
+    let run = run(&[], &["sh", "-c", &script]);
+    let no_board = "No DFU board found. Put the board in download mode (hold BOOT, press \
+                    and release RESET, release BOOT)";
+    assert_eq!(run.stderr.matches(no_board).count(), 2, "{}", run.output());
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(['[', ']']))
+        .collect();
+    assert_eq!(codes, ["list 0", "json 0", "flash 3"], "{}", run.output());
+    assert!(run.stdout.contains("[]"), "{}", run.output());
+}
+
 /// A download-boot board: DETACH, wait for the DFU-mode board at the same path (no
 /// fixed 5 s sleep), then the vector in the ROM's 64-byte blocks.
 fn flashes_a_runtime_board(chip: Chip, spec: &str) {

@@ -27,13 +27,15 @@ pub fn run(args: &ListArgs) -> ExitCode {
     if args.watch {
         return watch(args);
     }
-    // Without USB there is nothing to list: say why and exit cleanly.
-    let targets = Usb::new()
-        .and_then(|usb| usb.list())
-        .unwrap_or_else(|error| {
+    // Without USB nothing can be listed: say why, and exit as when there is no board
+    // (dfu-util exits non-zero too).
+    let targets = match Usb::new().and_then(|usb| usb.list()) {
+        Ok(targets) => targets,
+        Err(error) => {
             eprintln!("{error}");
-            Vec::new()
-        });
+            return ExitCode::from(EXIT_NO_BOARD);
+        }
+    };
     let mut warned = Warned::default();
     targets.iter().for_each(|target| warned.check(target));
     if args.json {

@@ -139,6 +139,7 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
 pub mod app;
 #[cfg(feature = "umockdev")]
 pub mod harness;
+pub mod no_usb;
 
 /// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
 pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf {
