@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::app::{drop_file, has_label, row_label, wait_for};
+use common::no_usb::with_no_spare_descriptor;
 use common::{realistic_image, vector};
 use crossbeam_channel::unbounded;
 use dfu_station::dfu::TransportError;
@@ -256,16 +257,36 @@ fn a_board_another_program_holds_opens_its_help() {
 
 #[test]
 fn usb_that_cannot_start_opens_its_help() {
-    // libusb starts on every machine these tests run on (umockdev included), so the app
-    // gets the error the way `ui::run` hands it over when UsbSource::new() fails.
-    let error = UsbError::Unavailable("could not find usbfs".into());
+    let run = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "usb_that_cannot_start_alone", "--ignored"])
+        .output()
+        .unwrap();
+    let output = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{output}");
+    assert!(output.contains("1 passed"), "{output}");
+}
+
+#[test]
+#[ignore = "runs alone in its own process, started by usb_that_cannot_start_opens_its_help"]
+fn usb_that_cannot_start_alone() {
+    // libusb really fails to start (no file descriptor left for it), and the app gets
+    // the error from the same start as `ui::run`.
+    let (sources, usb_error) = with_no_spare_descriptor(dfu_station::ui::start_usb);
+    assert!(sources.is_empty());
+    let Some(UsbError::Unavailable(reason)) = &usb_error else {
+        panic!("libusb started without file descriptors: {usb_error:?}");
+    };
+    let reason = reason.clone();
     let options = Options {
-        usb_error: Some(error),
+        usb_error,
         ..Options::default()
     };
-    let mut harness = app(Vec::new(), options);
+    let mut harness = app(sources, options);
     wait_for_topic(&mut harness, Topic::UsbUnavailable);
-    assert!(has_label(&harness, "could not find usbfs"));
+    assert!(
+        has_label(&harness, &reason),
+        "the help shows libusb's error"
+    );
 }
 
 #[test]

@@ -52,6 +52,15 @@ pub fn title() -> String {
     format!("DFU Station {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The USB boards' source, or why USB could not start: without USB (libusb failed) the
+/// app still runs, demo boards and files work, and the help says why no board shows.
+pub fn start_usb() -> (Vec<Arc<dyn DeviceSource>>, Option<UsbError>) {
+    match UsbSource::new() {
+        Ok(usb) => (vec![Arc::new(usb)], None),
+        Err(error) => (Vec::new(), Some(error)),
+    }
+}
+
 /// Opens the window and runs until it closes.
 pub fn run(options: Options) -> eframe::Result {
     let icon = image::load_from_memory(include_bytes!("../../assets/icons/dfu-station-256.png"))
@@ -77,11 +86,7 @@ pub fn run(options: Options) -> eframe::Result {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
-            // Without USB (no libusb) the app still runs: demo boards and files work.
-            let (sources, usb_error): (Vec<Arc<dyn DeviceSource>>, _) = match UsbSource::new() {
-                Ok(usb) => (vec![Arc::new(usb)], None),
-                Err(error) => (Vec::new(), Some(error)),
-            };
+            let (sources, usb_error) = start_usb();
             let station = Station::spawn(sources, DemoTimings::default(), wake);
             let options = Options {
                 usb_error,
