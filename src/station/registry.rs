@@ -5,6 +5,7 @@ use std::time::Instant;
 use super::factory::Shift;
 use super::{Device, DeviceId, Event, JobProgress, Outcome};
 use crate::dfu::InterfaceMode;
+use crate::usb::UNKNOWN;
 
 /// What a board is doing, or how its last flash ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +74,12 @@ impl Registry {
             Event::DeviceAdded(device) => match self.position(&device.id) {
                 Ok(i) => {
                     let row = &mut self.rows[i];
-                    row.device = device.clone();
+                    let known_serial = std::mem::replace(&mut row.device, device.clone()).serial;
+                    // The same board re-enumerating in DFU mode: a serial it could not
+                    // tell (the ROM answers nothing while it erases) is still the one it had.
+                    if device.mode == InterfaceMode::Dfu && device.serial == UNKNOWN {
+                        row.device.serial = known_serial;
+                    }
                     row.present = true;
                     if !row.flashing() && device.mode == InterfaceMode::Runtime {
                         row.state = BoardState::Idle;
@@ -181,5 +187,27 @@ mod tests {
             registry.row(&id).is_none(),
             "an idle board leaves with its row"
         );
+    }
+
+    #[test]
+    fn a_board_busy_erasing_keeps_its_serial_when_it_re_enumerates() {
+        let mut registry = Registry::default();
+        let id = device(InterfaceMode::Runtime).id;
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        registry.apply(&Event::JobStarted(id.clone()));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        let mut busy = device(InterfaceMode::Dfu);
+        busy.serial = UNKNOWN.into();
+        registry.apply(&Event::DeviceAdded(busy));
+        let row = registry.row(&id).unwrap();
+        assert_eq!(row.device.mode, InterfaceMode::Dfu);
+        assert_eq!(row.device.serial, "0");
+
+        // A fresh board at the port whose serial cannot be read does not inherit one.
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        let mut fresh = device(InterfaceMode::Runtime);
+        fresh.serial = UNKNOWN.into();
+        registry.apply(&Event::DeviceAdded(fresh));
+        assert_eq!(registry.row(&id).unwrap().device.serial, UNKNOWN);
     }
 }
