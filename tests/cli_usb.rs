@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::no_usb::without_usb;
 
-/// Runs the binary with `args`: its exit code, stdout and stderr.
+/// Runs `command` with `args`: its exit code, stdout and stderr.
 fn run(command: &mut Command, args: &[&str]) -> (i32, String, String) {
     let out = command.args(args).output().expect("runs");
     (
@@ -18,15 +18,8 @@ fn run(command: &mut Command, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn dfu_station(args: &[&str]) -> (i32, String, String) {
-    run(&mut Command::new(env!("CARGO_BIN_EXE_dfu-station")), args)
-}
-
-fn dfu_station_without_usb(args: &[&str]) -> (i32, String, String) {
-    run(
-        without_usb(&mut Command::new(env!("CARGO_BIN_EXE_dfu-station"))),
-        args,
-    )
+fn dfu_station() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dfu-station"))
 }
 
 fn vector() -> String {
@@ -38,7 +31,7 @@ const USB_UNAVAILABLE: &str = "USB is not available on this computer (libusb cou
 #[test]
 fn list_without_usb_exits_3_and_says_why() {
     for args in [&["list"][..], &["list", "--json"], &["list", "--watch"]] {
-        let (code, stdout, stderr) = dfu_station_without_usb(args);
+        let (code, stdout, stderr) = run(without_usb(&mut dfu_station()), args);
         assert_eq!(code, 3, "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
         assert!(stderr.starts_with(USB_UNAVAILABLE), "{args:?}: {stderr}");
@@ -51,11 +44,14 @@ fn list_without_usb_exits_3_and_says_why() {
 
 #[test]
 fn flash_without_usb_exits_3_and_says_why() {
-    let (code, _, stderr) = dfu_station_without_usb(&["flash", &vector()]);
+    let (code, _, stderr) = run(without_usb(&mut dfu_station()), &["flash", &vector()]);
     assert_eq!(code, 3);
     assert!(stderr.contains(USB_UNAVAILABLE), "{stderr}");
 
-    let (code, stdout, _) = dfu_station_without_usb(&["flash", &vector(), "--json"]);
+    let (code, stdout, _) = run(
+        without_usb(&mut dfu_station()),
+        &["flash", &vector(), "--json"],
+    );
     assert_eq!(code, 3);
     let event: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(event["event"], "result");
@@ -66,11 +62,13 @@ fn flash_without_usb_exits_3_and_says_why() {
 
 #[test]
 fn flash_refuses_a_bad_file_before_looking_for_boards() {
-    let (code, _, stderr) =
-        dfu_station(&["flash", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")]);
+    let (code, _, stderr) = run(
+        &mut dfu_station(),
+        &["flash", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")],
+    );
     assert_eq!(code, 2);
     assert!(stderr.contains("idf.py dfu"), "{stderr}");
-    let (code, _, stderr) = dfu_station(&["flash", "/nonexistent/dfu.bin"]);
+    let (code, _, stderr) = run(&mut dfu_station(), &["flash", "/nonexistent/dfu.bin"]);
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with("Cannot read /nonexistent/dfu.bin"),
@@ -80,7 +78,7 @@ fn flash_refuses_a_bad_file_before_looking_for_boards() {
 
 #[test]
 fn flash_refuses_a_bad_selector() {
-    let (code, _, stderr) = dfu_station(&["flash", &vector(), "-d", "esp32:s2"]);
+    let (code, _, stderr) = run(&mut dfu_station(), &["flash", &vector(), "-d", "esp32:s2"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a USB ID"), "{stderr}");
 }

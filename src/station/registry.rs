@@ -157,13 +157,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_result_survives_re_enumeration_and_a_fresh_board_turns_the_row_idle() {
+    /// A registry whose one board started a flash, then left the bus to re-enumerate.
+    fn left_the_bus_while_flashing() -> (Registry, DeviceId) {
         let mut registry = Registry::default();
         let id = device(InterfaceMode::Runtime).id;
         registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
         registry.apply(&Event::JobStarted(id.clone()));
         registry.apply(&Event::DeviceRemoved(id.clone()));
+        (registry, id)
+    }
+
+    #[test]
+    fn a_result_survives_re_enumeration_and_a_fresh_board_turns_the_row_idle() {
+        let (mut registry, id) = left_the_bus_while_flashing();
         assert!(registry.row(&id).is_some(), "a flashing board stays listed");
         registry.apply(&Event::JobFinished {
             device: id.clone(),
@@ -191,23 +197,21 @@ mod tests {
 
     #[test]
     fn a_board_busy_erasing_keeps_its_serial_when_it_re_enumerates() {
-        let mut registry = Registry::default();
-        let id = device(InterfaceMode::Runtime).id;
-        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
-        registry.apply(&Event::JobStarted(id.clone()));
-        registry.apply(&Event::DeviceRemoved(id.clone()));
-        let mut busy = device(InterfaceMode::Dfu);
-        busy.serial = UNKNOWN.into();
-        registry.apply(&Event::DeviceAdded(busy));
+        let (mut registry, id) = left_the_bus_while_flashing();
+        registry.apply(&Event::DeviceAdded(Device {
+            serial: UNKNOWN.into(),
+            ..device(InterfaceMode::Dfu)
+        }));
         let row = registry.row(&id).unwrap();
         assert_eq!(row.device.mode, InterfaceMode::Dfu);
         assert_eq!(row.device.serial, "0");
 
         // A fresh board at the port whose serial cannot be read does not inherit one.
         registry.apply(&Event::DeviceRemoved(id.clone()));
-        let mut fresh = device(InterfaceMode::Runtime);
-        fresh.serial = UNKNOWN.into();
-        registry.apply(&Event::DeviceAdded(fresh));
+        registry.apply(&Event::DeviceAdded(Device {
+            serial: UNKNOWN.into(),
+            ..device(InterfaceMode::Runtime)
+        }));
         assert_eq!(registry.row(&id).unwrap().device.serial, UNKNOWN);
     }
 }
