@@ -173,10 +173,18 @@ fn list_watch_and_flash_share_a_board_without_mixing_urbs() {
     let dfu_station = env!("CARGO_BIN_EXE_dfu-station");
     let dir = tempfile::tempdir().unwrap();
     let image = packed_image(dir.path(), payload()[..256 << 10].to_vec());
+    // The flash starts once the watcher has listed the board, and the watcher is stopped
+    // once it has seen the board back in DFU mode (each wait bounded to 20 s): a loaded
+    // machine cannot reorder the two processes.
     let script = format!(
-        "DFU_STATION_USB_POLL=1 {dfu_station} list --watch --watch-seconds 5 & watch=$!; \
-         {dfu_station} flash {image}; flashed=$?; wait $watch || exit 90; exit $flashed",
-        image = image.display()
+        "wait_for() {{ i=0; until grep -q \"$1\" {log}; do \
+           i=$((i+1)); [ $i -gt 400 ] && exit 91; sleep 0.05; done; }}; \
+         : > {log}; DFU_STATION_USB_POLL=1 {dfu_station} list --watch --watch-seconds 60 > {log} & \
+         watch=$!; wait_for 'Added: '; \
+         {dfu_station} flash {image} || exit $?; wait_for 'Added: .*devnum=2'; \
+         kill $watch; wait $watch; [ $? -eq 143 ] || exit 90; cat {log}",
+        image = image.display(),
+        log = dir.path().join("watch.log").display(),
     );
     let run = run(
         &["--board", "s2@1-1:xfer=1024,erase=5"],
