@@ -213,11 +213,15 @@ fn list_watch_and_flash_share_a_board_without_mixing_urbs() {
 /// first listing may miss the serial: the board is still erasing).
 #[test]
 fn a_client_killed_mid_download_leaves_nothing_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
     let image = vector("1/dfu.bin");
     let script = format!(
-        "dfu-util -d 303a:0002 -D {image} & pid=$!; sleep 1; kill -9 $pid; wait $pid; \
+        ": > {log}; stdbuf -o0 dfu-util -d 303a:0002 -D {image} > {log} & pid=$!; i=0; \
+         until grep -q Download {log}; do i=$((i+1)); [ $i -gt 400 ] && exit 92; sleep 0.05; done; \
+         sleep 0.5; kill -9 $pid; wait $pid; \
          timeout 20 dfu-util -l || exit 90; sleep 3; timeout 20 dfu-util -l || exit 91",
-        image = image.display()
+        image = image.display(),
+        log = dir.path().join("dfu-util.log").display(),
     );
     let run = run(
         &["--board", "s2@1-1:dfu,erase=3000"],
