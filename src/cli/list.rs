@@ -53,7 +53,7 @@ pub fn run(args: &ListArgs) -> ExitCode {
 
 /// Prints events from the hotplug watcher (polling where [`WatchMode::from_env`] says).
 fn watch(args: &ListArgs) -> ExitCode {
-    let watcher = match Usb::new().and_then(|usb| usb.watch(WatchMode::from_env())) {
+    let watcher = match Usb::new().map(|usb| usb.watch(WatchMode::from_env())) {
         Ok(watcher) => watcher,
         Err(error) => {
             eprintln!("{error}");

@@ -91,11 +91,7 @@ impl DeviceSource for UsbSource {
         let mode = self.mode;
         std::thread::Builder::new()
             .name("usb-watch".into())
-            .spawn(move || match Watcher::start(usb, mode) {
-                Ok(watcher) => forward(&watcher, &events),
-                // Without a watcher no board ever shows; the list stays empty.
-                Err(error) => eprintln!("{}", error.message(crate::usb::Platform::current())),
-            })
+            .spawn(move || forward(&Watcher::start(usb, mode), &events))
             .expect("spawn the USB watcher");
     }
 

@@ -76,8 +76,8 @@ impl Usb {
         Ok((UsbTransport::new(handle, target.intf), interface))
     }
 
-    /// Starts a hotplug watcher on this session.
-    pub fn watch(&self, mode: WatchMode) -> Result<Watcher, UsbError> {
+    /// Starts a hotplug watcher on this session (polling where hotplug is missing).
+    pub fn watch(&self, mode: WatchMode) -> Watcher {
         Watcher::start(self.clone(), mode)
     }
 }

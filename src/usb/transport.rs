@@ -98,7 +98,7 @@ impl Reenumerate<UsbTransport> for DfuModeWaiter {
     ) -> Result<(UsbTransport, DfuInterface), TransportError> {
         let deadline = Instant::now() + timeout;
         // A new watcher first reports what is already there: nothing is missed.
-        let watcher = self.usb.watch(self.mode)?;
+        let watcher = self.usb.watch(self.mode);
         let mut last_error = TransportError::Timeout;
         while let Ok(event) = watcher.events().recv_deadline(deadline) {
             if let UsbEvent::Added(target) = event

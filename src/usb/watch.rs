@@ -8,7 +8,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TryRecvError, unbounded};
 use rusb::{Context, Device, Hotplug, HotplugBuilder, UsbContext};
 
-use super::{DfuTarget, Usb, UsbError, targets_of};
+use super::{DfuTarget, Usb, targets_of};
 
 /// Setting this environment variable to `1` makes [`WatchMode::from_env`] poll, as on
 /// Windows, where libusb has no hotplug.
@@ -56,29 +56,34 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts watching on `usb`'s libusb session.
-    pub fn start(usb: Usb, mode: WatchMode) -> Result<Watcher, UsbError> {
+    /// Starts watching on `usb`'s libusb session. Where hotplug cannot be registered,
+    /// it polls instead: boards must show up either way.
+    pub fn start(usb: Usb, mode: WatchMode) -> Watcher {
         let (events_tx, events) = unbounded();
         let (stop, stop_rx) = unbounded();
         let context = usb.context.clone();
-        let thread = if mode == WatchMode::Auto && rusb::has_hotplug() {
-            let (changes_tx, changes) = unbounded();
-            let registration = HotplugBuilder::new()
-                .enumerate(true)
-                .register(&usb.context, Box::new(Changes(changes_tx)))?;
-            std::thread::spawn(move || {
+        let (changes_tx, changes) = unbounded();
+        let registration = (mode == WatchMode::Auto && rusb::has_hotplug())
+            .then(|| {
+                HotplugBuilder::new()
+                    .enumerate(true)
+                    .register(&usb.context, Box::new(Changes(changes_tx)))
+                    .ok()
+            })
+            .flatten();
+        let thread = match registration {
+            Some(registration) => std::thread::spawn(move || {
                 let _registration = registration;
                 hotplug_loop(&usb, &changes, &events_tx, &stop_rx);
-            })
-        } else {
-            std::thread::spawn(move || poll_loop(&usb, &events_tx, &stop_rx))
+            }),
+            None => std::thread::spawn(move || poll_loop(&usb, &events_tx, &stop_rx)),
         };
-        Ok(Watcher {
+        Watcher {
             events,
             stop: Some(stop),
             context,
             thread: Some(thread),
-        })
+        }
     }
 
     /// The events, in order.
@@ -251,10 +256,11 @@ mod tests {
     }
 
     #[test]
-    fn watcher_starts_and_stops_cleanly_if_usb_exists() {
-        let Ok(usb) = Usb::new() else { return };
+    fn watcher_starts_and_stops_cleanly() {
+        // libusb starts without any USB bus too (CI has none): it then lists nothing.
+        let usb = Usb::new().expect("libusb starts");
         for mode in [WatchMode::Polling, WatchMode::Auto] {
-            let watcher = usb.watch(mode).expect("watcher starts");
+            let watcher = usb.watch(mode);
             let _ = watcher.events().recv_timeout(Duration::from_millis(50));
             drop(watcher);
         }
