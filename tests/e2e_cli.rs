@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, payload, run};
+use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, payload, run, sh};
 use common::packed_image;
 use common::vector;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
@@ -288,20 +288,40 @@ fn watch_events(run: &Run) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// `list --watch` in the background on 1-1 (runtime) and 1-2 (DFU mode): once it printed
+/// each of `listed`, 1-1 is pulled out; once it printed `removed`, 1-1 is plugged back
+/// in; once it printed `back`, it is stopped and its output printed.
+fn watch_unplug_replug(
+    env: &str,
+    options: &str,
+    listed: [&str; 2],
+    removed: &str,
+    back: &str,
+) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "{env} {DFU_STATION} list --watch {options} > {log} & watch=$!; \
+         wait_for {log} '{}'; wait_for {log} '{}'; bus unplug 1-1; \
+         wait_for {log} '{removed}'; bus plug 1-1; wait_for {log} '{back}'; \
+         stop $watch; cat {log}",
+        listed[0],
+        listed[1],
+        log = dir.path().join("watch.log").display(),
+    );
+    run(
+        &["--board", "s2@1-1", "--board", "s3@1-2:dfu"],
+        &sh(&script),
+    )
+}
+
 #[test]
 fn list_watch_reports_plug_and_unplug_through_hotplug() {
-    let run = run(
-        &[
-            "--board",
-            "s2@1-1",
-            "--board",
-            "s3@1-2:dfu",
-            "--unplug",
-            "1-1@300",
-            "--plug",
-            "1-1@600",
-        ],
-        &[DFU_STATION, "list", "--watch", "--watch-seconds", "2"],
+    let run = watch_unplug_replug(
+        "",
+        "",
+        [r#"Added: .*path="1-1""#, r#"Added: .*path="1-2""#],
+        "Removed: ",
+        r#"Added: .*devnum=3, .*path="1-1""#,
     );
     assert_eq!(run.code, 0, "{}", run.output());
     let mut events = watch_events(&run);
@@ -324,42 +344,39 @@ fn list_watch_reports_plug_and_unplug_through_hotplug() {
 /// Windows' path, forced on Linux: a scan every second, diffed against the last.
 #[test]
 fn list_watch_reports_plug_and_unplug_by_polling() {
-    let run = run(
-        &[
-            "--board",
-            "s2@1-1:dfu",
-            "--unplug",
-            "1-1@1500",
-            "--plug",
-            "1-1@2500",
-        ],
-        &[
-            "env",
-            "DFU_STATION_USB_POLL=1",
-            DFU_STATION,
-            "list",
-            "--watch",
-            "--watch-seconds",
-            "4",
-            "--json",
-        ],
+    let run = watch_unplug_replug(
+        "DFU_STATION_USB_POLL=1",
+        "--json",
+        [r#""path":"1-1""#, r#""path":"1-2""#],
+        r#""event":"removed""#,
+        r#""devnum":3,"#,
     );
     assert_eq!(run.code, 0, "{}", run.output());
-    let events: Vec<(String, String, u64)> = run
+    let mut events: Vec<(String, String, u64)> = run
         .stdout
         .lines()
         .map(|line| {
             let v: Value = serde_json::from_str(line).unwrap();
-            assert_eq!(v["mode"], "dfu");
-            assert_eq!(v["chip"], "ESP32-S2");
             let text = |k: &str| v[k].as_str().unwrap().to_owned();
+            let (mode, chip) = if text("path") == "1-1" {
+                ("runtime", "ESP32-S2")
+            } else {
+                ("dfu", "ESP32-S3")
+            };
+            assert_eq!((text("mode").as_str(), text("chip").as_str()), (mode, chip));
             (text("event"), text("path"), v["devnum"].as_u64().unwrap())
         })
         .collect();
-    let event = |e: &str, devnum| (e.into(), "1-1".into(), devnum);
+    events[..2].sort();
+    let event = |e: &str, path: &str, devnum| (e.into(), path.into(), devnum);
     assert_eq!(
         events,
-        [event("added", 1), event("removed", 1), event("added", 2)],
+        [
+            event("added", "1-1", 1),
+            event("added", "1-2", 2),
+            event("removed", "1-1", 1),
+            event("added", "1-1", 3),
+        ],
         "{}",
         run.output()
     );

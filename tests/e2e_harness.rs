@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::harness::{assert_vector_flashed, payload, run};
+use common::harness::{assert_vector_flashed, payload, run, sh};
 use common::packed_image;
 use common::vector;
 use serde_json::Value;
@@ -174,22 +174,16 @@ fn list_watch_and_flash_share_a_board_without_mixing_urbs() {
     let dir = tempfile::tempdir().unwrap();
     let image = packed_image(dir.path(), payload()[..256 << 10].to_vec());
     // The flash starts once the watcher has listed the board, and the watcher is stopped
-    // once it has seen the board back in DFU mode (each wait bounded to 20 s): a loaded
-    // machine cannot reorder the two processes.
+    // once it has seen the board back in DFU mode.
     let script = format!(
-        "wait_for() {{ i=0; until grep -q \"$1\" {log}; do \
-           i=$((i+1)); [ $i -gt 400 ] && exit 91; sleep 0.05; done; }}; \
-         : > {log}; DFU_STATION_USB_POLL=1 {dfu_station} list --watch --watch-seconds 60 > {log} & \
-         watch=$!; wait_for 'Added: '; \
-         {dfu_station} flash {image} || exit $?; wait_for 'Added: .*devnum=2'; \
-         kill $watch; wait $watch; [ $? -eq 143 ] || exit 90; cat {log}",
+        "DFU_STATION_USB_POLL=1 {dfu_station} list --watch > {log} & watch=$!; \
+         wait_for {log} 'Added: '; \
+         {dfu_station} flash {image} || exit $?; \
+         wait_for {log} 'Added: .*devnum=2'; stop $watch; cat {log}",
         image = image.display(),
         log = dir.path().join("watch.log").display(),
     );
-    let run = run(
-        &["--board", "s2@1-1:xfer=1024,erase=5"],
-        &["sh", "-c", &script],
-    );
+    let run = run(&["--board", "s2@1-1:xfer=1024,erase=5"], &sh(&script));
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("Flashed"), "{}", run.stdout);
     // The watcher saw the board leave for DFU mode and come back, mid-flash.
@@ -216,17 +210,13 @@ fn a_client_killed_mid_download_leaves_nothing_for_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let image = vector("1/dfu.bin");
     let script = format!(
-        ": > {log}; stdbuf -o0 dfu-util -d 303a:0002 -D {image} > {log} & pid=$!; i=0; \
-         until grep -q Download {log}; do i=$((i+1)); [ $i -gt 400 ] && exit 92; sleep 0.05; done; \
-         sleep 0.5; kill -9 $pid; wait $pid; \
+        "stdbuf -o0 dfu-util -d 303a:0002 -D {image} > {log} & pid=$!; \
+         wait_for {log} Download; sleep 0.5; kill -9 $pid; wait $pid; \
          timeout 20 dfu-util -l || exit 90; sleep 3; timeout 20 dfu-util -l || exit 91",
         image = image.display(),
         log = dir.path().join("dfu-util.log").display(),
     );
-    let run = run(
-        &["--board", "s2@1-1:dfu,erase=3000"],
-        &["sh", "-c", &script],
-    );
+    let run = run(&["--board", "s2@1-1:dfu,erase=3000"], &sh(&script));
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let found = run
         .stdout

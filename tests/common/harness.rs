@@ -57,10 +57,31 @@ fn require(program: &str) {
     );
 }
 
+/// `sh -c SCRIPT` for the harness, with steps that sequence on what the programs print
+/// rather than on time (a loaded machine may run any of them late):
+/// - `wait_for FILE PATTERN`: until a line of FILE matches the grep PATTERN (exits 91
+///   after 20 s);
+/// - `bus unplug|plug PATH`: pulls a board out or plugs it in through the control FIFO;
+/// - `stop PID`: ends a background `list --watch` (exits 90 if it had already ended).
+pub fn sh(script: &str) -> [String; 3] {
+    let steps = r#"
+wait_for() {
+  i=0
+  until grep -q -- "$2" "$1" 2>/dev/null; do
+    i=$((i+1)); [ $i -gt 400 ] && { echo "no '$2' in $1 after 20 s" >&2; cat "$1" >&2; exit 91; }
+    sleep 0.05
+  done
+}
+bus() { echo "$1 $2" > "$DFU_STATION_HARNESS_CONTROL"; }
+stop() { kill "$1"; wait "$1"; [ $? -eq 143 ] || exit 90; }
+"#;
+    ["sh".into(), "-c".into(), format!("{steps}{script}")]
+}
+
 /// Runs `command` under the harness with `harness_args`.
-pub fn run(harness_args: &[&str], command: &[&str]) -> Run {
+pub fn run(harness_args: &[&str], command: &[impl AsRef<str>]) -> Run {
     require("umockdev-wrapper");
-    require(command[0]);
+    require(command[0].as_ref());
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
     let started = Instant::now();
@@ -72,7 +93,7 @@ pub fn run(harness_args: &[&str], command: &[&str]) -> Run {
         .arg("--flash-dir")
         .arg(dir.path())
         .arg("--")
-        .args(command)
+        .args(command.iter().map(|part| part.as_ref()))
         .output()
         .expect("run timeout");
     let elapsed = started.elapsed();

@@ -2,7 +2,7 @@
 //! the ROM model, and completes URBs asynchronously, signalled through a FIFO node.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
@@ -10,6 +10,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+use super::control::make_fifo;
 use super::testbed::{Client, ClientId, ClientMem, IoctlCall, IoctlDevice, Reply};
 use crate::dfu::Clock;
 use crate::emulator::{Board, Outcome, Setup};
@@ -88,12 +89,7 @@ struct Fifo(File);
 impl Fifo {
     /// Creates the FIFO at `path`, full.
     fn create(path: &Path) -> io::Result<Fifo> {
-        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
-            .map_err(|_| io::Error::from(ErrorKind::InvalidInput))?;
-        // SAFETY: a NUL-terminated path; mkfifo touches nothing else.
-        if unsafe { libc::mkfifo(c_path.as_ptr(), 0o666) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
+        make_fifo(path)?;
         let file = OpenOptions::new()
             .read(true)
             .write(true)

@@ -8,6 +8,7 @@
 //! removed ("remove" uevent, ENODEV); when it comes back (DFU mode after DETACH, plug)
 //! it is added with a new device number ("add" uevent).
 
+mod control;
 mod device;
 mod ffi;
 mod spec;
@@ -15,7 +16,7 @@ mod testbed;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
@@ -27,6 +28,7 @@ use self::device::UsbDevice;
 use self::testbed::{IoctlHandler, Testbed};
 use crate::dfu::{Clock, SystemClock};
 use crate::emulator::{Board, Bus, DeviceInfo, EspRom, Mode, SECTOR};
+pub use control::{BusAction, CONTROL_ENV};
 pub use spec::{BoardSpec, Timed};
 
 /// How often the main loop looks at the bus and the command at the latest.
@@ -67,8 +69,11 @@ pub struct Harness {
     bus: Bus,
     clock: Arc<dyn Clock>,
     slots: Vec<Slot>,
-    /// Unplug (false) and plug (true) events not run yet.
-    schedule: Vec<(Timed, bool)>,
+    /// Scheduled actions not run yet, with their time after the command's start.
+    schedule: Vec<(Duration, BusAction)>,
+    /// Actions from the control FIFO.
+    controls: Receiver<Result<BusAction, String>>,
+    control_path: PathBuf,
     wake: Sender<()>,
     woken: Receiver<()>,
     verbose: bool,
@@ -101,10 +106,15 @@ impl Harness {
                 noaccess: spec.noaccess,
             });
         }
-        let schedule = (unplug.into_iter().map(|t| (t, false)))
-            .chain(plug.into_iter().map(|t| (t, true)))
-            .collect();
+        let schedule = (unplug
+            .into_iter()
+            .map(|t| (t.at, BusAction::Unplug(t.path))))
+        .chain(plug.into_iter().map(|t| (t.at, BusAction::Plug(t.path))))
+        .collect();
         let (wake, woken) = mpsc::channel();
+        let control_path = testbed.root_dir().join("control");
+        let (actions, controls) = mpsc::channel();
+        control::listen(&control_path, actions, wake.clone())?;
         let mut harness = Harness {
             attached: Vec::new(),
             removed: Vec::new(),
@@ -113,6 +123,8 @@ impl Harness {
             clock,
             slots,
             schedule,
+            controls,
+            control_path,
             wake,
             woken,
             verbose,
@@ -122,19 +134,32 @@ impl Harness {
         Ok(harness)
     }
 
-    /// Runs `command` (it inherits the preload and the testbed) while emulating the
-    /// boards; returns its exit status.
+    /// Runs `command` (it inherits the preload and the testbed, and finds the control
+    /// FIFO in [`CONTROL_ENV`]) while emulating the boards; returns its exit status.
     pub fn run(&mut self, command: &mut Command) -> Result<ExitStatus, String> {
         let mut child = command
+            .env(CONTROL_ENV, &self.control_path)
             .spawn()
             .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
         self.started = Instant::now();
+        let result = self.emulate_until_exit(&mut child);
+        if result.is_err() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        result
+    }
+
+    fn emulate_until_exit(&mut self, child: &mut Child) -> Result<ExitStatus, String> {
         loop {
             if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
                 return Ok(status);
             }
             let now = Instant::now();
             self.run_schedule(now - self.started)?;
+            for action in self.controls.try_iter().collect::<Vec<_>>() {
+                self.act(action?)?;
+            }
             self.sync()?;
             let mut next = now + TICK;
             for attached in &self.attached {
@@ -191,17 +216,22 @@ impl Harness {
     }
 
     fn run_schedule(&mut self, elapsed: Duration) -> Result<(), String> {
-        let (due, later) = std::mem::take(&mut self.schedule)
+        let (due, later): (Vec<_>, _) = std::mem::take(&mut self.schedule)
             .into_iter()
-            .partition(|(timed, _)| timed.at <= elapsed);
+            .partition(|(at, _)| *at <= elapsed);
         self.schedule = later;
-        for (timed, plug) in due {
-            if plug {
-                let slot = (self.slots.iter().find(|s| s.home == timed.path))
-                    .ok_or_else(|| format!("--plug {}: no board of that path", timed.path))?;
-                self.bus.plug(&timed.path, slot.board.clone());
-            } else {
-                self.bus.unplug(&timed.path);
+        due.into_iter().try_for_each(|(_, action)| self.act(action))
+    }
+
+    fn act(&mut self, action: BusAction) -> Result<(), String> {
+        match action {
+            BusAction::Plug(path) => {
+                let slot = (self.slots.iter().find(|s| s.home == path))
+                    .ok_or_else(|| format!("plug {path}: no board of that path"))?;
+                self.bus.plug(&path, slot.board.clone());
+            }
+            BusAction::Unplug(path) => {
+                self.bus.unplug(&path);
             }
         }
         Ok(())
