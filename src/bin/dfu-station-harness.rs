@@ -23,7 +23,7 @@ const HARNESS_FAILED: u8 = 125;
 struct Args {
     /// A board: CHIP@PATH[:OPTIONS], e.g. s2@1-1, s3@1-2:dfu,xfer=1024,erase=100.
     /// Options: dfu|runtime, xfer=N, erase=MS (per 4 KiB sector), poll=MS, reenum=MS,
-    /// flash=N[K|M], noaccess; faults stall@N, error@N, hang@N, stuck@N,
+    /// flash=N[K|M], noaccess, unplugged (until plugged in); faults stall@N, error@N, hang@N, stuck@N,
     /// unplug@N|detach|erase|manifest, start=error|dnload-idle. None: a bus without boards.
     #[arg(long = "board", value_name = "CHIP@PATH[:OPTIONS]")]
     boards: Vec<BoardSpec>,
@@ -33,6 +33,11 @@ struct Args {
     /// Plug the board of PATH (back) in MS milliseconds after the command started.
     #[arg(long, value_name = "PATH@MS")]
     plug: Vec<Timed>,
+    /// Create the control FIFO here (default: in the testbed's directory); the command
+    /// finds it in $DFU_STATION_HARNESS_CONTROL. Lines `unplug PATH` and `plug PATH`
+    /// written to it act at once.
+    #[arg(long, value_name = "FIFO")]
+    control: Option<PathBuf>,
     /// Write a JSON report (exit code, and per board path, mode, state, flash) here.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -67,7 +72,13 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<i32, String> {
-    let mut harness = Harness::new(args.boards, args.unplug, args.plug, args.verbose)?;
+    let mut harness = Harness::new(
+        args.boards,
+        args.unplug,
+        args.plug,
+        args.control,
+        args.verbose,
+    )?;
     let mut command = Command::new(&args.command[0]);
     command.args(&args.command[1..]);
     let code = exit_code(harness.run(&mut command)?);

@@ -83,12 +83,13 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Creates the testbed (this process must run under `umockdev-wrapper`) and plugs
-    /// the boards in.
+    /// Creates the testbed (this process must run under `umockdev-wrapper`) and the
+    /// control FIFO (at `control`, or in the testbed's directory), and plugs the boards in.
     pub fn new(
         boards: Vec<BoardSpec>,
         unplug: Vec<Timed>,
         plug: Vec<Timed>,
+        control: Option<PathBuf>,
         verbose: bool,
     ) -> Result<Harness, String> {
         let testbed = Testbed::new()?;
@@ -100,6 +101,10 @@ impl Harness {
                 return Err(format!("two boards at {}", spec.path));
             }
             let board = bus.plug(&spec.path, EspRom::new(spec.config));
+            if spec.unplugged {
+                // Off the bus before the testbed ever sees it.
+                bus.unplug(&spec.path);
+            }
             slots.push(Slot {
                 home: spec.path,
                 board,
@@ -112,7 +117,7 @@ impl Harness {
         .chain(plug.into_iter().map(|t| (t.at, BusAction::Plug(t.path))))
         .collect();
         let (wake, woken) = mpsc::channel();
-        let control_path = testbed.root_dir().join("control");
+        let control_path = control.unwrap_or_else(|| testbed.root_dir().join("control"));
         let (actions, controls) = mpsc::channel();
         control::listen(&control_path, actions, wake.clone())?;
         let mut harness = Harness {

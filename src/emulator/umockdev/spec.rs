@@ -8,8 +8,8 @@ use crate::dfu::{State, Status};
 use crate::emulator::{Fault, Mode, RomConfig, When};
 use crate::firmware::Chip;
 
-/// One board to emulate: its port path, its configuration, and whether its device node
-/// refuses to open.
+/// One board to emulate: its port path, its configuration, whether its device node
+/// refuses to open, and whether it starts out of the bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardSpec {
     /// Port path as `dfu-util` prints it: `BUS-PORT`, e.g. `1-2`.
@@ -17,6 +17,8 @@ pub struct BoardSpec {
     pub config: RomConfig,
     /// Opening the device node fails with EACCES (no udev rule).
     pub noaccess: bool,
+    /// Not on the bus until plugged in (`--plug` or the control FIFO).
+    pub unplugged: bool,
 }
 
 impl FromStr for BoardSpec {
@@ -25,8 +27,8 @@ impl FromStr for BoardSpec {
     /// `CHIP@PATH[:OPTION[,OPTION...]]`, e.g. `s2@1-1`, `s3@1-2:dfu,xfer=1024,erase=100`.
     /// Chips: `s2`, `s3`, `p4`, `s31`. Options: `dfu`, `runtime` (start mode), `xfer=N`
     /// (wTransferSize), `erase=MS` (per 4 KiB sector), `poll=MS` (bwPollTimeout),
-    /// `reenum=MS` (DETACH to DFU mode), `flash=N[K|M]`, `noaccess`; faults: `stall@N`,
-    /// `error@N` (errWRITE), `hang@N` (GETSTATUS after block N), `stuck@N`,
+    /// `reenum=MS` (DETACH to DFU mode), `flash=N[K|M]`, `noaccess`, `unplugged`; faults:
+    /// `stall@N`, `error@N` (errWRITE), `hang@N` (GETSTATUS after block N), `stuck@N`,
     /// `unplug@N|detach|erase|manifest`, `start=error|dnload-idle`.
     fn from_str(text: &str) -> Result<BoardSpec, String> {
         let (chip, rest) = text
@@ -37,6 +39,7 @@ impl FromStr for BoardSpec {
             path: port_path(path)?.to_owned(),
             config: RomConfig::new(chip_named(chip)?),
             noaccess: false,
+            unplugged: false,
         };
         for option in options.split([',', ':']).filter(|o| !o.is_empty()) {
             spec.apply(option)
@@ -54,6 +57,7 @@ impl BoardSpec {
                 "dfu" => config.start_mode = Mode::Dfu,
                 "runtime" => config.start_mode = Mode::Runtime,
                 "noaccess" => self.noaccess = true,
+                "unplugged" => self.unplugged = true,
                 _ => return Err("unknown option".into()),
             },
             Some((key, value)) => match key {
@@ -166,9 +170,10 @@ mod tests {
 
     #[test]
     fn parses_boards_with_options() {
-        let spec: BoardSpec = "s3@1-2:dfu,xfer=1024,erase=7,noaccess,unplug@detach,flash=8M"
-            .parse()
-            .unwrap();
+        let spec: BoardSpec =
+            "s3@1-2:dfu,xfer=1024,erase=7,noaccess,unplug@detach,flash=8M,unplugged"
+                .parse()
+                .unwrap();
         assert_eq!(spec.path, "1-2");
         assert_eq!(spec.config.chip, Chip::Esp32S3);
         assert_eq!(spec.config.start_mode, Mode::Dfu);
@@ -176,10 +181,11 @@ mod tests {
         assert_eq!(spec.config.erase_time_per_sector, Duration::from_millis(7));
         assert_eq!(spec.config.flash_size, 8 << 20);
         assert_eq!(spec.config.faults, [Fault::Unplug(When::Detach)]);
-        assert!(spec.noaccess);
+        assert!(spec.noaccess && spec.unplugged);
 
         let plain: BoardSpec = "ESP32-S2@2-7".parse().unwrap();
         assert_eq!(plain.config, RomConfig::new(Chip::Esp32S2));
+        assert!(!plain.noaccess && !plain.unplugged);
         assert_eq!(BoardSpec::bus(&plain.path), 2);
     }
 
