@@ -42,8 +42,16 @@ DEADLINE = 45.0
 POLL = 0.1
 
 
+# Reads of the accessibility tree tried before giving up (a flash changes it constantly).
+TREE_READS = 100
+
+
 class Failure(Exception):
     pass
+
+
+class TreeChanged(Exception):
+    """The app changed the accessibility tree under a read."""
 
 
 class Node:
@@ -221,21 +229,24 @@ class Session:
         Atspi.init()
         self.log(f"Xvfb {os.environ['DISPLAY']}, D-Bus session with AT-SPI on")
 
-    def start_app(self, boards, plug=(), unplug=()):
-        """Starts plain `dfu-station` inside the harness with `boards` (`--board` specs)
-        and the harness's plug/unplug schedule (`PATH@MS`, from the app's start)."""
-        args = ["umockdev-wrapper", str(BIN / "dfu-station-harness"), "--verbose"]
+    def start_app(self, boards):
+        """Starts plain `dfu-station` inside the harness with `boards` (`--board` specs;
+        `:unplugged` ones wait for `bus("plug", PATH)`)."""
+        self.control = self.tmp / "control"
+        args = ["umockdev-wrapper", str(BIN / "dfu-station-harness"), "--verbose", "--control", str(self.control)]
         for spec in boards:
             args += ["--board", spec]
-        for timed in plug:
-            args += ["--plug", timed]
-        for timed in unplug:
-            args += ["--unplug", timed]
         self.report_path = self.tmp / "report.json"
         self.flash_dir = self.tmp / "flash"
         args += ["--report", str(self.report_path), "--flash-dir", str(self.flash_dir), "--", "dfu-station"]
         self.log("start: " + " ".join(args[1:]))
         self.app = self.spawn(args, stdout=self.app_log, stderr=self.app_log, cwd=self.tmp)
+
+    def bus(self, action, path):
+        """Plugs (`"plug"`) or pulls out (`"unplug"`) the emulated board at `path` now."""
+        with open(self.control, "w") as fifo:
+            fifo.write(f"{action} {path}\n")
+        self.log(f"{action} {path}")
 
     def check_app_running(self):
         if self.app is not None and self.app.poll() is not None:
@@ -254,25 +265,29 @@ class Session:
         return None
 
     def tree(self):
-        nodes = []
+        """The app's accessibility tree, read whole: a read that the app's changes
+        interrupt (an error, or a child gone under the walk) is done again."""
         app = self.application()
         if app is None:
-            return Tree(nodes)
+            return Tree([])
 
-        def walk(acc, depth):
+        def walk(acc, depth, nodes):
             nodes.append(Node(acc, depth))
             for i in range(acc.get_child_count()):
                 child = acc.get_child_at_index(i)
-                if child is not None:
-                    walk(child, depth + 1)
+                if child is None:
+                    raise TreeChanged("a child went away")
+                walk(child, depth + 1, nodes)
 
-        try:
-            walk(app, 0)
-        except GLib.Error as error:
-            # The tree changed under the walk: the next poll reads it again.
-            self.log_file.write(f"(tree read interrupted: {error.message})\n")
-            return Tree([])
-        return Tree(nodes)
+        for _ in range(TREE_READS):
+            nodes = []
+            try:
+                walk(app, 0, nodes)
+                return Tree(nodes)
+            except (GLib.Error, TreeChanged) as error:
+                self.log_file.write(f"(tree read interrupted: {error}; reading again)\n")
+                time.sleep(POLL)
+        raise Failure(f"the accessibility tree changed under each of {TREE_READS} reads")
 
     def press(self, what, find):
         """Waits until `find(tree)` gives an enabled node, then presses it."""

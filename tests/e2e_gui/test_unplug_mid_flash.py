@@ -14,7 +14,7 @@ def scenario(s):
     s.wait("the file is valid", lambda t: t.has(role="label", name="Valid DFU file"))
 
     s.press("the row of 1-1", lambda t: t.rows().get("1-1"))
-    s.wait("1-1 is selected", lambda t: t.rows()["1-1"].selected and t.has(name="ESP32-S2 at USB 1-1"))
+    s.wait("1-1 is selected", lambda t: (row := t.rows().get("1-1")) and row.selected and t.has(name="ESP32-S2 at USB 1-1"))
     s.press("Flash", lambda t: t.button("Flash"))
     s.wait("1-1 fails", lambda t: t.state("1-1") == "FAIL", deadline=120)
     # The tree arrives over AT-SPI piece by piece: wait until one read holds all of it.
@@ -30,7 +30,7 @@ def scenario(s):
     s.wait("the row of 1-1 is gone", lambda t: t.rows() and "1-1" not in t.rows())
 
     # The app goes on: the next board is selected and flashed.
-    s.wait("1-2 is selected", lambda t: t.rows()["1-2"].selected and t.has(name="ESP32-S2 at USB 1-2"))
+    s.wait("1-2 is selected", lambda t: (row := t.rows().get("1-2")) and row.selected and t.has(name="ESP32-S2 at USB 1-2"))
     s.press("Flash", lambda t: t.button("Flash"))
     s.wait("1-2 passes", lambda t: t.state("1-2") == "PASS" and t.has(name="PASS 1 · FAIL 1"), deadline=120)
 
