@@ -165,7 +165,8 @@ fn a_board_that_does_not_come_back_after_detach_opens_its_help() {
 #[test]
 fn a_long_erase_opens_its_help_naming_the_part() {
     let mut config = s2_with(None);
-    config.erase_time_per_sector = Duration::from_secs(3);
+    // The help opens after 3 s of erasing: well within this erase.
+    config.erase_time_per_sector = Duration::from_secs(8);
     let mut harness = app_with_board(config, vector_1());
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::LongErase);

@@ -37,17 +37,23 @@ pub fn drop_file(harness: &mut Harness<'_, App>, path: &str, bytes: Vec<u8>) {
         }));
 }
 
-/// Steps frames until `done`, failing after 30 s.
+/// Steps frames until `done`, failing after 30 s. The app's clock follows the real one
+/// meanwhile (not a quarter second per frame): the app's timers, such as the no-board
+/// help, cannot run ahead of the worker threads the test waits for.
 pub fn wait_for(
     harness: &mut Harness<'_, App>,
     what: &str,
     done: impl Fn(&Harness<'_, App>) -> bool,
 ) {
     let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last_frame = Instant::now();
     while !done(harness) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
         std::thread::sleep(Duration::from_millis(5));
+        let app_time = harness.ctx.input(|i| i.time);
+        harness.input_mut().time = Some(app_time + last_frame.elapsed().as_secs_f64());
+        last_frame = Instant::now();
+        harness.step();
     }
 }
 
