@@ -39,8 +39,13 @@ pub enum WatchMode {
 impl WatchMode {
     /// [`WatchMode::Polling`] when [`POLL_ENV`] is `1`, else [`WatchMode::Auto`].
     pub fn from_env() -> WatchMode {
-        match std::env::var(POLL_ENV).as_deref() {
-            Ok("1") => WatchMode::Polling,
+        WatchMode::from_setting(std::env::var(POLL_ENV).ok().as_deref())
+    }
+
+    /// The mode a value of [`POLL_ENV`] (if set) asks for.
+    fn from_setting(value: Option<&str>) -> WatchMode {
+        match value {
+            Some("1") => WatchMode::Polling,
             _ => WatchMode::Auto,
         }
     }
@@ -246,13 +251,11 @@ mod tests {
     }
 
     #[test]
-    fn env_var_forces_polling() {
-        // Only this test touches the variable.
-        unsafe { std::env::set_var(POLL_ENV, "1") };
-        assert_eq!(WatchMode::from_env(), WatchMode::Polling);
-        unsafe { std::env::set_var(POLL_ENV, "0") };
-        assert_eq!(WatchMode::from_env(), WatchMode::Auto);
-        unsafe { std::env::remove_var(POLL_ENV) };
+    fn poll_env_set_to_1_forces_polling() {
+        // Not by setting the variable: libusb reads the environment on other threads.
+        assert_eq!(WatchMode::from_setting(Some("1")), WatchMode::Polling);
+        assert_eq!(WatchMode::from_setting(Some("0")), WatchMode::Auto);
+        assert_eq!(WatchMode::from_setting(None), WatchMode::Auto);
     }
 
     #[test]
