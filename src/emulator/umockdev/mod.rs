@@ -24,11 +24,11 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use self::control::{BusAction, CONTROL_ENV};
 use self::device::UsbDevice;
 use self::testbed::{IoctlHandler, Testbed};
 use crate::dfu::{Clock, SystemClock};
 use crate::emulator::{Board, Bus, DeviceInfo, EspRom, Mode, SECTOR};
-pub use control::{BusAction, CONTROL_ENV};
 pub use spec::{BoardSpec, Timed};
 
 /// How often the main loop looks at the bus and the command at the latest.
@@ -339,6 +339,13 @@ impl Harness {
         self.testbed
             .root_dir()
             .join(devnode.trim_start_matches('/'))
+    }
+}
+
+impl Drop for Harness {
+    /// Removes the control FIFO (a `--control` path outlives the testbed otherwise).
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.control_path);
     }
 }
 
