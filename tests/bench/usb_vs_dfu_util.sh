@@ -32,20 +32,18 @@ time_one() {
   awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time"
 }
 
-# mean BOARD COMMAND...: "wall cpu", the means of REPEAT runs.
-mean() {
-  for _ in $(seq "$REPEAT"); do time_one "$@"; done |
-    awk '{ w += $1; c += $2 } END { printf "%.3f %.3f\n", w / NR, c / NR }'
-}
-
-# compare NAME BOARD DFU_UTIL_DEVICE: ours and dfu-util's figures and the ratios.
+# compare NAME BOARD DFU_UTIL_DEVICE: ours and dfu-util's figures (means of REPEAT runs)
+# and the ratios. The two hosts take turns, run by run, so that whatever drifts on the
+# machine during the benchmark weighs on both alike.
 compare() {
   local ours theirs
-  ours=$(mean "$2" "$D" flash "$image")
-  theirs=$(mean "$2" dfu-util -d "$3" -D "$image")
-  echo "$ours $theirs" | awk -v name="$1" '{
+  for _ in $(seq "$REPEAT"); do
+    ours=$(time_one "$2" "$D" flash "$image")
+    theirs=$(time_one "$2" dfu-util -d "$3" -D "$image")
+    echo "$ours $theirs"
+  done | awk -v name="$1" '{ ow += $1; oc += $2; tw += $3; tc += $4 } END {
     printf "%-44s ours wall %6.2f s cpu %5.2f s | dfu-util wall %6.2f s cpu %5.2f s | ratio wall %.2f cpu %.2f\n",
-      name, $1, $2, $3, $4, $1 / $3, $2 / $4 }'
+      name, ow / NR, oc / NR, tw / NR, tc / NR, ow / tw, oc / tc }'
 }
 
 echo "1 MiB image, wTransferSize 1024, mean of $REPEAT runs:"
