@@ -6,6 +6,7 @@ mod common;
 
 use std::process::Command;
 
+#[cfg(target_os = "linux")]
 use common::no_usb::without_usb;
 
 /// Runs `command` with `args`: its exit code, stdout and stderr.
@@ -28,6 +29,7 @@ fn vector() -> String {
 
 const USB_UNAVAILABLE: &str = "USB is not available on this computer (libusb could not start:";
 
+#[cfg(target_os = "linux")]
 #[test]
 fn list_without_usb_exits_3_and_says_why() {
     for args in [&["list"][..], &["list", "--json"], &["list", "--watch"]] {
@@ -42,6 +44,7 @@ fn list_without_usb_exits_3_and_says_why() {
     }
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn flash_without_usb_exits_3_and_says_why() {
     let (code, _, stderr) = run(without_usb(&mut dfu_station()), &["flash", &vector()]);

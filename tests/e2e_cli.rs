@@ -1,4 +1,4 @@
-#![cfg(feature = "umockdev")]
+#![cfg(all(feature = "umockdev", target_os = "linux"))]
 //! End to end through the real libusb: the real `dfu-station` binary against emulated
 //! ESP ROM boards served by `dfu-station-harness` under `umockdev-wrapper`, side by side
 //! with `dfu-util` on the same boards. Needs `umockdev` and `dfu-util` installed (a

@@ -1,4 +1,4 @@
-#![cfg(feature = "umockdev")]
+#![cfg(all(feature = "umockdev", target_os = "linux"))]
 //! Factory work end to end: the real `dfu-station` binary on emulated boards behind the
 //! real libusb (`dfu-station-harness` under `umockdev-wrapper`): the headless station in
 //! auto mode with a board plugged, left and re-plugged.

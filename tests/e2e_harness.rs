@@ -1,4 +1,4 @@
-#![cfg(feature = "umockdev")]
+#![cfg(all(feature = "umockdev", target_os = "linux"))]
 //! End to end through the real libusb: the system's `dfu-util` against emulated ESP ROM
 //! boards served by `dfu-station-harness` under `umockdev-wrapper` (one testbed per
 //! test). Needs `umockdev` and `dfu-util` installed; run with

@@ -1,5 +1,6 @@
 //! The window under a factory profile, with egui_kittest: locked settings, the PIN, an
 //! image that changed since the profile was saved, and the station view's tiles.
+#![cfg(feature = "gui")]
 
 mod common;
 

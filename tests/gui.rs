@@ -2,6 +2,7 @@
 //! label, clicks, dropped files. Behaviour tests run the real station with demo boards
 //! and step frames until the state arrives (with a deadline); snapshot tests feed the app
 //! scripted station events, so their pictures are the same on every run.
+#![cfg(feature = "gui")]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! the umockdev harness for access denied), opens its topic; the Help button lists every
 //! topic; a snapshot of each. Timed symptoms need no real waiting: egui_kittest advances
 //! the app's clock by a quarter second per frame.
+#![cfg(feature = "gui")]
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::app::{drop_file, has_label, row_label, wait_for};
+#[cfg(target_os = "linux")]
 use common::no_usb::with_no_spare_descriptor;
 use common::{realistic_image, vector};
 use crossbeam_channel::unbounded;
@@ -256,6 +258,8 @@ fn a_board_another_program_holds_opens_its_help() {
     ));
 }
 
+/// libusb made to fail for real needs Linux's resource limits (`common::no_usb`).
+#[cfg(target_os = "linux")]
 #[test]
 fn usb_that_cannot_start_opens_its_help() {
     let run = std::process::Command::new(std::env::current_exe().unwrap())
@@ -267,6 +271,7 @@ fn usb_that_cannot_start_opens_its_help() {
     assert!(output.contains("1 passed"), "{output}");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 #[ignore = "runs alone in its own process, started by usb_that_cannot_start_opens_its_help"]
 fn usb_that_cannot_start_alone() {
@@ -313,7 +318,7 @@ fn the_help_button_lists_every_topic() {
 
 /// Access denied through the real libusb: this test binary runs its ignored twin below
 /// inside `dfu-station-harness`, where the board's device node may not be opened.
-#[cfg(feature = "umockdev")]
+#[cfg(all(feature = "umockdev", target_os = "linux"))]
 #[test]
 fn access_denied_on_linux_opens_the_udev_help() {
     let exe = std::env::current_exe().unwrap();
@@ -330,7 +335,7 @@ fn access_denied_on_linux_opens_the_udev_help() {
     assert!(run.stdout.contains("1 passed"), "{}", run.output());
 }
 
-#[cfg(feature = "umockdev")]
+#[cfg(all(feature = "umockdev", target_os = "linux"))]
 #[test]
 #[ignore = "runs inside the umockdev harness, started by access_denied_on_linux_opens_the_udev_help"]
 fn access_denied_inside_the_harness() {

@@ -1,5 +1,6 @@
 //! The real binary opens its window under Xvfb with demo boards, lists them, saves a
 //! screenshot of itself (DFU_STATION_SCREENSHOT) and quits.
+#![cfg(all(feature = "gui", target_os = "linux"))]
 
 use std::process::Command;
 

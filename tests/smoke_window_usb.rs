@@ -1,4 +1,4 @@
-#![cfg(feature = "umockdev")]
+#![cfg(all(feature = "umockdev", feature = "gui", target_os = "linux"))]
 //! The real binary under Xvfb and the umockdev harness with one emulated ESP32-S2 in
 //! download mode: the window opens, lists the board through the real libusb, saves a
 //! screenshot of itself and quits.

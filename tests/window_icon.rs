@@ -1,5 +1,6 @@
 //! The window carries the app icon (`_NET_WM_ICON`) and a window manager shows it: the
 //! real binary under Xvfb with openbox (tests/scripts/window-icon.sh).
+#![cfg(all(feature = "gui", target_os = "linux"))]
 
 use std::process::Command;
 

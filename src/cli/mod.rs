@@ -70,27 +70,45 @@ pub fn run() -> ExitCode {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => station::run(&args),
-        None => {
-            let profile = match crate::ui::StartProfile::find(cli.profile.as_deref()) {
-                Ok(profile) => profile,
-                Err(error) => {
-                    eprintln!("dfu-station: {error}");
-                    return ExitCode::from(EXIT_BAD_INPUT);
-                }
-            };
-            let options = crate::ui::Options {
-                demo: cli.demo,
-                screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
-                profile,
-                ..Default::default()
-            };
-            match crate::ui::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("dfu-station: could not open the window: {error}");
-                    ExitCode::FAILURE
-                }
-            }
+        None => window(cli.demo, cli.profile),
+    }
+}
+
+/// With no command: opens the window.
+#[cfg(feature = "gui")]
+fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
+    let profile = match crate::ui::StartProfile::find(profile.as_deref()) {
+        Ok(profile) => profile,
+        Err(error) => {
+            eprintln!("dfu-station: {error}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let options = crate::ui::Options {
+        demo,
+        screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
+        profile,
+        ..Default::default()
+    };
+    match crate::ui::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("dfu-station: could not open the window: {error}");
+            ExitCode::FAILURE
         }
     }
+}
+
+/// With no command in a build without the window: says how to get one.
+#[cfg(not(feature = "gui"))]
+fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
+    use clap::CommandFactory;
+    eprintln!(
+        "dfu-station: this build has no window (it was built without the cargo feature \
+         `gui`). Use a command below, or build the app with the window: \
+         `cargo build --release` (the default features)."
+    );
+    eprintln!();
+    let _ = Cli::command().print_help();
+    ExitCode::from(EXIT_BAD_INPUT)
 }

@@ -226,6 +226,7 @@ impl Lines {
                 return;
             }
             Event::LogFailed(message) => return self.print(message),
+            Event::SoundSilent(why) => return self.print(&format!("No result tones: {why}")),
             _ => return,
         };
         match &mut self.bars {

@@ -7,14 +7,14 @@
 //! - [`Bus`]: boards at port paths, DETACH and re-enumeration on a shared
 //!   [`Clock`](crate::dfu::Clock), device listing, and [`EmulatedTransport`], an
 //!   in-process [`Transport`](crate::dfu::Transport) to one board's DFU interface.
-//! - `umockdev` (feature `umockdev`): the boards behind the real libusb.
+//! - `umockdev` (feature `umockdev`, Linux only): the boards behind the real libusb.
 
 mod bus;
 mod descriptors;
 mod protocol;
 mod rom;
 mod stream;
-#[cfg(feature = "umockdev")]
+#[cfg(all(feature = "umockdev", target_os = "linux"))]
 pub mod umockdev;
 
 pub use bus::{Board, Bus, DeviceInfo, EmulatedTransport};

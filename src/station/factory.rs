@@ -103,7 +103,10 @@ impl Factory {
                 });
         }
         if settings.sound && self.sound.is_none() {
-            self.sound = Some(Sound::new());
+            let outbox = outbox.clone();
+            self.sound = Some(Sound::new(Box::new(move |why| {
+                outbox.send(Event::SoundSilent(why))
+            })));
         }
         let start = if settings.auto.as_ref() != self.auto.image() {
             self.auto.set_image(settings.auto.clone())

@@ -151,15 +151,19 @@ fn path_reader(path: PathBuf) -> Reader {
     Box::new(move || std::fs::read(&path).map_err(|e| e.to_string()))
 }
 
+/// A file dialog supplied by the front (the station knows no windowing toolkit): runs
+/// on a thread of its own and gives the path picked, if one was.
+pub type Picker = Box<dyn FnOnce() -> Option<PathBuf> + Send>;
+
 /// Commands from the UI.
 pub enum Command {
     /// Read and check a file: `read` gives its bytes.
     LoadImage { path: PathBuf, read: Reader },
-    /// Show the file picker (ignored while one is open); a picked file is loaded.
-    OpenDialog,
-    /// Show a file picker titled `title` for any file (ignored while one is open); the
+    /// Show the file picker `pick` (ignored while one is open); a picked file is loaded.
+    OpenDialog { pick: Picker },
+    /// Show the file picker `pick`, titled `title` (ignored while one is open); the
     /// answer is [`Event::FilePicked`] with the same title.
-    PickFile { title: &'static str },
+    PickFile { title: &'static str, pick: Picker },
     /// Flash `image` to `device` (ignored while that board is flashing).
     Flash {
         device: Device,
@@ -299,4 +303,6 @@ pub enum Event {
     Logged(Record),
     /// The production log could not be opened or written.
     LogFailed(String),
+    /// Result tones are on but cannot be played, and why (said once).
+    SoundSilent(String),
 }

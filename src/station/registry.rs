@@ -123,7 +123,8 @@ impl Registry {
             | Event::DemoStarted
             | Event::LogOpened { .. }
             | Event::Logged(_)
-            | Event::LogFailed(_) => {}
+            | Event::LogFailed(_)
+            | Event::SoundSilent(_) => {}
         }
     }
 

@@ -13,8 +13,8 @@ use super::demo::{DemoSource, DemoTimings};
 use super::factory::{Factory, Finished};
 use super::source::{DeviceSource, SourceEvent};
 use super::{
-    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Reader, check_file, path_reader,
-    worker,
+    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Picker, Reader, check_file,
+    path_reader, worker,
 };
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
@@ -177,18 +177,14 @@ impl State {
                 let outbox = self.outbox.clone();
                 spawn("image-loader", move || load(path, read, &outbox));
             }
-            Command::OpenDialog => {
+            Command::OpenDialog { pick } => {
                 let outbox = self.outbox.clone();
-                self.dialog(move || pick(&outbox));
+                self.dialog(move || pick_and_load(pick, &outbox));
             }
-            Command::PickFile { title } => {
+            Command::PickFile { title, pick } => {
                 let outbox = self.outbox.clone();
                 self.dialog(move || {
-                    let path = rfd::FileDialog::new()
-                        .set_title(title)
-                        .add_filter("Binary file", &["bin"])
-                        .add_filter("Any file", &["*"])
-                        .pick_file();
+                    let path = pick();
                     outbox.send(Event::FilePicked { title, path });
                 });
             }
@@ -251,12 +247,8 @@ fn load(path: PathBuf, read: Reader, outbox: &Outbox) {
 }
 
 /// Shows the file picker, then loads what was picked.
-fn pick(outbox: &Outbox) {
-    let picked = rfd::FileDialog::new()
-        .set_title("Open a DFU file")
-        .add_filter("DFU file", &["bin", "dfu"])
-        .add_filter("Any file", &["*"])
-        .pick_file();
+fn pick_and_load(pick: Picker, outbox: &Outbox) {
+    let picked = pick();
     outbox.send(Event::DialogClosed);
     if let Some(path) = picked {
         load(path.clone(), path_reader(path), outbox);

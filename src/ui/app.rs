@@ -358,7 +358,9 @@ impl App {
     fn open_file(&mut self) {
         if !self.dialog_open {
             self.dialog_open = true;
-            self.commands.push(Command::OpenDialog);
+            self.commands.push(Command::OpenDialog {
+                pick: super::dialogs::dfu_file(),
+            });
         }
     }
 

@@ -109,6 +109,7 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
         },
         Event::LogOpened { folder, .. } => format!("Production log in {}", folder.display()),
         Event::LogFailed(message) => message.clone(),
+        Event::SoundSilent(why) => format!("No result tones: {why}"),
         Event::DialogClosed | Event::FilePicked { .. } | Event::Logged(_) => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })

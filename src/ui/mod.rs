@@ -5,11 +5,13 @@
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
 //!   selected board's progress and result; `log`: the session log; [`help`]: guided help.
 //! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
-//!   settings, the profile lock and its PIN; `production`: the production log tab.
+//!   settings, the profile lock and its PIN; `production`: the production log tab;
+//!   `dialogs`: the native file pickers the station shows.
 
 mod app;
 mod board;
 mod devices;
+mod dialogs;
 pub mod help;
 mod image_card;
 mod log;
@@ -68,7 +70,7 @@ pub fn run(options: Options) -> eframe::Result {
         .into_rgba8();
     let viewport = egui::ViewportBuilder::default()
         .with_title(title())
-        .with_app_id("dfu-station")
+        .with_app_id(crate::APP_ID)
         .with_inner_size([1280.0, 700.0])
         .with_min_inner_size([960.0, 560.0])
         .with_icon(egui::IconData {

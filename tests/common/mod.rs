@@ -136,9 +136,11 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
     dfu_station::firmware::pack(&files, &options).unwrap()
 }
 
+#[cfg(feature = "gui")]
 pub mod app;
-#[cfg(feature = "umockdev")]
+#[cfg(all(feature = "umockdev", target_os = "linux"))]
 pub mod harness;
+#[cfg(target_os = "linux")]
 pub mod no_usb;
 
 /// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.

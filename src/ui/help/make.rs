@@ -172,7 +172,10 @@ fn file_row(
     let mut request = None;
     ui.horizontal(|ui| {
         if ui.button("Choose...").on_hover_text(title).clicked() {
-            request = Some(Request::Send(Command::PickFile { title }));
+            request = Some(Request::Send(Command::PickFile {
+                title,
+                pick: crate::ui::dialogs::binary(title),
+            }));
         }
         if path.is_some() && ui.button("Remove").clicked() {
             *path = None;

@@ -1,10 +1,4 @@
-//! `dfu-station-harness`: emulated ESP32-S2/S3 ROM boards behind the real libusb, for
-//! running `dfu-util` or `dfu-station` end to end without hardware. Run it under
-//! `umockdev-wrapper`:
-//!
-//! ```text
-//! umockdev-wrapper dfu-station-harness --board s2@1-1 --board s3@1-2:dfu -- dfu-util -l
-//! ```
+//! The harness itself (Linux: umockdev).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -14,8 +8,7 @@ use clap::Parser;
 use dfu_station::emulator::umockdev::{BoardReport, BoardSpec, Harness, Timed, exit_code};
 use serde::Serialize;
 
-/// Exit code when the harness itself fails (not the command).
-const HARNESS_FAILED: u8 = 125;
+use super::HARNESS_FAILED;
 
 /// Emulated ESP ROM boards over USB (umockdev) for the command after `--`.
 #[derive(Parser)]
@@ -60,7 +53,8 @@ struct Report {
     boards: Vec<BoardReport>,
 }
 
-fn main() -> ExitCode {
+/// Runs the harness with this process's arguments.
+pub fn main() -> ExitCode {
     let args = Args::parse();
     match run(args) {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
