@@ -10,13 +10,14 @@ cd "$(dirname "$0")/.."
 # snapshots (no display needed); Xvfb and the X libraries run the real window for smoke
 # and bench runs; desktop-file-utils and appstream validate the Linux packaging;
 # umockdev, its headers and dfu-util run the end-to-end tests on emulated boards
-# (without them those tests fail, never skip); libasound2-dev builds the result sound;
-# openbox, x11-utils and imagemagick show and check the window icon; D-Bus, AT-SPI,
+# (without them those tests fail, never skip); pkg-config and libudev-dev let the vendored
+# libusb use udev, as the .deb built here does (without them it uses netlink: see
+# packaging/linux/check-fresh-build.sh for the build with neither); openbox, x11-utils and imagemagick show and check the window icon; D-Bus, AT-SPI,
 # python3-gi and python3-xlib let the GUI end-to-end suite (tests/e2e_gui) read, press
 # and drag onto the real window.
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
   libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
-  openbox x11-utils imagemagick libasound2-dev dbus at-spi2-core python3-gi gir1.2-atspi-2.0
+  openbox x11-utils imagemagick dbus at-spi2-core python3-gi gir1.2-atspi-2.0
   python3-xlib)
 
 missing=()
@@ -34,6 +35,9 @@ fi
 
 # The umockdev feature builds the harness and its end-to-end tests (tests/e2e_*.rs).
 cargo test --features umockdev --no-fail-fast
+
+# The lean build: the command line and the library without the window or sound.
+cargo test --no-default-features --no-fail-fast
 
 # The release app driven from outside through AT-SPI and XDND on emulated boards (Debian's
 # python3, which has the gi bindings).

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-desktop-file-validate packaging/linux/dfu-station.desktop
+desktop-file-validate packaging/linux/io.github.dfu_station.DfuStation.desktop
 appstreamcli validate --no-net packaging/linux/io.github.dfu_station.DfuStation.metainfo.xml
 
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked
@@ -14,7 +14,7 @@ contents=$(dpkg-deb -c "$deb")
 for path in \
   ./usr/bin/dfu-station \
   ./usr/lib/udev/rules.d/70-dfu-station.rules \
-  ./usr/share/applications/dfu-station.desktop \
+  ./usr/share/applications/io.github.dfu_station.DfuStation.desktop \
   ./usr/share/metainfo/io.github.dfu_station.DfuStation.metainfo.xml \
   ./usr/share/icons/hicolor/scalable/apps/dfu-station.svg \
   ./usr/share/icons/hicolor/16x16/apps/dfu-station.png \

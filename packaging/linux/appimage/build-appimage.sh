@@ -5,12 +5,14 @@
 # installs packaging/linux/70-dfu-station.rules through pkexec.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+# linuxdeploy names the AppImage after VERSION.
+export VERSION=$(bash packaging/version.sh)
 LINUXDEPLOY=${LINUXDEPLOY:-linuxdeploy-x86_64.AppImage}
-cargo build --release
+cargo build --release --locked --bin dfu-station
 appdir=target/appimage/AppDir
 rm -rf "$appdir"
 install -Dm755 target/release/dfu-station "$appdir/usr/bin/dfu-station"
-install -Dm644 packaging/linux/dfu-station.desktop "$appdir/usr/share/applications/dfu-station.desktop"
+install -Dm644 packaging/linux/io.github.dfu_station.DfuStation.desktop "$appdir/usr/share/applications/io.github.dfu_station.DfuStation.desktop"
 install -Dm644 packaging/linux/io.github.dfu_station.DfuStation.metainfo.xml \
   "$appdir/usr/share/metainfo/io.github.dfu_station.DfuStation.metainfo.xml"
 for size in 16 24 32 48 64 128 256 512; do
@@ -19,5 +21,5 @@ for size in 16 24 32 48 64 128 256 512; do
 done
 install -Dm644 packaging/linux/70-dfu-station.rules "$appdir/usr/share/dfu-station/70-dfu-station.rules"
 "$LINUXDEPLOY" --appdir "$appdir" \
-  --desktop-file "$appdir/usr/share/applications/dfu-station.desktop" \
+  --desktop-file "$appdir/usr/share/applications/io.github.dfu_station.DfuStation.desktop" \
   --icon-file assets/icons/dfu-station-256.png --output appimage
