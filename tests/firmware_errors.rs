@@ -20,6 +20,24 @@ fn corrupt_first_part(mut file: Vec<u8>) -> Vec<u8> {
     resuffix(&file)
 }
 
+/// The start of a 32-bit little-endian Xtensa ELF file, as `build/app.elf` begins.
+fn elf() -> Vec<u8> {
+    let mut elf = b"\x7fELF\x01\x01\x01".to_vec();
+    elf.extend([0u8; 9]);
+    elf.extend([2, 0, 94, 0]); // ET_EXEC, EM_XTENSA
+    elf.extend([0u8; 300]);
+    elf
+}
+
+/// An ESP-IDF application image for ESP32-S3: 0xE9, then its header with chip ID 9.
+fn s3_app_image() -> Vec<u8> {
+    let mut app = vec![
+        0xE9, 0x03, 0x02, 0x20, 0x00, 0x00, 0x38, 0x40, 0xEE, 0, 0, 0, 9, 0,
+    ];
+    app.extend([0x55; 500]);
+    app
+}
+
 fn crafted() -> Vec<(&'static str, Vec<u8>)> {
     let app = Item::file("app.bin", 0x10000, &[7; 100]);
     let params = Item::params(4 << 20);
@@ -35,6 +53,7 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
             raw.extend([0x55; 200]);
             raw
         }),
+        ("elf_file", elf()),
         ("suffix_crc_mismatch", {
             let mut f = vector1();
             f[0x300] ^= 1;
@@ -170,7 +189,7 @@ fn every_error_has_its_own_code_and_message() {
         messages.len(),
         "messages must differ per error"
     );
-    assert_eq!(messages.len(), 21, "one crafted file per error variant");
+    assert_eq!(messages.len(), 22, "one crafted file per error variant");
 }
 
 #[test]
@@ -277,5 +296,42 @@ fn warnings_for_valid_but_notable_files() {
         Warning::DataAfterTrailer { bytes: 4 },
     ] {
         assert!(w.to_string().len() > 40);
+    }
+}
+
+/// An app image or an ELF file, the files a build leaves beside dfu.bin, are named as what
+/// they are, with the exact command that makes a dfu.bin from them.
+#[test]
+fn an_app_image_or_elf_file_gets_the_command_that_packs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "hello world.bin",
+            s3_app_image(),
+            "raw ESP application image for ESP32-S3",
+            "dfu-station pack -o dfu.bin --chip esp32s3 0x10000 '",
+        ),
+        ("app.elf", elf(), "This is an ELF file", "idf.py dfu"),
+    ];
+    for (name, bytes, what, command) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        for args in [&["info"][..], &["flash"][..]] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+                .args(args)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains(what), "{stderr}");
+            assert!(stderr.contains("Make a dfu.bin from it: "), "{stderr}");
+            assert!(stderr.contains(command), "{stderr}");
+            // The path is one shell word, quoted as needed.
+            assert!(
+                stderr.contains(&format!("{}'", path.display())) || !name.contains(' '),
+                "{stderr}"
+            );
+        }
     }
 }

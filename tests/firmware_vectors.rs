@@ -105,14 +105,31 @@ fn pack_cli_reproduces_vector_1_from_flasher_args_json() {
     )
     .unwrap();
     let out = dir.path().join("dfu.bin");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
-        .args(["pack", "--pid", "2", "--flash-size", "4MB", "-o"])
+    // As espflash and esptool name chips, with the JSON report every command gives.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+        .args([
+            "pack",
+            "--chip",
+            "esp32s2",
+            "--flash-size",
+            "4MB",
+            "--json",
+            "-o",
+        ])
         .arg(&out)
-        .arg("--json")
+        .arg("--flasher-args")
         .arg(&json)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["chip"], "ESP32-S2");
+    assert_eq!(report["regions"].as_array().unwrap().len(), 3);
     assert_eq!(
         std::fs::read(out).unwrap(),
         std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -178,4 +195,10 @@ fn bad_command_lines_exit_2() {
         run(&["pack", "-o", "x", "--pid", "zz"]).status.code(),
         Some(2)
     );
+    let unknown_chip = run(&["pack", "-o", "x", "--chip", "esp8266"]);
+    assert_eq!(unknown_chip.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown_chip.stderr).contains("esp32s2, esp32s3"));
+    let both = run(&["pack", "-o", "x", "--chip", "esp32s2", "--pid", "2"]);
+    assert_eq!(both.status.code(), Some(2));
+    assert_eq!(run(&["pack", "-o", "x"]).status.code(), Some(2));
 }

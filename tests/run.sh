@@ -14,11 +14,11 @@ cd "$(dirname "$0")/.."
 # libusb use udev, as the .deb built here does (without them it uses netlink: see
 # packaging/linux/check-fresh-build.sh for the build with neither); openbox, x11-utils and imagemagick show and check the window icon; D-Bus, AT-SPI,
 # python3-gi and python3-xlib let the GUI end-to-end suite (tests/e2e_gui) read, press
-# and drag onto the real window.
+# and drag onto the real window; man-db renders the manual page.
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
   libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
   openbox x11-utils imagemagick dbus at-spi2-core python3-gi gir1.2-atspi-2.0
-  python3-xlib)
+  python3-xlib man-db)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,11 +8,14 @@ desktop-file-validate packaging/linux/io.github.dfu_station.DfuStation.desktop
 appstreamcli validate --no-net packaging/linux/io.github.dfu_station.DfuStation.metainfo.xml
 
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked
-deb=$(cargo deb --quiet | tail -n 1)
+bash packaging/linux/man-and-completions.sh
+deb=$(cargo deb --no-build --quiet | tail -n 1)
 echo "Built $deb"
 contents=$(dpkg-deb -c "$deb")
 for path in \
   ./usr/bin/dfu-station \
+  ./usr/share/man/man1/dfu-station.1 \
+  ./usr/share/bash-completion/completions/dfu-station \
   ./usr/lib/udev/rules.d/70-dfu-station.rules \
   ./usr/share/applications/io.github.dfu_station.DfuStation.desktop \
   ./usr/share/metainfo/io.github.dfu_station.DfuStation.metainfo.xml \
@@ -29,3 +32,4 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 "${sudo_cmd[@]}" dpkg -i "$deb"
 (cd / && command -v dfu-station && dfu-station --version)
+MANPAGER=cat man dfu-station | head -n 5

@@ -88,7 +88,11 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
         Failure::new(
             EXIT_BAD_INPUT,
             error.code(),
-            format!("{}: {error}", args.file.display()),
+            format!(
+                "{}: {}",
+                args.file.display(),
+                super::refusal(&args.file, &error)
+            ),
         )
     })?;
     let selector = selector(args).map_err(|e| Failure::new(EXIT_BAD_INPUT, "bad-selector", e))?;

@@ -96,18 +96,27 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
     };
     let result = FirmwareImage::describe(&bytes);
     if json {
-        let report = serde_json::to_string_pretty(&Report::new(&result)).expect("serializable");
-        println!("{report}");
+        println!("{}", json_report(&result));
     } else {
         match &result {
             Ok(image) => print_description(path, image),
-            Err(error) => eprintln!("{}: INVALID ({})\n{error}", path.display(), error.code()),
+            Err(error) => eprintln!(
+                "{}: INVALID ({})\n{}",
+                path.display(),
+                error.code(),
+                super::refusal(path, error)
+            ),
         }
     }
     match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(EXIT_BAD_INPUT),
     }
+}
+
+/// The `--json` report of a file: one object, valid or not.
+pub(super) fn json_report(result: &Result<FirmwareImage, FirmwareError>) -> String {
+    serde_json::to_string_pretty(&Report::new(result)).expect("serializable")
 }
 
 fn print_description(path: &Path, image: &FirmwareImage) {

@@ -6,10 +6,11 @@ mod list;
 mod pack;
 mod station;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit code: flashing failed.
 pub const EXIT_FLASH_FAILED: u8 = 1;
@@ -20,11 +21,24 @@ pub const EXIT_NO_BOARD: u8 = 3;
 /// Exit code: the board cannot be opened for lack of permission or of a driver.
 pub const EXIT_PERMISSION: u8 = 4;
 
+/// What `--help` says after the options: dfu-util's spelling and the exit codes.
+const AFTER_HELP: &str = "\
+dfu-util's spelling works too: `dfu-station -d 303a:0002 -D dfu.bin` is
+`dfu-station flash dfu.bin -d 303a:0002`.
+
+Exit codes:
+  0  done (flashed, listed, written)
+  1  flashing failed (or a board failed in `flash --all` / `station`)
+  2  bad file or command line
+  3  no board found, or USB unavailable
+  4  the board cannot be opened: no permission (Linux udev rule) or no driver (Windows)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dfu-station",
     version,
-    about = "Flash ESP32-S2/S3 boards and any USB DFU 1.1 device"
+    about = "Flash ESP32-S2/S3 boards and any USB DFU 1.1 device",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     /// With no command: add emulated ESP32-S2/S3 boards, to try the app without hardware.
@@ -58,18 +72,79 @@ enum Command {
     /// Run a factory profile without a window: flash every fitting board as it is plugged
     /// in, log every attempt, one live line per board.
     Station(station::StationArgs),
+    /// Print a completion script for a shell, e.g.
+    /// `dfu-station completions bash > ~/.local/share/bash-completion/completions/dfu-station`.
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dfu-station man > dfu-station.1`.
+    #[command(hide = true)]
+    Man,
+}
+
+/// The subcommands' names, as typed.
+const COMMANDS: [&str; 7] = [
+    "info",
+    "pack",
+    "list",
+    "flash",
+    "station",
+    "completions",
+    "man",
+];
+
+/// dfu-util's spelling: `dfu-station [-d VID:PID] -D FILE [...]` is `dfu-station flash FILE
+/// [-d VID:PID] [...]`. Arguments with a subcommand, or without `-D`, stay as they are.
+fn dfu_util_spelling(args: Vec<OsString>) -> Vec<OsString> {
+    let has_command = args.iter().skip(1).any(|a| COMMANDS.iter().any(|c| a == c));
+    let download = args.iter().position(|a| a == "-D" || a == "--download");
+    let (Some(at), false) = (download, has_command) else {
+        return args;
+    };
+    let Some(file) = args.get(at + 1) else {
+        return args;
+    };
+    let mut flash = vec![args[0].clone(), "flash".into(), file.clone()];
+    flash.extend(args[1..at].iter().cloned());
+    flash.extend(args[at + 2..].iter().cloned());
+    flash
+}
+
+/// Why a file is refused, and for a file that a build leaves beside the dfu.bin (an app
+/// image, an ELF file), the exact command that makes a dfu.bin from it.
+fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> String {
+    let shown = path.to_string_lossy();
+    match error.remedy(&shown) {
+        Some(command) => format!("{error}\nMake a dfu.bin from it: {command}"),
+        None => error.to_string(),
+    }
 }
 
 /// Parses the command line, runs the command (or, with none, opens the window) and
 /// returns its exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(dfu_util_spelling(std::env::args_os().collect()));
     match cli.command {
         Some(Command::Info { file, json }) => info::run(&file, json),
         Some(Command::Pack(args)) => pack::run(&args),
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => station::run(&args),
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "dfu-station", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("dfu-station: cannot write the manual page: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         None => window(cli.demo, cli.profile),
     }
 }
@@ -102,7 +177,6 @@ fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
 /// With no command in a build without the window: says how to get one.
 #[cfg(not(feature = "gui"))]
 fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
-    use clap::CommandFactory;
     eprintln!(
         "dfu-station: this build has no window (it was built without the cargo feature \
          `gui`). Use a command below, or build the app with the window: \

@@ -17,21 +17,37 @@ pub struct PackArgs {
     /// Where to write the dfu.bin.
     #[arg(short, long)]
     output: PathBuf,
-    /// USB product ID of the chip, in hex: 2 = ESP32-S2, 9 = ESP32-S3, 12 = ESP32-P4.
-    #[arg(long, value_parser = parse_pid)]
-    pid: u16,
+    /// The chip, as ESP-IDF names its targets: esp32s2, esp32s3, esp32p4.
+    #[arg(long, value_parser = parse_chip, required_unless_present = "pid")]
+    chip: Option<Chip>,
+    /// Or the USB product ID of the chip, in hex: 2 = ESP32-S2, 9 = ESP32-S3, 12 = ESP32-P4.
+    #[arg(long, value_parser = parse_pid, conflicts_with = "chip")]
+    pid: Option<u16>,
     /// Flash size written to flash_params.dat.
     #[arg(long, default_value = "2MB", value_parser = |s: &str| parse_flash_size(s))]
     flash_size: u32,
     /// Split files larger than this many bytes into parts (mkdfu's default: 512 KiB).
     #[arg(long, default_value_t = DEFAULT_PART_SIZE)]
     part_size: u32,
-    /// ESP-IDF's flasher_args.json: adds its "flash_files" (paths relative to the JSON file).
+    /// ESP-IDF's build/flasher_args.json: adds its "flash_files" (paths relative to it).
+    #[arg(long, value_name = "FILE")]
+    flasher_args: Option<PathBuf>,
+    /// Print the written file's description as one JSON object (as `info --json`).
     #[arg(long)]
-    json: Option<PathBuf>,
+    json: bool,
     /// ADDRESS FILE pairs, e.g. 0x1000 bootloader.bin 0x10000 app.bin.
     #[arg(value_name = "ADDRESS FILE")]
     files: Vec<String>,
+}
+
+fn parse_chip(text: &str) -> Result<Chip, String> {
+    Chip::from_target(&text.to_ascii_lowercase()).ok_or_else(|| {
+        let known: Vec<_> = Chip::ALL.iter().map(|c| c.target()).collect();
+        format!(
+            "\"{text}\" is not a chip DFU Station knows ({})",
+            known.join(", ")
+        )
+    })
 }
 
 fn parse_pid(text: &str) -> Result<u16, String> {
@@ -40,10 +56,22 @@ fn parse_pid(text: &str) -> Result<u16, String> {
         .map_err(|_| format!("\"{text}\" is not a USB product ID in hex (e.g. 2 or 0x0009)"))
 }
 
+impl PackArgs {
+    /// The product ID written into the suffix: the chip's, or the one given.
+    fn pid(&self) -> u16 {
+        self.chip
+            .map_or_else(|| self.pid.unwrap_or_default(), Chip::pid)
+    }
+}
+
 pub fn run(args: &PackArgs) -> ExitCode {
     match pack_files(args) {
+        Ok(image) if args.json => {
+            println!("{}", super::info::json_report(&Ok(image)));
+            ExitCode::SUCCESS
+        }
         Ok(image) => {
-            let chip = Chip::from_pid(args.pid).map_or("any chip".to_owned(), |c| c.to_string());
+            let chip = Chip::from_pid(args.pid()).map_or("any chip".to_owned(), |c| c.to_string());
             println!(
                 "Wrote {} for {chip}: {} regions, {} in flash, {} bytes",
                 args.output.display(),
@@ -54,6 +82,12 @@ pub fn run(args: &PackArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "written": false, "error": message })
+                );
+            }
             eprintln!("pack: {message}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
@@ -75,7 +109,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
         })
         .collect::<Result<_, PackError>>()
         .map_err(|e| e.to_string())?;
-    if let Some(json_path) = &args.json {
+    if let Some(json_path) = &args.flasher_args {
         let text = std::fs::read_to_string(json_path)
             .map_err(|e| format!("cannot read {}: {e}", json_path.display()))?;
         let folder = json_path.parent().unwrap_or(Path::new("."));
@@ -99,7 +133,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
         })
         .collect::<Result<Vec<_>, String>>()?;
     let options = PackOptions {
-        pid: args.pid,
+        pid: args.pid(),
         flash_size: args.flash_size,
         part_size: args.part_size,
     };

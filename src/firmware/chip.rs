@@ -36,6 +36,32 @@ impl Chip {
         }
     }
 
+    /// The chip whose ESP application image header carries this chip ID (byte 12, as
+    /// ESP-IDF's `esp_chip_id_t`).
+    pub fn from_image_chip_id(id: u16) -> Option<Chip> {
+        match id {
+            2 => Some(Chip::Esp32S2),
+            9 => Some(Chip::Esp32S3),
+            18 => Some(Chip::Esp32P4),
+            _ => None,
+        }
+    }
+
+    /// The chip named as ESP-IDF's targets are (`esp32s2`), as `--chip` takes it.
+    pub fn from_target(target: &str) -> Option<Chip> {
+        Chip::ALL.into_iter().find(|chip| chip.target() == target)
+    }
+
+    /// ESP-IDF's target name, e.g. `esp32s2` (`idf.py set-target`, `esptool.py --chip`).
+    pub fn target(self) -> &'static str {
+        match self {
+            Chip::Esp32S2 => "esp32s2",
+            Chip::Esp32S3 => "esp32s3",
+            Chip::Esp32P4 => "esp32p4",
+            Chip::Esp32S31 => "esp32s31",
+        }
+    }
+
     /// The name Espressif uses, e.g. `ESP32-S2`.
     pub fn name(self) -> &'static str {
         match self {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Chip;
+
 /// Every reason a file is refused. Each message says what is wrong in words a
 /// technician understands and with the detail an engineer needs to act.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,9 +119,17 @@ pub enum FirmwareError {
         size: u32,
     },
     #[error(
-        "This is a raw ESP application image (it starts with 0xE9 and has no DFU suffix), not a dfu.bin. Flashing it as is would leave the board broken. Pack it first: `idf.py dfu`, or `dfu-station pack -o dfu.bin --pid 2 0x10000 FILE`."
+        "This is a raw ESP application image{} (it starts with 0xE9 and has no DFU suffix), not a dfu.bin. Flashing it as is would leave the board broken. Pack it into a dfu.bin first.",
+        chip.map(|c| format!(" for {c}")).unwrap_or_default()
     )]
-    RawEspApp,
+    RawEspApp {
+        /// The chip its header names, if DFU Station knows it.
+        chip: Option<Chip>,
+    },
+    #[error(
+        "This is an ELF file (a program as the compiler leaves it, like build/app.elf), not a dfu.bin. Flashing it would leave the board broken. Make a dfu.bin from its project first."
+    )]
+    ElfFile,
 }
 
 impl FirmwareError {
@@ -146,8 +156,37 @@ impl FirmwareError {
             FirmwareError::OverlappingRegions { .. } => "overlapping_regions",
             FirmwareError::RegionPastFlash { .. } => "region_past_flash",
             FirmwareError::AddressOverflow { .. } => "address_overflow",
-            FirmwareError::RawEspApp => "raw_esp_app",
+            FirmwareError::RawEspApp { .. } => "raw_esp_app",
+            FirmwareError::ElfFile => "elf_file",
         }
+    }
+
+    /// The exact commands that make a dfu.bin out of the file at `path` (shown as given),
+    /// where the file is something else a build leaves.
+    pub fn remedy(&self, path: &str) -> Option<String> {
+        let quoted = shell_quote(path);
+        match self {
+            FirmwareError::RawEspApp { chip } => {
+                let chip = chip.map_or("CHIP", |c| c.target());
+                Some(format!(
+                    "dfu-station pack -o dfu.bin --chip {chip} 0x10000 {quoted}   (or `idf.py dfu` in its ESP-IDF project)"
+                ))
+            }
+            FirmwareError::ElfFile => Some(format!(
+                "idf.py dfu   (in its ESP-IDF project: writes build/dfu.bin), or: esptool.py --chip CHIP elf2image -o app.bin {quoted} && dfu-station pack -o dfu.bin --chip CHIP 0x10000 app.bin"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// `path` as one shell word: as it is when it needs no quoting, else in single quotes.
+fn shell_quote(path: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c);
+    if !path.is_empty() && path.chars().all(plain) {
+        path.to_owned()
+    } else {
+        format!("'{}'", path.replace('\'', r"'\''"))
     }
 }
 

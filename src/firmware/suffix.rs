@@ -1,5 +1,6 @@
 //! The 16-byte DFU suffix every DFU file ends with (DFU 1.1, appendix B).
 
+use super::Chip;
 use super::FirmwareError;
 
 /// Length of the DFU 1.1 suffix in bytes.
@@ -29,10 +30,13 @@ impl DfuSuffix {
         }
         let raw = &file[file.len() - SUFFIX_LEN..];
         if &raw[8..11] != SIGNATURE {
-            return Err(if file[0] == 0xE9 {
-                FirmwareError::RawEspApp
-            } else {
-                FirmwareError::NoSuffix
+            return Err(match file {
+                [0xE9, ..] => FirmwareError::RawEspApp {
+                    // The image header's chip ID (bytes 12-13) names its chip.
+                    chip: Chip::from_image_chip_id(u16::from_le_bytes([file[12], file[13]])),
+                },
+                [0x7F, b'E', b'L', b'F', ..] => FirmwareError::ElfFile,
+                _ => FirmwareError::NoSuffix,
             });
         }
         let u16_at = |i: usize| u16::from_le_bytes([raw[i], raw[i + 1]]);
