@@ -63,6 +63,17 @@ pub fn start_usb() -> (Vec<Arc<dyn DeviceSource>>, Option<UsbError>) {
     }
 }
 
+/// The name the settings folder is made from (`~/.local/share/dfu-station` on Linux,
+/// `%APPDATA%\dfu-station\data` on Windows, `~/Library/Application Support/dfu-station`
+/// on macOS). Kept as it was before the app id ([`crate::APP_ID`]) was set, which eframe
+/// would otherwise take, so that no one's remembered settings are lost.
+const STORAGE_NAME: &str = "dfu-station";
+
+/// The file the window's settings are remembered in (`app.ron` in the settings folder).
+fn settings_file() -> Option<PathBuf> {
+    eframe::storage_dir(STORAGE_NAME).map(|folder| folder.join("app.ron"))
+}
+
 /// Opens the window and runs until it closes.
 pub fn run(options: Options) -> eframe::Result {
     let icon = image::load_from_memory(include_bytes!("../../assets/icons/dfu-station-256.png"))
@@ -80,10 +91,11 @@ pub fn run(options: Options) -> eframe::Result {
         });
     let native = eframe::NativeOptions {
         viewport,
+        persistence_path: settings_file(),
         ..Default::default()
     };
     eframe::run_native(
-        "dfu-station",
+        STORAGE_NAME,
         native,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
@@ -97,4 +109,15 @@ pub fn run(options: Options) -> eframe::Result {
             Ok(Box::new(App::new(cc, station, options)))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The app id changed the folder eframe would pick; the settings stay where they were.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn settings_stay_in_the_folder_they_were_in() {
+        let file = super::settings_file().expect("a home folder");
+        assert!(file.ends_with("dfu-station/app.ron"), "{}", file.display());
+    }
 }
