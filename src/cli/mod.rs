@@ -37,7 +37,7 @@ Exit codes:
 #[command(
     name = "dfu-station",
     version,
-    about = "Flash ESP32-S2/S3 boards and any USB DFU 1.1 device",
+    about = "Flash ESP32-S2/S3 boards and USB DFU 1.1 devices (download; not DfuSe)",
     after_help = AFTER_HELP
 )]
 struct Cli {

@@ -20,7 +20,7 @@ pub struct PackArgs {
     /// The chip, as ESP-IDF names its targets: esp32s2, esp32s3, esp32p4.
     #[arg(long, value_parser = parse_chip, required_unless_present = "pid")]
     chip: Option<Chip>,
-    /// Or the USB product ID of the chip, in hex: 2 = ESP32-S2, 9 = ESP32-S3, 12 = ESP32-P4.
+    /// Or the USB product ID, in hex: 0x0002 ESP32-S2, 0x0009 ESP32-S3, 0x0012 ESP32-P4.
     #[arg(long, value_parser = parse_pid, conflicts_with = "chip")]
     pid: Option<u16>,
     /// Flash size written to flash_params.dat.
