@@ -303,6 +303,8 @@ fn the_help_button_lists_every_topic() {
     for topic in Topic::ALL {
         harness.get_by_role_and_label(Role::Link, title(topic));
     }
+    // Above the topics: the file to send when none of them helps.
+    harness.get_by_role_and_label(Role::Button, "Save support report...");
     harness
         .get_by_role_and_label(Role::Link, title(Topic::Wiring))
         .click();

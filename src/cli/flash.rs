@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,10 +12,14 @@ use serde_json::json;
 
 use super::list::cannot_open;
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD, EXIT_PERMISSION};
+use crate::dfu::Reenumerate;
+use crate::dfu::trace::{Trace, Traced};
 use crate::dfu::{
     Deadlines, DfuError, Engine, Observer, Payload, Phase, Progress, SystemClock, TransportError,
 };
 use crate::firmware::FirmwareImage;
+use crate::firmware::esp::hex;
+use crate::station::support::{FlashStory, remember};
 use crate::usb::{
     AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, WatchMode,
     advice, chip_of,
@@ -118,14 +123,45 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
     })?;
     let mut waiter = DfuModeWaiter::new(usb.clone(), board, &selector, WatchMode::from_env());
     let clock = SystemClock::default();
-    Engine::new(&clock, Deadlines::default(), report)
+    // The conversation, for `dfu-station report` (and -v): it follows the board through
+    // DETACH.
+    let trace = Arc::new(Mutex::new(Trace::default()));
+    let mut traced_waiter = |timeout| {
+        waiter
+            .wait_for_dfu_mode(timeout)
+            .map(|(transport, interface)| (Traced::new(transport, trace.clone()), interface))
+    };
+    let result = Engine::new(&clock, Deadlines::default(), report)
         .flash(
-            transport,
+            Traced::new(transport, trace.clone()),
             interface,
-            &mut waiter,
+            &mut traced_waiter,
             Payload::image(&image, &file),
         )
-        .map_err(engine_failure)?;
+        .map_err(engine_failure);
+    let story = FlashStory {
+        ended: crate::station::log::utc_now(),
+        board: format!(
+            "{}, serial {}",
+            board_name(board.vid, board.pid, &board.path),
+            board.serial
+        ),
+        file: format!("{} (SHA-256 {})", args.file.display(), hex(&image.sha256)),
+        outcome: match &result {
+            Ok(()) => "PASS".into(),
+            Err(failure) => format!("FAIL {}: {}", failure.code, failure.message),
+        },
+        trace: Arc::try_unwrap(trace)
+            .map_or_else(
+                |shared| shared.lock().map(|t| t.clone()).unwrap_or_default(),
+                |t| t.into_inner().unwrap_or_default(),
+            )
+            .finish(),
+    };
+    if let Err(error) = remember(story) {
+        log::warn!("the flash is not kept for `dfu-station report`: {error}");
+    }
+    result?;
     Ok(format!(
         "Flashed {} ({} bytes) to {}. Press RESET on the board to start the new firmware: \
          the ESP ROM stays in download mode until then.",

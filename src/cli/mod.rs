@@ -41,6 +41,10 @@ Exit codes:
     after_help = AFTER_HELP
 )]
 struct Cli {
+    /// Say more on stderr, for a support request: -v each DFU state change and error,
+    /// -vv every request. `RUST_LOG` (e.g. `RUST_LOG=dfu_station=trace`) overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     /// With no command: add emulated ESP32-S2/S3 boards, to try the app without hardware.
     #[arg(long)]
     demo: bool,
@@ -72,6 +76,13 @@ enum Command {
     /// Run a factory profile without a window: flash every fitting board as it is plugged
     /// in, log every attempt, one live line per board.
     Station(station::StationArgs),
+    /// Write a support report (versions, every DFU device's descriptors, the last
+    /// flashes' DFU requests and states) to send to whoever helps you. No firmware in it.
+    Report {
+        /// Where to write it.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Print a completion script for a shell, e.g.
     /// `dfu-station completions bash > ~/.local/share/bash-completion/completions/dfu-station`.
     Completions {
@@ -81,6 +92,21 @@ enum Command {
     /// Print the manual page (roff): `dfu-station man > dfu-station.1`.
     #[command(hide = true)]
     Man,
+}
+
+/// Sends the app's, the engine's and the USB layer's log (the `log` facade) to stderr:
+/// nothing by default, more with each `-v`, or what `RUST_LOG` says.
+fn start_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "off",
+        1 => "dfu_station=debug",
+        _ => "dfu_station=trace",
+    };
+    env_logger::Builder::new()
+        .parse_filters(level)
+        .parse_env(env_logger::Env::default())
+        .format_target(false)
+        .init();
 }
 
 /// The subcommands' names, as typed.
@@ -125,12 +151,26 @@ fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> St
 /// returns its exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse_from(dfu_util_spelling(std::env::args_os().collect()));
+    start_logging(cli.verbose);
     match cli.command {
         Some(Command::Info { file, json }) => info::run(&file, json),
         Some(Command::Pack(args)) => pack::run(&args),
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => station::run(&args),
+        Some(Command::Report { output }) => {
+            let report = crate::station::support::report(&[]);
+            match std::fs::write(&output, report) {
+                Ok(()) => {
+                    println!("Wrote the support report to {}", output.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("report: cannot write {}: {error}", output.display());
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            }
+        }
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "dfu-station", &mut std::io::stdout());

@@ -3,6 +3,7 @@
 
 mod engine;
 mod protocol;
+pub mod trace;
 mod transport;
 
 pub use engine::{

@@ -11,6 +11,7 @@ pub mod profile;
 mod registry;
 pub mod sound;
 mod source;
+pub mod support;
 mod thread;
 pub mod usb_source;
 mod worker;

@@ -483,7 +483,10 @@ impl App {
         if let Some(id) = forget {
             self.registry.forget(&id);
         }
-        if let Some((path, command)) = self.help.show(ui, &self.registry, &mut self.commands) {
+        if let Some((path, command)) =
+            self.help
+                .show(ui, &self.registry, &self.log, &mut self.commands)
+        {
             self.load(path, command);
         }
         egui::CentralPanel::default().show(ui, |ui| {

@@ -1,7 +1,11 @@
 //! The native file pickers (rfd) the window asks the station to show: the station runs
 //! them on a thread of its own, so the window never waits on a dialog.
 
+use crossbeam_channel::{Receiver, bounded};
+use eframe::egui;
+
 use crate::station::Picker;
+use crate::station::support;
 
 /// The picker for a DFU file to flash.
 pub fn dfu_file() -> Picker {
@@ -23,4 +27,31 @@ pub fn binary(title: &'static str) -> Picker {
             .add_filter("Any file", &["*"])
             .pick_file()
     })
+}
+
+/// Asks where to save a support report (with `session_log`), writes it there, and says
+/// how that went on the returned channel; on a thread of its own. Nothing is said when
+/// the dialog is cancelled.
+pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Receiver<String> {
+    let (tx, rx) = bounded(1);
+    let ctx = ctx.clone();
+    std::thread::spawn(move || {
+        let Some(path) = rfd::FileDialog::new()
+            .set_title("Save support report")
+            .set_file_name("dfu-station-report.txt")
+            .save_file()
+        else {
+            return;
+        };
+        let said = match std::fs::write(&path, support::report(&session_log)) {
+            Ok(()) => format!(
+                "Saved to {}. Send this file to whoever helps you.",
+                path.display()
+            ),
+            Err(error) => format!("Could not save to {}: {error}", path.display()),
+        };
+        let _ = tx.send(said);
+        ctx.request_repaint();
+    });
+    rx
 }

@@ -4,6 +4,7 @@
 //!
 //! Nothing here panics without USB: a machine without it gives [`UsbError::Unavailable`].
 
+mod describe;
 mod error;
 mod select;
 mod target;

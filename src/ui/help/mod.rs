@@ -20,6 +20,10 @@ use eframe::egui::{self, RichText};
 pub use topics::{Action, Content, Picture, Topic};
 pub use triggers::{LONG_ERASE_AFTER, NO_BOARD_AFTER, S3_AFTER, WIRING_AFTER};
 
+use crossbeam_channel::Receiver;
+
+use super::dialogs::save_support_report;
+use super::log::Log;
 use crate::firmware::Chip;
 use crate::station::{Command, Event, LoadedImage, Registry, Row};
 use crate::usb::{Platform, UDEV_RULE};
@@ -45,6 +49,9 @@ pub struct Help {
     /// The last raw app image refused, for "Make dfu.bin...".
     raw_app: Option<PathBuf>,
     make: Option<MakeDialog>,
+    /// "Save support report...": the save under way, then what became of it.
+    report: Option<Receiver<String>>,
+    report_said: Option<String>,
 }
 
 impl Help {
@@ -117,8 +124,13 @@ impl Help {
         &mut self,
         ui: &mut egui::Ui,
         registry: &Registry,
+        session_log: &Log,
         commands: &mut Vec<Command>,
     ) -> Option<(PathBuf, Command)> {
+        if let Some(said) = self.report.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.report = None;
+            self.report_said = Some(said);
+        }
         let mut load = None;
         if let Some(dialog) = &mut self.make {
             match dialog.show(ui.ctx()) {
@@ -156,6 +168,7 @@ impl Help {
                 egui::ScrollArea::vertical().show(ui, |ui| match &self.panel {
                     Panel::Closed => {}
                     Panel::List => {
+                        self.support_report(ui, session_log);
                         if let Some(topic) = list(ui) {
                             // The header above was drawn for the list: draw it again.
                             ui.ctx().request_repaint();
@@ -172,6 +185,27 @@ impl Help {
                 });
             });
         load
+    }
+
+    /// "Save support report...": one file to send to whoever helps, with what they need.
+    fn support_report(&mut self, ui: &mut egui::Ui, session_log: &Log) {
+        let button = egui::Button::new("Save support report...");
+        let hint = "A file with the app's and the system's versions, the boards' USB \
+                    descriptors, the last flashes' DFU requests and this session's log \
+                    (no firmware, no PIN), to send to whoever helps you";
+        if ui
+            .add_enabled(self.report.is_none(), button)
+            .on_hover_text(hint)
+            .clicked()
+        {
+            let lines = session_log.text().lines().map(str::to_owned).collect();
+            self.report = Some(save_support_report(lines, ui.ctx()));
+            self.report_said = None;
+        }
+        if let Some(said) = &self.report_said {
+            ui.label(said);
+        }
+        ui.separator();
     }
 
     fn topic_view(&mut self, ui: &mut egui::Ui, opening: &Opening, registry: &Registry) {
