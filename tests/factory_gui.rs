@@ -160,6 +160,7 @@ fn flashing(events: &Sender<Event>, id: &DeviceId, phase: Phase, done: u64, part
         part: Some(part.into()),
         bytes_per_second: Some(60_000.0),
         eta: Some(Duration::from_secs(9)),
+        erase_limit: None,
     };
     let device = id.clone();
     events

@@ -357,6 +357,7 @@ fn progress(phase: Phase, done: u64, part: &str, rate: f64) -> JobProgress {
         part: Some(part.into()),
         bytes_per_second: Some(rate),
         eta: Some(Duration::from_secs_f64((total - done) as f64 / rate)),
+        erase_limit: (phase == Phase::Erasing).then_some(Duration::from_secs(40)),
     }
 }
 

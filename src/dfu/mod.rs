@@ -6,8 +6,8 @@ mod protocol;
 mod transport;
 
 pub use engine::{
-    Deadlines, DfuError, Engine, Location, Observer, Operation, Payload, Phase, Progress,
-    Reenumerate,
+    CANCEL_CHECK, Deadlines, DfuError, Engine, Location, Observer, Operation, Payload, Phase,
+    Progress, Reenumerate,
 };
 pub use protocol::{
     Attributes, DeviceStatus, DfuInterface, FUNCTIONAL_DESCRIPTOR_TYPE, FunctionalDescriptor,

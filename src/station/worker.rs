@@ -131,6 +131,10 @@ impl Observer for Reporter<'_> {
                 part: p.part.map(|part| part.name.clone()),
                 bytes_per_second: rate,
                 eta,
+                erase_limit: p
+                    .part
+                    .filter(|_| p.phase == Phase::Erasing)
+                    .map(|part| part.erase_limit()),
             },
         });
     }
