@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfu_station::dfu::Status;
+use dfu_station::dfu::{Status, TransportError};
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::esp::hex;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
@@ -16,7 +16,8 @@ use dfu_station::station::demo::{DemoSource, DemoTimings};
 use dfu_station::station::factory::Settings;
 use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
 use dfu_station::station::{
-    BoardState, Command, Device, Event, LoadedImage, Outcome, Registry, Station, check_file,
+    BoardState, Command, Connection, Device, DeviceSource, Event, LoadedImage, Outcome, Registry,
+    Station, check_file,
 };
 
 const APP_ADDRESS: usize = 0x10000;
@@ -54,8 +55,8 @@ struct Bench {
 }
 
 impl Bench {
-    fn new(demo: &Arc<DemoSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
-        let station = Station::spawn(vec![demo.clone()], DemoTimings::default(), Arc::new(|| {}));
+    fn new(source: Arc<dyn DeviceSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
+        let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
         let settings = Settings {
             station: "line 3".into(),
             log_folder: Some(folder.to_owned()),
@@ -129,7 +130,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
         assert_eq!(demo.plug_config(rom(faults)), format!("1-{port}"));
     }
     let log = tempfile::tempdir().unwrap();
-    let mut bench = Bench::new(&demo, log.path(), None);
+    let mut bench = Bench::new(demo.clone(), log.path(), None);
     bench.until("8 boards", |b| b.present().len() == 8);
     let (image, app) = image();
     for device in bench.present() {
@@ -225,7 +226,7 @@ fn auto_mode_flashes_each_plug_in_once() {
     demo.plug_config(s3);
     let log = tempfile::tempdir().unwrap();
     let (image, _) = image();
-    let mut bench = Bench::new(&demo, log.path(), Some(image));
+    let mut bench = Bench::new(demo.clone(), log.path(), Some(image));
     bench.until("two records", |b| b.records.len() == 2);
     // Both ESP32-S2 boards re-enumerated in DFU mode and stay: nothing more happens.
     bench.until("both back in DFU mode", |b| {
@@ -252,4 +253,52 @@ fn auto_mode_flashes_each_plug_in_once() {
         "the ESP32-S3 is not for this file"
     );
     assert!(bench.records.iter().all(|r| r.result == Verdict::Pass));
+}
+
+/// Demo boards, but opening the one at 1-2 panics (a bug in a worker).
+struct PanicsOn12(Arc<DemoSource>);
+
+impl DeviceSource for PanicsOn12 {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn watch(&self, events: crossbeam_channel::Sender<dfu_station::station::SourceEvent>) {
+        self.0.watch(events)
+    }
+    fn open(&self, path: &str) -> Result<Connection, TransportError> {
+        assert_ne!(path, "1-2", "a bug in the worker");
+        self.0.open(path)
+    }
+}
+
+#[test]
+fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
+    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    for _ in 1..=3 {
+        demo.plug_config(rom(Vec::new()));
+    }
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(Arc::new(PanicsOn12(demo.clone())), log.path(), None);
+    bench.until("3 boards", |b| b.present().len() == 3);
+    let (image, _) = image();
+    for device in bench.present() {
+        let image = image.clone();
+        bench
+            .station
+            .commands
+            .send(Command::Flash { device, image })
+            .unwrap();
+    }
+    bench.until("3 records", |b| b.records.len() == 3);
+    let by_path = bench.by_path();
+    let failed = &by_path["1-2"][0];
+    assert_eq!(failed.result, Verdict::Fail);
+    assert_eq!(failed.error_code.as_deref(), Some("internal-error"));
+    let message = failed.error_message.as_deref().unwrap();
+    assert!(message.contains("a bug in the worker"), "{message}");
+    assert!(by_path["1-1"][0].result == Verdict::Pass && by_path["1-3"][0].result == Verdict::Pass);
+    assert_eq!(
+        (bench.registry.shift().passed, bench.registry.shift().failed),
+        (2, 1)
+    );
 }
