@@ -12,12 +12,12 @@ use dfu_station::dfu::{Status, TransportError};
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::esp::hex;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
-use dfu_station::station::demo::{DemoSource, DemoTimings};
+use dfu_station::station::demo::{DEMO, DemoSource, DemoTimings};
 use dfu_station::station::factory::Settings;
 use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
 use dfu_station::station::{
-    BoardState, Command, Connection, Device, DeviceSource, Event, LoadedImage, Outcome, Registry,
-    Station, check_file,
+    BoardState, Command, Connection, DemoCommand, Device, DeviceSource, Event, LoadedImage,
+    Outcome, Registry, Station, check_file,
 };
 
 const APP_ADDRESS: usize = 0x10000;
@@ -117,7 +117,7 @@ fn flashed_app(demo: &DemoSource, path: &str, len: usize) -> Vec<u8> {
 
 #[test]
 fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     for port in 1..=8 {
         let faults = match port {
             3 => vec![Fault::Unplug(When::Block(120))],
@@ -218,7 +218,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
 
 #[test]
 fn auto_mode_flashes_each_plug_in_once() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     demo.plug_config(rom(Vec::new()));
     demo.plug_config(rom(Vec::new()));
     let mut s3 = rom(Vec::new());
@@ -273,7 +273,7 @@ impl DeviceSource for PanicsOn12 {
 
 #[test]
 fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     for _ in 1..=3 {
         demo.plug_config(rom(Vec::new()));
     }
@@ -301,4 +301,39 @@ fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
         (bench.registry.shift().passed, bench.registry.shift().failed),
         (2, 1)
     );
+}
+
+#[test]
+fn demo_boards_never_reach_the_production_log_nor_the_shift() {
+    let emulated = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(emulated, log.path(), None);
+    let commands = &bench.station.commands;
+    commands.send(Command::StartDemo).unwrap();
+    commands
+        .send(Command::Demo(DemoCommand::Plug(Chip::Esp32S2)))
+        .unwrap();
+    bench.until("a demo board", |b| b.present().len() == 1);
+    let device = bench.present().remove(0);
+    assert_eq!(device.id.source, DEMO);
+    let (image, _) = image();
+    let id = device.id.clone();
+    bench
+        .station
+        .commands
+        .send(Command::Flash { device, image })
+        .unwrap();
+    bench.until("the demo result", |b| {
+        matches!(
+            b.registry.row(&id).map(|r| &r.state),
+            Some(BoardState::Done(_))
+        )
+    });
+    assert!(matches!(
+        bench.registry.row(&id).unwrap().state,
+        BoardState::Done(Outcome::Pass { .. })
+    ));
+    assert_eq!(bench.registry.shift().total(), 0);
+    // A record is on disk before its result goes out: none was written.
+    assert!(read_recent(log.path(), 10).unwrap().is_empty());
 }

@@ -99,7 +99,7 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
     };
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
-            let demo = DemoSource::new(DemoTimings::default());
+            let demo = DemoSource::emulated(DemoTimings::default());
             let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
             (0..count).for_each(|_| drop(demo.plug(chip)));
             let devices = demo.devices();

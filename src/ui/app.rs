@@ -313,7 +313,15 @@ impl App {
         }
     }
 
+    /// The Demo menu; unavailable while the station is locked to a profile.
     fn demo_menu(&mut self, ui: &mut egui::Ui) {
+        if self.factory.locked() {
+            ui.add_enabled(false, egui::Button::new("Demo"))
+                .on_disabled_hover_text(
+                    "Demo boards are unavailable while the station is locked to a profile",
+                );
+            return;
+        }
         ui.menu_button("Demo", |ui| {
             if !self.demo && ui.button("Start demo mode").clicked() {
                 self.commands.push(Command::StartDemo);
