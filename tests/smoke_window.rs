@@ -28,3 +28,48 @@ fn the_window_saves_a_screenshot_of_itself_under_xvfb() {
     let first = rgba.get_pixel(0, 0);
     assert!(rgba.pixels().any(|p| p != first));
 }
+
+#[test]
+fn the_window_falls_back_to_opengl_where_the_gpu_renderer_cannot_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("window.png");
+    let output = Command::new("timeout")
+        .args(["60", "xvfb-run", "-a", "-s", "-screen 0 1366x768x24"])
+        .arg(env!("CARGO_BIN_EXE_dfu-station"))
+        .arg("--demo")
+        .env(dfu_station::ui::SCREENSHOT_ENV, &shot)
+        // No such GPU API on Linux: wgpu finds no adapter.
+        .env("WGPU_BACKEND", "metal")
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("xvfb-run (Debian package xvfb) runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert!(
+        stderr.contains("the wgpu renderer could not open the window"),
+        "{stderr}"
+    );
+    let png = std::fs::read(&shot).expect("the screenshot was saved");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+}
+
+#[test]
+fn a_bad_profile_is_an_error_before_any_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("line3.toml");
+    std::fs::write(&profile, "station = \"line 3\"\nimage = 7\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+        .arg("--profile")
+        .arg(&profile)
+        // No display: the native dialog cannot show and must not hold the exit.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line3.toml"), "{stderr}");
+}

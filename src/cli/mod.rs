@@ -70,27 +70,15 @@ pub fn run() -> ExitCode {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => station::run(&args),
-        None => {
-            let profile = match crate::ui::StartProfile::find(cli.profile.as_deref()) {
-                Ok(profile) => profile,
-                Err(error) => {
-                    eprintln!("dfu-station: {error}");
-                    return ExitCode::from(EXIT_BAD_INPUT);
-                }
-            };
-            let options = crate::ui::Options {
-                demo: cli.demo,
-                screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
-                profile,
-                ..Default::default()
-            };
-            match crate::ui::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("dfu-station: could not open the window: {error}");
-                    ExitCode::FAILURE
+        None => match crate::ui::open_window(cli.profile.as_deref(), cli.demo) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("dfu-station: {error}");
+                match error {
+                    crate::ui::StartError::Profile(_) => ExitCode::from(EXIT_BAD_INPUT),
+                    crate::ui::StartError::Window(_) => ExitCode::FAILURE,
                 }
             }
-        }
+        },
     }
 }
