@@ -337,3 +337,32 @@ fn demo_boards_never_reach_the_production_log_nor_the_shift() {
     // A record is on disk before its result goes out: none was written.
     assert!(read_recent(log.path(), 10).unwrap().is_empty());
 }
+
+#[test]
+fn a_cancelled_flash_is_recorded_as_cancelled() {
+    // What closing the window during a flash does: Cancel to every flashing board.
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let mut slow = rom(Vec::new());
+    slow.erase_time_per_sector = Duration::from_secs(1);
+    demo.plug_config(slow);
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(demo.clone(), log.path(), None);
+    bench.until("the board", |b| b.present().len() == 1);
+    let device = bench.present().remove(0);
+    let id = device.id.clone();
+    let (image, _) = image();
+    let commands = &bench.station.commands;
+    commands.send(Command::Flash { device, image }).unwrap();
+    bench.until("the erase", |b| {
+        matches!(&b.registry.row(&id).unwrap().state,
+            BoardState::Flashing(p) if p.phase == dfu_station::dfu::Phase::Erasing)
+    });
+    bench.station.commands.send(Command::Cancel(id)).unwrap();
+    bench.until("the record", |b| b.records.len() == 1);
+    assert_eq!(bench.records[0].result, Verdict::Cancelled);
+    assert_eq!(
+        bench.records[0].error_code.as_deref(),
+        Some("dfu-cancelled")
+    );
+    assert_eq!(read_recent(log.path(), 10).unwrap(), bench.records);
+}

@@ -250,6 +250,39 @@ fn cancel_stops_the_flash() {
 }
 
 #[test]
+fn closing_during_a_flash_asks_then_stops_the_flash_before_quitting() {
+    let mut harness = app(true, quick(Duration::from_secs(2)));
+    wait_for_boards(&mut harness);
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for_state(&mut harness, "1-1", "Erasing");
+    let closes = |h: &Harness<'_, App>| {
+        h.output().viewport_output[&egui::ViewportId::ROOT]
+            .commands
+            .iter()
+            .filter(|c| matches!(c, egui::ViewportCommand::Close))
+            .count()
+    };
+    (harness
+        .input_mut()
+        .viewports
+        .get_mut(&egui::ViewportId::ROOT))
+    .unwrap()
+    .events
+    .push(egui::ViewportEvent::Close);
+    harness.step();
+    harness.step();
+    harness.get_by_label("1 board is flashing. Stop them and quit?");
+    assert_eq!(closes(&harness), 0, "the window stays open until asked");
+    harness
+        .get_by_role_and_label(Role::Button, "Stop them and quit")
+        .click();
+    wait_for(&mut harness, "the window to close", |h| closes(h) > 0);
+    assert!(has_label(&harness, "Error code: dfu-cancelled"));
+}
+
+#[test]
 fn frames_keep_coming_while_a_board_erases_slowly() {
     let mut harness = app(true, quick(Duration::from_secs(10)));
     wait_for_boards(&mut harness);
