@@ -585,28 +585,32 @@ fn vanishing_in_manifestation_is_success_only_if_not_tolerant() {
 }
 
 #[test]
-fn staying_busy_past_the_cap_is_an_error() {
-    let mut device = FakeDevice {
-        busy_polls: u32::MAX,
-        busy_poll_ms: 1000,
-        ..FakeDevice::new()
-    };
-    let (result, elapsed) = download(&mut device, 64, TOLERANT, &data(64));
-    let error = result.unwrap_err();
-    assert_eq!(
-        error,
-        DfuError::BusyTooLong {
-            state: State::DfuDnBusy,
-            limit: Duration::from_secs(120),
-            at: Location {
-                phase: Phase::Writing,
-                block: Some(0)
-            },
-        }
-    );
-    assert_eq!(elapsed, Duration::from_secs(120));
-    assert!(error.to_string().contains("more than 120 s"));
-    assert_eq!(error.code(), "dfu-busy-too-long");
+fn staying_busy_past_the_cap_is_an_error_even_when_asking_for_hours() {
+    // bwPollTimeout is 24 bits of milliseconds: 0xFFFFFF ms is more than 4.6 hours, and
+    // no sleep goes past the busy limit.
+    for poll_ms in [1000, 0xFF_FFFF] {
+        let mut device = FakeDevice {
+            busy_polls: u32::MAX,
+            busy_poll_ms: poll_ms,
+            ..FakeDevice::new()
+        };
+        let (result, elapsed) = download(&mut device, 64, TOLERANT, &data(64));
+        let error = result.unwrap_err();
+        assert_eq!(
+            error,
+            DfuError::BusyTooLong {
+                state: State::DfuDnBusy,
+                limit: Duration::from_secs(120),
+                at: Location {
+                    phase: Phase::Writing,
+                    block: Some(0)
+                },
+            }
+        );
+        assert_eq!(elapsed, Duration::from_secs(120), "{poll_ms} ms polls");
+        assert!(error.to_string().contains("more than 120 s"));
+        assert_eq!(error.code(), "dfu-busy-too-long");
+    }
 }
 
 #[test]
@@ -827,8 +831,9 @@ fn board_back_still_in_app_mode_is_an_error() {
     assert!(board.received.is_empty());
 }
 
-#[test]
-fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
+/// An ESP image of a 300-byte bootloader at 0x1000 and an app of `app_len` bytes at
+/// 0x10000, packed with `options`, and its description.
+fn bootloader_and_app(app_len: usize, options: PackOptions) -> (Vec<u8>, FirmwareImage) {
     let files = [
         FlashFile {
             address: 0x1000,
@@ -838,15 +843,21 @@ fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
         FlashFile {
             address: 0x10000,
             name: "app.bin".into(),
-            data: data(1200),
+            data: data(app_len),
         },
     ];
+    let file = pack(&files, &options).unwrap();
+    let image = FirmwareImage::describe(&file).unwrap();
+    (file, image)
+}
+
+#[test]
+fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
     let options = PackOptions {
         part_size: 512,
         ..PackOptions::default()
     };
-    let file = pack(&files, &options).unwrap();
-    let image = FirmwareImage::describe(&file).unwrap();
+    let (file, image) = bootloader_and_app(1200, options);
     let mut erasing = Vec::new();
     let mut writing_app = 0;
     let mut last_done = 0;
@@ -894,26 +905,6 @@ fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
     assert_eq!(device.received.len(), file.len() - 16);
 }
 
-#[test]
-fn a_poll_timeout_of_hours_ends_within_the_busy_limit() {
-    // bwPollTimeout is 24 bits of milliseconds: 0xFFFFFF ms is more than 4.6 hours.
-    let mut device = FakeDevice {
-        busy_polls: u32::MAX,
-        busy_poll_ms: 0xFF_FFFF,
-        ..FakeDevice::new()
-    };
-    let (result, elapsed) = download(&mut device, 64, TOLERANT, &data(64));
-    assert!(
-        matches!(result, Err(DfuError::BusyTooLong { limit, .. }) if limit == Duration::from_secs(120)),
-        "{result:?}"
-    );
-    assert_eq!(
-        elapsed,
-        Duration::from_secs(120),
-        "no sleep past the busy limit"
-    );
-}
-
 /// Cancels once the fake clock reaches `at`, recording the phases reported.
 struct CancelAt<'c> {
     clock: &'c FakeClock,
@@ -942,13 +933,16 @@ impl dfu_station::dfu::Observer for CancelAt<'_> {
     }
 }
 
-/// Asserts `result` is a cancellation in `phase` that came within 1 s of `at`.
-fn assert_cancelled_within_a_second(
-    result: Result<(), DfuError>,
-    clock: &FakeClock,
-    at: Duration,
-    phase: Phase,
-) {
+/// Downloads 640 bytes to `device`, cancelling at `at`; asserts the download ended as
+/// cancelled in `phase` within 1 s of `at`.
+fn assert_cancelled_within_a_second(device: &mut FakeDevice, at: Duration, phase: Phase) {
+    let clock = FakeClock::default();
+    let mut observer = CancelAt::new(&clock, at);
+    let result = Engine::new(&clock, Deadlines::default(), &mut observer).download(
+        device,
+        &descriptor(64, TOLERANT),
+        Payload::raw(&data(640)),
+    );
     match result {
         Err(DfuError::Cancelled { at: location, .. }) => assert_eq!(location.phase, phase),
         other => panic!("expected a cancellation while {phase:?}, got {other:?}"),
@@ -967,15 +961,7 @@ fn cancel_ends_polling_a_busy_board_within_a_second() {
         busy_poll_ms: 0xFF_FFFF,
         ..FakeDevice::new()
     };
-    let clock = FakeClock::default();
-    let at = Duration::from_millis(7_300);
-    let mut observer = CancelAt::new(&clock, at);
-    let result = Engine::new(&clock, Deadlines::default(), &mut observer).download(
-        &mut device,
-        &descriptor(64, TOLERANT),
-        Payload::raw(&data(640)),
-    );
-    assert_cancelled_within_a_second(result, &clock, at, Phase::Writing);
+    assert_cancelled_within_a_second(&mut device, Duration::from_millis(7_300), Phase::Writing);
 }
 
 #[test]
@@ -987,15 +973,7 @@ fn cancel_ends_preparing_within_a_second() {
         busy_poll_ms: 60_000,
         ..FakeDevice::new()
     };
-    let clock = FakeClock::default();
-    let at = Duration::from_secs(3);
-    let mut observer = CancelAt::new(&clock, at);
-    let result = Engine::new(&clock, Deadlines::default(), &mut observer).download(
-        &mut device,
-        &descriptor(64, TOLERANT),
-        Payload::raw(&data(640)),
-    );
-    assert_cancelled_within_a_second(result, &clock, at, Phase::Preparing);
+    assert_cancelled_within_a_second(&mut device, Duration::from_secs(3), Phase::Preparing);
     assert!(device.blocks.is_empty());
 }
 
@@ -1005,15 +983,7 @@ fn cancel_ends_manifestation_within_a_second() {
         manifest_poll_ms: 0xFF_FFFF,
         ..FakeDevice::new()
     };
-    let clock = FakeClock::default();
-    let at = Duration::from_secs(5);
-    let mut observer = CancelAt::new(&clock, at);
-    let result = Engine::new(&clock, Deadlines::default(), &mut observer).download(
-        &mut device,
-        &descriptor(64, TOLERANT),
-        Payload::raw(&data(640)),
-    );
-    assert_cancelled_within_a_second(result, &clock, at, Phase::Manifesting);
+    assert_cancelled_within_a_second(&mut device, Duration::from_secs(5), Phase::Manifesting);
 }
 
 /// Flashes from runtime mode with a hook that never finds the board (it waits out each
@@ -1124,25 +1094,12 @@ fn a_board_that_cannot_be_opened_yet_is_tried_again_until_the_deadline() {
 
 #[test]
 fn the_dnload_that_starts_a_part_waits_as_long_as_its_erase_may_take() {
-    let files = [
-        FlashFile {
-            address: 0x1000,
-            name: "bootloader.bin".into(),
-            data: data(300),
-        },
-        FlashFile {
-            address: 0x10000,
-            name: "app.bin".into(),
-            data: data(3 * 1024 * 1024),
-        },
-    ];
     let options = PackOptions {
         part_size: 4 * 1024 * 1024,
         flash_size: 8 * 1024 * 1024,
         ..PackOptions::default()
     };
-    let file = pack(&files, &options).unwrap();
-    let image = FirmwareImage::describe(&file).unwrap();
+    let (file, image) = bootloader_and_app(3 * 1024 * 1024, options);
     let mut device = FakeDevice::new();
     let clock = FakeClock::default();
     let mut observer = |_: Progress<'_>| {};

@@ -212,15 +212,21 @@ fn flash_reaches_pass_on_the_emulator_and_a_file_for_another_chip_is_refused() {
     harness.get_by_label("PASS 0 · FAIL 0");
 }
 
-#[test]
-fn unplugging_during_a_flash_fails_with_the_reason() {
-    // Erases long enough that the click comes while the board is still erasing.
+/// Demo boards with 1-1 flashing, in an erase long enough (2 s a sector) that what a
+/// test does next comes while it still erases.
+fn erasing_1_1() -> Harness<'static, App> {
     let mut harness = app(true, quick(Duration::from_secs(2)));
     wait_for_boards(&mut harness);
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
     wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
     harness.get_by_role_and_label(Role::Button, "Flash").click();
     wait_for_state(&mut harness, "1-1", "Erasing");
+    harness
+}
+
+#[test]
+fn unplugging_during_a_flash_fails_with_the_reason() {
+    let mut harness = erasing_1_1();
     click_in_row(&mut harness, "1-1", "Unplug");
     // The failed job and the board's removal come from two threads, in either order.
     wait_for(&mut harness, "the failed row of the unplugged board", |h| {
@@ -235,13 +241,7 @@ fn unplugging_during_a_flash_fails_with_the_reason() {
 
 #[test]
 fn cancel_stops_the_flash() {
-    // Erases long enough that the click comes while the board is still erasing.
-    let mut harness = app(true, quick(Duration::from_secs(2)));
-    wait_for_boards(&mut harness);
-    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
-    wait_for_state(&mut harness, "1-1", "Erasing");
+    let mut harness = erasing_1_1();
     harness
         .get_by_role_and_label(Role::Button, "Cancel")
         .click();
@@ -251,12 +251,7 @@ fn cancel_stops_the_flash() {
 
 #[test]
 fn closing_during_a_flash_asks_then_stops_the_flash_before_quitting() {
-    let mut harness = app(true, quick(Duration::from_secs(2)));
-    wait_for_boards(&mut harness);
-    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
-    wait_for_state(&mut harness, "1-1", "Erasing");
+    let mut harness = erasing_1_1();
     let closes = |h: &Harness<'_, App>| {
         h.output().viewport_output[&egui::ViewportId::ROOT]
             .commands

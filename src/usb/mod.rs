@@ -46,11 +46,8 @@ impl Usb {
     /// is taken from there and not asked for its strings again: a board busy erasing
     /// would hold every scan.
     pub fn list_known(&self, known: &[DfuTarget]) -> Result<Vec<DfuTarget>, UsbError> {
-        let devices = self
-            .context
-            .devices()
-            .map_err(|e| UsbError::Unavailable(e.to_string()))?;
-        Ok(devices
+        Ok(self
+            .devices()?
             .iter()
             .flat_map(|d| {
                 let path = device_path(&d);
@@ -72,15 +69,17 @@ impl Usb {
     /// that device is opened, to read its strings: the other boards on the bus, maybe
     /// busy erasing, get no request.
     pub fn at_path(&self, path: &str) -> Result<Vec<DfuTarget>, UsbError> {
-        let devices = self
-            .context
-            .devices()
-            .map_err(|e| UsbError::Unavailable(e.to_string()))?;
-        Ok(devices
+        Ok(self
+            .devices()?
             .iter()
             .filter(|d| device_path(d) == path)
             .flat_map(|d| targets_of(&d))
             .collect())
+    }
+
+    /// The devices on the bus now (from the system's list: no device is asked anything).
+    fn devices(&self) -> Result<rusb::DeviceList<Context>, UsbError> {
+        (self.context.devices()).map_err(|e| UsbError::Unavailable(e.to_string()))
     }
 
     /// Opens `target`, claims its interface and, in DFU mode, selects its alt setting.
