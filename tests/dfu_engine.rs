@@ -5,9 +5,9 @@ use std::num::NonZeroU16;
 use std::time::Duration;
 
 use dfu_station::dfu::{
-    Attributes, Clock, Deadlines, DfuError, DfuInterface, Engine, FakeClock, FunctionalDescriptor,
-    InterfaceMode, Location, Operation, Payload, Phase, Progress, ProtocolError, Request, State,
-    Status, Transport, TransportError,
+    Attributes, CANCEL_CHECK, Clock, Deadlines, DfuError, DfuInterface, Engine, FakeClock,
+    FunctionalDescriptor, InterfaceMode, Location, Operation, Payload, Phase, Progress,
+    ProtocolError, Request, State, Status, Transport, TransportError,
 };
 use dfu_station::firmware::{FirmwareImage, FlashFile, PackOptions, pack};
 
@@ -585,28 +585,32 @@ fn vanishing_in_manifestation_is_success_only_if_not_tolerant() {
 }
 
 #[test]
-fn staying_busy_past_the_cap_is_an_error() {
-    let mut device = FakeDevice {
-        busy_polls: u32::MAX,
-        busy_poll_ms: 1000,
-        ..FakeDevice::new()
-    };
-    let (result, elapsed) = download(&mut device, 64, TOLERANT, &data(64));
-    let error = result.unwrap_err();
-    assert_eq!(
-        error,
-        DfuError::BusyTooLong {
-            state: State::DfuDnBusy,
-            limit: Duration::from_secs(120),
-            at: Location {
-                phase: Phase::Writing,
-                block: Some(0)
-            },
-        }
-    );
-    assert_eq!(elapsed, Duration::from_secs(120));
-    assert!(error.to_string().contains("more than 120 s"));
-    assert_eq!(error.code(), "dfu-busy-too-long");
+fn staying_busy_past_the_cap_is_an_error_even_when_asking_for_hours() {
+    // bwPollTimeout is 24 bits of milliseconds: 0xFFFFFF ms is more than 4.6 hours, and
+    // no sleep goes past the busy limit.
+    for poll_ms in [1000, 0xFF_FFFF] {
+        let mut device = FakeDevice {
+            busy_polls: u32::MAX,
+            busy_poll_ms: poll_ms,
+            ..FakeDevice::new()
+        };
+        let (result, elapsed) = download(&mut device, 64, TOLERANT, &data(64));
+        let error = result.unwrap_err();
+        assert_eq!(
+            error,
+            DfuError::BusyTooLong {
+                state: State::DfuDnBusy,
+                limit: Duration::from_secs(120),
+                at: Location {
+                    phase: Phase::Writing,
+                    block: Some(0)
+                },
+            }
+        );
+        assert_eq!(elapsed, Duration::from_secs(120), "{poll_ms} ms polls");
+        assert!(error.to_string().contains("more than 120 s"));
+        assert_eq!(error.code(), "dfu-busy-too-long");
+    }
 }
 
 #[test]
@@ -762,7 +766,11 @@ fn stalling_detach_then_reenumerated_board_is_flashed() {
         }],
         "WillDetach is set: DETACH only, no bus reset"
     );
-    assert_eq!(run.waited, Some(Duration::from_secs(10)));
+    assert_eq!(
+        run.waited,
+        Some(CANCEL_CHECK),
+        "asked in slices, to see Cancel"
+    );
     assert_eq!(board.received, payload);
     assert_eq!(board.blocks.len(), 8, "the new transfer size (128) is used");
     assert_eq!(
@@ -823,8 +831,9 @@ fn board_back_still_in_app_mode_is_an_error() {
     assert!(board.received.is_empty());
 }
 
-#[test]
-fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
+/// An ESP image of a 300-byte bootloader at 0x1000 and an app of `app_len` bytes at
+/// 0x10000, packed with `options`, and its description.
+fn bootloader_and_app(app_len: usize, options: PackOptions) -> (Vec<u8>, FirmwareImage) {
     let files = [
         FlashFile {
             address: 0x1000,
@@ -834,15 +843,21 @@ fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
         FlashFile {
             address: 0x10000,
             name: "app.bin".into(),
-            data: data(1200),
+            data: data(app_len),
         },
     ];
+    let file = pack(&files, &options).unwrap();
+    let image = FirmwareImage::describe(&file).unwrap();
+    (file, image)
+}
+
+#[test]
+fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
     let options = PackOptions {
         part_size: 512,
         ..PackOptions::default()
     };
-    let file = pack(&files, &options).unwrap();
-    let image = FirmwareImage::describe(&file).unwrap();
+    let (file, image) = bootloader_and_app(1200, options);
     let mut erasing = Vec::new();
     let mut writing_app = 0;
     let mut last_done = 0;
@@ -888,4 +903,239 @@ fn esp_image_progress_names_the_region_and_reports_erasing_per_part() {
         "the suffix is not sent"
     );
     assert_eq!(device.received.len(), file.len() - 16);
+}
+
+/// Cancels once the fake clock reaches `at`, recording the phases reported.
+struct CancelAt<'c> {
+    clock: &'c FakeClock,
+    at: Duration,
+    phases: Vec<Phase>,
+}
+
+impl<'c> CancelAt<'c> {
+    fn new(clock: &'c FakeClock, at: Duration) -> CancelAt<'c> {
+        CancelAt {
+            clock,
+            at,
+            phases: Vec::new(),
+        }
+    }
+}
+
+impl dfu_station::dfu::Observer for CancelAt<'_> {
+    fn progress(&mut self, progress: Progress<'_>) {
+        if self.phases.last() != Some(&progress.phase) {
+            self.phases.push(progress.phase);
+        }
+    }
+    fn cancelled(&self) -> bool {
+        self.clock.now() >= self.at
+    }
+}
+
+/// Downloads 640 bytes to `device`, cancelling at `at`; asserts the download ended as
+/// cancelled in `phase` within 1 s of `at`.
+fn assert_cancelled_within_a_second(device: &mut FakeDevice, at: Duration, phase: Phase) {
+    let clock = FakeClock::default();
+    let mut observer = CancelAt::new(&clock, at);
+    let result = Engine::new(&clock, Deadlines::default(), &mut observer).download(
+        device,
+        &descriptor(64, TOLERANT),
+        Payload::raw(&data(640)),
+    );
+    match result {
+        Err(DfuError::Cancelled { at: location, .. }) => assert_eq!(location.phase, phase),
+        other => panic!("expected a cancellation while {phase:?}, got {other:?}"),
+    }
+    let late = clock.now() - at;
+    assert!(
+        late <= Duration::from_secs(1),
+        "ended {late:?} after Cancel"
+    );
+}
+
+#[test]
+fn cancel_ends_polling_a_busy_board_within_a_second() {
+    let mut device = FakeDevice {
+        busy_polls: u32::MAX,
+        busy_poll_ms: 0xFF_FFFF,
+        ..FakeDevice::new()
+    };
+    assert_cancelled_within_a_second(&mut device, Duration::from_millis(7_300), Phase::Writing);
+}
+
+#[test]
+fn cancel_ends_preparing_within_a_second() {
+    // The board is still busy with a block from an earlier run.
+    let mut device = FakeDevice {
+        state: State::DfuDnBusy,
+        busy_left: u32::MAX,
+        busy_poll_ms: 60_000,
+        ..FakeDevice::new()
+    };
+    assert_cancelled_within_a_second(&mut device, Duration::from_secs(3), Phase::Preparing);
+    assert!(device.blocks.is_empty());
+}
+
+#[test]
+fn cancel_ends_manifestation_within_a_second() {
+    let mut device = FakeDevice {
+        manifest_poll_ms: 0xFF_FFFF,
+        ..FakeDevice::new()
+    };
+    assert_cancelled_within_a_second(&mut device, Duration::from_secs(5), Phase::Manifesting);
+}
+
+/// Flashes from runtime mode with a hook that never finds the board (it waits out each
+/// timeout it is given), cancelling at `at`.
+fn cancel_around_detach(at: Duration) -> (FakeDevice, CancelAtResult) {
+    let clock = FakeClock::default();
+    let mut runtime = FakeDevice::runtime();
+    let mut observer = CancelAt::new(&clock, at);
+    let mut hook = |timeout: Duration| -> Result<(&mut FakeDevice, DfuInterface), TransportError> {
+        clock.sleep(timeout);
+        Err(TransportError::Timeout)
+    };
+    let interface = DfuInterface {
+        mode: InterfaceMode::Runtime,
+        descriptor: descriptor(64, TOLERANT),
+    };
+    let result = Engine::new(&clock, Deadlines::default(), &mut observer).flash(
+        &mut runtime,
+        interface,
+        &mut hook,
+        Payload::raw(&data(64)),
+    );
+    let late = clock.now().saturating_sub(at);
+    (runtime, (result, late))
+}
+
+type CancelAtResult = (Result<(), DfuError>, Duration);
+
+#[test]
+fn cancel_before_detach_sends_nothing() {
+    let (runtime, (result, _)) = cancel_around_detach(Duration::ZERO);
+    assert!(
+        matches!(result, Err(DfuError::Cancelled { at, .. }) if at.phase == Phase::Detaching),
+        "{result:?}"
+    );
+    assert!(runtime.calls.is_empty());
+}
+
+#[test]
+fn cancel_ends_the_wait_for_the_board_within_a_second() {
+    let at = Duration::from_millis(4_100);
+    let (runtime, (result, late)) = cancel_around_detach(at);
+    assert!(
+        matches!(result, Err(DfuError::Cancelled { at, .. }) if at.phase == Phase::WaitingForBoard),
+        "{result:?}"
+    );
+    assert!(
+        late <= Duration::from_secs(1),
+        "ended {late:?} after Cancel"
+    );
+    assert_eq!(runtime.requests(), [Request::Detach]);
+}
+
+#[test]
+fn a_board_that_cannot_be_opened_yet_is_tried_again_until_the_deadline() {
+    // udev applies the access rule a moment after the board appears: the first opens fail.
+    let clock = FakeClock::default();
+    let mut runtime = FakeDevice::runtime();
+    let mut board = FakeDevice::new();
+    let mut waiting = Some(&mut board);
+    let mut tries = 0;
+    let mut hook = |_: Duration| {
+        tries += 1;
+        match waiting.take() {
+            Some(board) if clock.now() >= Duration::from_secs(2) => {
+                Ok((board, dfu_interface(64, TOLERANT)))
+            }
+            board => {
+                waiting = board;
+                Err(TransportError::Access)
+            }
+        }
+    };
+    let interface = DfuInterface {
+        mode: InterfaceMode::Runtime,
+        descriptor: descriptor(64, TOLERANT),
+    };
+    let mut observer = |_: Progress<'_>| {};
+    Engine::new(&clock, Deadlines::default(), &mut observer)
+        .flash(&mut runtime, interface, &mut hook, Payload::raw(&data(64)))
+        .unwrap();
+    assert_eq!(tries, 9, "tried every {CANCEL_CHECK:?} until it opened");
+    assert_eq!(board.received, data(64));
+
+    // Never opened: the last real error is reported, at the deadline.
+    let clock = FakeClock::default();
+    let mut runtime = FakeDevice::runtime();
+    let mut hook = |_: Duration| -> Result<(&mut FakeDevice, DfuInterface), TransportError> {
+        Err(TransportError::Access)
+    };
+    let interface = DfuInterface {
+        mode: InterfaceMode::Runtime,
+        descriptor: descriptor(64, TOLERANT),
+    };
+    let mut observer = |_: Progress<'_>| {};
+    let error = Engine::new(&clock, Deadlines::default(), &mut observer)
+        .flash(&mut runtime, interface, &mut hook, Payload::raw(&data(64)))
+        .unwrap_err();
+    assert_eq!(
+        error,
+        DfuError::NotBackAfterDetach {
+            error: TransportError::Access,
+            timeout: Duration::from_secs(10)
+        }
+    );
+    assert_eq!(clock.now(), Duration::from_secs(10));
+}
+
+#[test]
+fn the_dnload_that_starts_a_part_waits_as_long_as_its_erase_may_take() {
+    let options = PackOptions {
+        part_size: 4 * 1024 * 1024,
+        flash_size: 8 * 1024 * 1024,
+        ..PackOptions::default()
+    };
+    let (file, image) = bootloader_and_app(3 * 1024 * 1024, options);
+    let mut device = FakeDevice::new();
+    let clock = FakeClock::default();
+    let mut observer = |_: Progress<'_>| {};
+    Engine::new(&clock, Deadlines::default(), &mut observer)
+        .download(
+            &mut device,
+            &descriptor(4096, TOLERANT),
+            Payload::image(&image, &file),
+        )
+        .unwrap();
+    let timeouts: Vec<Duration> = device
+        .calls
+        .iter()
+        .filter_map(|c| match c {
+            Call::Out {
+                request: Request::Dnload,
+                timeout,
+                ..
+            } => Some(*timeout),
+            _ => None,
+        })
+        .collect();
+    let app = &image.regions[1].parts[0];
+    assert_eq!(
+        app.erase_limit(),
+        Duration::from_secs(90),
+        "30 s + 20 s per MiB"
+    );
+    assert!(timeouts.contains(&Duration::from_secs(90)), "{timeouts:?}");
+    assert!(
+        timeouts
+            .iter()
+            .all(|t| *t >= LONG && *t <= Duration::from_secs(90))
+    );
+    assert!(
+        timeouts.iter().filter(|t| **t > LONG).count() <= 2,
+        "only the DNLOADs that start a part wait longer"
+    );
 }

@@ -192,6 +192,28 @@ fn path_chooses_one_of_two_boards() {
 }
 
 #[test]
+fn flashing_one_board_through_detach_sends_nothing_to_the_others() {
+    // An erasing board answers nothing for seconds: choosing, opening and finding
+    // 1-1 again after DETACH must not open or ask the boards next to it.
+    let image = vector("1/dfu.bin");
+    let boards = [
+        "--board",
+        "s2@1-1:reenum=300",
+        "--board",
+        "s2@1-2",
+        "--board",
+        "s2@1-3:dfu",
+    ];
+    let run = run(&boards, &flash(&image, &["-p", "1-1"]));
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert_vector_flashed(&run, "1-1");
+    assert!(run.board("1-1")["requests"].as_u64().unwrap() > 0);
+    for other in ["1-2", "1-3"] {
+        assert_eq!(run.board(other)["requests"], 0, "{other}: {}", run.output());
+    }
+}
+
+#[test]
 fn unplug_in_the_middle_of_a_download_fails_clearly_without_hanging() {
     let image = vector("1/dfu.bin");
     // At a block, not at a time: a loaded machine must not move the unplug before the

@@ -8,15 +8,16 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfu_station::dfu::Status;
+use dfu_station::dfu::{Status, TransportError};
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::esp::hex;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
-use dfu_station::station::demo::{DemoSource, DemoTimings};
+use dfu_station::station::demo::{DEMO, DemoSource, DemoTimings};
 use dfu_station::station::factory::Settings;
 use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
 use dfu_station::station::{
-    BoardState, Command, Device, Event, LoadedImage, Outcome, Registry, Station, check_file,
+    BoardState, Command, Connection, DemoCommand, Device, DeviceSource, Event, LoadedImage,
+    Outcome, Registry, Station, check_file,
 };
 
 const APP_ADDRESS: usize = 0x10000;
@@ -54,8 +55,8 @@ struct Bench {
 }
 
 impl Bench {
-    fn new(demo: &Arc<DemoSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
-        let station = Station::spawn(vec![demo.clone()], DemoTimings::default(), Arc::new(|| {}));
+    fn new(source: Arc<dyn DeviceSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
+        let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
         let settings = Settings {
             station: "line 3".into(),
             log_folder: Some(folder.to_owned()),
@@ -116,7 +117,7 @@ fn flashed_app(demo: &DemoSource, path: &str, len: usize) -> Vec<u8> {
 
 #[test]
 fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     for port in 1..=8 {
         let faults = match port {
             3 => vec![Fault::Unplug(When::Block(120))],
@@ -129,7 +130,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
         assert_eq!(demo.plug_config(rom(faults)), format!("1-{port}"));
     }
     let log = tempfile::tempdir().unwrap();
-    let mut bench = Bench::new(&demo, log.path(), None);
+    let mut bench = Bench::new(demo.clone(), log.path(), None);
     bench.until("8 boards", |b| b.present().len() == 8);
     let (image, app) = image();
     for device in bench.present() {
@@ -217,7 +218,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
 
 #[test]
 fn auto_mode_flashes_each_plug_in_once() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     demo.plug_config(rom(Vec::new()));
     demo.plug_config(rom(Vec::new()));
     let mut s3 = rom(Vec::new());
@@ -225,7 +226,7 @@ fn auto_mode_flashes_each_plug_in_once() {
     demo.plug_config(s3);
     let log = tempfile::tempdir().unwrap();
     let (image, _) = image();
-    let mut bench = Bench::new(&demo, log.path(), Some(image));
+    let mut bench = Bench::new(demo.clone(), log.path(), Some(image));
     bench.until("two records", |b| b.records.len() == 2);
     // Both ESP32-S2 boards re-enumerated in DFU mode and stay: nothing more happens.
     bench.until("both back in DFU mode", |b| {
@@ -252,4 +253,116 @@ fn auto_mode_flashes_each_plug_in_once() {
         "the ESP32-S3 is not for this file"
     );
     assert!(bench.records.iter().all(|r| r.result == Verdict::Pass));
+}
+
+/// Demo boards, but opening the one at 1-2 panics (a bug in a worker).
+struct PanicsOn12(Arc<DemoSource>);
+
+impl DeviceSource for PanicsOn12 {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn watch(&self, events: crossbeam_channel::Sender<dfu_station::station::SourceEvent>) {
+        self.0.watch(events)
+    }
+    fn open(&self, path: &str) -> Result<Connection, TransportError> {
+        assert_ne!(path, "1-2", "a bug in the worker");
+        self.0.open(path)
+    }
+}
+
+#[test]
+fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    for _ in 1..=3 {
+        demo.plug_config(rom(Vec::new()));
+    }
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(Arc::new(PanicsOn12(demo.clone())), log.path(), None);
+    bench.until("3 boards", |b| b.present().len() == 3);
+    let (image, _) = image();
+    for device in bench.present() {
+        let image = image.clone();
+        bench
+            .station
+            .commands
+            .send(Command::Flash { device, image })
+            .unwrap();
+    }
+    bench.until("3 records", |b| b.records.len() == 3);
+    let by_path = bench.by_path();
+    let failed = &by_path["1-2"][0];
+    assert_eq!(failed.result, Verdict::Fail);
+    assert_eq!(failed.error_code.as_deref(), Some("internal-error"));
+    let message = failed.error_message.as_deref().unwrap();
+    assert!(message.contains("a bug in the worker"), "{message}");
+    assert!(by_path["1-1"][0].result == Verdict::Pass && by_path["1-3"][0].result == Verdict::Pass);
+    assert_eq!(
+        (bench.registry.shift().passed, bench.registry.shift().failed),
+        (2, 1)
+    );
+}
+
+#[test]
+fn demo_boards_never_reach_the_production_log_nor_the_shift() {
+    let emulated = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(emulated, log.path(), None);
+    let commands = &bench.station.commands;
+    commands.send(Command::StartDemo).unwrap();
+    commands
+        .send(Command::Demo(DemoCommand::Plug(Chip::Esp32S2)))
+        .unwrap();
+    bench.until("a demo board", |b| b.present().len() == 1);
+    let device = bench.present().remove(0);
+    assert_eq!(device.id.source, DEMO);
+    let (image, _) = image();
+    let id = device.id.clone();
+    bench
+        .station
+        .commands
+        .send(Command::Flash { device, image })
+        .unwrap();
+    bench.until("the demo result", |b| {
+        matches!(
+            b.registry.row(&id).map(|r| &r.state),
+            Some(BoardState::Done(_))
+        )
+    });
+    assert!(matches!(
+        bench.registry.row(&id).unwrap().state,
+        BoardState::Done(Outcome::Pass { .. })
+    ));
+    assert_eq!(bench.registry.shift().total(), 0);
+    // A record is on disk before its result goes out: none was written.
+    assert!(read_recent(log.path(), 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_cancelled_flash_is_recorded_as_cancelled() {
+    // What closing the window during a flash does: Cancel to every flashing board.
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let mut slow = rom(Vec::new());
+    slow.erase_time_per_sector = Duration::from_secs(1);
+    demo.plug_config(slow);
+    let log = tempfile::tempdir().unwrap();
+    let mut bench = Bench::new(demo.clone(), log.path(), None);
+    bench.until("the board", |b| b.present().len() == 1);
+    let device = bench.present().remove(0);
+    let id = device.id.clone();
+    let (image, _) = image();
+    let commands = &bench.station.commands;
+    commands.send(Command::Flash { device, image }).unwrap();
+    bench.until("the erase", |b| {
+        matches!(&b.registry.row(&id).unwrap().state,
+            BoardState::Flashing(p) if p.phase == dfu_station::dfu::Phase::Erasing)
+    });
+    bench.station.commands.send(Command::Cancel(id)).unwrap();
+    bench.until("the record", |b| b.records.len() == 1);
+    assert_eq!(bench.records[0].result, Verdict::Cancelled);
+    assert_eq!(
+        bench.records[0].error_code.as_deref(),
+        Some("dfu-cancelled")
+    );
+    assert_eq!(read_recent(log.path(), 10).unwrap(), bench.records);
 }

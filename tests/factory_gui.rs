@@ -12,8 +12,8 @@ use crossbeam_channel::{Sender, unbounded};
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::firmware::Chip;
 use dfu_station::firmware::esp::hex;
-use dfu_station::station::demo::DEMO;
 use dfu_station::station::profile::Profile;
+use dfu_station::station::usb_source::USB;
 use dfu_station::station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
 use dfu_station::ui::{App, Options, StartProfile};
 use eframe::egui;
@@ -138,7 +138,7 @@ fn an_image_changed_since_the_profile_was_saved_is_refused() {
 
 fn board(events: &Sender<Event>, port: u32, chip: Chip, mode: InterfaceMode) -> DeviceId {
     let id = DeviceId {
-        source: DEMO,
+        source: USB,
         path: format!("1-{port}"),
     };
     let device = Device {
@@ -161,6 +161,7 @@ fn flashing(events: &Sender<Event>, id: &DeviceId, phase: Phase, done: u64, part
         part: Some(part.into()),
         bytes_per_second: Some(60_000.0),
         eta: Some(Duration::from_secs(9)),
+        erase_limit: None,
     };
     let device = id.clone();
     events
@@ -222,6 +223,10 @@ fn snapshot_station_view_with_eight_boards() {
         ),
     );
     harness.run_steps(4);
+    assert!(
+        disabled(&harness, Role::Button, "Demo"),
+        "locked: no demo boards"
+    );
     harness.get_by_label_contains("Board 1-1: ESP32-S3, DFU mode, PASS");
     harness.get_by_label_contains("Board 1-6: ESP32-S3, DFU mode, FAIL");
     harness.snapshot("station_view");

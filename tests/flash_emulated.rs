@@ -448,7 +448,13 @@ fn every_injected_fault_ends_as_it_must_within_its_deadline() {
             assert_flash_holds(&run.board, &file);
         }
         if matches!(row.expect, Expect::Cancelled) {
-            assert_eq!(run.board.lock().state(), State::DfuIdle, "ABORT was sent");
+            // ABORT was sent, unless Cancel came while the board was busy with a block
+            // (where DFU 1.1 allows only GETSTATUS).
+            let state = run.board.lock().state();
+            assert!(
+                [State::DfuIdle, State::DfuDnloadSync, State::DfuDnBusy].contains(&state),
+                "{state:?}"
+            );
         }
     }
 }
@@ -482,4 +488,83 @@ fn a_corrupted_payload_is_refused_by_the_board_with_err_verify() {
         }) => {}
         other => panic!("expected errVERIFY, got {other:?}"),
     }
+}
+
+/// An ESP32-S2 image with one 3 MiB app part (bigger than mkdfu's 512 KiB parts).
+fn three_mib_part() -> Vec<u8> {
+    let files = [dfu_station::firmware::FlashFile {
+        address: 0x10000,
+        name: "app.bin".into(),
+        data: common::sample(3 << 20, 9),
+    }];
+    let options = dfu_station::firmware::PackOptions {
+        flash_size: 8 << 20,
+        part_size: 4 << 20,
+        ..Default::default()
+    };
+    dfu_station::firmware::pack(&files, &options).unwrap()
+}
+
+/// Slow flash: 60 ms per 4 KiB sector, 46 s for a 3 MiB part.
+fn slow_flash() -> RomConfig {
+    let mut config = RomConfig::new(Chip::Esp32S2);
+    config.flash_size = 8 << 20;
+    config.erase_time_per_sector = Duration::from_millis(60);
+    config
+}
+
+#[test]
+fn a_3_mib_part_on_slow_flash_may_erase_for_more_than_30_s() {
+    let file = three_mib_part();
+    let run = flash(slow_flash(), &file, Deadlines::default(), None);
+    run.result.unwrap();
+    assert_flash_holds(&run.board, &file);
+    assert!(run.elapsed > Duration::from_secs(46), "{:?}", run.elapsed);
+}
+
+#[test]
+fn cancel_during_an_erase_ends_as_soon_as_the_board_answers() {
+    /// Cancels as soon as the erase of the first part starts; notes when.
+    struct CancelOnErase<'c> {
+        clock: &'c FakeClock,
+        pressed: Option<Duration>,
+    }
+    impl Observer for CancelOnErase<'_> {
+        fn progress(&mut self, p: Progress<'_>) {
+            if p.phase == Phase::Erasing && p.part.is_some() && self.pressed.is_none() {
+                self.pressed = Some(self.clock.now());
+            }
+        }
+        fn cancelled(&self) -> bool {
+            self.pressed.is_some()
+        }
+    }
+    let file = three_mib_part();
+    let clock = Arc::new(FakeClock::default());
+    let bus = Bus::new(clock.clone());
+    bus.plug(PORT, EspRom::new(slow_flash()));
+    let image = FirmwareImage::describe(&file).unwrap();
+    let transport = bus.open(PORT).unwrap();
+    let interface = transport.interface();
+    let mut observer = CancelOnErase {
+        clock: &clock,
+        pressed: None,
+    };
+    let result = Engine::new(&*clock, Deadlines::default(), &mut observer).flash(
+        transport,
+        interface,
+        &mut bus.reenumerate(PORT),
+        Payload::image(&image, &file),
+    );
+    assert!(
+        matches!(result, Err(DfuError::Cancelled { .. })),
+        "{result:?}"
+    );
+    let held = clock.now() - observer.pressed.unwrap();
+    // The board holds the DNLOAD for its 46 s erase; the flash ends within 1 s after.
+    let erase = Duration::from_millis(60 * 768);
+    assert!(
+        held >= erase && held <= erase + Duration::from_secs(1),
+        "{held:?}"
+    );
 }

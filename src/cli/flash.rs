@@ -21,8 +21,7 @@ use crate::firmware::FirmwareImage;
 use crate::firmware::esp::hex;
 use crate::station::support::{FlashStory, remember};
 use crate::usb::{
-    AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, WatchMode,
-    advice, chip_of,
+    AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, advice, chip_of,
 };
 
 #[derive(Debug, Args)]
@@ -104,9 +103,12 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
 
     let usb =
         Usb::new().map_err(|e| Failure::new(EXIT_NO_BOARD, "usb-unavailable", e.to_string()))?;
-    let targets = usb
-        .list()
-        .map_err(|e| Failure::new(EXIT_NO_BOARD, "usb-unavailable", e.to_string()))?;
+    // With --path, only that port is looked at: other boards may be busy flashing.
+    let targets = match &selector.path {
+        Some(path) => usb.at_path(path),
+        None => usb.list(),
+    }
+    .map_err(|e| Failure::new(EXIT_NO_BOARD, "usb-unavailable", e.to_string()))?;
     let board = selector.pick(&targets).map_err(|pick| match pick {
         Pick::NoMatch { .. } => Failure::new(EXIT_NO_BOARD, "no-board", pick.to_string()),
         Pick::Ambiguous(_) => Failure::new(EXIT_BAD_INPUT, "ambiguous-board", pick.to_string()),
@@ -121,7 +123,7 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
         };
         Failure::new(exit, "usb-open-failed", cannot_open(board, &error))
     })?;
-    let mut waiter = DfuModeWaiter::new(usb.clone(), board, &selector, WatchMode::from_env());
+    let mut waiter = DfuModeWaiter::new(usb.clone(), board, &selector);
     let clock = SystemClock::default();
     // The conversation, for `dfu-station report` (and -v): it follows the board through
     // DETACH.

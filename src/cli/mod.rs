@@ -189,27 +189,18 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// With no command: opens the window.
+/// With no command: opens the window (a bad profile, or no window at all, is also shown
+/// in a native dialog).
 #[cfg(feature = "gui")]
 fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
-    let profile = match crate::ui::StartProfile::find(profile.as_deref()) {
-        Ok(profile) => profile,
-        Err(error) => {
-            eprintln!("dfu-station: {error}");
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
-    let options = crate::ui::Options {
-        demo,
-        screenshot: std::env::var_os(crate::ui::SCREENSHOT_ENV).map(PathBuf::from),
-        profile,
-        ..Default::default()
-    };
-    match crate::ui::run(options) {
+    match crate::ui::open_window(profile.as_deref(), demo) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("dfu-station: could not open the window: {error}");
-            ExitCode::FAILURE
+            eprintln!("dfu-station: {error}");
+            match error {
+                crate::ui::StartError::Profile(_) => ExitCode::from(EXIT_BAD_INPUT),
+                crate::ui::StartError::Window(_) => ExitCode::FAILURE,
+            }
         }
     }
 }

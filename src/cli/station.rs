@@ -99,7 +99,7 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
     };
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
-            let demo = DemoSource::new(DemoTimings::default());
+            let demo = DemoSource::emulated(DemoTimings::default());
             let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
             (0..count).for_each(|_| drop(demo.plug(chip)));
             let devices = demo.devices();
@@ -147,6 +147,11 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         let _ = station.commands.send(Command::Flash { device, image });
     }
     let registry = follow(&station, |registry| registry.shift().total() >= count);
+    let lost = count.saturating_sub(registry.shift().total());
+    if lost > 0 {
+        eprintln!("{lost} board(s) got no result: the station stopped. Flash them again.");
+        return ExitCode::from(EXIT_FLASH_FAILED);
+    }
     if registry.shift().failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -10,8 +10,9 @@ use super::protocol::{ProtocolError, Request, STATUS_LEN, State, Status};
 use super::{Clock, Transport, TransportError};
 use crate::firmware::{FirmwareImage, Part, Region};
 
-/// Time limits. The defaults suit the ESP ROM, which erases a whole part while it holds
-/// the DNLOAD carrying that part's first byte.
+/// Time limits. The defaults suit the ESP ROM; the DNLOAD carrying a part's first byte,
+/// which the ROM holds while it erases the whole part, gets the longer of `transfer` and
+/// the part's own [`Part::erase_limit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadlines {
     /// Timeout of each DNLOAD and GETSTATUS transfer (30 s; dfu-util's 5 s fails long erases).
@@ -90,7 +91,8 @@ pub struct Progress<'a> {
 pub trait Observer {
     /// Takes one progress report.
     fn progress(&mut self, progress: Progress<'_>);
-    /// Whether the user asked to stop; checked before each block.
+    /// Whether the user asked to stop; checked before each block and request and at
+    /// least every [`CANCEL_CHECK`] of waiting.
     fn cancelled(&self) -> bool {
         false
     }
@@ -272,11 +274,18 @@ impl DfuError {
 /// How many ABORT / CLRSTATUS requests [`Engine`] sends before giving up on reaching dfuIDLE.
 const MAX_RECOVERIES: usize = 3;
 
+/// The longest the engine waits (sleeping, or for the board after DETACH) without
+/// looking whether it was cancelled.
+pub const CANCEL_CHECK: Duration = Duration::from_millis(250);
+
 /// Drives one download. Holds the clock, the deadlines and the observer.
 pub struct Engine<'a> {
     clock: &'a dyn Clock,
     deadlines: Deadlines,
     observer: &'a mut dyn Observer,
+    /// Payload bytes accepted and in all, as last reported (for [`DfuError::Cancelled`]).
+    done: u64,
+    total: u64,
 }
 
 impl<'a> Engine<'a> {
@@ -290,6 +299,8 @@ impl<'a> Engine<'a> {
             clock,
             deadlines,
             observer,
+            done: 0,
+            total: 0,
         }
     }
 
@@ -323,6 +334,7 @@ impl<'a> Engine<'a> {
             block: None,
         };
         self.report(Phase::Detaching, 0, 0);
+        self.check_cancel(at)?;
         let gone = match transport.control_out(
             Request::Detach as u8,
             self.deadlines.detach_ms,
@@ -344,10 +356,45 @@ impl<'a> Engine<'a> {
         }
         drop(transport);
         self.report(Phase::WaitingForBoard, 0, 0);
+        self.wait_for_board(reenumerate)
+    }
+
+    /// Asks `reenumerate` for the board in slices of at most [`CANCEL_CHECK`] until the
+    /// re-enumeration deadline, so Cancel is seen and a failed open (udev may apply the
+    /// access rule a moment after the board appears) is tried again.
+    fn wait_for_board<T, R: Reenumerate<T> + ?Sized>(
+        &mut self,
+        reenumerate: &mut R,
+    ) -> Result<(T, DfuInterface), DfuError> {
+        let at = Location {
+            phase: Phase::WaitingForBoard,
+            block: None,
+        };
         let timeout = self.deadlines.reenumeration;
-        reenumerate
-            .wait_for_dfu_mode(timeout)
-            .map_err(|error| DfuError::NotBackAfterDetach { error, timeout })
+        let deadline = self.clock.now() + timeout;
+        let mut last_error = TransportError::Timeout;
+        loop {
+            self.check_cancel(at)?;
+            let left = deadline.saturating_sub(self.clock.now());
+            if left.is_zero() {
+                return Err(DfuError::NotBackAfterDetach {
+                    error: last_error,
+                    timeout,
+                });
+            }
+            let slice = left.min(CANCEL_CHECK);
+            let slice_end = self.clock.now() + slice;
+            match reenumerate.wait_for_dfu_mode(slice) {
+                Ok(found) => return Ok(found),
+                Err(TransportError::Timeout) => {}
+                Err(error) => last_error = error,
+            }
+            // A hook that failed at once is asked again only when its slice is over.
+            let rest = slice_end.saturating_sub(self.clock.now());
+            if !rest.is_zero() {
+                self.clock.sleep(rest);
+            }
+        }
     }
 
     /// Downloads `payload` to a DFU-mode interface: brings it to dfuIDLE, sends blocks of
@@ -378,6 +425,7 @@ impl<'a> Engine<'a> {
                 let _ = self.send(transport, Request::Abort, at);
                 return Err(DfuError::Cancelled { at, done, total });
             }
+            self.done = done;
             self.observer.progress(Progress {
                 phase,
                 done,
@@ -385,7 +433,11 @@ impl<'a> Engine<'a> {
                 region,
                 part,
             });
-            self.dnload(transport, block_number, chunk, at)?;
+            let timeout = match (phase, part) {
+                (Phase::Erasing, Some(part)) => self.deadlines.transfer.max(part.erase_limit()),
+                _ => self.deadlines.transfer,
+            };
+            self.dnload(transport, block_number, chunk, timeout, at)?;
             let status = self.settle(transport, at)?;
             expect(status, State::DfuDnloadIdle, at)?;
             block_number = block_number.wrapping_add(1);
@@ -396,7 +448,7 @@ impl<'a> Engine<'a> {
             block: Some(payload.bytes.len().div_ceil(size) as u64),
         };
         self.report(Phase::Manifesting, total, total);
-        self.dnload(transport, block_number, &[], at)?;
+        self.dnload(transport, block_number, &[], self.deadlines.transfer, at)?;
         self.manifest(transport, descriptor, at)?;
         self.report(Phase::Done, total, total);
         Ok(())
@@ -411,6 +463,7 @@ impl<'a> Engine<'a> {
         };
         let mut state = State::DfuIdle;
         for _ in 0..=MAX_RECOVERIES {
+            self.check_cancel(at)?;
             state = self.settle(transport, at)?.state;
             let fix = match state {
                 State::DfuIdle => return Ok(()),
@@ -452,29 +505,54 @@ impl<'a> Engine<'a> {
         expect(status, State::DfuIdle, at)
     }
 
-    /// GETSTATUS until the device is no longer busy, sleeping exactly bwPollTimeout
-    /// between polls, for at most the busy deadline.
+    /// GETSTATUS until the device is no longer busy, sleeping bwPollTimeout between
+    /// polls but never past the busy deadline, which no reply can move.
     fn settle<T: Transport + ?Sized>(
         &mut self,
         transport: &mut T,
         at: Location,
     ) -> Result<DeviceStatus, DfuError> {
-        let started = self.clock.now();
+        let deadline = self.clock.now() + self.deadlines.busy;
         loop {
             let status = self.get_status(transport, at)?;
             if !status.state.is_busy() || status.status != Status::Ok {
                 return Ok(status);
             }
-            if self.clock.now().saturating_sub(started) >= self.deadlines.busy {
+            let left = deadline.saturating_sub(self.clock.now());
+            if left.is_zero() {
                 return Err(DfuError::BusyTooLong {
                     state: status.state,
                     limit: self.deadlines.busy,
                     at,
                 });
             }
-            if !status.poll_timeout.is_zero() {
-                self.clock.sleep(status.poll_timeout);
+            self.pause(status.poll_timeout.min(left), at)?;
+        }
+    }
+
+    /// Sleeps `duration` in slices of at most [`CANCEL_CHECK`], stopping when cancelled.
+    fn pause(&mut self, duration: Duration, at: Location) -> Result<(), DfuError> {
+        let end = self.clock.now() + duration;
+        loop {
+            let left = end.saturating_sub(self.clock.now());
+            if left.is_zero() {
+                return Ok(());
             }
+            self.check_cancel(at)?;
+            self.clock.sleep(left.min(CANCEL_CHECK));
+        }
+    }
+
+    /// [`DfuError::Cancelled`] if the observer says so.
+    fn check_cancel(&self, at: Location) -> Result<(), DfuError> {
+        if self.observer.cancelled() {
+            Err(DfuError::Cancelled {
+                at,
+                done: self.done,
+                total: self.total,
+            })
+        } else {
+            Ok(())
         }
     }
 
@@ -501,15 +579,11 @@ impl<'a> Engine<'a> {
         transport: &mut T,
         block_number: u16,
         data: &[u8],
+        timeout: Duration,
         at: Location,
     ) -> Result<(), DfuError> {
         transport
-            .control_out(
-                Request::Dnload as u8,
-                block_number,
-                data,
-                self.deadlines.transfer,
-            )
+            .control_out(Request::Dnload as u8, block_number, data, timeout)
             .map_err(|error| transfer_failed(error, Request::Dnload.into(), at))
     }
 
@@ -526,6 +600,7 @@ impl<'a> Engine<'a> {
     }
 
     fn report(&mut self, phase: Phase, done: u64, total: u64) {
+        (self.done, self.total) = (done, total);
         self.observer.progress(Progress {
             phase,
             done,

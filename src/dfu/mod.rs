@@ -7,8 +7,8 @@ pub mod trace;
 mod transport;
 
 pub use engine::{
-    Deadlines, DfuError, Engine, Location, Observer, Operation, Payload, Phase, Progress,
-    Reenumerate,
+    CANCEL_CHECK, Deadlines, DfuError, Engine, Location, Observer, Operation, Payload, Phase,
+    Progress, Reenumerate,
 };
 pub use protocol::{
     Attributes, DeviceStatus, DfuInterface, FUNCTIONAL_DESCRIPTOR_TYPE, FunctionalDescriptor,

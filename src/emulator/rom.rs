@@ -163,6 +163,8 @@ pub struct EspRom {
     poll_until: Duration,
     /// Data DNLOADs received since creation.
     blocks: u32,
+    /// Control requests received since creation (standard and class, any mode).
+    requests: u64,
     stuck: bool,
     hang_next_status: bool,
     writer: Writer,
@@ -187,11 +189,17 @@ impl EspRom {
             busy_until: Duration::ZERO,
             poll_until: Duration::ZERO,
             blocks: 0,
+            requests: 0,
             stuck: false,
             hang_next_status: false,
         };
         rom.power_on();
         rom
+    }
+
+    /// Control requests the board received since it was made (standard and class).
+    pub fn requests(&self) -> u64 {
+        self.requests
     }
 
     /// Power-cycles the board (as when plugged in): back in its start mode, on the bus,
@@ -284,6 +292,7 @@ impl EspRom {
     /// Answers a device-to-host control transfer arriving at `now`; `buf` receives the
     /// data (at most `setup.length` bytes).
     pub fn control_in(&mut self, setup: &Setup, buf: &mut [u8], now: Duration) -> Outcome {
+        self.requests += 1;
         if self.presence != Presence::Attached {
             return Outcome::Gone;
         }
@@ -322,6 +331,7 @@ impl EspRom {
 
     /// Answers a host-to-device control transfer carrying `data`, arriving at `now`.
     pub fn control_out(&mut self, setup: &Setup, data: &[u8], now: Duration) -> Outcome {
+        self.requests += 1;
         if self.presence != Presence::Attached {
             return Outcome::Gone;
         }

@@ -1,6 +1,8 @@
 //! The ESP-specific parts of a `dfu.bin`: the `dfuinfo0.dat` index, `flash_params.dat`,
 //! and how split parts (`app.bin`, `app.bin.1`, ...) join back into flash regions.
 
+use std::time::Duration;
+
 use md5::{Digest, Md5};
 
 use super::cpio::{self, Entry};
@@ -78,6 +80,25 @@ pub struct Part {
     pub md5: [u8; 16],
     /// Where the part's data starts in the payload sent to the board.
     pub payload_offset: usize,
+}
+
+/// The time the ESP ROM may take to erase a part, before the DNLOAD carrying its first
+/// byte returns: [`ERASE_LIMIT_BASE`] plus [`ERASE_LIMIT_PER_MIB`] (slow flash erases
+/// 64 KiB blocks in up to 2 s: 32 s per MiB at worst, 20 s allowing for faster sectors),
+/// at most [`ERASE_LIMIT_CEILING`].
+pub const ERASE_LIMIT_PER_MIB: Duration = Duration::from_secs(20);
+/// See [`ERASE_LIMIT_PER_MIB`].
+pub const ERASE_LIMIT_BASE: Duration = Duration::from_secs(30);
+/// See [`ERASE_LIMIT_PER_MIB`].
+pub const ERASE_LIMIT_CEILING: Duration = Duration::from_secs(300);
+
+impl Part {
+    /// The longest the ESP ROM may hold the DNLOAD carrying this part's first byte while
+    /// it erases the part (grows with its size, up to [`ERASE_LIMIT_CEILING`]).
+    pub fn erase_limit(&self) -> Duration {
+        let per_mib = ERASE_LIMIT_PER_MIB.mul_f64(f64::from(self.size) / (1024.0 * 1024.0));
+        (ERASE_LIMIT_BASE + per_mib).min(ERASE_LIMIT_CEILING)
+    }
 }
 
 /// One image file (bootloader, partition table, app...) as it lands in flash:

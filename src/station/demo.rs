@@ -12,8 +12,13 @@ use crate::dfu::{InterfaceMode, SystemClock, TransportError};
 use crate::emulator::{Bus, DeviceInfo, EspRom, Mode, RomConfig};
 use crate::firmware::Chip;
 
-/// The source name of demo boards.
+/// The source name of the window's demo boards (Demo menu, `--demo`): they never reach
+/// the production log nor count in the shift.
 pub const DEMO: &str = "demo";
+
+/// The source name of emulated boards standing in for real ones (`flash --all --demo N`,
+/// tests, benchmarks): flashed, logged and counted as real boards are.
+pub const EMULATED: &str = "emulated";
 
 /// The chips demo boards can be.
 pub const DEMO_CHIPS: [Chip; 2] = [Chip::Esp32S2, Chip::Esp32S3];
@@ -42,6 +47,7 @@ impl Default for DemoTimings {
 
 /// Emulated boards on port paths `1-1`, `1-2`, ... of their own bus.
 pub struct DemoSource {
+    name: &'static str,
     bus: Bus,
     timings: DemoTimings,
     /// Wakes the watcher at once after a plug or unplug.
@@ -49,9 +55,19 @@ pub struct DemoSource {
 }
 
 impl DemoSource {
-    /// An empty demo bus.
+    /// An empty demo bus (source [`DEMO`]).
     pub fn new(timings: DemoTimings) -> DemoSource {
+        DemoSource::named(DEMO, timings)
+    }
+
+    /// An empty bus of boards standing in for real ones (source [`EMULATED`]).
+    pub fn emulated(timings: DemoTimings) -> DemoSource {
+        DemoSource::named(EMULATED, timings)
+    }
+
+    fn named(name: &'static str, timings: DemoTimings) -> DemoSource {
         DemoSource {
+            name,
             bus: Bus::new(Arc::new(SystemClock::default())),
             timings,
             poke: unbounded(),
@@ -82,7 +98,8 @@ impl DemoSource {
 
     /// The boards on the bus now.
     pub fn devices(&self) -> Vec<Device> {
-        self.bus.devices().iter().map(device).collect()
+        let devices = self.bus.devices();
+        devices.iter().map(|info| device(self.name, info)).collect()
     }
 
     /// The bus the boards are on (to read their flash in tests and benchmarks).
@@ -110,10 +127,10 @@ impl DemoSource {
     }
 }
 
-fn device(info: &DeviceInfo) -> Device {
+fn device(source: &'static str, info: &DeviceInfo) -> Device {
     Device {
         id: DeviceId {
-            source: DEMO,
+            source,
             path: info.path.clone(),
         },
         vid: info.vid,
@@ -128,22 +145,27 @@ fn device(info: &DeviceInfo) -> Device {
 
 /// Sends what changed from `before` to `now`: a board with a new device number left
 /// and came back.
-fn diff(before: &[DeviceInfo], now: &[DeviceInfo], events: &Sender<SourceEvent>) -> bool {
+fn diff(
+    source: &'static str,
+    before: &[DeviceInfo],
+    now: &[DeviceInfo],
+    events: &Sender<SourceEvent>,
+) -> bool {
     let same = |a: &DeviceInfo, b: &DeviceInfo| a.path == b.path && a.devnum == b.devnum;
     let gone = before.iter().filter(|b| !now.iter().any(|n| same(b, n)));
     let new = now.iter().filter(|n| !before.iter().any(|b| same(b, n)));
-    gone.map(|b| SourceEvent::Removed(device(b).id))
-        .chain(new.map(|n| SourceEvent::Added(device(n))))
+    gone.map(|b| SourceEvent::Removed(device(source, b).id))
+        .chain(new.map(|n| SourceEvent::Added(device(source, n))))
         .all(|event| events.send(event).is_ok())
 }
 
 impl DeviceSource for DemoSource {
     fn name(&self) -> &'static str {
-        DEMO
+        self.name
     }
 
     fn watch(&self, events: Sender<SourceEvent>) {
-        let bus = self.bus.clone();
+        let (name, bus) = (self.name, self.bus.clone());
         let poke = self.poke.1.clone();
         std::thread::Builder::new()
             .name("demo-watch".into())
@@ -151,7 +173,7 @@ impl DeviceSource for DemoSource {
                 let mut before = Vec::new();
                 loop {
                     let now = bus.devices();
-                    if !diff(&before, &now, &events) {
+                    if !diff(name, &before, &now, &events) {
                         return;
                     }
                     before = now;

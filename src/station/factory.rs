@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::auto::AutoFlash;
+use super::demo::DEMO;
 use super::log::{ProductionLog, Record, Verdict, read_recent, utc_now};
 use super::sound::Sound;
 use super::thread::Outbox;
@@ -119,6 +120,7 @@ impl Factory {
 
     /// Logs a finished flash, plays its tone and tells the UI. The record is on disk
     /// before `JobFinished` goes out, so whoever sees the result may exit at once.
+    /// Demo boards ([`DEMO`]) are never logged.
     pub fn finished(&mut self, finished: Finished, outbox: &Outbox) {
         let pass = matches!(finished.outcome, Outcome::Pass { .. });
         if self.settings.sound
@@ -127,7 +129,11 @@ impl Factory {
             sound.play(pass);
         }
         let record = record(&self.settings.station, &finished);
-        let logged = self.log.as_mut().map(|log| {
+        let log = self
+            .log
+            .as_mut()
+            .filter(|_| finished.device.id.source != DEMO);
+        let logged = log.map(|log| {
             log.append(&record).map_err(|error| {
                 format!(
                     "A record could not be written to {}: {error}",

@@ -214,6 +214,8 @@ pub struct JobProgress {
     pub bytes_per_second: Option<f64>,
     /// Estimated time left.
     pub eta: Option<Duration>,
+    /// While erasing: the longest the erase may take before the flash fails.
+    pub erase_limit: Option<Duration>,
 }
 
 impl JobProgress {
@@ -226,6 +228,7 @@ impl JobProgress {
             part: None,
             bytes_per_second: None,
             eta: None,
+            erase_limit: None,
         }
     }
 
@@ -238,14 +241,17 @@ impl JobProgress {
         }
     }
 
-    /// The phase in a few words: `Erasing app.bin.1`, `Waiting for the board`.
+    /// The phase in a few words: `Erasing app.bin.1 (up to 40 s)`, `Waiting for the board`.
     pub fn headline(&self) -> String {
         let part = self.part.as_deref().unwrap_or("the file index");
         match self.phase {
             Phase::Preparing => "Preparing".into(),
             Phase::Detaching => "Detaching".into(),
             Phase::WaitingForBoard => "Waiting for the board".into(),
-            Phase::Erasing => format!("Erasing {part}"),
+            Phase::Erasing => match self.erase_limit {
+                Some(limit) => format!("Erasing {part} (up to {} s)", limit.as_secs()),
+                None => format!("Erasing {part}"),
+            },
             Phase::Writing => format!("Writing {part}"),
             Phase::Manifesting => "Manifesting".into(),
             Phase::Done => "Done".into(),

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use super::demo::DEMO;
 use super::factory::Shift;
 use super::{Device, DeviceId, Event, JobProgress, Outcome};
 use crate::dfu::InterfaceMode;
@@ -104,7 +105,9 @@ impl Registry {
                 }
             }
             Event::JobStarted(id) => {
-                self.shift.started.get_or_insert_with(Instant::now);
+                if id.source != DEMO {
+                    self.shift.started.get_or_insert_with(Instant::now);
+                }
                 self.set(id, BoardState::Flashing(JobProgress::starting()))
             }
             Event::JobProgress { device, progress } => {
@@ -112,6 +115,7 @@ impl Registry {
             }
             Event::JobFinished { device, outcome } => {
                 match outcome {
+                    _ if device.source == DEMO => {}
                     Outcome::Pass { .. } => self.shift.passed += 1,
                     Outcome::Fail { .. } => self.shift.failed += 1,
                 }
@@ -148,7 +152,7 @@ mod tests {
     fn device(mode: InterfaceMode) -> Device {
         Device {
             id: DeviceId {
-                source: "demo",
+                source: "usb",
                 path: "1-1".into(),
             },
             vid: 0x303A,
@@ -194,6 +198,31 @@ mod tests {
             registry.row(&id).is_none(),
             "an idle board leaves with its row"
         );
+    }
+
+    #[test]
+    fn demo_boards_never_count_in_the_shift() {
+        let mut registry = Registry::default();
+        let demo = Device {
+            id: DeviceId {
+                source: DEMO,
+                path: "1-1".into(),
+            },
+            ..device(InterfaceMode::Dfu)
+        };
+        registry.apply(&Event::DeviceAdded(demo.clone()));
+        registry.apply(&Event::JobStarted(demo.id.clone()));
+        registry.apply(&Event::JobFinished {
+            device: demo.id.clone(),
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_secs(1),
+            },
+        });
+        assert!(matches!(
+            registry.row(&demo.id).unwrap().state,
+            BoardState::Done(_)
+        ));
+        assert_eq!(registry.shift(), &Shift::default());
     }
 
     #[test]

@@ -96,13 +96,10 @@ impl DeviceSource for UsbSource {
     }
 
     fn open(&self, path: &str) -> Result<Connection, TransportError> {
-        let targets = self.usb.list().map_err(TransportError::from)?;
-        let target = targets
-            .iter()
-            .find(|t| t.path == path)
-            .ok_or(TransportError::NoDevice)?;
+        let targets = self.usb.at_path(path).map_err(TransportError::from)?;
+        let target = targets.first().ok_or(TransportError::NoDevice)?;
         let (transport, interface) = self.usb.open(target).map_err(TransportError::from)?;
-        let waiter = DfuModeWaiter::new(self.usb.clone(), target, &Selector::default(), self.mode);
+        let waiter = DfuModeWaiter::new(self.usb.clone(), target, &Selector::default());
         Ok(Connection::new(transport, interface, waiter))
     }
 }

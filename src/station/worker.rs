@@ -1,6 +1,8 @@
 //! One flash, on its own thread: opens the board, runs the engine, reports progress
 //! (throttled) to the UI and the outcome to the station thread, which logs it.
 
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -28,15 +30,18 @@ pub(super) struct Job {
 }
 
 impl Job {
-    /// Flashes and reports; returns when the board passed or failed.
+    /// Flashes and reports; returns when the board passed or failed. A panic while
+    /// flashing is a failure with code `internal-error`, reported and logged as any other.
     pub fn run(self) {
         let started = Instant::now();
         let mut bytes = 0;
-        let outcome = match self.flash(&mut bytes) {
-            Ok(()) => Outcome::Pass {
+        let flashed = panic::catch_unwind(AssertUnwindSafe(|| self.flash(&mut bytes)));
+        let outcome = match flashed {
+            Ok(Ok(())) => Outcome::Pass {
                 elapsed: started.elapsed(),
             },
-            Err(fail) => fail,
+            Ok(Err(fail)) => fail,
+            Err(panic) => internal_error(panic.as_ref()),
         };
         let _ = self.finished.send(Finished {
             device: self.device,
@@ -87,6 +92,23 @@ impl Job {
     }
 }
 
+/// The failure of a worker that panicked with `payload`.
+fn internal_error(payload: &(dyn Any + Send)) -> Outcome {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .and_then(|message| message.lines().next())
+        .unwrap_or("no message");
+    Outcome::Fail {
+        code: "internal-error",
+        reason: format!(
+            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image: flash it again, and report this error."
+        ),
+        cause: None,
+    }
+}
+
 /// Turns engine reports into [`Event::JobProgress`], at most every [`REPORT_INTERVAL`]
 /// unless the phase or part changes.
 struct Reporter<'a> {
@@ -131,6 +153,10 @@ impl Observer for Reporter<'_> {
                 part: p.part.map(|part| part.name.clone()),
                 bytes_per_second: rate,
                 eta,
+                erase_limit: p
+                    .part
+                    .filter(|_| p.phase == Phase::Erasing)
+                    .map(|part| part.erase_limit()),
             },
         });
     }

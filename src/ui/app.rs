@@ -80,6 +80,16 @@ pub struct App {
     bottom_tab: BottomTab,
     /// Large tiles instead of the list and the selected board.
     station_view: bool,
+    quit: Quit,
+}
+
+/// Closing the window while boards flash: asked first, then every flash is cancelled
+/// (and so recorded) before the window closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quit {
+    No,
+    Asking,
+    Stopping,
 }
 
 struct Screenshot {
@@ -121,6 +131,7 @@ impl App {
             production: Production::default(),
             bottom_tab: BottomTab::Session,
             station_view: options.profile.is_some(),
+            quit: Quit::No,
         };
         if let Some(error) = options.usb_error {
             app.help
@@ -313,7 +324,15 @@ impl App {
         }
     }
 
+    /// The Demo menu; unavailable while the station is locked to a profile.
     fn demo_menu(&mut self, ui: &mut egui::Ui) {
+        if self.factory.locked() {
+            ui.add_enabled(false, egui::Button::new("Demo"))
+                .on_disabled_hover_text(
+                    "Demo boards are unavailable while the station is locked to a profile",
+                );
+            return;
+        }
         ui.menu_button("Demo", |ui| {
             if !self.demo && ui.button("Start demo mode").clicked() {
                 self.commands.push(Command::StartDemo);
@@ -415,6 +434,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.drain_events(ctx.input(|i| i.time));
+        self.guard_quit(&ctx);
         self.take_dropped_file(&ctx);
         if let Some(next) = devices::arrow_selection(&ctx, &self.registry, self.selected.as_ref()) {
             self.selected = Some(next);
@@ -464,6 +484,54 @@ impl eframe::App for App {
 }
 
 impl App {
+    /// Keeps the window open while boards flash: asks "Stop them and quit?", then
+    /// cancels every flash and closes once each has ended (its record written).
+    fn guard_quit(&mut self, ctx: &egui::Context) {
+        let flashing: Vec<DeviceId> = (self.registry.rows().iter())
+            .filter(|row| row.flashing())
+            .map(|row| row.device.id.clone())
+            .collect();
+        if ctx.input(|i| i.viewport().close_requested()) && !flashing.is_empty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.quit == Quit::No {
+                self.quit = Quit::Asking;
+            }
+        }
+        let count = flashing.len();
+        let boards = if count == 1 { "board is" } else { "boards are" };
+        match self.quit {
+            Quit::No => {}
+            Quit::Stopping if flashing.is_empty() => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Quit::Stopping => {
+                egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
+                    ui.heading(format!("Stopping {count} {boards} flashing..."));
+                    ui.label("The window closes once every flash has ended and been recorded.");
+                });
+            }
+            Quit::Asking if flashing.is_empty() => self.quit = Quit::No,
+            Quit::Asking => {
+                egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
+                    ui.heading(format!("{count} {boards} flashing. Stop them and quit?"));
+                    ui.label(
+                        "Each stopped board is recorded as cancelled and must be flashed again.",
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button("Stop them and quit").clicked() {
+                            self.quit = Quit::Stopping;
+                            self.commands
+                                .extend(flashing.iter().cloned().map(Command::Cancel));
+                        }
+                        if ui.button("Keep flashing").clicked() {
+                            self.quit = Quit::No;
+                        }
+                    });
+                });
+            }
+        }
+    }
+
     /// The board list on the left, the selected board and the file in the middle.
     fn list_and_board(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         let forget = egui::Panel::left("devices")

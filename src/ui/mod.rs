@@ -19,7 +19,8 @@ mod production;
 mod profile;
 mod tiles;
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use app::App;
@@ -28,6 +29,7 @@ pub use profile::StartProfile;
 use eframe::egui;
 
 use crate::station::demo::DemoTimings;
+use crate::station::profile::ProfileError;
 use crate::station::usb_source::UsbSource;
 use crate::station::{DeviceSource, Station};
 use crate::usb::UsbError;
@@ -74,8 +76,66 @@ fn settings_file() -> Option<PathBuf> {
     eframe::storage_dir(STORAGE_NAME).map(|folder| folder.join("app.ron"))
 }
 
-/// Opens the window and runs until it closes.
-pub fn run(options: Options) -> eframe::Result {
+/// Why the window did not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The factory profile cannot be used.
+    Profile(ProfileError),
+    /// No renderer could open the window: each one's error.
+    Window(String),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Profile(error) => error.fmt(f),
+            StartError::Window(errors) => write!(f, "could not open the window: {errors}"),
+        }
+    }
+}
+
+/// Opens the window, locked to the profile at `profile` (or the one next to the
+/// executable) if any, with demo boards if `demo`, and runs until it closes. Tries the
+/// GPU renderer (wgpu), then OpenGL (glow). A bad profile or a window that cannot open
+/// at all is also shown in a native dialog: a double-clicked app has no terminal.
+pub fn open_window(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
+    let result = start(profile, demo);
+    if let Err(error) = &result {
+        rfd::MessageDialog::new()
+            .set_level(rfd::MessageLevel::Error)
+            .set_title("DFU Station cannot start")
+            .set_description(format!("DFU Station cannot start: {error}"))
+            .set_buttons(rfd::MessageButtons::Ok)
+            .show();
+    }
+    result
+}
+
+fn start(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
+    let profile = StartProfile::find(profile).map_err(StartError::Profile)?;
+    let options = Options {
+        demo,
+        screenshot: std::env::var_os(SCREENSHOT_ENV).map(PathBuf::from),
+        profile,
+        ..Default::default()
+    };
+    let mut failures = Vec::new();
+    for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {
+        match run(options.clone(), renderer) {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                eprintln!(
+                    "dfu-station: the {renderer} renderer could not open the window: {error}"
+                );
+                failures.push(format!("{renderer}: {error}"));
+            }
+        }
+    }
+    Err(StartError::Window(failures.join("; ")))
+}
+
+/// Opens the window with `renderer` and runs until it closes.
+fn run(options: Options, renderer: eframe::Renderer) -> eframe::Result {
     let icon = image::load_from_memory(include_bytes!("../../assets/icons/dfu-station-256.png"))
         .expect("the bundled icon is a PNG")
         .into_rgba8();
@@ -92,6 +152,7 @@ pub fn run(options: Options) -> eframe::Result {
     let native = eframe::NativeOptions {
         viewport,
         persistence_path: settings_file(),
+        renderer,
         ..Default::default()
     };
     eframe::run_native(

@@ -72,11 +72,16 @@ pub struct Factory {
 }
 
 impl Factory {
-    /// Settings as remembered, or as `profile` says (locked).
+    /// Settings as remembered, or as `profile` says (locked). Auto mode starts off
+    /// unless the profile turns it on: only a profile pins the image's SHA-256, and a
+    /// remembered file may have changed since auto mode was chosen.
     pub fn new(remembered: Remembered, profile: Option<&StartProfile>) -> Factory {
         let Some(start) = profile else {
             return Factory {
-                settings: remembered,
+                settings: Remembered {
+                    auto: false,
+                    ..remembered
+                },
                 profile: None,
                 locked: false,
                 dialog: None,
@@ -283,4 +288,27 @@ fn shift_counters(ui: &mut egui::Ui, shift: &Shift) {
         .map_or("-".to_owned(), |r| format!("{r:.0}"));
     ui.label(format!("Total {} · {rate} boards/h", shift.total()))
         .on_hover_text("Boards flashed since the app started, and the pace since the first");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_auto_mode_starts_off_without_a_profile() {
+        let remembered = Remembered {
+            station: "line 3".into(),
+            auto: true,
+            sound: true,
+            log_folder: Some("/logs".into()),
+        };
+        let factory = Factory::new(remembered.clone(), None);
+        assert_eq!(
+            factory.settings,
+            Remembered {
+                auto: false,
+                ..remembered
+            }
+        );
+    }
 }

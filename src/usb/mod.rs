@@ -40,11 +40,47 @@ impl Usb {
 
     /// Every DFU interface alt setting of every device, in bus order.
     pub fn list(&self) -> Result<Vec<DfuTarget>, UsbError> {
-        let devices = self
-            .context
-            .devices()
-            .map_err(|e| UsbError::Unavailable(e.to_string()))?;
-        Ok(devices.iter().flat_map(|d| targets_of(&d)).collect())
+        self.list_known(&[])
+    }
+
+    /// Like [`Usb::list`], but a device already in `known` (same bus, address and path)
+    /// is taken from there and not asked for its strings again: a board busy erasing
+    /// would hold every scan.
+    pub fn list_known(&self, known: &[DfuTarget]) -> Result<Vec<DfuTarget>, UsbError> {
+        Ok(self
+            .devices()?
+            .iter()
+            .flat_map(|d| {
+                let path = device_path(&d);
+                let seen: Vec<DfuTarget> = (known.iter())
+                    .filter(|t| (t.bus, t.devnum) == (d.bus_number(), d.address()))
+                    .filter(|t| t.path == path)
+                    .cloned()
+                    .collect();
+                if seen.is_empty() {
+                    targets_of(&d)
+                } else {
+                    seen
+                }
+            })
+            .collect())
+    }
+
+    /// The DFU interfaces of the device at port `path` (none if nothing is there). Only
+    /// that device is opened, to read its strings: the other boards on the bus, maybe
+    /// busy erasing, get no request.
+    pub fn at_path(&self, path: &str) -> Result<Vec<DfuTarget>, UsbError> {
+        Ok(self
+            .devices()?
+            .iter()
+            .filter(|d| device_path(d) == path)
+            .flat_map(|d| targets_of(&d))
+            .collect())
+    }
+
+    /// The devices on the bus now (from the system's list: no device is asked anything).
+    fn devices(&self) -> Result<rusb::DeviceList<Context>, UsbError> {
+        (self.context.devices()).map_err(|e| UsbError::Unavailable(e.to_string()))
     }
 
     /// Opens `target`, claims its interface and, in DFU mode, selects its alt setting.

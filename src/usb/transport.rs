@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use rusb::{Context, DeviceHandle};
 
-use super::{DfuTarget, Selector, Usb, UsbEvent, WatchMode, transport_error};
+use super::{DfuTarget, Selector, Usb, transport_error};
 use crate::dfu::{DfuInterface, InterfaceMode, Reenumerate, Transport, TransportError};
 
 /// bmRequestType of DFU class requests to an interface, host to device and back.
@@ -68,49 +68,54 @@ impl Transport for UsbTransport {
     }
 }
 
+/// How often [`DfuModeWaiter`] looks at the board's port.
+const REFIND_INTERVAL: Duration = Duration::from_millis(50);
+
 /// Finds a board again after DETACH: the first DFU-mode interface on the same port path
-/// that `selector` accepts, seen through hotplug events (or polling), never a fixed sleep.
+/// that `selector` accepts. It looks only at that port, from the device list, so no other
+/// board is opened or asked anything; never a fixed sleep.
 pub struct DfuModeWaiter {
     usb: Usb,
+    path: String,
     selector: Selector,
-    mode: WatchMode,
 }
 
 impl DfuModeWaiter {
     /// Waits for the board now at `board` (a runtime interface) to come back in DFU mode;
     /// `selector` applies dfu-util's DFU-mode VID:PID, serial and alt.
-    pub fn new(usb: Usb, board: &DfuTarget, selector: &Selector, mode: WatchMode) -> Self {
+    pub fn new(usb: Usb, board: &DfuTarget, selector: &Selector) -> Self {
         DfuModeWaiter {
             usb,
+            path: board.path.clone(),
             selector: Selector {
                 path: Some(board.path.clone()),
                 ..selector.clone()
             },
-            mode,
         }
     }
 }
 
 impl Reenumerate<UsbTransport> for DfuModeWaiter {
+    /// Looks at the port every [`REFIND_INTERVAL`] for at most `timeout`; an open that
+    /// fails is returned at once (the engine asks again until its deadline).
     fn wait_for_dfu_mode(
         &mut self,
         timeout: Duration,
     ) -> Result<(UsbTransport, DfuInterface), TransportError> {
         let deadline = Instant::now() + timeout;
-        // A new watcher first reports what is already there: nothing is missed.
-        let watcher = self.usb.watch(self.mode);
-        let mut last_error = TransportError::Timeout;
-        while let Ok(event) = watcher.events().recv_deadline(deadline) {
-            if let UsbEvent::Added(target) = event
-                && target.mode == InterfaceMode::Dfu
-                && self.selector.matches(&target)
+        loop {
+            let targets = self.usb.at_path(&self.path)?;
+            if let Some(target) = targets
+                .iter()
+                .find(|t| t.mode == InterfaceMode::Dfu && self.selector.matches(t))
             {
-                match self.usb.open(&target) {
-                    Ok(opened) => return Ok(opened),
-                    Err(error) => last_error = error.into(),
-                }
+                return self.usb.open(target).map_err(TransportError::from);
             }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TransportError::Timeout);
+            }
+            std::thread::sleep(left.min(REFIND_INTERVAL));
         }
-        Err(last_error)
     }
 }

@@ -172,7 +172,7 @@ fn poll_loop(usb: &Usb, events: &Sender<UsbEvent>, stop: &Receiver<()>) {
     let mut known: Vec<DfuTarget> = Vec::new();
     loop {
         // A failed scan (USB gone) keeps the last known list rather than removing all.
-        if let Ok(now) = usb.list() {
+        if let Ok(now) = usb.list_known(&known) {
             let (reported, current) = diff(known, now);
             known = current;
             if !send_all(events, reported) {

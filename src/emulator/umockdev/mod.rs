@@ -215,6 +215,7 @@ impl Harness {
                 flash_sha256: hex(&Sha256::digest(flash)),
                 flash_file,
                 programmed: programmed(flash),
+                requests: rom.requests(),
             });
         }
         Ok(reports)
@@ -367,6 +368,8 @@ pub struct BoardReport {
     pub flash_file: Option<PathBuf>,
     /// The 4 KiB sectors not erased (0xFF), merged into `[offset, length]` ranges.
     pub programmed: Vec<[usize; 2]>,
+    /// Control requests the board received (a board nobody opened got none).
+    pub requests: u64,
 }
 
 /// A umockdev device record and the sysfs path it creates.
