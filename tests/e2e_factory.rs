@@ -13,6 +13,7 @@ mod common;
 use common::harness::{run, sh};
 use common::packed_image;
 use dfu_station::firmware::esp::hex;
+use dfu_station::station::files::Existing;
 use dfu_station::station::log::Verdict;
 use dfu_station::station::profile::Profile;
 use sha2::{Digest, Sha256};
@@ -35,7 +36,7 @@ fn the_headless_station_flashes_each_plug_in_once() {
         pin_sha256: String::new(),
     };
     let profile_path = dir.path().join("line3.toml");
-    profile.save(&profile_path).unwrap();
+    profile.save(&profile_path, Existing::Keep).unwrap();
 
     // 1-1 is flashed at once, then stays plugged (its DETACH re-enumeration is no new
     // board); 1-3 (ESP32-S3) is not for this file. Once 1-1 passed, it is pulled out

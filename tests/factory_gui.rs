@@ -12,6 +12,8 @@ use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::firmware::Chip;
 use dfu_station::firmware::esp::hex;
 use dfu_station::station::demo::DEMO;
+use dfu_station::station::files::Existing;
+use dfu_station::station::log::{LogPause, Record, Verdict};
 use dfu_station::station::profile::Profile;
 use dfu_station::station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
 use dfu_station::ui::{App, Options, StartProfile};
@@ -36,7 +38,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
     };
     profile.set_pin("4711");
     let path = dir.join("line3.toml");
-    profile.save(&path).unwrap();
+    profile.save(&path, Existing::Keep).unwrap();
     path
 }
 
@@ -224,4 +226,111 @@ fn snapshot_station_view_with_eight_boards() {
     harness.get_by_label_contains("Board 1-1: ESP32-S3, DFU mode, PASS");
     harness.get_by_label_contains("Board 1-6: ESP32-S3, DFU mode, FAIL");
     harness.snapshot("station_view");
+}
+
+fn held_record(port: u32) -> Record {
+    Record {
+        timestamp: format!("2026-11-24T03:51:2{port}.123Z"),
+        station: "line 3".into(),
+        usb_path: format!("1-{port}"),
+        serial: "0".into(),
+        chip: "ESP32-S3".into(),
+        image_name: "dfu.bin".into(),
+        image_sha256: "ab".repeat(32),
+        result: Verdict::Pass,
+        error_code: None,
+        error_message: None,
+        duration_ms: 21_400,
+        bytes: 1_245_184,
+    }
+}
+
+/// Asks the window to close, as the window manager's close button does.
+fn close_window(harness: &mut Harness<'_, App>) -> Vec<egui::ViewportCommand> {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run_steps(1);
+    let commands = harness.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .clone();
+    harness.run_steps(2);
+    commands
+}
+
+#[test]
+fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, events) = app(&save_profile(dir.path()));
+    harness.run_steps(2);
+    enter_pin_after_unlock(&mut harness);
+    board(&events, 1, Chip::Esp32S3, InterfaceMode::Dfu);
+    harness.run_steps(3);
+    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(!disabled(&harness, Role::CheckBox, "Auto mode"));
+
+    let error = "/srv/logs/dfu-station-log.csv: No space left on device (os error 28)";
+    let pause = LogPause {
+        error: error.into(),
+        held: vec![held_record(2), held_record(3)],
+    };
+    events.send(Event::LogPaused(pause)).unwrap();
+    harness.run_steps(3);
+    let banner = format!(
+        "Production log not writable: {error}. Flashing is paused. 2 records are held until \
+         they can be written."
+    );
+    harness.get_by_label(&banner);
+    assert!(disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(disabled(&harness, Role::Button, "Flash"));
+    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
+    harness.snapshot("log_paused");
+
+    // Closing asks; "Keep waiting" keeps the window.
+    let commands = close_window(&mut harness);
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+    harness.get_by_label_contains("2 records are not written to the production log yet");
+    harness
+        .get_by_role_and_label(Role::Button, "Keep waiting")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Keep waiting").is_none());
+    close_window(&mut harness);
+    harness
+        .get_by_role_and_label(Role::Button, "Quit anyway")
+        .click();
+    harness.run_steps(1);
+    let commands = &harness.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+
+    // The log works again: the banner goes and flashing is back.
+    let folder = dir.path().join("logs");
+    let recent = vec![held_record(2), held_record(3)];
+    events.send(Event::LogOpened { folder, recent }).unwrap();
+    harness.run_steps(3);
+    assert!(harness.query_by_label(&banner).is_none());
+    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(
+        close_window(&mut harness).is_empty(),
+        "no question without held records"
+    );
+}
+
+/// Opens Unlock... and enters the profile's PIN.
+fn enter_pin_after_unlock(harness: &mut Harness<'_, App>) {
+    harness
+        .get_by_role_and_label(Role::Button, "Unlock...")
+        .click();
+    harness.run_steps(2);
+    enter_pin(harness, "4711");
 }

@@ -15,6 +15,7 @@ use crate::dfu::{
     Deadlines, DfuError, Engine, Observer, Payload, Phase, Progress, SystemClock, TransportError,
 };
 use crate::firmware::FirmwareImage;
+use crate::station::files::read_firmware;
 use crate::usb::{
     AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, WatchMode,
     advice, chip_of,
@@ -77,11 +78,11 @@ pub fn run(args: &FlashArgs) -> ExitCode {
 }
 
 fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
-    let file = std::fs::read(&args.file).map_err(|e| {
+    let file = read_firmware(&args.file).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             "cannot-read-file",
-            format!("Cannot read {}: {e}", args.file.display()),
+            format!("Cannot read {e}"),
         )
     })?;
     let image = FirmwareImage::describe(&file).map_err(|error| {
@@ -249,11 +250,11 @@ impl Report {
                 ExitCode::from(f.exit)
             }
             (_, Ok(message)) => {
-                println!("{message}");
+                super::say(&message);
                 ExitCode::SUCCESS
             }
             (_, Err(f)) => {
-                eprintln!("{}", f.message);
+                super::warn(&f.message);
                 ExitCode::from(f.exit)
             }
         }
@@ -279,9 +280,14 @@ impl Observer for Report {
             None => p.phase.description().to_owned(),
         };
         match &self.style {
-            Style::Bar(bar) => bar.set_message(what),
-            Style::Plain if p.total == 0 => println!("{what}"),
-            Style::Plain => println!("{what}: {}% ({} of {} bytes)", tenth * 10, p.done, p.total),
+            Style::Bar(bar) => bar.set_message(super::printable(&what)),
+            Style::Plain if p.total == 0 => super::say(&what),
+            Style::Plain => super::say(&format!(
+                "{what}: {}% ({} of {} bytes)",
+                tenth * 10,
+                p.done,
+                p.total
+            )),
             Style::Json => println!(
                 "{}",
                 json!({"event": "progress", "phase": phase_name(p.phase), "done": p.done,

@@ -13,10 +13,12 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD};
+use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
 use crate::firmware::Chip;
 use crate::station::demo::{DemoSource, DemoTimings};
 use crate::station::factory::Settings;
+use crate::station::files::read_firmware;
+use crate::station::log::{LogPause, ProductionLog};
 use crate::station::profile::Profile;
 use crate::station::usb_source::UsbSource;
 use crate::station::{
@@ -58,6 +60,9 @@ pub fn run(args: &StationArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if let Err(exit) = log_writable(Some(&profile.log_folder)) {
+        return exit;
+    }
     let Some(station) = usb_station() else {
         return ExitCode::from(EXIT_NO_BOARD);
     };
@@ -76,17 +81,30 @@ pub fn run(args: &StationArgs) -> ExitCode {
     };
     let _ = station.commands.send(Command::Configure(settings));
     let limit = args.exit_after.unwrap_or(u32::MAX);
-    follow(&station, |registry| registry.shift().total() >= limit);
-    ExitCode::SUCCESS
+    follow(&station, |registry| registry.shift().total() >= limit).exit(ExitCode::SUCCESS)
+}
+
+/// Refuses to start (exit 5, the path and the OS error) when the production log in
+/// `folder` cannot be written: no board is touched then.
+fn log_writable(folder: Option<&Path>) -> Result<(), ExitCode> {
+    match folder.map(ProductionLog::open) {
+        Some(Err(error)) => {
+            super::warn(&format!(
+                "Production log not writable: {error}. Nothing was flashed."
+            ));
+            Err(ExitCode::from(EXIT_LOG_NOT_WRITABLE))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
 /// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
 pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCode {
-    let image = match std::fs::read(file) {
+    let image = match read_firmware(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
-            eprintln!("Cannot read {}: {error}", file.display());
+            eprintln!("Cannot read {error}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -97,6 +115,9 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if let Err(exit) = log_writable(log) {
+        return exit;
+    }
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
             let demo = DemoSource::new(DemoTimings::default());
@@ -146,12 +167,13 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         let image = image.clone();
         let _ = station.commands.send(Command::Flash { device, image });
     }
-    let registry = follow(&station, |registry| registry.shift().total() >= count);
-    if registry.shift().failed == 0 {
+    let followed = follow(&station, |registry| registry.shift().total() >= count);
+    let code = if followed.registry.shift().failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FLASH_FAILED)
-    }
+    };
+    followed.exit(code)
 }
 
 /// The station on the real USB bus, or `None` (said on stderr) without libusb.
@@ -178,18 +200,51 @@ fn hostname() -> String {
         .unwrap_or_else(|| "cli".into())
 }
 
-/// Shows the station's events as live lines until `done` holds; returns the boards.
-fn follow(station: &Station, done: impl Fn(&Registry) -> bool) -> Registry {
+/// What the station did while followed.
+struct Followed {
+    registry: Registry,
+    /// Why the production log could not be written at the end, if it could not.
+    pause: Option<LogPause>,
+}
+
+impl Followed {
+    /// `code`, unless the production log could not be written: then exit 5, after the
+    /// records not written yet, as JSON lines on stderr (nothing is lost).
+    fn exit(self, code: ExitCode) -> ExitCode {
+        let Some(pause) = self.pause else {
+            return code;
+        };
+        super::warn(&pause.banner());
+        for record in &pause.held {
+            eprintln!(
+                "{}",
+                serde_json::to_string(record).expect("a record serialises")
+            );
+        }
+        ExitCode::from(EXIT_LOG_NOT_WRITABLE)
+    }
+}
+
+/// Shows the station's events as live lines until `done` holds.
+fn follow(station: &Station, done: impl Fn(&Registry) -> bool) -> Followed {
     let mut lines = Lines::new();
-    let mut registry = Registry::default();
-    while !done(&registry) {
+    let mut followed = Followed {
+        registry: Registry::default(),
+        pause: None,
+    };
+    while !done(&followed.registry) {
         let Ok(event) = station.events.recv() else {
             break;
         };
-        registry.apply(&event);
-        lines.show(&event, &registry);
+        followed.registry.apply(&event);
+        match &event {
+            Event::LogPaused(pause) => followed.pause = Some(pause.clone()),
+            Event::LogOpened { .. } => followed.pause = None,
+            _ => {}
+        }
+        lines.show(&event, &followed.registry);
     }
-    registry
+    followed
 }
 
 /// One live line per board: a bar on a terminal, else a line per phase and result.
@@ -225,7 +280,10 @@ impl Lines {
                 self.print(&shift_line(registry));
                 return;
             }
-            Event::LogFailed(message) => return self.print(message),
+            Event::LogPaused(pause) => return self.print(&pause.banner()),
+            Event::LogOpened { folder, .. } => {
+                return self.print(&format!("Production log: {}", folder.display()));
+            }
             _ => return,
         };
         match &mut self.bars {
@@ -234,13 +292,13 @@ impl Lines {
                     let style = ProgressStyle::with_template("{msg}").expect("valid template");
                     multi.add(ProgressBar::new_spinner().with_style(style))
                 });
-                bar.set_message(line);
+                bar.set_message(super::printable(&line));
             }
             None => {
                 // Plain output: a line when the phase or part changes, not per percent.
                 let headline = line.split(" · ").next().unwrap_or_default().to_owned();
                 if self.last.get(id) != Some(&headline) {
-                    println!("{line}");
+                    super::say(&line);
                     self.last.insert(id.clone(), headline);
                 }
             }
@@ -250,15 +308,15 @@ impl Lines {
     fn finish(&mut self, id: &DeviceId, line: &str) {
         self.last.remove(id);
         match self.bars.as_mut().and_then(|(_, bars)| bars.remove(id)) {
-            Some(bar) => bar.finish_with_message(line.to_owned()),
-            None => println!("{line}"),
+            Some(bar) => bar.finish_with_message(super::printable(line)),
+            None => super::say(line),
         }
     }
 
     fn print(&self, line: &str) {
         match &self.bars {
-            Some((multi, _)) => drop(multi.println(line)),
-            None => println!("{line}"),
+            Some((multi, _)) => drop(multi.println(super::printable(line))),
+            None => super::say(line),
         }
     }
 }

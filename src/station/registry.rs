@@ -123,7 +123,7 @@ impl Registry {
             | Event::DemoStarted
             | Event::LogOpened { .. }
             | Event::Logged(_)
-            | Event::LogFailed(_) => {}
+            | Event::LogPaused(_) => {}
         }
     }
 
