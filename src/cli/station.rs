@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
@@ -80,8 +81,18 @@ pub fn run(args: &StationArgs) -> ExitCode {
         sound: profile.sound,
     };
     let _ = station.commands.send(Command::Configure(settings));
+    // Ctrl-C ends the shift, but records not written yet are printed, not lost.
+    let (interrupt, interrupted) = crossbeam_channel::bounded(1);
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = interrupt.try_send(());
+    }) {
+        eprintln!("Ctrl-C cannot be caught ({error}): it ends the station at once.");
+    }
     let limit = args.exit_after.unwrap_or(u32::MAX);
-    follow(&station, |registry| registry.shift().total() >= limit).exit(ExitCode::SUCCESS)
+    follow(&station, &interrupted, |registry| {
+        registry.shift().total() >= limit
+    })
+    .exit(ExitCode::SUCCESS)
 }
 
 /// Refuses to start (exit 5, the path and the OS error) when the production log in
@@ -167,7 +178,10 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         let image = image.clone();
         let _ = station.commands.send(Command::Flash { device, image });
     }
-    let followed = follow(&station, |registry| registry.shift().total() >= count);
+    let never = crossbeam_channel::never();
+    let followed = follow(&station, &never, |registry| {
+        registry.shift().total() >= count
+    });
     let code = if followed.registry.shift().failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -225,15 +239,23 @@ impl Followed {
     }
 }
 
-/// Shows the station's events as live lines until `done` holds.
-fn follow(station: &Station, done: impl Fn(&Registry) -> bool) -> Followed {
+/// Shows the station's events as live lines until `done` holds or `interrupted` says so.
+fn follow(
+    station: &Station,
+    interrupted: &Receiver<()>,
+    done: impl Fn(&Registry) -> bool,
+) -> Followed {
     let mut lines = Lines::new();
     let mut followed = Followed {
         registry: Registry::default(),
         pause: None,
     };
     while !done(&followed.registry) {
-        let Ok(event) = station.events.recv() else {
+        let event = crossbeam_channel::select! {
+            recv(station.events) -> event => event,
+            recv(interrupted) -> _ => break,
+        };
+        let Ok(event) = event else {
             break;
         };
         followed.registry.apply(&event);
