@@ -10,6 +10,8 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+
 use common::harness::{run, sh};
 use common::packed_image;
 use dfu_station::firmware::esp::hex;
@@ -20,23 +22,30 @@ use sha2::{Digest, Sha256};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
-#[test]
-fn the_headless_station_flashes_each_plug_in_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = common::sample(4096, 3);
-    let image = packed_image(dir.path(), app.clone());
+/// A profile "line 3" in auto mode for an ESP32-S2 image of `app`, logging to `logs`, saved
+/// in `dir`.
+fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
+    let image = packed_image(dir, app);
     let bytes = std::fs::read(&image).unwrap();
     let profile = Profile {
         station: "line 3".into(),
-        image: image.clone(),
+        image,
         image_sha256: hex(&Sha256::digest(&bytes)),
         auto_flash: true,
         sound: false,
         log_folder: "logs".into(),
         pin_sha256: String::new(),
     };
-    let profile_path = dir.path().join("line3.toml");
-    profile.save(&profile_path, Existing::Keep).unwrap();
+    let path = dir.join("line3.toml");
+    profile.save(&path, Existing::Keep).unwrap();
+    (path, profile)
+}
+
+#[test]
+fn the_headless_station_flashes_each_plug_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::sample(4096, 3);
+    let (profile_path, profile) = save_profile(dir.path(), app.clone());
 
     // 1-1 is flashed at once, then stays plugged (its DETACH re-enumeration is no new
     // board); 1-3 (ESP32-S3) is not for this file. Once 1-1 passed, it is pulled out
@@ -80,19 +89,7 @@ fn the_headless_station_flashes_each_plug_in_once() {
 #[test]
 fn ctrl_c_with_records_held_exits_5_and_prints_them() {
     let dir = tempfile::tempdir().unwrap();
-    let image = packed_image(dir.path(), common::sample(4096, 4));
-    let bytes = std::fs::read(&image).unwrap();
-    let profile = Profile {
-        station: "line 3".into(),
-        image: image.clone(),
-        image_sha256: hex(&Sha256::digest(&bytes)),
-        auto_flash: true,
-        sound: false,
-        log_folder: "logs".into(),
-        pin_sha256: String::new(),
-    };
-    let profile_path = dir.path().join("line3.toml");
-    profile.save(&profile_path, Existing::Keep).unwrap();
+    let (profile_path, _) = save_profile(dir.path(), common::sample(4096, 4));
     let logs = dir.path().join("logs");
 
     // The first attempt is logged. The log folder goes away (a share unmounted) while

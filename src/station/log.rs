@@ -414,18 +414,23 @@ mod tests {
             (JSONL_NAME, &b"{\"timestamp\":\"2026-"[..]),
             (CSV_NAME, b"2026-11-24,line 3,1-1,\"X,\"err"),
         ] {
-            let mut file = OpenOptions::new()
-                .append(true)
-                .open(dir.path().join(name))
-                .unwrap();
-            file.write_all(torn).unwrap();
+            append_raw(&dir.path().join(name), torn);
         }
         log.append(&record("B", Verdict::Pass)).unwrap();
-        let both = (
-            vec!["A".to_owned(), "B".into()],
-            vec!["A".into(), "B".into()],
-        );
-        assert_eq!(serials(dir.path()), both);
+        assert_serials(dir.path(), &["A", "B"]);
+    }
+
+    /// Appends `bytes` to the file at `path` behind the log's back.
+    fn append_raw(path: &Path, bytes: &[u8]) {
+        let mut file = OpenOptions::new().append(true).open(path).unwrap();
+        file.write_all(bytes).unwrap();
+    }
+
+    /// Both files hold records with these serials, in this order.
+    fn assert_serials(folder: &Path, expected: &[&str]) {
+        let (jsonl, csv) = serials(folder);
+        assert_eq!(jsonl, expected, "the JSONL file");
+        assert_eq!(csv, expected, "the CSV file");
     }
 
     #[test]
@@ -437,15 +442,9 @@ mod tests {
         let b = record("B", Verdict::Fail);
         let mut line = serde_json::to_vec(&b).unwrap();
         line.push(b'\n');
-        let path = dir.path().join(JSONL_NAME);
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(&line).unwrap();
+        append_raw(&dir.path().join(JSONL_NAME), &line);
         log.append(&b).unwrap();
-        let both = (
-            vec!["A".to_owned(), "B".into()],
-            vec!["A".into(), "B".into()],
-        );
-        assert_eq!(serials(dir.path()), both);
+        assert_serials(dir.path(), &["A", "B"]);
     }
 
     #[test]
@@ -469,7 +468,7 @@ mod tests {
         std::fs::remove_file(&folder).unwrap();
         std::fs::create_dir(&folder).unwrap();
         log.append(&record("B", Verdict::Pass)).unwrap();
-        assert_eq!(serials(&folder), (vec!["B".into()], vec!["B".into()]));
+        assert_serials(&folder, &["B"]);
     }
 
     #[test]
