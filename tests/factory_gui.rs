@@ -334,3 +334,31 @@ fn enter_pin_after_unlock(harness: &mut Harness<'_, App>) {
     harness.run_steps(2);
     enter_pin(harness, "4711");
 }
+
+#[test]
+fn save_profile_replaces_an_existing_file_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _events) = app(&save_profile(dir.path()));
+    harness.run_steps(2);
+    enter_pin_after_unlock(&mut harness);
+    let existing = dir.path().join("dfu-station.toml");
+    std::fs::write(&existing, "# another station's profile\n").unwrap();
+    harness
+        .get_by_role_and_label(Role::Button, "Save profile...")
+        .click();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::Button, "Save and lock")
+        .click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("dfu-station.toml exists already. Press Replace and lock");
+    let kept = std::fs::read_to_string(&existing).unwrap();
+    assert_eq!(kept, "# another station's profile\n");
+    harness
+        .get_by_role_and_label(Role::Button, "Replace and lock")
+        .click();
+    harness.run_steps(3);
+    harness.get_by_label("Locked to dfu-station.toml");
+    let saved = Profile::load(&existing).unwrap();
+    assert_eq!(saved.station, "line 3");
+}
