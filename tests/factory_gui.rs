@@ -265,9 +265,7 @@ fn close_window(harness: &mut Harness<'_, App>) -> Vec<egui::ViewportCommand> {
 #[test]
 fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut harness, events) = app(&save_profile(dir.path()));
-    harness.run_steps(2);
-    enter_pin_after_unlock(&mut harness);
+    let (mut harness, events) = unlocked_app(dir.path());
     board(&events, 1, Chip::Esp32S3, InterfaceMode::Dfu);
     harness.run_steps(3);
     assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
@@ -297,10 +295,7 @@ fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
         "{commands:?}"
     );
     harness.get_by_label_contains("2 records are not written to the production log yet");
-    harness
-        .get_by_role_and_label(Role::Button, "Keep waiting")
-        .click();
-    harness.run_steps(2);
+    press(&mut harness, "Keep waiting");
     assert!(harness.query_by_label("Keep waiting").is_none());
     close_window(&mut harness);
     harness
@@ -326,38 +321,33 @@ fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
     );
 }
 
-/// Opens Unlock... and enters the profile's PIN.
-fn enter_pin_after_unlock(harness: &mut Harness<'_, App>) {
-    harness
-        .get_by_role_and_label(Role::Button, "Unlock...")
-        .click();
+/// The window with the profile saved in `dir`, unlocked with its PIN.
+fn unlocked_app(dir: &Path) -> (Harness<'static, App>, Sender<Event>) {
+    let (mut harness, events) = app(&save_profile(dir));
     harness.run_steps(2);
-    enter_pin(harness, "4711");
+    press(&mut harness, "Unlock...");
+    enter_pin(&mut harness, "4711");
+    (harness, events)
+}
+
+/// Clicks the button labelled `label` and lets the window settle.
+fn press(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.run_steps(3);
 }
 
 #[test]
 fn save_profile_replaces_an_existing_file_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut harness, _events) = app(&save_profile(dir.path()));
-    harness.run_steps(2);
-    enter_pin_after_unlock(&mut harness);
+    let (mut harness, _events) = unlocked_app(dir.path());
     let existing = dir.path().join("dfu-station.toml");
     std::fs::write(&existing, "# another station's profile\n").unwrap();
-    harness
-        .get_by_role_and_label(Role::Button, "Save profile...")
-        .click();
-    harness.run_steps(3);
-    harness
-        .get_by_role_and_label(Role::Button, "Save and lock")
-        .click();
-    harness.run_steps(3);
+    press(&mut harness, "Save profile...");
+    press(&mut harness, "Save and lock");
     harness.get_by_label_contains("dfu-station.toml exists already. Press Replace and lock");
     let kept = std::fs::read_to_string(&existing).unwrap();
     assert_eq!(kept, "# another station's profile\n");
-    harness
-        .get_by_role_and_label(Role::Button, "Replace and lock")
-        .click();
-    harness.run_steps(3);
+    press(&mut harness, "Replace and lock");
     harness.get_by_label("Locked to dfu-station.toml");
     let saved = Profile::load(&existing).unwrap();
     assert_eq!(saved.station, "line 3");
