@@ -111,11 +111,6 @@ impl ProductionLog {
         Ok(log)
     }
 
-    /// The folder the log files are in.
-    pub fn folder(&self) -> &Path {
-        &self.folder
-    }
-
     /// Opens both files for appending, creating them (the CSV one with its header) and
     /// repairing a torn last line: what every append does first. The folder is not
     /// created again: one that went away fails here.
