@@ -387,3 +387,36 @@ fn records_held_while_the_folder_is_gone_are_written_in_order_when_it_is_back() 
     bench.until("the fourth record", |b| b.records.len() == 2);
     assert_eq!(common::parse_log(&folder).len(), 3);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_station_refuses_a_fifo_at_once_and_a_huge_file_before_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("dfu.bin");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let huge = dir.path().join("huge.bin");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(65 << 20).unwrap(); // sparse: nothing to read
+    let station = Station::spawn(Vec::new(), DemoTimings::default(), Arc::new(|| {}));
+    for (path, expected) in [
+        (&fifo, "is a FIFO, not a regular file".to_owned()),
+        (
+            &huge,
+            format!("is 65 MiB ({} bytes): larger than any ESP flash", 65 << 20),
+        ),
+    ] {
+        let command = Command::load_path(path.clone());
+        station.commands.send(command).unwrap();
+        // A FIFO opened for reading would wait for a writer forever.
+        let event = station.events.recv_timeout(Duration::from_secs(10));
+        let Ok(Event::ImageLoaded {
+            result: Err(error), ..
+        }) = event
+        else {
+            panic!("{event:?}")
+        };
+        assert_eq!(error.code, "file-unreadable");
+        assert!(error.message.contains(&expected), "{}", error.message);
+    }
+}

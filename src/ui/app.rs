@@ -15,6 +15,7 @@ use super::profile::{Factory, Remembered};
 use super::{Options, board, devices, image_card, tiles};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
+use crate::station::files::{Existing, write_atomically};
 use crate::station::{
     Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row, Station,
     file_name,
@@ -442,14 +443,7 @@ impl App {
             let ctx = ctx.clone();
             ctx.clone().request_screenshot(move |image| {
                 std::thread::spawn(move || {
-                    let [width, height] = image.size;
-                    if let Err(error) = image::save_buffer(
-                        &path,
-                        image.as_raw(),
-                        width as u32,
-                        height as u32,
-                        image::ExtendedColorType::Rgba8,
-                    ) {
+                    if let Err(error) = save_png(&path, &image) {
                         eprintln!("dfu-station: could not save {}: {error}", path.display());
                     } else {
                         println!("Saved {}: {summary}", path.display());
@@ -571,4 +565,20 @@ impl App {
             });
         });
     }
+}
+
+/// Saves a screenshot as a PNG (through [`write_atomically`]: the path was asked for).
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    use image::ImageEncoder;
+    let [width, height] = image.size;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            image.as_raw(),
+            width as u32,
+            height as u32,
+            image::ExtendedColorType::Rgba8,
+        )
+        .map_err(|e| e.to_string())?;
+    write_atomically(path, &png, Existing::Replace).map_err(|e| e.to_string())
 }
