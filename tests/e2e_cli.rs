@@ -404,3 +404,22 @@ fn list_watch_reports_plug_and_unplug_by_polling() {
         run.output()
     );
 }
+
+#[test]
+fn control_characters_in_a_board_serial_never_reach_the_terminal() {
+    // A serial that would clear the screen, retitle the terminal and fake a new line.
+    let serial = "\u{1b}[2J\u{1b}]0;owned\u{7}X\rPASS";
+    let board = format!("s2@1-1:serial={serial}");
+    let script = format!("{DFU_STATION} list; echo ===; {DFU_STATION} list --json");
+    let run = run(&["--board", &board], &["sh", "-c", &script]);
+    assert_eq!(run.code, 0, "{}", run.output());
+    let (text, json) = run.stdout.split_once("===\n").unwrap();
+    assert!(
+        text.contains(r#"serial="[2J]0;ownedXPASS" ESP32-S2"#),
+        "{text:?}"
+    );
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    // The board did send them (JSON escapes them, and keeps them).
+    let json: Vec<Value> = serde_json::from_str(json).unwrap();
+    assert_eq!(json[0]["serial"], serial);
+}

@@ -10,32 +10,42 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+
 use common::harness::{run, sh};
 use common::packed_image;
 use dfu_station::firmware::esp::hex;
-use dfu_station::station::log::Verdict;
+use dfu_station::station::files::Existing;
+use dfu_station::station::log::{Record, Verdict};
 use dfu_station::station::profile::Profile;
 use sha2::{Digest, Sha256};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
-#[test]
-fn the_headless_station_flashes_each_plug_in_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = common::sample(4096, 3);
-    let image = packed_image(dir.path(), app.clone());
+/// A profile "line 3" in auto mode for an ESP32-S2 image of `app`, logging to `logs`, saved
+/// in `dir`.
+fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
+    let image = packed_image(dir, app);
     let bytes = std::fs::read(&image).unwrap();
     let profile = Profile {
         station: "line 3".into(),
-        image: image.clone(),
+        image,
         image_sha256: hex(&Sha256::digest(&bytes)),
         auto_flash: true,
         sound: false,
         log_folder: "logs".into(),
         pin_sha256: String::new(),
     };
-    let profile_path = dir.path().join("line3.toml");
-    profile.save(&profile_path).unwrap();
+    let path = dir.join("line3.toml");
+    profile.save(&path, Existing::Keep).unwrap();
+    (path, profile)
+}
+
+#[test]
+fn the_headless_station_flashes_each_plug_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::sample(4096, 3);
+    let (profile_path, profile) = save_profile(dir.path(), app.clone());
 
     // 1-1 is flashed at once, then stays plugged (its DETACH re-enumeration is no new
     // board); 1-3 (ESP32-S3) is not for this file. Once 1-1 passed, it is pulled out
@@ -74,4 +84,46 @@ fn the_headless_station_flashes_each_plug_in_once() {
     assert!(run.stdout.contains("Shift: 2 passed, 0 failed, 2 total"));
     assert!(!run.stdout.contains("1-3  ESP32-S3"), "{}", run.output());
     assert_eq!(run.flash("1-1")[0x10000..0x10000 + app.len()], app[..]);
+}
+
+#[test]
+fn ctrl_c_with_records_held_exits_5_and_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (profile_path, _) = save_profile(dir.path(), common::sample(4096, 4));
+    let logs = dir.path().join("logs");
+
+    // The first attempt is logged. The log folder goes away (a share unmounted) while
+    // the re-plugged board erases: its record is held; Ctrl-C then ends the shift.
+    let script = format!(
+        "DFU_STATION_USB_POLL=1 {DFU_STATION} station --profile {profile} > {out} 2> {err} & \
+           station=$!; wait_for {out} '1-1  ESP32-S2  PASS'; n=$(wc -l < {out}); \
+         bus unplug 1-1; sleep 1; bus plug 1-1; \
+         i=0; until tail -n +$((n + 1)) {out} | grep -q Erasing; do \
+           i=$((i+1)); [ $i -gt 400 ] && exit 92; sleep 0.05; done; \
+         rm -r {logs}; wait_for {out} 'Production log not writable'; \
+         kill -INT $station; wait $station; code=$?; cat {out}; cat {err} >&2; exit $code",
+        profile = profile_path.display(),
+        out = dir.path().join("station.out").display(),
+        err = dir.path().join("station.err").display(),
+        logs = logs.display(),
+    );
+    let run = run(&["--board", "s2@1-1:reenum=200,erase=400"], &sh(&script));
+    assert_eq!(run.code, 5, "{}", run.output());
+    let mut lines = run
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("Production log"));
+    let banner = lines.next().unwrap_or_default();
+    assert!(
+        banner.starts_with(&format!("Production log not writable: {}", logs.display()))
+            && banner.ends_with("1 record is held until it can be written."),
+        "{}",
+        run.output()
+    );
+    let held: Vec<Record> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(held.len(), 1, "{}", run.output());
+    assert_eq!(
+        (held[0].usb_path.as_str(), held[0].result),
+        ("1-1", Verdict::Pass)
+    );
 }

@@ -14,10 +14,10 @@ use dfu_station::firmware::esp::hex;
 use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
 use dfu_station::station::demo::{DEMO, DemoSource, DemoTimings};
 use dfu_station::station::factory::Settings;
-use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
+use dfu_station::station::log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
 use dfu_station::station::{
-    BoardState, Command, Connection, DemoCommand, Device, DeviceSource, Event, LoadedImage,
-    Outcome, Registry, Station, check_file,
+    BoardState, Command, Connection, DemoCommand, Device, DeviceId, DeviceSource, Event,
+    LoadedImage, Outcome, Registry, Station, check_file,
 };
 
 const APP_ADDRESS: usize = 0x10000;
@@ -52,6 +52,11 @@ struct Bench {
     station: Station,
     registry: Registry,
     records: Vec<Record>,
+    /// Why the log cannot be written, while it cannot.
+    paused: Option<LogPause>,
+    /// Boards in the order their results came.
+    finished: Vec<DeviceId>,
+    started: Vec<DeviceId>,
 }
 
 impl Bench {
@@ -68,6 +73,9 @@ impl Bench {
             station,
             registry: Registry::default(),
             records: Vec::new(),
+            paused: None,
+            finished: Vec::new(),
+            started: Vec::new(),
         }
     }
 
@@ -84,7 +92,10 @@ impl Bench {
             self.registry.apply(&event);
             match event {
                 Event::Logged(record) => self.records.push(record),
-                Event::LogFailed(message) => panic!("{message}"),
+                Event::LogPaused(pause) => self.paused = Some(pause),
+                Event::LogOpened { .. } => self.paused = None,
+                Event::JobStarted(id) => self.started.push(id),
+                Event::JobFinished { device, .. } => self.finished.push(device),
                 _ => {}
             }
         }
@@ -365,4 +376,159 @@ fn a_cancelled_flash_is_recorded_as_cancelled() {
         Some("dfu-cancelled")
     );
     assert_eq!(read_recent(log.path(), 10).unwrap(), bench.records);
+}
+
+fn flash(bench: &Bench, device: &Device, image: &Arc<LoadedImage>) {
+    let command = Command::Flash {
+        device: device.clone(),
+        image: image.clone(),
+    };
+    bench.station.commands.send(command).unwrap();
+}
+
+fn settings(folder: &Path, auto: Option<Arc<LoadedImage>>) -> Settings {
+    Settings {
+        station: "line 3".into(),
+        log_folder: Some(folder.to_owned()),
+        auto,
+        sound: false,
+    }
+}
+
+#[test]
+fn no_flash_starts_while_the_log_folder_cannot_be_opened() {
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    demo.plug_config(rom(Vec::new()));
+    demo.plug_config(rom(Vec::new()));
+    let dir = tempfile::tempdir().unwrap();
+    // A regular file where the folder should be (root ignores permissions).
+    let not_a_folder = dir.path().join("logs");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let (image, _) = image();
+    let mut bench = Bench::new(demo.clone(), &not_a_folder, Some(image.clone()));
+    bench.until("the pause", |b| {
+        b.paused.is_some() && b.present().len() == 2
+    });
+    let banner = bench.paused.as_ref().unwrap().banner();
+    assert!(
+        banner.starts_with(&format!(
+            "Production log not writable: {}: ",
+            not_a_folder.display()
+        )) && banner.contains("Flashing is paused"),
+        "{banner}"
+    );
+    // Asked for, a flash is refused at once, saying why; auto mode waits.
+    let board = bench.present()[0].clone();
+    flash(&bench, &board, &image);
+    bench.until("the refusal", |b| b.finished.len() == 1);
+    let row = bench.registry.row(&board.id).unwrap();
+    assert!(
+        matches!(&row.state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "log-not-writable"),
+        "{:?}",
+        row.state
+    );
+    assert!(bench.started.is_empty(), "no board was touched");
+    assert_eq!(
+        demo.bus().open("1-2").unwrap().board().lock().flash()[APP_ADDRESS],
+        0xFF
+    );
+
+    // Another folder: the log opens at once and auto mode flashes both boards.
+    let folder = dir.path().join("good");
+    let command = Command::Configure(settings(&folder, Some(image)));
+    bench.station.commands.send(command).unwrap();
+    bench.until("two records", |b| b.records.len() == 2);
+    assert!(bench.paused.is_none());
+    assert_eq!(common::parse_log(&folder).len(), 2);
+}
+
+#[test]
+fn records_held_while_the_folder_is_gone_are_written_in_order_when_it_is_back() {
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    for _ in 0..4 {
+        let mut config = rom(Vec::new());
+        config.reenumeration_delay = Duration::from_millis(400);
+        demo.plug_config(config);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("share");
+    let mut bench = Bench::new(demo.clone(), &folder, None);
+    bench.until("4 boards", |b| b.present().len() == 4);
+    let boards = bench.present();
+    let (image, _) = image();
+    flash(&bench, &boards[0], &image);
+    bench.until("the first record", |b| b.records.len() == 1);
+
+    // The share goes away while two boards flash: both results are held, in order.
+    flash(&bench, &boards[1], &image);
+    flash(&bench, &boards[2], &image);
+    bench.until("two flashing", |b| b.started.len() == 3);
+    std::fs::remove_dir_all(&folder).unwrap();
+    bench.until("two results", |b| b.finished.len() == 3);
+    let pause = bench.paused.clone().expect("paused");
+    let held: Vec<String> = pause.held.iter().map(|r| r.usb_path.clone()).collect();
+    let finished: Vec<String> = bench.finished[1..]
+        .iter()
+        .map(|id| id.path.clone())
+        .collect();
+    assert_eq!(held, finished);
+    assert!(
+        pause.error.contains("No such file or directory"),
+        "{}",
+        pause.error
+    );
+    assert_eq!(bench.records.len(), 1, "nothing said logged that is not");
+
+    // The line is paused: the fourth board is not flashed.
+    flash(&bench, &boards[3], &image);
+    bench.until("the refusal", |b| b.finished.len() == 4);
+    assert_eq!(bench.started.len(), 3);
+
+    // The share is back: the station finds it by itself and writes the held records.
+    std::fs::create_dir(&folder).unwrap();
+    bench.until("the log back", |b| b.paused.is_none());
+    let paths: Vec<String> = common::parse_log(&folder)
+        .into_iter()
+        .map(|r| r.usb_path)
+        .collect();
+    assert_eq!(
+        paths, finished,
+        "only the held records, once each, in order"
+    );
+    flash(&bench, &boards[3], &image);
+    bench.until("the fourth record", |b| b.records.len() == 2);
+    assert_eq!(common::parse_log(&folder).len(), 3);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_station_refuses_a_fifo_at_once_and_a_huge_file_before_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("dfu.bin");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let huge = dir.path().join("huge.bin");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(65 << 20).unwrap(); // sparse: nothing to read
+    let station = Station::spawn(Vec::new(), DemoTimings::default(), Arc::new(|| {}));
+    for (path, expected) in [
+        (&fifo, "is a FIFO, not a regular file".to_owned()),
+        (
+            &huge,
+            format!("is 65 MiB ({} bytes): larger than any ESP flash", 65 << 20),
+        ),
+    ] {
+        let command = Command::load_path(path.clone());
+        station.commands.send(command).unwrap();
+        // A FIFO opened for reading would wait for a writer forever.
+        let event = station.events.recv_timeout(Duration::from_secs(10));
+        let Ok(Event::ImageLoaded {
+            result: Err(error), ..
+        }) = event
+        else {
+            panic!("{event:?}")
+        };
+        assert_eq!(error.code, "file-unreadable");
+        assert!(error.message.contains(&expected), "{}", error.message);
+    }
 }

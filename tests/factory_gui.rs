@@ -12,6 +12,8 @@ use crossbeam_channel::{Sender, unbounded};
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::firmware::Chip;
 use dfu_station::firmware::esp::hex;
+use dfu_station::station::files::Existing;
+use dfu_station::station::log::{LogPause, Record, Verdict};
 use dfu_station::station::profile::Profile;
 use dfu_station::station::usb_source::USB;
 use dfu_station::station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
@@ -37,7 +39,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
     };
     profile.set_pin("4711");
     let path = dir.join("line3.toml");
-    profile.save(&path).unwrap();
+    profile.save(&path, Existing::Keep).unwrap();
     path
 }
 
@@ -230,4 +232,129 @@ fn snapshot_station_view_with_eight_boards() {
     harness.get_by_label_contains("Board 1-1: ESP32-S3, DFU mode, PASS");
     harness.get_by_label_contains("Board 1-6: ESP32-S3, DFU mode, FAIL");
     harness.snapshot("station_view");
+}
+
+fn held_record(port: u32) -> Record {
+    Record {
+        timestamp: format!("2026-11-24T03:51:2{port}.123Z"),
+        station: "line 3".into(),
+        usb_path: format!("1-{port}"),
+        serial: "0".into(),
+        chip: "ESP32-S3".into(),
+        image_name: "dfu.bin".into(),
+        image_sha256: "ab".repeat(32),
+        result: Verdict::Pass,
+        error_code: None,
+        error_message: None,
+        duration_ms: 21_400,
+        bytes: 1_245_184,
+    }
+}
+
+/// Asks the window to close, as the window manager's close button does.
+fn close_window(harness: &mut Harness<'_, App>) -> Vec<egui::ViewportCommand> {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run_steps(1);
+    let commands = harness.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .clone();
+    harness.run_steps(2);
+    commands
+}
+
+#[test]
+fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, events) = unlocked_app(dir.path());
+    board(&events, 1, Chip::Esp32S3, InterfaceMode::Dfu);
+    harness.run_steps(3);
+    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(!disabled(&harness, Role::CheckBox, "Auto mode"));
+
+    let error = "/srv/logs/dfu-station-log.csv: No space left on device (os error 28)";
+    let pause = LogPause {
+        error: error.into(),
+        held: vec![held_record(2), held_record(3)],
+    };
+    events.send(Event::LogPaused(pause)).unwrap();
+    harness.run_steps(3);
+    let banner = format!(
+        "Production log not writable: {error}. Flashing is paused. 2 records are held until \
+         they can be written."
+    );
+    harness.get_by_label(&banner);
+    assert!(disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(disabled(&harness, Role::Button, "Flash"));
+    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
+    harness.snapshot("log_paused");
+
+    // Closing asks; "Keep waiting" keeps the window.
+    let commands = close_window(&mut harness);
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+    harness.get_by_label_contains("2 records are not written to the production log yet");
+    press(&mut harness, "Keep waiting");
+    assert!(harness.query_by_label("Keep waiting").is_none());
+    close_window(&mut harness);
+    harness
+        .get_by_role_and_label(Role::Button, "Quit anyway")
+        .click();
+    harness.run_steps(1);
+    let commands = &harness.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+
+    // The log works again: the banner goes and flashing is back.
+    let folder = dir.path().join("logs");
+    let recent = vec![held_record(2), held_record(3)];
+    events.send(Event::LogOpened { folder, recent }).unwrap();
+    harness.run_steps(3);
+    assert!(harness.query_by_label(&banner).is_none());
+    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(
+        close_window(&mut harness).is_empty(),
+        "no question without held records"
+    );
+}
+
+/// The window with the profile saved in `dir`, unlocked with its PIN.
+fn unlocked_app(dir: &Path) -> (Harness<'static, App>, Sender<Event>) {
+    let (mut harness, events) = app(&save_profile(dir));
+    harness.run_steps(2);
+    press(&mut harness, "Unlock...");
+    enter_pin(&mut harness, "4711");
+    (harness, events)
+}
+
+/// Clicks the button labelled `label` and lets the window settle.
+fn press(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn save_profile_replaces_an_existing_file_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _events) = unlocked_app(dir.path());
+    let existing = dir.path().join("dfu-station.toml");
+    std::fs::write(&existing, "# another station's profile\n").unwrap();
+    press(&mut harness, "Save profile...");
+    press(&mut harness, "Save and lock");
+    harness.get_by_label_contains("dfu-station.toml exists already. Press Replace and lock");
+    let kept = std::fs::read_to_string(&existing).unwrap();
+    assert_eq!(kept, "# another station's profile\n");
+    press(&mut harness, "Replace and lock");
+    harness.get_by_label("Locked to dfu-station.toml");
+    let saved = Profile::load(&existing).unwrap();
+    assert_eq!(saved.station, "line 3");
 }

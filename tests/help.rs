@@ -182,7 +182,7 @@ fn a_long_erase_opens_its_help_naming_the_part() {
 }
 
 #[test]
-fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file() {
+fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file_replacing_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let app_path = dir.path().join("blink.bin");
     let mut raw = common::sample(8192, 5);
@@ -206,8 +206,18 @@ fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file() {
     harness.get_by_label("ESP32-S3");
     harness.get_by_label("blink.bin at 0x10000");
     harness.get_by_label("none at 0x0");
+    // A blink-dfu.bin is there already: it is replaced only once the user says so.
+    let output = dir.path().join("blink-dfu.bin");
+    std::fs::write(&output, "an older build").unwrap();
     harness
         .get_by_role_and_label(Role::Button, "Make and load")
+        .click();
+    // The window grows by the warning and centres itself again over a few frames.
+    harness.run_steps(8);
+    harness.get_by_label("blink-dfu.bin exists already. Press Replace and load to overwrite it.");
+    assert_eq!(std::fs::read(&output).unwrap(), b"an older build");
+    harness
+        .get_by_role_and_label(Role::Button, "Replace and load")
         .click();
     wait_for(&mut harness, "the packed file", |h| {
         has_label(h, "Valid DFU file")

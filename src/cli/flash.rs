@@ -19,6 +19,7 @@ use crate::dfu::{
 };
 use crate::firmware::FirmwareImage;
 use crate::firmware::esp::hex;
+use crate::station::files::read_firmware;
 use crate::station::support::{FlashStory, remember};
 use crate::usb::{
     AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, advice, chip_of,
@@ -81,11 +82,11 @@ pub fn run(args: &FlashArgs) -> ExitCode {
 }
 
 fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
-    let file = std::fs::read(&args.file).map_err(|e| {
+    let file = read_firmware(&args.file).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             "cannot-read-file",
-            format!("Cannot read {}: {e}", args.file.display()),
+            format!("Cannot read {e}"),
         )
     })?;
     let image = FirmwareImage::describe(&file).map_err(|error| {
@@ -291,11 +292,11 @@ impl Report {
                 ExitCode::from(f.exit)
             }
             (_, Ok(message)) => {
-                println!("{message}");
+                super::say(&message);
                 ExitCode::SUCCESS
             }
             (_, Err(f)) => {
-                eprintln!("{}", f.message);
+                super::warn(&f.message);
                 ExitCode::from(f.exit)
             }
         }
@@ -321,9 +322,14 @@ impl Observer for Report {
             None => p.phase.description().to_owned(),
         };
         match &self.style {
-            Style::Bar(bar) => bar.set_message(what),
-            Style::Plain if p.total == 0 => println!("{what}"),
-            Style::Plain => println!("{what}: {}% ({} of {} bytes)", tenth * 10, p.done, p.total),
+            Style::Bar(bar) => bar.set_message(super::printable(&what)),
+            Style::Plain if p.total == 0 => super::say(&what),
+            Style::Plain => super::say(&format!(
+                "{what}: {}% ({} of {} bytes)",
+                tenth * 10,
+                p.done,
+                p.total
+            )),
             Style::Json => println!(
                 "{}",
                 json!({"event": "progress", "phase": phase_name(p.phase), "done": p.done,

@@ -87,10 +87,10 @@ impl Report {
 }
 
 pub fn run(path: &Path, json: bool) -> ExitCode {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::station::files::read_firmware(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("Cannot read {}: {e}", path.display());
+            eprintln!("Cannot read {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };

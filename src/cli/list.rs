@@ -46,7 +46,9 @@ pub fn run(args: &ListArgs) -> ExitCode {
     } else if targets.is_empty() {
         eprintln!("{}", Pick::NoMatch { present: 0 });
     } else {
-        targets.iter().for_each(|target| println!("{target}"));
+        targets
+            .iter()
+            .for_each(|target| super::say(&target.to_string()));
     }
     ExitCode::SUCCESS
 }
@@ -84,9 +86,9 @@ fn watch(args: &ListArgs) -> ExitCode {
             value["event"] = name.into();
             println!("{value}");
         } else if let UsbEvent::Added(_) = event {
-            println!("Added: {target}");
+            super::say(&format!("Added: {target}"));
         } else {
-            println!("Removed: {target}");
+            super::say(&format!("Removed: {target}"));
         }
     }
 }
@@ -102,7 +104,7 @@ impl Warned {
             && !self.0.contains(&(target.bus, target.devnum))
         {
             self.0.push((target.bus, target.devnum));
-            eprintln!("{}", cannot_open(target, error));
+            super::warn(&cannot_open(target, error));
         }
     }
 }

@@ -20,6 +20,27 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_NO_BOARD: u8 = 3;
 /// Exit code: the board cannot be opened for lack of permission or of a driver.
 pub const EXIT_PERMISSION: u8 = 4;
+/// Exit code: the production log cannot be written (nothing flashed, or records held).
+pub const EXIT_LOG_NOT_WRITABLE: u8 = 5;
+
+/// One terminal line without control characters (escape sequences, carriage returns,
+/// line breaks... in a board's strings or a file's names), so nothing can redraw the
+/// terminal or fake a line.
+fn printable(line: &str) -> String {
+    line.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Prints `text` on stdout, each of its lines [`printable`].
+fn say(text: &str) {
+    text.lines()
+        .for_each(|line| println!("{}", printable(line)));
+}
+
+/// Prints `text` on stderr, each of its lines [`printable`].
+fn warn(text: &str) {
+    text.lines()
+        .for_each(|line| eprintln!("{}", printable(line)));
+}
 
 /// What `--help` says after the options: dfu-util's spelling and the exit codes.
 const AFTER_HELP: &str = "\
@@ -31,7 +52,8 @@ Exit codes:
   1  flashing failed (or a board failed in `flash --all` / `station`)
   2  bad file or command line
   3  no board found, or USB unavailable
-  4  the board cannot be opened: no permission (Linux udev rule) or no driver (Windows)";
+  4  the board cannot be opened: no permission (Linux udev rule) or no driver (Windows)
+  5  the production log cannot be written (nothing flashed, or records not written yet)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -216,4 +238,15 @@ fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
     eprintln!();
     let _ = Cli::command().print_help();
     ExitCode::from(EXIT_BAD_INPUT)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(
+            super::printable("serial \u{1b}[2J\u{1b}]0;pwned\u{7}ok\r\nPASS\u{9b}31m"),
+            "serial [2J]0;pwnedokPASS31m"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use crate::firmware::{
     Chip, FirmwareImage, FlashFile, PackError, PackOptions, flasher_args_files, human_size, pack,
     parse_flash_size,
 };
+use crate::station::files::{Existing, read_firmware, write_atomically};
 
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -35,6 +36,9 @@ pub struct PackArgs {
     /// Print the written file's description as one JSON object (as `info --json`).
     #[arg(long)]
     json: bool,
+    /// Replace OUTPUT if it exists (without it, an existing file is left alone).
+    #[arg(long)]
+    force: bool,
     /// ADDRESS FILE pairs, e.g. 0x1000 bootloader.bin 0x10000 app.bin.
     #[arg(value_name = "ADDRESS FILE")]
     files: Vec<String>,
@@ -119,8 +123,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     let files = pairs
         .into_iter()
         .map(|(address, path)| {
-            let data =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let data = read_firmware(&path).map_err(|e| format!("cannot read {e}"))?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -138,17 +141,20 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
         part_size: args.part_size,
     };
     let bytes = pack(&files, &options).map_err(|e| e.to_string())?;
-    write_atomically(&args.output, &bytes)
-        .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    write_atomically(&args.output, &bytes, existing).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} exists already: give --force to replace it",
+                args.output.display()
+            )
+        } else {
+            format!("cannot write {}: {e}", args.output.display())
+        }
+    })?;
     FirmwareImage::describe(&bytes).map_err(|e| e.to_string())
-}
-
-/// Writes through a temporary file in the same folder, so a failed write never leaves a
-/// half-written dfu.bin where a good one was.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }

@@ -11,12 +11,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD};
+use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
 use crate::firmware::Chip;
 use crate::station::demo::{DemoSource, DemoTimings};
 use crate::station::factory::Settings;
+use crate::station::files::read_firmware;
+use crate::station::log::{LogPause, ProductionLog};
 use crate::station::profile::Profile;
 use crate::station::usb_source::UsbSource;
 use crate::station::{
@@ -58,6 +61,9 @@ pub fn run(args: &StationArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if let Err(exit) = log_writable(Some(&profile.log_folder)) {
+        return exit;
+    }
     let Some(station) = usb_station() else {
         return ExitCode::from(EXIT_NO_BOARD);
     };
@@ -75,18 +81,41 @@ pub fn run(args: &StationArgs) -> ExitCode {
         sound: profile.sound,
     };
     let _ = station.commands.send(Command::Configure(settings));
+    // Ctrl-C ends the shift, but records not written yet are printed, not lost.
+    let (interrupt, interrupted) = crossbeam_channel::bounded(1);
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = interrupt.try_send(());
+    }) {
+        eprintln!("Ctrl-C cannot be caught ({error}): it ends the station at once.");
+    }
     let limit = args.exit_after.unwrap_or(u32::MAX);
-    follow(&station, |registry| registry.shift().total() >= limit);
-    ExitCode::SUCCESS
+    follow(&station, &interrupted, |registry| {
+        registry.shift().total() >= limit
+    })
+    .exit(ExitCode::SUCCESS)
+}
+
+/// Refuses to start (exit 5, the path and the OS error) when the production log in
+/// `folder` cannot be written: no board is touched then.
+fn log_writable(folder: Option<&Path>) -> Result<(), ExitCode> {
+    match folder.map(ProductionLog::open) {
+        Some(Err(error)) => {
+            super::warn(&format!(
+                "Production log not writable: {error}. Nothing was flashed."
+            ));
+            Err(ExitCode::from(EXIT_LOG_NOT_WRITABLE))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
 /// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
 pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCode {
-    let image = match std::fs::read(file) {
+    let image = match read_firmware(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
-            eprintln!("Cannot read {}: {error}", file.display());
+            eprintln!("Cannot read {error}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -97,6 +126,9 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if let Err(exit) = log_writable(log) {
+        return exit;
+    }
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
             let demo = DemoSource::emulated(DemoTimings::default());
@@ -146,17 +178,21 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         let image = image.clone();
         let _ = station.commands.send(Command::Flash { device, image });
     }
-    let registry = follow(&station, |registry| registry.shift().total() >= count);
-    let lost = count.saturating_sub(registry.shift().total());
+    let never = crossbeam_channel::never();
+    let followed = follow(&station, &never, |registry| {
+        registry.shift().total() >= count
+    });
+    let lost = count.saturating_sub(followed.registry.shift().total());
     if lost > 0 {
         eprintln!("{lost} board(s) got no result: the station stopped. Flash them again.");
-        return ExitCode::from(EXIT_FLASH_FAILED);
+        return followed.exit(ExitCode::from(EXIT_FLASH_FAILED));
     }
-    if registry.shift().failed == 0 {
+    let code = if followed.registry.shift().failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FLASH_FAILED)
-    }
+    };
+    followed.exit(code)
 }
 
 /// The station on the real USB bus, or `None` (said on stderr) without libusb.
@@ -183,18 +219,59 @@ fn hostname() -> String {
         .unwrap_or_else(|| "cli".into())
 }
 
-/// Shows the station's events as live lines until `done` holds; returns the boards.
-fn follow(station: &Station, done: impl Fn(&Registry) -> bool) -> Registry {
+/// What the station did while followed.
+struct Followed {
+    registry: Registry,
+    /// Why the production log could not be written at the end, if it could not.
+    pause: Option<LogPause>,
+}
+
+impl Followed {
+    /// `code`, unless the production log could not be written: then exit 5, after the
+    /// records not written yet, as JSON lines on stderr (nothing is lost).
+    fn exit(self, code: ExitCode) -> ExitCode {
+        let Some(pause) = self.pause else {
+            return code;
+        };
+        super::warn(&pause.banner());
+        for record in &pause.held {
+            eprintln!(
+                "{}",
+                serde_json::to_string(record).expect("a record serialises")
+            );
+        }
+        ExitCode::from(EXIT_LOG_NOT_WRITABLE)
+    }
+}
+
+/// Shows the station's events as live lines until `done` holds or `interrupted` says so.
+fn follow(
+    station: &Station,
+    interrupted: &Receiver<()>,
+    done: impl Fn(&Registry) -> bool,
+) -> Followed {
     let mut lines = Lines::new();
-    let mut registry = Registry::default();
-    while !done(&registry) {
-        let Ok(event) = station.events.recv() else {
+    let mut followed = Followed {
+        registry: Registry::default(),
+        pause: None,
+    };
+    while !done(&followed.registry) {
+        let event = crossbeam_channel::select! {
+            recv(station.events) -> event => event,
+            recv(interrupted) -> _ => break,
+        };
+        let Ok(event) = event else {
             break;
         };
-        registry.apply(&event);
-        lines.show(&event, &registry);
+        followed.registry.apply(&event);
+        match &event {
+            Event::LogPaused(pause) => followed.pause = Some(pause.clone()),
+            Event::LogOpened { .. } => followed.pause = None,
+            _ => {}
+        }
+        lines.show(&event, &followed.registry);
     }
-    registry
+    followed
 }
 
 /// One live line per board: a bar on a terminal, else a line per phase and result.
@@ -230,7 +307,10 @@ impl Lines {
                 self.print(&shift_line(registry));
                 return;
             }
-            Event::LogFailed(message) => return self.print(message),
+            Event::LogPaused(pause) => return self.print(&pause.banner()),
+            Event::LogOpened { folder, .. } => {
+                return self.print(&format!("Production log: {}", folder.display()));
+            }
             Event::SoundSilent(why) => return self.print(&format!("No result tones: {why}")),
             _ => return,
         };
@@ -240,13 +320,13 @@ impl Lines {
                     let style = ProgressStyle::with_template("{msg}").expect("valid template");
                     multi.add(ProgressBar::new_spinner().with_style(style))
                 });
-                bar.set_message(line);
+                bar.set_message(super::printable(&line));
             }
             None => {
                 // Plain output: a line when the phase or part changes, not per percent.
                 let headline = line.split(" · ").next().unwrap_or_default().to_owned();
                 if self.last.get(id) != Some(&headline) {
-                    println!("{line}");
+                    super::say(&line);
                     self.last.insert(id.clone(), headline);
                 }
             }
@@ -256,15 +336,15 @@ impl Lines {
     fn finish(&mut self, id: &DeviceId, line: &str) {
         self.last.remove(id);
         match self.bars.as_mut().and_then(|(_, bars)| bars.remove(id)) {
-            Some(bar) => bar.finish_with_message(line.to_owned()),
-            None => println!("{line}"),
+            Some(bar) => bar.finish_with_message(super::printable(line)),
+            None => super::say(line),
         }
     }
 
     fn print(&self, line: &str) {
         match &self.bars {
-            Some((multi, _)) => drop(multi.println(line)),
-            None => println!("{line}"),
+            Some((multi, _)) => drop(multi.println(super::printable(line))),
+            None => super::say(line),
         }
     }
 }

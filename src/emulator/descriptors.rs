@@ -134,7 +134,7 @@ pub(super) fn string(config: &RomConfig, index: u8, buf: &mut [u8]) -> Option<us
         0 => None,
         MANUFACTURER => Some("Espressif"),
         PRODUCT => Some(config.chip.name()),
-        SERIAL => Some(SERIAL_NUMBER),
+        SERIAL => Some(config.serial.as_str()),
         _ => return None,
     };
     let units = text.map_or(1, |t| t.encode_utf16().count());

@@ -90,6 +90,8 @@ pub struct RomConfig {
     pub reenumeration_delay: Duration,
     /// Misbehaviours to inject, each once.
     pub faults: Vec<Fault>,
+    /// The serial number string (the ROM's is "0"; any text, to test how it is shown).
+    pub serial: String,
 }
 
 impl RomConfig {
@@ -109,6 +111,7 @@ impl RomConfig {
             erase_time_per_sector: Duration::from_millis(25),
             reenumeration_delay: Duration::from_secs(1),
             faults: Vec::new(),
+            serial: SERIAL_NUMBER.to_owned(),
         }
     }
 
@@ -277,8 +280,8 @@ impl EspRom {
     }
 
     /// The serial number string.
-    pub fn serial(&self) -> &'static str {
-        SERIAL_NUMBER
+    pub fn serial(&self) -> &str {
+        &self.config.serial
     }
 
     /// The DFU interface number in the current mode.

@@ -35,6 +35,11 @@ impl AutoFlash {
     /// Turns auto mode on with `image`, or off; returns the boards on the bus to flash now.
     pub fn set_image(&mut self, image: Option<Arc<LoadedImage>>) -> Vec<Device> {
         self.image = image;
+        self.waiting()
+    }
+
+    /// The boards on the bus auto mode would flash now (not flashed since plugged in).
+    pub fn waiting(&self) -> Vec<Device> {
         self.present
             .values()
             .filter(|d| self.wants(d))

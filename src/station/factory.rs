@@ -2,13 +2,14 @@
 //! the result sound. Every record is built from the board and image its job started
 //! with, so a result can never land on another board's record.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::auto::AutoFlash;
 use super::demo::DEMO;
-use super::log::{ProductionLog, Record, Verdict, read_recent, utc_now};
+use super::log::{LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now};
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
@@ -16,6 +17,9 @@ use crate::firmware::esp::hex;
 
 /// How many records the UI's production log shows.
 pub const RECENT_RECORDS: usize = 100;
+
+/// How often the station tries again to write a production log that failed.
+pub const LOG_RETRY: Duration = Duration::from_secs(2);
 
 /// The factory settings, applied by the station thread ([`super::Command::Configure`]).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -69,11 +73,39 @@ pub(super) fn record(station: &str, finished: &Finished) -> Record {
     }
 }
 
+/// The production log of the chosen folder, with the records it could not write yet.
+struct LogSink {
+    folder: PathBuf,
+    /// `None` until the folder was made and the files opened once.
+    log: Option<ProductionLog>,
+    /// Records not written yet, oldest first.
+    held: VecDeque<Record>,
+    /// Why the log cannot be written, as last sent to the UI.
+    paused: Option<LogPause>,
+}
+
+impl LogSink {
+    /// Opens the log (the first time), checks it and writes the held records in order;
+    /// stops at the first failure, keeping that record and those after it.
+    fn write_held(&mut self) -> Result<(), LogError> {
+        let log = match &self.log {
+            Some(log) => log,
+            None => self.log.insert(ProductionLog::open(&self.folder)?),
+        };
+        log.check()?;
+        while let Some(record) = self.held.front() {
+            log.append(record)?;
+            self.held.pop_front();
+        }
+        Ok(())
+    }
+}
+
 /// The station thread's factory state.
 #[derive(Default)]
 pub(super) struct Factory {
     settings: Settings,
-    log: Option<ProductionLog>,
+    log: Option<LogSink>,
     sound: Option<Sound>,
     pub auto: AutoFlash,
 }
@@ -82,27 +114,19 @@ impl Factory {
     /// Applies new settings; returns the boards auto mode flashes now.
     pub fn configure(&mut self, settings: Settings, outbox: &Outbox) -> Vec<Device> {
         if settings.log_folder != self.settings.log_folder {
-            self.log = settings
-                .log_folder
-                .as_deref()
-                .and_then(|folder| match ProductionLog::open(folder) {
-                    Ok(log) => {
-                        let recent = read_recent(folder, RECENT_RECORDS).unwrap_or_default();
-                        outbox.send(Event::LogOpened {
-                            folder: folder.to_owned(),
-                            recent,
-                        });
-                        Some(log)
-                    }
-                    Err(error) => {
-                        outbox.send(Event::LogFailed(format!(
-                            "The production log cannot be opened in {}: {error}",
-                            folder.display()
-                        )));
-                        None
-                    }
-                });
+            self.log = match (&settings.log_folder, self.log.take()) {
+                (Some(folder), old) => Some(LogSink {
+                    folder: folder.clone(),
+                    log: None,
+                    held: old.map(|sink| sink.held).unwrap_or_default(),
+                    paused: None,
+                }),
+                // Records are never dropped: without a folder, they wait for the old one.
+                (None, Some(old)) if !old.held.is_empty() => Some(old),
+                (None, _) => None,
+            };
         }
+        let resumed = settings.log_folder != self.settings.log_folder && self.retry(outbox);
         if settings.sound && self.sound.is_none() {
             let outbox = outbox.clone();
             self.sound = Some(Sound::new(Box::new(move |why| {
@@ -111,6 +135,8 @@ impl Factory {
         }
         let start = if settings.auto.as_ref() != self.auto.image() {
             self.auto.set_image(settings.auto.clone())
+        } else if resumed {
+            self.auto.waiting()
         } else {
             Vec::new()
         };
@@ -118,9 +144,63 @@ impl Factory {
         start
     }
 
-    /// Logs a finished flash, plays its tone and tells the UI. The record is on disk
-    /// before `JobFinished` goes out, so whoever sees the result may exit at once.
-    /// Demo boards ([`DEMO`]) are never logged.
+    /// Whether no flash may start because the production log cannot be written.
+    pub fn paused(&self) -> bool {
+        self.log.as_ref().is_some_and(|sink| sink.paused.is_some())
+    }
+
+    /// Whether a flash may start now: the log, if there is one, opens for appending.
+    pub fn may_flash(&mut self, outbox: &Outbox) -> bool {
+        if let Some(sink) = &mut self.log
+            && sink.paused.is_none()
+            && let Err(error) = sink.write_held()
+        {
+            self.pause(error, outbox);
+        }
+        !self.paused()
+    }
+
+    /// Tries the log again (at start, on a new folder, every [`LOG_RETRY`] while paused):
+    /// says `LogOpened` once it works, `LogPaused` when its error or held records change.
+    /// Returns true when it works again (or for the first time).
+    pub fn retry(&mut self, outbox: &Outbox) -> bool {
+        let Some(sink) = &mut self.log else {
+            return false;
+        };
+        let resumed = sink.log.is_none() || sink.paused.is_some();
+        match sink.write_held() {
+            Ok(()) if resumed => {
+                sink.paused = None;
+                outbox.send(Event::LogOpened {
+                    recent: read_recent(&sink.folder, RECENT_RECORDS).unwrap_or_default(),
+                    folder: sink.folder.clone(),
+                });
+                true
+            }
+            Ok(()) => false,
+            Err(error) => {
+                self.pause(error, outbox);
+                false
+            }
+        }
+    }
+
+    fn pause(&mut self, error: LogError, outbox: &Outbox) {
+        let Some(sink) = &mut self.log else { return };
+        let pause = LogPause {
+            error: error.to_string(),
+            held: sink.held.iter().cloned().collect(),
+        };
+        if sink.paused.as_ref() != Some(&pause) {
+            sink.paused = Some(pause.clone());
+            outbox.send(Event::LogPaused(pause));
+        }
+    }
+
+    /// Logs a finished flash, plays its tone and tells the UI. The record is on disk, or
+    /// held and the line paused, before `JobFinished` goes out, so whoever sees the
+    /// result may exit at once and knows what is not written. Demo boards ([`DEMO`]) are
+    /// never logged.
     pub fn finished(&mut self, finished: Finished, outbox: &Outbox) {
         let pass = matches!(finished.outcome, Outcome::Pass { .. });
         if self.settings.sound
@@ -129,26 +209,21 @@ impl Factory {
             sound.play(pass);
         }
         let record = record(&self.settings.station, &finished);
-        let log = self
+        let writing = self
             .log
             .as_mut()
-            .filter(|_| finished.device.id.source != DEMO);
-        let logged = log.map(|log| {
-            log.append(&record).map_err(|error| {
-                format!(
-                    "A record could not be written to {}: {error}",
-                    log.folder().display()
-                )
-            })
-        });
+            .filter(|_| finished.device.id.source != DEMO)
+            .map(|sink| {
+                sink.held.push_back(record.clone());
+                sink.paused.is_none()
+            });
+        self.retry(outbox);
         outbox.send(Event::JobFinished {
             device: finished.device.id,
             outcome: finished.outcome,
         });
-        match logged {
-            Some(Ok(())) => outbox.send(Event::Logged(record)),
-            Some(Err(message)) => outbox.send(Event::LogFailed(message)),
-            None => {}
+        if writing == Some(true) && !self.paused() {
+            outbox.send(Event::Logged(record));
         }
     }
 }

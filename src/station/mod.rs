@@ -6,6 +6,7 @@
 mod auto;
 pub mod demo;
 pub mod factory;
+pub mod files;
 pub mod log;
 pub mod profile;
 mod registry;
@@ -25,7 +26,7 @@ pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
 use self::factory::Settings;
-use self::log::Record;
+use self::log::{LogPause, Record};
 use crate::dfu::{InterfaceMode, Phase, TransportError};
 use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 
@@ -149,7 +150,7 @@ pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, ImageEr
 
 /// Reads the file at `path` from disk.
 fn path_reader(path: PathBuf) -> Reader {
-    Box::new(move || std::fs::read(&path).map_err(|e| e.to_string()))
+    Box::new(move || files::read_firmware(&path))
 }
 
 /// A file dialog supplied by the front (the station knows no windowing toolkit): runs
@@ -301,15 +302,17 @@ pub enum Event {
         device: DeviceId,
         outcome: Outcome,
     },
-    /// The production log is open in `folder`; its last records, oldest first.
+    /// The production log in `folder` works (opened, or written again after a pause); its
+    /// last records, oldest first.
     LogOpened {
         folder: PathBuf,
         recent: Vec<Record>,
     },
     /// A record was appended to the production log (after its `JobFinished`).
     Logged(Record),
-    /// The production log could not be opened or written.
-    LogFailed(String),
+    /// The production log cannot be written (sent again when the error or the held
+    /// records change): no flash starts, auto mode waits, until `LogOpened` says it works.
+    LogPaused(LogPause),
     /// Result tones are on but cannot be played, and why (said once).
     SoundSilent(String),
 }

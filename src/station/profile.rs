@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::files::{Existing, read_firmware, write_atomically};
 use super::{ImageError, LoadedImage, check_file};
 use crate::firmware::esp::hex;
 
@@ -79,10 +80,11 @@ impl Profile {
         Ok(profile)
     }
 
-    /// Writes the profile as TOML.
-    pub fn save(&self, path: &Path) -> Result<(), ProfileError> {
+    /// Writes the profile as TOML ([`write_atomically`]; an existing file only when
+    /// `existing` says to replace it).
+    pub fn save(&self, path: &Path, existing: Existing) -> Result<(), ProfileError> {
         let text = toml::to_string_pretty(self).expect("a profile serializes");
-        std::fs::write(path, text).map_err(|source| ProfileError::Write {
+        write_atomically(path, text.as_bytes(), existing).map_err(|source| ProfileError::Write {
             path: path.to_owned(),
             source,
         })
@@ -116,12 +118,9 @@ impl Profile {
     /// Reads the profile's image, refuses it if its SHA-256 changed, then checks it as
     /// any dropped file (`profile-image-changed` when it changed).
     pub fn open_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
-        let bytes = std::fs::read(&self.image).map_err(|error| ImageError {
+        let bytes = read_firmware(&self.image).map_err(|error| ImageError {
             code: "file-unreadable",
-            message: format!(
-                "The file {} could not be read: {error}.",
-                self.image.display()
-            ),
+            message: format!("The file could not be read: {error}."),
         })?;
         self.check_image(&bytes).map_err(|error| ImageError {
             code: "profile-image-changed",
@@ -174,7 +173,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("line3.toml");
         let saved = profile(dir.path());
-        saved.save(&path).unwrap();
+        saved.save(&path, Existing::Keep).unwrap();
         let loaded = Profile::load(&path).unwrap();
         assert_eq!(loaded.image, dir.path().join("dfu.bin"));
         assert_eq!(loaded.log_folder, dir.path().join("logs"));

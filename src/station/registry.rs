@@ -127,7 +127,7 @@ impl Registry {
             | Event::DemoStarted
             | Event::LogOpened { .. }
             | Event::Logged(_)
-            | Event::LogFailed(_)
+            | Event::LogPaused(_)
             | Event::SoundSilent(_) => {}
         }
     }

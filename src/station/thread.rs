@@ -6,15 +6,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Select, Sender, unbounded};
 
 use super::demo::{DemoSource, DemoTimings};
-use super::factory::{Factory, Finished};
+use super::factory::{Factory, Finished, LOG_RETRY};
 use super::source::{DeviceSource, SourceEvent};
 use super::{
-    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Picker, Reader, check_file,
-    path_reader, worker,
+    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Outcome, Picker, Reader,
+    check_file, path_reader, worker,
 };
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
@@ -102,14 +103,34 @@ impl State {
     }
 
     fn run(mut self, commands: &Receiver<Command>, finished: &Receiver<Finished>) {
+        let mut retry_at: Option<Instant> = None;
         loop {
+            // While the production log is paused, try it again every few seconds, however
+            // busy the bus is.
+            if retry_at.is_some_and(|at| Instant::now() >= at) {
+                retry_at = None;
+                if self.factory.retry(&self.outbox) {
+                    self.auto_flash(self.factory.auto.waiting());
+                }
+            }
+            if !self.factory.paused() {
+                retry_at = None;
+            } else if retry_at.is_none() {
+                retry_at = Some(Instant::now() + LOG_RETRY);
+            }
             let mut select = Select::new();
             select.recv(commands);
             select.recv(finished);
             for watched in &self.sources {
                 select.recv(&watched.events);
             }
-            let operation = select.select();
+            let operation = match retry_at {
+                None => select.select(),
+                Some(at) => match select.select_deadline(at) {
+                    Ok(operation) => operation,
+                    Err(_) => continue,
+                },
+            };
             match operation.index() {
                 0 => match operation.recv(commands) {
                     Ok(command) => self.handle(command),
@@ -119,7 +140,11 @@ impl State {
                     let done = operation
                         .recv(finished)
                         .expect("the station holds a sender");
+                    let paused = self.factory.paused();
                     self.factory.finished(done, &self.outbox);
+                    if paused && !self.factory.paused() {
+                        self.auto_flash(self.factory.auto.waiting());
+                    }
                 }
                 i => match operation.recv(&self.sources[i - 2].events) {
                     Ok(SourceEvent::Added(device)) => {
@@ -138,8 +163,12 @@ impl State {
         }
     }
 
-    /// Flashes boards auto mode picked with its image.
+    /// Flashes boards auto mode picked with its image, unless the production log is
+    /// paused: they wait (not marked flashed) until it works again.
     fn auto_flash(&mut self, devices: impl IntoIterator<Item = Device>) {
+        if self.factory.paused() {
+            return;
+        }
         if let Some(image) = self.factory.auto.image().cloned() {
             for device in devices {
                 self.flash(device, image.clone());
@@ -156,6 +185,19 @@ impl State {
         let Some(watched) = self.sources.iter().find(|w| w.source.name() == id.source) else {
             return;
         };
+        if !self.factory.may_flash(&self.outbox) {
+            self.outbox.send(Event::JobFinished {
+                device: id,
+                outcome: Outcome::Fail {
+                    code: "log-not-writable",
+                    reason: "The production log cannot be written, so flashing is paused. \
+                             Nothing was flashed."
+                        .into(),
+                    cause: None,
+                },
+            });
+            return;
+        }
         self.factory.auto.started(&device);
         let cancel = Arc::new(AtomicBool::new(false));
         self.outbox.send(Event::JobStarted(id.clone()));

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use eframe::egui;
 
+use super::devices::FAIL;
 use super::help::{Help, Topic};
 use super::log::Log;
 use super::production::Production;
@@ -14,6 +15,7 @@ use super::profile::{Factory, Remembered};
 use super::{Options, board, devices, image_card, tiles};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
+use crate::station::files::{Existing, write_atomically};
 use crate::station::{
     Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row, Station,
     file_name,
@@ -23,6 +25,8 @@ use crate::station::{
 const LAST_IMAGE_KEY: &str = "last_image";
 /// Storage key of the factory settings (when not started with a profile).
 const FACTORY_KEY: &str = "factory";
+/// Why Flash and Flash all are off while the production log cannot be written.
+const PAUSED: &str = "Flashing is paused: the production log cannot be written";
 
 /// The tabs of the bottom panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +85,10 @@ pub struct App {
     /// Large tiles instead of the list and the selected board.
     station_view: bool,
     quit: Quit,
+    /// Closing was asked while records wait to be written: the question is shown.
+    confirm_quit: bool,
+    /// "Quit anyway" was pressed.
+    quit_anyway: bool,
 }
 
 /// Closing the window while boards flash: asked first, then every flash is cancelled
@@ -132,6 +140,8 @@ impl App {
             bottom_tab: BottomTab::Session,
             station_view: options.profile.is_some(),
             quit: Quit::No,
+            confirm_quit: false,
+            quit_anyway: false,
         };
         if let Some(error) = options.usb_error {
             app.help
@@ -225,13 +235,16 @@ impl App {
         }
         if let Some(file) = dropped.into_iter().next() {
             let path = file.path().to_path_buf();
-            self.load(
-                path.clone(),
+            // A file on disk is read as any other (a FIFO or a huge file is refused).
+            let command = if std::fs::symlink_metadata(&path).is_ok() {
+                Command::load_path(path.clone())
+            } else {
                 Command::LoadImage {
-                    path,
+                    path: path.clone(),
                     read: Box::new(move || file.bytes()),
-                },
-            );
+                }
+            };
+            self.load(path, command);
         }
     }
 
@@ -285,7 +298,9 @@ impl App {
             .as_ref()
             .map(|image| self.flashable(image).cloned().collect())
             .unwrap_or_default();
+        let paused = self.production.paused().is_some();
         let all_reason = match &image {
+            _ if paused => Some(PAUSED),
             None => Some("Open a valid DFU file first"),
             Some(_) if all.is_empty() => Some("No board is ready for this file"),
             Some(_) => None,
@@ -304,9 +319,13 @@ impl App {
             }
         }
         let selected = self.selected_row().cloned();
-        let reason = board::flash_refusal(selected.as_ref(), image.as_deref());
+        let reason = match paused {
+            true => Some(PAUSED.to_owned()),
+            false => board::flash_refusal(selected.as_ref(), image.as_deref()),
+        };
         // With a file but no board at all, Flash stays on and says how to get one.
-        let no_board = image.is_some() && !self.registry.rows().iter().any(|r| r.present);
+        let no_board =
+            !paused && image.is_some() && !self.registry.rows().iter().any(|r| r.present);
         let button =
             egui::Button::new(egui::RichText::new("Flash").strong()).min_size([90.0, 30.0].into());
         let response = ui
@@ -383,6 +402,48 @@ impl App {
         }
     }
 
+    /// Closing the window while records wait to be written asks first: "Keep waiting"
+    /// (the station keeps trying) or "Quit anyway".
+    fn quit_with_held_records(&mut self, ctx: &egui::Context) {
+        let held = self.production.paused().map_or(0, |p| p.held.len());
+        // Boards still flashing are stopped first (`guard_quit`); then this asks.
+        let flashing = self.registry.rows().iter().any(|row| row.flashing());
+        if ctx.input(|i| i.viewport().close_requested())
+            && held > 0
+            && !self.quit_anyway
+            && !flashing
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_quit = true;
+        }
+        if !self.confirm_quit || held == 0 {
+            self.confirm_quit = false;
+            return;
+        }
+        egui::Modal::new(egui::Id::unique("quit_with_held_records")).show(ctx, |ui| {
+            ui.heading("Records not written yet");
+            let records = if held == 1 {
+                "1 record is".to_owned()
+            } else {
+                format!("{held} records are")
+            };
+            ui.label(format!(
+                "{records} not written to the production log yet: it cannot be written. \
+                 Quitting now loses them."
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Keep waiting").clicked() {
+                    self.confirm_quit = false;
+                }
+                if ui.button("Quit anyway").clicked() {
+                    self.confirm_quit = false;
+                    self.quit_anyway = true;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+        });
+    }
+
     /// Keeps repainting until the window shows its boards, then saves it, says which
     /// boards it showed (`Saved shot.png: 1 board listed: ESP32-S2 at 1-1`) and quits.
     fn screenshot(&mut self, ctx: &egui::Context) {
@@ -409,14 +470,7 @@ impl App {
             let ctx = ctx.clone();
             ctx.clone().request_screenshot(move |image| {
                 std::thread::spawn(move || {
-                    let [width, height] = image.size;
-                    if let Err(error) = image::save_buffer(
-                        &path,
-                        image.as_raw(),
-                        width as u32,
-                        height as u32,
-                        image::ExtendedColorType::Rgba8,
-                    ) {
+                    if let Err(error) = save_png(&path, &image) {
                         eprintln!("dfu-station: could not save {}: {error}", path.display());
                     } else {
                         println!("Saved {}: {summary}", path.display());
@@ -452,8 +506,20 @@ impl eframe::App for App {
             .exact_size(36.0)
             .show(ui, |ui| {
                 let image = self.image.loaded().cloned();
-                self.factory.bar(ui, self.registry.shift(), image.as_ref());
+                let paused = self.production.paused().is_some();
+                self.factory
+                    .bar(ui, self.registry.shift(), image.as_ref(), paused);
             });
+        if let Some(pause) = self.production.paused() {
+            egui::Panel::top("log_paused")
+                .frame(egui::Frame::new().fill(FAIL).inner_margin(8.0))
+                .show(ui, |ui| {
+                    let text = egui::RichText::new(pause.banner())
+                        .color(egui::Color32::WHITE)
+                        .strong();
+                    ui.add(egui::Label::new(text).wrap());
+                });
+        }
         egui::Panel::bottom("log")
             .resizable(self.log_open || self.bottom_tab == BottomTab::Production)
             .default_size(150.0)
@@ -470,6 +536,7 @@ impl eframe::App for App {
         }
 
         image_card::drop_highlight(&ctx);
+        self.quit_with_held_records(&ctx);
         self.screenshot(&ctx);
         self.configure();
         self.send_commands();
@@ -577,4 +644,20 @@ impl App {
             });
         });
     }
+}
+
+/// Saves a screenshot as a PNG (through [`write_atomically`]: the path was asked for).
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    use image::ImageEncoder;
+    let [width, height] = image.size;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            image.as_raw(),
+            width as u32,
+            height as u32,
+            image::ExtendedColorType::Rgba8,
+        )
+        .map_err(|e| e.to_string())?;
+    write_atomically(path, &png, Existing::Replace).map_err(|e| e.to_string())
 }

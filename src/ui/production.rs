@@ -10,14 +10,15 @@ use eframe::egui::{self, RichText};
 use super::devices::{FAIL, PASS};
 use crate::station::Event;
 use crate::station::factory::RECENT_RECORDS;
-use crate::station::log::{Record, Verdict};
+use crate::station::log::{LogPause, Record, Verdict};
 
 /// What the tab shows.
 #[derive(Default)]
 pub struct Production {
     folder: Option<PathBuf>,
     recent: VecDeque<Record>,
-    error: Option<String>,
+    /// Why the log cannot be written, while it cannot.
+    paused: Option<LogPause>,
     /// The folder picker's answer, while it is open.
     picking: Option<Receiver<Option<PathBuf>>>,
 }
@@ -29,7 +30,7 @@ impl Production {
             Event::LogOpened { folder, recent } => {
                 self.folder = Some(folder.clone());
                 self.recent = recent.iter().cloned().collect();
-                self.error = None;
+                self.paused = None;
             }
             Event::Logged(record) => {
                 if self.recent.len() == RECENT_RECORDS {
@@ -37,9 +38,14 @@ impl Production {
                 }
                 self.recent.push_back(record.clone());
             }
-            Event::LogFailed(message) => self.error = Some(message.clone()),
+            Event::LogPaused(pause) => self.paused = Some(pause.clone()),
             _ => {}
         }
+    }
+
+    /// Why the production log cannot be written (flashing is paused), while it cannot.
+    pub fn paused(&self) -> Option<&LogPause> {
+        self.paused.as_ref()
     }
 
     /// A folder the picker returned, once.
@@ -79,8 +85,8 @@ impl Production {
                 self.pick(ui.ctx());
             }
         });
-        if let Some(error) = &self.error {
-            ui.label(RichText::new(error).color(FAIL));
+        if let Some(pause) = &self.paused {
+            ui.label(RichText::new(pause.banner()).color(FAIL));
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::devices::FAIL;
 use crate::firmware::esp::hex;
 use crate::station::factory::{Settings, Shift};
+use crate::station::files::Existing;
 use crate::station::profile::{Profile, ProfileError};
 use crate::station::{ImageError, LoadedImage};
 
@@ -59,6 +60,8 @@ enum Dialog {
         path: String,
         pin: String,
         error: Option<String>,
+        /// The existing file the user agreed to replace.
+        replace: Option<String>,
     },
 }
 
@@ -116,17 +119,29 @@ impl Factory {
         }
     }
 
-    /// The bar under the top bar: auto mode, sound, station name, shift counters, lock.
-    pub fn bar(&mut self, ui: &mut egui::Ui, shift: &Shift, image: Option<&Arc<LoadedImage>>) {
+    /// The bar under the top bar: auto mode (off while `paused`: the production log
+    /// cannot be written), sound, station name, shift counters, lock.
+    pub fn bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        shift: &Shift,
+        image: Option<&Arc<LoadedImage>>,
+        paused: bool,
+    ) {
         ui.horizontal_centered(|ui| {
             let locked = self.locked;
             let why = "Locked to the factory profile: Unlock with the engineer's PIN";
+            let auto_why = if paused {
+                "Flashing is paused: the production log cannot be written"
+            } else {
+                why
+            };
             ui.add_enabled(
-                !locked,
+                !locked && !paused,
                 egui::Checkbox::new(&mut self.settings.auto, "Auto mode"),
             )
             .on_hover_text("Flash every board that fits the file as soon as it is plugged in")
-            .on_disabled_hover_text(why);
+            .on_disabled_hover_text(auto_why);
             ui.add_enabled(
                 !locked,
                 egui::Checkbox::new(&mut self.settings.sound, "Sound"),
@@ -178,6 +193,7 @@ impl Factory {
                 path: folder.join("dfu-station.toml").display().to_string(),
                 pin: String::new(),
                 error: None,
+                replace: None,
             });
         }
     }
@@ -209,7 +225,12 @@ impl Factory {
                     });
                 });
             }
-            Dialog::Save { path, pin, error } => {
+            Dialog::Save {
+                path,
+                pin,
+                error,
+                replace,
+            } => {
                 egui::Modal::new(egui::Id::unique("save_profile")).show(ctx, |ui| {
                     ui.heading("Save a factory profile");
                     ui.label(
@@ -224,13 +245,33 @@ impl Factory {
                         ui.label(RichText::new(error.as_str()).color(FAIL));
                     }
                     ui.horizontal(|ui| {
-                        if ui.button("Save and lock").clicked()
+                        let confirmed = replace.as_ref() == Some(path);
+                        let label = if confirmed {
+                            "Replace and lock"
+                        } else {
+                            "Save and lock"
+                        };
+                        if ui.button(label).clicked()
                             && let Some(image) = image
                         {
                             let profile = self.profile_of(image, pin);
                             let file = PathBuf::from(path.as_str());
-                            match profile.save(&file) {
+                            let existing = if confirmed {
+                                Existing::Replace
+                            } else {
+                                Existing::Keep
+                            };
+                            match profile.save(&file, existing) {
                                 Ok(()) => saved = Some((file, profile)),
+                                Err(ProfileError::Write { source, .. })
+                                    if source.kind() == std::io::ErrorKind::AlreadyExists =>
+                                {
+                                    *replace = Some(path.clone());
+                                    *error = Some(format!(
+                                        "{path} exists already. Press Replace and lock to \
+                                         overwrite it, or choose another name."
+                                    ));
+                                }
                                 Err(e) => *error = Some(e.to_string()),
                             }
                         }

@@ -387,6 +387,9 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
     let interfaces = descriptors[18 + 4];
     let minor = (u32::from(bus) - 1) * 128 + u32::from(info.devnum) - 1;
     let port = info.path.split_once('-').map_or("1", |(_, port)| port);
+    // The record is lines of text: a test serial's control characters stay in the USB
+    // string descriptor only.
+    let serial: String = info.serial.chars().filter(|c| !c.is_control()).collect();
     let syspath = format!("/sys/devices/usb{bus}/{}", info.path);
     let mut text = format!("P: /devices/usb{bus}/{}\n", info.path);
     let properties = [
@@ -410,9 +413,9 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
         ("ID_REVISION", format!("{:04x}", info.bcd_device)),
         (
             "ID_SERIAL",
-            format!("Espressif_{}_{}", product.replace('-', "_"), info.serial),
+            format!("Espressif_{}_{serial}", product.replace('-', "_")),
         ),
-        ("ID_SERIAL_SHORT", info.serial.clone()),
+        ("ID_SERIAL_SHORT", serial.clone()),
         ("ID_BUS", "usb".into()),
     ];
     for (key, value) in properties {
@@ -438,7 +441,7 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
         ("version", " 2.00".into()),
         ("manufacturer", "Espressif".into()),
         ("product", product.into()),
-        ("serial", info.serial.clone()),
+        ("serial", serial),
     ];
     for (key, value) in attributes {
         text.push_str(&format!("A: {key}={value}\\n\n"));

@@ -27,7 +27,8 @@ impl FromStr for BoardSpec {
     /// `CHIP@PATH[:OPTION[,OPTION...]]`, e.g. `s2@1-1`, `s3@1-2:dfu,xfer=1024,erase=100`.
     /// Chips: `s2`, `s3`, `p4`, `s31`. Options: `dfu`, `runtime` (start mode), `xfer=N`
     /// (wTransferSize), `erase=MS` (per 4 KiB sector), `poll=MS` (bwPollTimeout),
-    /// `reenum=MS` (DETACH to DFU mode), `flash=N[K|M]`, `noaccess`, `unplugged`; faults:
+    /// `reenum=MS` (DETACH to DFU mode), `flash=N[K|M]`, `serial=TEXT` (no `,:=@`),
+    /// `noaccess`, `unplugged`; faults:
     /// `stall@N`, `error@N` (errWRITE), `hang@N` (GETSTATUS after block N), `stuck@N`,
     /// `unplug@N|detach|erase|manifest`, `start=error|dnload-idle`.
     fn from_str(text: &str) -> Result<BoardSpec, String> {
@@ -66,6 +67,7 @@ impl BoardSpec {
                 "poll" => config.poll_timeout = millis(value)?,
                 "reenum" => config.reenumeration_delay = millis(value)?,
                 "flash" => config.flash_size = size(value)?,
+                "serial" => config.serial = value.to_owned(),
                 "stall" => config.faults.push(Fault::StallAt(number(value)?)),
                 "error" => config.faults.push(Fault::ErrorAt {
                     block: number(value)?,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use eframe::egui;
 
 use crate::firmware::{Chip, FlashFile, PackOptions, pack};
+use crate::station::files::{Existing, read_firmware, write_atomically};
 use crate::station::{Command, Reader, file_name};
 
 /// Where the app goes in flash.
@@ -34,6 +35,8 @@ pub struct MakeDialog {
     pub app: PathBuf,
     pub bootloader: Option<PathBuf>,
     pub partition_table: Option<PathBuf>,
+    /// The existing output the user agreed to replace.
+    replace: Option<PathBuf>,
 }
 
 /// What the dialog asks of the app.
@@ -57,6 +60,7 @@ impl MakeDialog {
             app,
             bootloader: None,
             partition_table: None,
+            replace: None,
         }
     }
 
@@ -87,11 +91,17 @@ impl MakeDialog {
         files
     }
 
-    /// The load command that packs, writes and checks the dfu.bin on the loader thread.
+    /// The load command that packs, writes and checks the dfu.bin on the loader thread;
+    /// it replaces an existing output only if the user agreed to.
     pub fn command(&self) -> (PathBuf, Command) {
         let output = self.output();
+        let existing = if self.replace.as_ref() == Some(&output) {
+            Existing::Replace
+        } else {
+            Existing::Keep
+        };
         let (files, pid, out) = (self.files(), self.chip.pid(), output.clone());
-        let read: Reader = Box::new(move || make(&files, pid, &out));
+        let read: Reader = Box::new(move || make(&files, pid, &out, existing));
         (output.clone(), Command::LoadImage { path: output, read })
     }
 
@@ -144,10 +154,31 @@ impl MakeDialog {
                     )
                     .weak(),
                 );
+                let output = self.output();
+                let confirmed = self.replace.as_ref() == Some(&output);
+                if confirmed {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} exists already. Press Replace and load to overwrite it.",
+                            file_name(&output)
+                        ))
+                        .color(egui::Color32::from_rgb(0xd0, 0x80, 0x00)),
+                    );
+                }
                 ui.horizontal(|ui| {
-                    if ui.button("Make and load").clicked() {
-                        let (path, command) = self.command();
-                        request = Some(Request::Load(path, command));
+                    let label = if confirmed {
+                        "Replace and load"
+                    } else {
+                        "Make and load"
+                    };
+                    if ui.button(label).clicked() {
+                        if !confirmed && std::fs::symlink_metadata(&output).is_ok() {
+                            // Never overwritten without asking: the button asks first.
+                            self.replace = Some(output);
+                        } else {
+                            let (path, command) = self.command();
+                            request = Some(Request::Load(path, command));
+                        }
                     }
                     if ui.button("Close").clicked() {
                         request = Some(Request::Close);
@@ -185,15 +216,21 @@ fn file_row(
     request
 }
 
-/// Reads `files`, packs them for `pid` and writes the dfu.bin to `output`; returns its bytes.
-fn make(files: &[(u32, PathBuf)], pid: u16, output: &Path) -> Result<Vec<u8>, String> {
+/// Reads `files`, packs them for `pid` and writes the dfu.bin to `output` (replacing an
+/// existing one only as `existing` says); returns its bytes.
+fn make(
+    files: &[(u32, PathBuf)],
+    pid: u16,
+    output: &Path,
+    existing: Existing,
+) -> Result<Vec<u8>, String> {
     let files = files
         .iter()
         .map(|(address, path)| {
             Ok(FlashFile {
                 address: *address,
                 name: file_name(path),
-                data: std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+                data: read_firmware(path)?,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -202,7 +239,7 @@ fn make(files: &[(u32, PathBuf)], pid: u16, output: &Path) -> Result<Vec<u8>, St
         ..PackOptions::default()
     };
     let bytes = pack(&files, &options).map_err(|e| e.to_string())?;
-    std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    write_atomically(output, &bytes, existing).map_err(|e| format!("{}: {e}", output.display()))?;
     Ok(bytes)
 }
 
