@@ -127,3 +127,44 @@ fn ctrl_c_with_records_held_exits_5_and_prints_them() {
         ("1-1", Verdict::Pass)
     );
 }
+
+/// Like `flash --all`, the station fails (exit 1) when a board failed, and ends with the
+/// shift's summary, also when stopped with Ctrl-C.
+#[test]
+fn the_station_exits_1_when_a_board_failed_and_sums_up_the_shift_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let (profile_path, _) = save_profile(dir.path(), common::sample(4096, 5));
+    let after_two = format!(
+        "DFU_STATION_USB_POLL=1 {DFU_STATION} station --profile {} --exit-after 2",
+        profile_path.display()
+    );
+    let run_two = run(
+        &["--board", "s2@1-1", "--board", "s2@1-2:error@2"],
+        &sh(&after_two),
+    );
+    assert_eq!(run_two.code, 1, "{}", run_two.output());
+    assert!(
+        run_two
+            .stdout
+            .contains("Shift: 1 passed, 1 failed, 2 total"),
+        "{}",
+        run_two.output()
+    );
+
+    let interrupted = format!(
+        "DFU_STATION_USB_POLL=1 {DFU_STATION} station --profile {profile} > {out} & \
+           station=$!; wait_for {out} '1-1  ESP32-S2  PASS'; \
+         kill -INT $station; wait $station; code=$?; cat {out}; exit $code",
+        profile = profile_path.display(),
+        out = dir.path().join("station.out").display(),
+    );
+    let stopped = run(&["--board", "s2@1-1"], &sh(&interrupted));
+    assert_eq!(stopped.code, 0, "{}", stopped.output());
+    assert!(
+        stopped
+            .stdout
+            .contains("Shift: 1 passed, 0 failed, 1 total"),
+        "{}",
+        stopped.output()
+    );
+}

@@ -89,10 +89,17 @@ pub fn run(args: &StationArgs) -> ExitCode {
         eprintln!("Ctrl-C cannot be caught ({error}): it ends the station at once.");
     }
     let limit = args.exit_after.unwrap_or(u32::MAX);
-    follow(&station, &interrupted, |registry| {
+    let followed = follow(&station, &interrupted, |registry| {
         registry.shift().total() >= limit
-    })
-    .exit(ExitCode::SUCCESS)
+    });
+    // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
+    println!("{}", shift_line(&followed.registry));
+    let code = if followed.registry.shift().failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FLASH_FAILED)
+    };
+    followed.exit(code)
 }
 
 /// Refuses to start (exit 5, the path and the OS error) when the production log in

@@ -141,13 +141,19 @@ fn card(
             .inner_margin(10.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
+                // The state on the right first, so that a long one shortens the serial
+                // instead of being printed over it.
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(device.chip_name()).strong().size(17.0));
-                    ui.label(device.mode_name());
-                    ui.label(RichText::new(format!("USB {}", device.id.path)).monospace());
-                    ui.label(RichText::new(format!("serial {}", device.serial)).weak());
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         badge(ui, row);
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            ui.label(RichText::new(device.chip_name()).strong().size(17.0));
+                            ui.label(device.mode_name());
+                            let path = format!("USB {}", device.id.path);
+                            ui.label(RichText::new(path).monospace());
+                            let serial = format!("serial {}", device.serial);
+                            ui.add(egui::Label::new(RichText::new(serial).weak()).truncate());
+                        });
                     });
                 });
                 details(ui, row, image);
