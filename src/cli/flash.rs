@@ -20,7 +20,7 @@ use crate::dfu::{
 use crate::firmware::FirmwareImage;
 use crate::firmware::esp::hex;
 use crate::station::files::read_firmware;
-use crate::station::support::{FlashStory, remember};
+use crate::station::support::keep;
 use crate::usb::{
     AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, advice, chip_of,
 };
@@ -142,28 +142,19 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
             Payload::image(&image, &file),
         )
         .map_err(engine_failure);
-    let story = FlashStory {
-        ended: crate::station::log::utc_now(),
-        board: format!(
+    keep(
+        format!(
             "{}, serial {}",
             board_name(board.vid, board.pid, &board.path),
             board.serial
         ),
-        file: format!("{} (SHA-256 {})", args.file.display(), hex(&image.sha256)),
-        outcome: match &result {
+        format!("{} (SHA-256 {})", args.file.display(), hex(&image.sha256)),
+        match &result {
             Ok(()) => "PASS".into(),
             Err(failure) => format!("FAIL {}: {}", failure.code, failure.message),
         },
-        trace: Arc::try_unwrap(trace)
-            .map_or_else(
-                |shared| shared.lock().map(|t| t.clone()).unwrap_or_default(),
-                |t| t.into_inner().unwrap_or_default(),
-            )
-            .finish(),
-    };
-    if let Err(error) = remember(story) {
-        log::warn!("the flash is not kept for `dfu-station report`: {error}");
-    }
+        &trace,
+    );
     result?;
     Ok(format!(
         "Flashed {} ({} bytes) to {}. Press RESET on the board to start the new firmware: \

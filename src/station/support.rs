@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,23 @@ pub fn remember(story: FlashStory) -> std::io::Result<()> {
     temp.as_file().sync_all()?;
     temp.persist(&file).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Remembers a finished flash of `board` with `file` for the report: its outcome and the
+/// trace its transports recorded. A flash that cannot be remembered is only logged: the
+/// report is a help, the production log is the record.
+pub fn keep(board: String, file: String, outcome: String, trace: &Mutex<Trace>) {
+    let trace = trace.lock().map(|t| t.clone()).unwrap_or_default().finish();
+    let story = FlashStory {
+        ended: super::log::utc_now(),
+        board,
+        file,
+        outcome,
+        trace,
+    };
+    if let Err(error) = remember(story) {
+        log::warn!("the flash is not kept for the support report: {error}");
+    }
 }
 
 /// The whole report, with `session_log` (the window's log lines; none from the CLI).

@@ -3,17 +3,21 @@
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
+use super::demo::DEMO;
 use super::factory::Finished;
 use super::source::DeviceSource;
+use super::support::keep;
 use super::thread::Outbox;
 use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
+use crate::dfu::trace::{Trace, Traced};
 use crate::dfu::{Deadlines, Engine, Observer, Payload, Phase, Progress, SystemClock};
+use crate::firmware::esp::hex;
 
 /// The shortest time between two progress events of one job with the same phase and part.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
@@ -68,7 +72,14 @@ impl Job {
             ),
             cause: Some(error),
         })?;
+        // The conversation, for the support report: it follows the board through DETACH.
+        let trace = Arc::new(Mutex::new(Trace::default()));
         let mut reenumerate = connection.reenumerate;
+        let mut traced_reenumerate = |timeout| {
+            reenumerate
+                .wait_for_dfu_mode(timeout)
+                .map(|(transport, interface)| (Traced::new(transport, trace.clone()), interface))
+        };
         let mut reporter = Reporter {
             outbox: &self.outbox,
             device: &self.device.id,
@@ -77,18 +88,37 @@ impl Job {
             download_start: None,
             done: bytes,
         };
-        Engine::new(&SystemClock::default(), Deadlines::default(), &mut reporter)
+        let result = Engine::new(&SystemClock::default(), Deadlines::default(), &mut reporter)
             .flash(
-                connection.transport,
+                Traced::new(connection.transport, trace.clone()),
                 connection.interface,
-                &mut *reenumerate,
+                &mut traced_reenumerate,
                 Payload::image(&self.image.image, &self.image.file),
             )
             .map_err(|error| Outcome::Fail {
                 code: error.code(),
                 reason: error.to_string(),
                 cause: error.transport_error().cloned(),
-            })
+            });
+        if self.device.id.source != DEMO {
+            let outcome = match &result {
+                Err(Outcome::Fail { code, reason, .. }) => format!("FAIL {code}: {reason}"),
+                _ => "PASS".to_owned(),
+            };
+            let board = format!(
+                "{} at {}, serial {}",
+                self.device.chip_name(),
+                self.device.id.path,
+                self.device.serial
+            );
+            let file = format!(
+                "{} (SHA-256 {})",
+                self.image.name(),
+                hex(&self.image.image.sha256)
+            );
+            keep(board, file, outcome, &trace);
+        }
+        result
     }
 }
 
