@@ -2,11 +2,12 @@
 # Idle cost of the real app: under Xvfb (1366x768) with 2 demo boards, after start-up,
 # measures CPU time and resident memory over 10 s and prints them.
 #   bash tests/bench/gui_idle.sh           builds the release binary first
+#   BIN=path/to/dfu-station bash tests/bench/gui_idle.sh    measures that binary instead
 # Targets: CPU <= 1% of a core, RSS <= 150 MB.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --quiet --bin dfu-station
-export BIN="$PWD/target/release/dfu-station" SETTLE="${SETTLE:-3}" SECONDS_IDLE="${SECONDS_IDLE:-10}"
+[ -n "${BIN:-}" ] || { cargo build --release --quiet --bin dfu-station; BIN=$PWD/target/release/dfu-station; }
+export BIN SETTLE="${SETTLE:-3}" SECONDS_IDLE="${SECONDS_IDLE:-10}"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 HOME="$home" XDG_DATA_HOME="$home" WAYLAND_DISPLAY= \
