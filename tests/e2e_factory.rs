@@ -168,3 +168,36 @@ fn the_station_exits_1_when_a_board_failed_and_sums_up_the_shift_on_ctrl_c() {
         stopped.output()
     );
 }
+
+/// Ctrl-C during `flash --all` cuts no flash off unrecorded: the boards still flashing are
+/// cancelled, each gets its record (cancelled), and the shift's summary follows.
+#[test]
+fn ctrl_c_during_flash_all_cancels_and_records_each_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = packed_image(dir.path(), common::sample(256 * 1024, 6));
+    let logs = dir.path().join("logs");
+    let script = format!(
+        "{DFU_STATION} flash --all {image} --log {logs} > {out} & flash=$!; \
+         wait_for {out} Erasing; kill -INT $flash; wait $flash; code=$?; cat {out}; exit $code",
+        image = image.display(),
+        logs = logs.display(),
+        out = dir.path().join("flash.out").display(),
+    );
+    let run = run(
+        &["--board", "s2@1-1:erase=400", "--board", "s2@1-2:erase=400"],
+        &sh(&script),
+    );
+    assert_eq!(run.code, 1, "{}", run.output());
+    assert!(run.stderr.contains("Stopping"), "{}", run.output());
+    assert!(
+        run.stdout.contains("Shift: 0 passed, 2 failed, 2 total"),
+        "{}",
+        run.output()
+    );
+    let records = common::parse_log(&logs);
+    assert_eq!(records.len(), 2, "{records:#?}");
+    assert!(
+        records.iter().all(|r| r.result == Verdict::Cancelled),
+        "{records:#?}"
+    );
+}

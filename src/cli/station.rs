@@ -81,13 +81,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
         sound: profile.sound,
     };
     let _ = station.commands.send(Command::Configure(settings));
-    // Ctrl-C ends the shift, but records not written yet are printed, not lost.
-    let (interrupt, interrupted) = crossbeam_channel::bounded(1);
-    if let Err(error) = ctrlc::set_handler(move || {
-        let _ = interrupt.try_send(());
-    }) {
-        eprintln!("Ctrl-C cannot be caught ({error}): it ends the station at once.");
-    }
+    let interrupted = interrupts();
     let limit = args.exit_after.unwrap_or(u32::MAX);
     let followed = follow(&station, &interrupted, |registry| {
         registry.shift().total() >= limit
@@ -185,10 +179,11 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         let image = image.clone();
         let _ = station.commands.send(Command::Flash { device, image });
     }
-    let never = crossbeam_channel::never();
-    let followed = follow(&station, &never, |registry| {
+    let interrupted = interrupts();
+    let followed = follow(&station, &interrupted, |registry| {
         registry.shift().total() >= count
     });
+    println!("{}", shift_line(&followed.registry));
     let lost = count.saturating_sub(followed.registry.shift().total());
     if lost > 0 {
         eprintln!("{lost} board(s) got no result: the station stopped. Flash them again.");
@@ -251,7 +246,21 @@ impl Followed {
     }
 }
 
+/// Ctrl-C, caught: the shift ends with every record written (or printed), never with a
+/// flash cut off unrecorded (see [`follow`]).
+fn interrupts() -> Receiver<()> {
+    let (interrupt, interrupted) = crossbeam_channel::bounded(1);
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = interrupt.try_send(());
+    }) {
+        eprintln!("Ctrl-C cannot be caught ({error}): it ends the program at once.");
+    }
+    interrupted
+}
+
 /// Shows the station's events as live lines until `done` holds or `interrupted` says so.
+/// Interrupted while boards flash, it cancels them and waits for their results, so each
+/// is recorded (as cancelled); interrupted again, it stops at once.
 fn follow(
     station: &Station,
     interrupted: &Receiver<()>,
@@ -262,10 +271,33 @@ fn follow(
         registry: Registry::default(),
         pause: None,
     };
+    let mut stopping = false;
     while !done(&followed.registry) {
+        if stopping {
+            let flashing: Vec<DeviceId> = (followed.registry.rows().iter())
+                .filter(|row| row.flashing())
+                .map(|row| row.device.id.clone())
+                .collect();
+            if flashing.is_empty() {
+                break;
+            }
+            for id in flashing {
+                let _ = station.commands.send(Command::Cancel(id));
+            }
+        }
         let event = crossbeam_channel::select! {
             recv(station.events) -> event => event,
-            recv(interrupted) -> _ => break,
+            recv(interrupted) -> _ => {
+                if stopping {
+                    break;
+                }
+                stopping = true;
+                super::warn(
+                    "Stopping: boards still flashing are cancelled and recorded \
+                     (Ctrl-C again quits at once).",
+                );
+                continue;
+            }
         };
         let Ok(event) = event else {
             break;

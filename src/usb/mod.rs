@@ -99,7 +99,18 @@ impl Usb {
                     && device_path(d) == target.path
             })
             .ok_or(UsbError::Device(TransportError::NoDevice))?;
-        let handle = device.open()?;
+        log::debug!(
+            "opening {:04x}:{:04x} at {} (address {}), interface {} alt {}",
+            target.vid,
+            target.pid,
+            target.path,
+            target.devnum,
+            target.intf,
+            target.alt
+        );
+        let handle = device
+            .open()
+            .inspect_err(|e| log::debug!("open failed: {e}"))?;
         // Not every platform can detach kernel drivers; claiming then says what is wrong.
         let _ = handle.set_auto_detach_kernel_driver(true);
         handle.claim_interface(target.intf)?;

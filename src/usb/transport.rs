@@ -103,12 +103,22 @@ impl Reenumerate<UsbTransport> for DfuModeWaiter {
         timeout: Duration,
     ) -> Result<(UsbTransport, DfuInterface), TransportError> {
         let deadline = Instant::now() + timeout;
+        log::debug!(
+            "waiting up to {} ms for {} in DFU mode",
+            timeout.as_millis(),
+            self.path
+        );
         loop {
             let targets = self.usb.at_path(&self.path)?;
             if let Some(target) = targets
                 .iter()
                 .find(|t| t.mode == InterfaceMode::Dfu && self.selector.matches(t))
             {
+                log::debug!(
+                    "{} is back in DFU mode as address {}",
+                    self.path,
+                    target.devnum
+                );
                 return self.usb.open(target).map_err(TransportError::from);
             }
             let left = deadline.saturating_duration_since(Instant::now());
