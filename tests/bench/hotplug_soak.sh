@@ -7,12 +7,19 @@
 #   bash tests/bench/hotplug_soak.sh        (CYCLES=N WARMUP=N PAUSE=seconds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CYCLES=${CYCLES:-1000} WARMUP=${WARMUP:-50} PAUSE=${PAUSE:-0.03}
+# PAUSE: seconds between pulling the boards out and plugging them back in, and again
+# after; much quicker and umockdev's uevent socket overflows (EAGAIN) before the app does.
+CYCLES=${CYCLES:-1000} WARMUP=${WARMUP:-50} PAUSE=${PAUSE:-0.15}
 cargo build --quiet --release --features umockdev --bins
 H=$PWD/target/release/dfu-station-harness
 D=$PWD/target/release/dfu-station
 work=$(mktemp -d)
-trap 'kill "$harness" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+trap "" PIPE
+# On any failure (a write to the FIFO of a harness that died ends the script with
+# EPIPE), say so with the end of the app's and the harness's output.
+trap 'code=$?; kill "$harness" 2>/dev/null || true; wait 2>/dev/null || true
+  [ $code -eq 0 ] || { echo "soak failed ($code); the last lines of the run:" >&2; tail -n 20 "$work/app.log" >&2; }
+  rm -rf "$work"' EXIT
 fifo=$work/control
 
 HOME=$work XDG_DATA_HOME=$work XDG_CONFIG_HOME=$work WAYLAND_DISPLAY= \

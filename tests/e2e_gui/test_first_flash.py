@@ -2,6 +2,7 @@
 dragged onto the window, Flash is pressed, PASS and "press RESET" show, and the board's
 flash holds the image byte for byte. Takes the committed pictures of the path."""
 
+import re
 import time
 
 import driver
@@ -105,6 +106,11 @@ def scenario(s):
     def progress(tree):
         state = tree.state("1-1") or ""
         headline, percent = (state.rsplit(" ", 1) if state.endswith("%") else (state, ""))
+        # An erase says how long it may take: "Erasing app.bin (up to 35 s)".
+        erasing = re.fullmatch(r"(Erasing .+) \(up to \d+ s\)", headline)
+        if erasing:
+            headline = erasing.group(1)
+            erase_limits.append(state)
         if headline in ("PASS", "FAIL"):
             return headline
         if headline not in ("", "Idle") and headline not in headlines[-1:]:
@@ -114,6 +120,7 @@ def scenario(s):
         return None
 
     shots = []
+    erase_limits = []
     result = s.wait("the flash ends", progress, deadline=120)
     s.log(f"phases seen: {headlines}")
     if result != "PASS":
@@ -125,6 +132,8 @@ def scenario(s):
         raise Failure(f"the phases did not go by in order: {headlines}")
     if not shots:
         raise Failure("no screenshot while writing app.bin")
+    if not erase_limits:
+        raise Failure(f"no erase said how long it may take: {headlines}")
     s.wait(
         "PASS, the press-RESET hint and the count show",
         lambda t: t.has(role="label", name="PASS")

@@ -294,6 +294,10 @@ impl Harness {
         // The handler must be in place before the "add" uevent: clients open at once.
         self.testbed.attach_ioctl(&devnode, &handler)?;
         let record = record(&board, info, bus, &devnode);
+        // umockdev leaves the `/sys/dev/char` link of a removed device behind: a later
+        // device with the same number (device numbers wrap after 127) could not be added.
+        let char_link = format!("sys/dev/char/189:{}", minor(bus, info.devnum));
+        let _ = fs::remove_file(self.testbed.root_dir().join(char_link));
         self.testbed.add_from_string(&record.text)?;
         if self.verbose {
             self.log(format_args!(
@@ -378,6 +382,11 @@ struct Record {
     syspath: String,
 }
 
+/// The minor number of USB device `devnum` on `bus` (major 189), as Linux numbers them.
+fn minor(bus: u8, devnum: u8) -> u32 {
+    (u32::from(bus) - 1) * 128 + u32::from(devnum) - 1
+}
+
 /// The sysfs record of a board enumerated as `info`.
 fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
     let rom = board.lock();
@@ -385,7 +394,7 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
     let product = rom.config().chip.name();
     let (class, subclass, protocol) = (descriptors[4], descriptors[5], descriptors[6]);
     let interfaces = descriptors[18 + 4];
-    let minor = (u32::from(bus) - 1) * 128 + u32::from(info.devnum) - 1;
+    let minor = minor(bus, info.devnum);
     let port = info.path.split_once('-').map_or("1", |(_, port)| port);
     // The record is lines of text: a test serial's control characters stay in the USB
     // string descriptor only.
