@@ -60,7 +60,10 @@ cargo fetch --locked --quiet
 rm -rf "$root/build/src" "$root/root/.cargo/registry"
 mkdir -p "$root/build/src" "$root/root/.cargo"
 git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$root/build/src"
-cp -al "${CARGO_HOME:-$HOME/.cargo}/registry" "$root/root/.cargo/registry"
+# Hard links where the root is on the same file system, a copy elsewhere.
+registry=${CARGO_HOME:-$HOME/.cargo}/registry
+cp -al "$registry" "$root/root/.cargo/registry" 2>/dev/null ||
+  { rm -rf "$root/root/.cargo/registry"; cp -a "$registry" "$root/root/.cargo/registry"; }
 
 in_root() {
   chroot "$root" /usr/bin/env -i HOME=/root CARGO_HOME=/root/.cargo \
