@@ -48,11 +48,9 @@ fn a_report_after_a_flash_holds_descriptors_and_states() {
     let state = tempfile::tempdir().unwrap();
     let file = vector("1/dfu.bin");
     let script = format!(
-        "export XDG_STATE_HOME='{}'; {DFU_STATION} flash '{}' && {DFU_STATION} report -o '{}/r.txt' && cat '{}/r.txt'",
-        state.path().display(),
-        file.display(),
-        state.path().display(),
-        state.path().display()
+        "export XDG_STATE_HOME='{dir}'; {DFU_STATION} flash '{file}' && {DFU_STATION} report -o '{dir}/r.txt' && cat '{dir}/r.txt' && {{ {DFU_STATION} report -o '{dir}/r.txt'; echo \"again: $?\"; }}",
+        dir = state.path().display(),
+        file = file.display(),
     );
     let ran = run(
         &["--board", "s2@1-1:xfer=1024,erase=0"],
@@ -80,4 +78,7 @@ fn a_report_after_a_flash_holds_descriptors_and_states() {
         assert!(report.contains(part), "{part:?} missing from:\n{report}");
     }
     assert!(report.contains("SHA-256"), "{report}");
+    // An existing report is never overwritten.
+    assert!(report.ends_with("again: 2\n"), "{report}");
+    assert!(ran.stderr.contains("exists"), "{}", ran.output());
 }

@@ -101,7 +101,7 @@ enum Command {
     /// Write a support report (versions, every DFU device's descriptors, the last
     /// flashes' DFU requests and states) to send to whoever helps you. No firmware in it.
     Report {
-        /// Where to write it.
+        /// Where to write it (a new file: an existing one is left alone).
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
@@ -182,7 +182,8 @@ pub fn run() -> ExitCode {
         Some(Command::Station(args)) => station::run(&args),
         Some(Command::Report { output }) => {
             let report = crate::station::support::report(&[]);
-            match std::fs::write(&output, report) {
+            let existing = crate::station::files::Existing::Keep;
+            match crate::station::files::write_atomically(&output, report.as_bytes(), existing) {
                 Ok(()) => {
                     println!("Wrote the support report to {}", output.display());
                     ExitCode::SUCCESS

@@ -5,6 +5,7 @@ use crossbeam_channel::{Receiver, bounded};
 use eframe::egui;
 
 use crate::station::Picker;
+use crate::station::files::{Existing, write_atomically};
 use crate::station::support;
 
 /// The picker for a DFU file to flash.
@@ -43,7 +44,9 @@ pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Rec
         else {
             return;
         };
-        let said = match std::fs::write(&path, support::report(&session_log)) {
+        // The dialog asked before a file is replaced.
+        let report = support::report(&session_log);
+        let said = match write_atomically(&path, report.as_bytes(), Existing::Replace) {
             Ok(()) => format!(
                 "Saved to {}. Send this file to whoever helps you.",
                 path.display()
