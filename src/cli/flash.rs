@@ -12,8 +12,7 @@ use serde_json::json;
 
 use super::list::cannot_open;
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD, EXIT_PERMISSION};
-use crate::dfu::Reenumerate;
-use crate::dfu::trace::{Trace, Traced};
+use crate::dfu::trace::{Trace, Traced, TracedReenumerate};
 use crate::dfu::{
     Deadlines, DfuError, Engine, Observer, Payload, Phase, Progress, SystemClock, TransportError,
 };
@@ -129,16 +128,11 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
     // The conversation, for `dfu-station report` (and -v): it follows the board through
     // DETACH.
     let trace = Arc::new(Mutex::new(Trace::default()));
-    let mut traced_waiter = |timeout| {
-        waiter
-            .wait_for_dfu_mode(timeout)
-            .map(|(transport, interface)| (Traced::new(transport, trace.clone()), interface))
-    };
     let result = Engine::new(&clock, Deadlines::default(), report)
         .flash(
             Traced::new(transport, trace.clone()),
             interface,
-            &mut traced_waiter,
+            &mut TracedReenumerate::new(&mut waiter, trace.clone()),
             Payload::image(&image, &file),
         )
         .map_err(engine_failure);

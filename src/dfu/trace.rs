@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeviceStatus, Request, State, Transport, TransportError};
+use super::{DeviceStatus, DfuInterface, Reenumerate, Request, State, Transport, TransportError};
 
 /// One request and its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +133,31 @@ impl<T: Transport> Traced<T> {
             };
             trace.add(entry, state, failed);
         }
+    }
+}
+
+/// Finds a board again after DETACH (as `R` does) and wraps its new transport in
+/// [`Traced`] with the same trace, so one trace follows the board through DETACH.
+pub struct TracedReenumerate<'r, R: ?Sized> {
+    inner: &'r mut R,
+    trace: Arc<Mutex<Trace>>,
+}
+
+impl<'r, R: ?Sized> TracedReenumerate<'r, R> {
+    /// Wraps `inner`; the transports it opens record into `trace`.
+    pub fn new(inner: &'r mut R, trace: Arc<Mutex<Trace>>) -> TracedReenumerate<'r, R> {
+        TracedReenumerate { inner, trace }
+    }
+}
+
+impl<T: Transport, R: Reenumerate<T> + ?Sized> Reenumerate<Traced<T>> for TracedReenumerate<'_, R> {
+    fn wait_for_dfu_mode(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(Traced<T>, DfuInterface), TransportError> {
+        self.inner
+            .wait_for_dfu_mode(timeout)
+            .map(|(transport, interface)| (Traced::new(transport, self.trace.clone()), interface))
     }
 }
 

@@ -49,6 +49,11 @@ pub fn last_flashes() -> Vec<FlashStory> {
 /// Adds `story` to the remembered flashes (the oldest beyond [`REMEMBERED`] are dropped),
 /// through a temporary file, so a crash never leaves half a file.
 pub fn remember(story: FlashStory) -> std::io::Result<()> {
+    // Workers finish at the same time: one at a time reads, adds and writes the file.
+    static WRITING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = WRITING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let file = history_file().ok_or_else(|| std::io::Error::other("no home folder"))?;
     let mut stories = last_flashes();
     stories.push(story);

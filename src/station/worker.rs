@@ -15,7 +15,7 @@ use super::source::DeviceSource;
 use super::support::keep;
 use super::thread::Outbox;
 use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
-use crate::dfu::trace::{Trace, Traced};
+use crate::dfu::trace::{Trace, Traced, TracedReenumerate};
 use crate::dfu::{Deadlines, Engine, Observer, Payload, Phase, Progress, SystemClock};
 use crate::firmware::esp::hex;
 
@@ -75,11 +75,6 @@ impl Job {
         // The conversation, for the support report: it follows the board through DETACH.
         let trace = Arc::new(Mutex::new(Trace::default()));
         let mut reenumerate = connection.reenumerate;
-        let mut traced_reenumerate = |timeout| {
-            reenumerate
-                .wait_for_dfu_mode(timeout)
-                .map(|(transport, interface)| (Traced::new(transport, trace.clone()), interface))
-        };
         let mut reporter = Reporter {
             outbox: &self.outbox,
             device: &self.device.id,
@@ -92,7 +87,7 @@ impl Job {
             .flash(
                 Traced::new(connection.transport, trace.clone()),
                 connection.interface,
-                &mut traced_reenumerate,
+                &mut TracedReenumerate::new(&mut *reenumerate, trace.clone()),
                 Payload::image(&self.image.image, &self.image.file),
             )
             .map_err(|error| Outcome::Fail {
