@@ -1,15 +1,24 @@
 //! DFU Station: flash ESP32-S2/S3 boards (and any USB DFU 1.1 device) over USB.
 //!
-//! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`).
-//! - [`dfu`]: DFU 1.1 protocol and download engine.
+//! Layers, each using only those above it in this list:
+//! - [`failure`]: the one vocabulary of failure codes (logs, JSON, help, advice).
+//! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`). Pure.
+//! - [`dfu`]: DFU 1.1 protocol and download engine, against a transport and a clock.
+//! - [`advice`]: what to do about each failure, per platform.
 //! - [`usb`]: USB DFU devices through libusb: listing, opening, hotplug.
-//! - [`station`]: boards from device sources, image loading, flash workers, behind channels.
+//! - [`emulator`]: the ESP32-S2/S3 ROM's USB DFU as a model, in-process and (cargo
+//!   feature `umockdev`, Linux) behind umockdev.
+//! - [`station`]: boards from device sources, image loading, the one flash path,
+//!   workers, the production log, behind channels.
 //! - `ui` (cargo feature `gui`, on by default): the desktop app (egui).
 //! - [`cli`]: the command-line front.
+#![warn(missing_docs)]
 
+pub mod advice;
 pub mod cli;
 pub mod dfu;
 pub mod emulator;
+pub mod failure;
 pub mod firmware;
 pub mod station;
 #[cfg(feature = "gui")]

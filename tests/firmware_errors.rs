@@ -42,24 +42,24 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
     let app = Item::file("app.bin", 0x10000, &[7; 100]);
     let params = Item::params(4 << 20);
     vec![
-        ("too_short", Vec::new()),
-        ("too_short", b"0123456789".to_vec()),
+        ("too-short", Vec::new()),
+        ("too-short", b"0123456789".to_vec()),
         (
-            "no_suffix",
+            "no-suffix",
             b"just some text that is long enough to hold a suffix".to_vec(),
         ),
-        ("raw_esp_app", {
+        ("raw-esp-app", {
             let mut raw = vec![0xE9, 0x03, 0x02, 0x20];
             raw.extend([0x55; 200]);
             raw
         }),
-        ("elf_file", elf()),
-        ("suffix_crc_mismatch", {
+        ("elf-file", elf()),
+        ("suffix-crc-mismatch", {
             let mut f = vector1();
             f[0x300] ^= 1;
             f
         }),
-        ("bad_suffix_length", {
+        ("bad-suffix-length", {
             let mut f = vector1();
             let n = f.len();
             f[n - 5] = 17;
@@ -68,39 +68,39 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
             f
         }),
         (
-            "not_cpio",
+            "not-cpio",
             suffixed(vec![0xE9; 4096], ESPRESSIF_VID, 0x0002),
         ),
-        ("cpio_bad_magic", {
+        ("cpio-bad-magic", {
             let mut f = vector1();
             f[SECOND_HEADER + 5] = b'7';
             resuffix(&f)
         }),
-        ("cpio_bad_hex_field", {
+        ("cpio-bad-hex-field", {
             let mut f = vector1();
             f[6 + 8 * 6 + 3] = b'z';
             resuffix(&f)
         }),
         (
-            "cpio_truncated",
+            "cpio-truncated",
             suffixed(vector1()[..SECOND_HEADER + 40].to_vec(), ESPRESSIF_VID, 2),
         ),
-        ("cpio_bad_name", {
+        ("cpio-bad-name", {
             let mut f = vector1();
             // The NUL after "dfuinfo0.dat" (namesize 13) becomes a letter.
             f[110 + 12] = b'X';
             resuffix(&f)
         }),
-        ("cpio_size_past_end", {
+        ("cpio-size-past-end", {
             let mut f = vector1();
             f[6 + 8 * 6..6 + 8 * 7].copy_from_slice(b"00100000");
             resuffix(&f)
         }),
         (
-            "index_missing",
+            "index-missing",
             suffixed(archive(&[(b"app.bin", &[1; 16])]), ESPRESSIF_VID, 2),
         ),
-        ("index_size", {
+        ("index-size", {
             let mut idx = index(&[app.record()]);
             idx.pop();
             suffixed(
@@ -109,7 +109,7 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
                 2,
             )
         }),
-        ("index_count_mismatch", {
+        ("index-count-mismatch", {
             let idx = index(&[app.record()]);
             suffixed(
                 archive(&[
@@ -121,7 +121,7 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
                 2,
             )
         }),
-        ("index_name_mismatch", {
+        ("index-name-mismatch", {
             let boot = Item::file("boot.bin", 0x1000, &[3; 10]);
             let idx = index(&[app.record(), boot.record()]);
             suffixed(
@@ -135,35 +135,35 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
             )
         }),
         (
-            "index_name_not_terminated",
+            "index-name-not-terminated",
             esp_file(&[Item::file(&"n".repeat(64), 0x10000, &[1; 8])]),
         ),
-        ("md5_mismatch", {
+        ("md5-mismatch", {
             corrupt_first_part(esp_file(&[params, app]))
         }),
         (
-            "bad_flash_params",
+            "bad-flash-params",
             esp_file(&[Item {
                 data: vec![0; 16],
                 ..Item::params(0)
             }]),
         ),
         (
-            "overlapping_regions",
+            "overlapping-regions",
             esp_file(&[
                 Item::file("a.bin", 0x1000, &[1; 0x2000]),
                 Item::file("b.bin", 0x2000, &[2; 0x100]),
             ]),
         ),
         (
-            "region_past_flash",
+            "region-past-flash",
             esp_file(&[
                 Item::params(4 << 20),
                 Item::file("big.bin", 0x3F_F000, &[1; 0x2000]),
             ]),
         ),
         (
-            "address_overflow",
+            "address-overflow",
             esp_file(&[Item::file("wrap.bin", 0xFFFF_F000, &[1; 0x2000])]),
         ),
     ]

@@ -2,28 +2,23 @@
 //! or `flash --all FILE [--log DIR]` (every fitting board in parallel, see `station.rs`).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::list::cannot_open;
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD, EXIT_PERMISSION};
-use crate::dfu::trace::{Trace, Traced, TracedReenumerate};
-use crate::dfu::{
-    Deadlines, DfuError, Engine, Observer, Payload, Phase, Progress, SystemClock, TransportError,
-};
+use crate::advice::{Platform, explained};
+use crate::dfu::{Observer, Phase, Progress, TransportError};
+use crate::failure::Code;
 use crate::firmware::FirmwareImage;
-use crate::firmware::esp::hex;
 use crate::station::files::read_firmware;
-use crate::station::support::keep;
-use crate::usb::{
-    AltFilter, DfuModeWaiter, DfuTarget, Pick, Platform, Selector, Usb, UsbError, advice, chip_of,
-};
+use crate::station::{self, Connection, Device, LoadedImage, Outcome};
+use crate::usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
 
+/// The `flash` command's arguments.
 #[derive(Debug, Args)]
 pub struct FlashArgs {
     /// The DFU file (dfu.bin from `idf.py dfu`).
@@ -54,23 +49,30 @@ pub struct FlashArgs {
     demo: Option<usize>,
 }
 
-/// Why flashing did not happen or did not work: the exit code, a stable name, the message.
+/// Why flashing did not happen or did not work: the exit code, the failure's code, and
+/// what happened followed by what to do.
 struct Failure {
     exit: u8,
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
 impl Failure {
-    fn new(exit: u8, code: &'static str, message: impl Into<String>) -> Failure {
+    fn new(
+        exit: u8,
+        code: Code,
+        what: impl Into<String>,
+        cause: Option<&TransportError>,
+    ) -> Failure {
         Failure {
             exit,
             code,
-            message: message.into(),
+            message: explained(&what.into(), code, cause, Platform::current()),
         }
     }
 }
 
+/// The `flash` command: one board, or with `--all` every fitting board.
 pub fn run(args: &FlashArgs) -> ExitCode {
     if args.all {
         return super::station::flash_all(&args.file, args.log.as_deref(), args.demo);
@@ -80,83 +82,83 @@ pub fn run(args: &FlashArgs) -> ExitCode {
     report.finish(result)
 }
 
+/// Reads the file and picks the board as the arguments say, then flashes it through the
+/// station's one flash path.
 fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
     let file = read_firmware(&args.file).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
-            "cannot-read-file",
+            Code::FileUnreadable,
             format!("Cannot read {e}"),
+            None,
         )
     })?;
-    let image = FirmwareImage::describe(&file).map_err(|error| {
-        Failure::new(
-            EXIT_BAD_INPUT,
-            error.code(),
-            format!(
-                "{}: {}",
-                args.file.display(),
-                super::refusal(&args.file, &error)
-            ),
-        )
+    let image = FirmwareImage::describe(&file).map_err(|error| Failure {
+        exit: EXIT_BAD_INPUT,
+        code: error.code(),
+        message: format!(
+            "{}: {}",
+            args.file.display(),
+            super::refusal(&args.file, &error)
+        ),
     })?;
-    let selector = selector(args).map_err(|e| Failure::new(EXIT_BAD_INPUT, "bad-selector", e))?;
+    let selector =
+        selector(args).map_err(|e| Failure::new(EXIT_BAD_INPUT, Code::BadSelector, e, None))?;
 
-    let usb =
-        Usb::new().map_err(|e| Failure::new(EXIT_NO_BOARD, "usb-unavailable", e.to_string()))?;
+    let unavailable = |e: UsbError| Failure::new(EXIT_NO_BOARD, e.code(), e.to_string(), None);
+    let usb = Usb::new().map_err(unavailable)?;
     // With --path, only that port is looked at: other boards may be busy flashing.
     let targets = match &selector.path {
         Some(path) => usb.at_path(path),
         None => usb.list(),
     }
-    .map_err(|e| Failure::new(EXIT_NO_BOARD, "usb-unavailable", e.to_string()))?;
+    .map_err(unavailable)?;
     let board = selector.pick(&targets).map_err(|pick| match pick {
-        Pick::NoMatch { .. } => Failure::new(EXIT_NO_BOARD, "no-board", pick.to_string()),
-        Pick::Ambiguous(_) => Failure::new(EXIT_BAD_INPUT, "ambiguous-board", pick.to_string()),
+        Pick::NoMatch { .. } => Failure::new(EXIT_NO_BOARD, Code::NoBoard, pick.to_string(), None),
+        Pick::Ambiguous(_) => {
+            Failure::new(EXIT_BAD_INPUT, Code::AmbiguousBoard, pick.to_string(), None)
+        }
     })?;
-    check_fits(&image, &args.file, board)?;
+    let loaded = LoadedImage {
+        path: args.file.clone(),
+        file,
+        image,
+    };
+    let open = || {
+        let (transport, interface) = usb.open(board).map_err(TransportError::from)?;
+        let waiter = DfuModeWaiter::new(usb.clone(), board, &selector);
+        Ok(Connection::new(transport, interface, waiter))
+    };
+    match station::flash::flash(&Device::from(board), &loaded, open, report) {
+        Outcome::Pass { .. } => Ok(format!(
+            "Flashed {} ({} bytes) to {}. Press RESET on the board to start the new firmware: \
+             the ESP ROM stays in download mode until then.",
+            args.file.display(),
+            loaded.image.payload_len,
+            board_name(board.vid, board.pid, &board.path)
+        )),
+        Outcome::Fail {
+            code,
+            reason,
+            cause,
+        } => Err(Failure::new(
+            exit_code(code, cause.as_ref()),
+            code,
+            reason,
+            cause.as_ref(),
+        )),
+    }
+}
 
-    let (transport, interface) = usb.open(board).map_err(|error| {
-        let exit = match &error {
-            e if e.is_permission_or_driver() => EXIT_PERMISSION,
-            UsbError::Device(TransportError::NoDevice) => EXIT_NO_BOARD,
-            _ => EXIT_FLASH_FAILED,
-        };
-        Failure::new(exit, "usb-open-failed", cannot_open(board, &error))
-    })?;
-    let mut waiter = DfuModeWaiter::new(usb.clone(), board, &selector);
-    let clock = SystemClock::default();
-    // The conversation, for `dfu-station report` (and -v): it follows the board through
-    // DETACH.
-    let trace = Arc::new(Mutex::new(Trace::default()));
-    let result = Engine::new(&clock, Deadlines::default(), report)
-        .flash(
-            Traced::new(transport, trace.clone()),
-            interface,
-            &mut TracedReenumerate::new(&mut waiter, trace.clone()),
-            Payload::image(&image, &file),
-        )
-        .map_err(engine_failure);
-    keep(
-        format!(
-            "{}, serial {}",
-            board_name(board.vid, board.pid, &board.path),
-            board.serial
-        ),
-        format!("{} (SHA-256 {})", args.file.display(), hex(&image.sha256)),
-        match &result {
-            Ok(()) => "PASS".into(),
-            Err(failure) => format!("FAIL {}: {}", failure.code, failure.message),
-        },
-        &trace,
-    );
-    result?;
-    Ok(format!(
-        "Flashed {} ({} bytes) to {}. Press RESET on the board to start the new firmware: \
-         the ESP ROM stays in download mode until then.",
-        args.file.display(),
-        image.payload_len,
-        board_name(board.vid, board.pid, &board.path)
-    ))
+/// The exit code of a flash that failed with `code` (and the USB error `cause`): 4 when a
+/// permission or driver stopped it, 3 when the board went away before it was opened.
+fn exit_code(code: Code, cause: Option<&TransportError>) -> u8 {
+    match (code, cause) {
+        (_, Some(TransportError::Access | TransportError::NotSupported)) => EXIT_PERMISSION,
+        (Code::WrongChip, _) => EXIT_BAD_INPUT,
+        (Code::OpenFailed, Some(TransportError::NoDevice)) => EXIT_NO_BOARD,
+        _ => EXIT_FLASH_FAILED,
+    }
 }
 
 /// dfu-util's selectors from the command line.
@@ -175,25 +177,6 @@ fn selector(args: &FlashArgs) -> Result<Selector, String> {
     Ok(selector)
 }
 
-/// Refuses a file built for another chip or device (PID 0xFFFF fits every chip).
-fn check_fits(image: &FirmwareImage, file: &Path, board: &DfuTarget) -> Result<(), Failure> {
-    if image.fits_device(board.vid, board.pid) {
-        return Ok(());
-    }
-    let s = &image.suffix;
-    Err(Failure::new(
-        EXIT_BAD_INPUT,
-        "wrong-board",
-        format!(
-            "{} is built for {}, not for the board {}. Build the firmware for this board's \
-             chip (idf.py set-target, then idf.py dfu) or choose another board with -p.",
-            file.display(),
-            board_name(s.id_vendor, s.id_product, ""),
-            board_name(board.vid, board.pid, &board.path)
-        ),
-    ))
-}
-
 /// `ESP32-S2 [303a:0002] at 1-1`.
 fn board_name(vid: u16, pid: u16, path: &str) -> String {
     let chip = chip_of(vid, pid).map_or(String::new(), |c| format!("{c} "));
@@ -203,25 +186,6 @@ fn board_name(vid: u16, pid: u16, path: &str) -> String {
         format!(" at {path}")
     };
     format!("{chip}[{vid:04x}:{pid:04x}]{at}")
-}
-
-/// Exit 4 and the permission or driver advice when that is what stopped the download.
-fn engine_failure(error: DfuError) -> Failure {
-    let transport = match &error {
-        DfuError::Transfer { error, .. } | DfuError::NotBackAfterDetach { error, .. } => {
-            Some(error)
-        }
-        _ => None,
-    };
-    let exit = match transport {
-        Some(TransportError::Access | TransportError::NotSupported) => EXIT_PERMISSION,
-        _ => EXIT_FLASH_FAILED,
-    };
-    let message = match transport.and_then(|e| advice(e, Platform::current())) {
-        Some(advice) => format!("{error}\n{advice}"),
-        None => error.to_string(),
-    };
-    Failure::new(exit, error.code(), message)
 }
 
 /// How progress is shown: a bar on a terminal, plain lines otherwise, or JSON lines.
@@ -382,14 +346,29 @@ mod tests {
     }
 
     #[test]
-    fn access_failures_exit_4_with_advice() {
-        let error = DfuError::NotBackAfterDetach {
-            error: TransportError::Access,
-            timeout: Deadlines::default().reenumeration,
-        };
-        let failure = engine_failure(error);
-        assert_eq!(failure.exit, EXIT_PERMISSION);
-        assert_eq!(failure.code, "dfu-not-back-after-detach");
+    fn permission_and_driver_failures_exit_4() {
+        use TransportError::{Access, NoDevice, NotSupported, Stall};
+        assert_eq!(
+            exit_code(Code::DfuNotBackAfterDetach, Some(&Access)),
+            EXIT_PERMISSION
+        );
+        assert_eq!(
+            exit_code(Code::OpenFailed, Some(&NotSupported)),
+            EXIT_PERMISSION
+        );
+        assert_eq!(exit_code(Code::OpenFailed, Some(&NoDevice)), EXIT_NO_BOARD);
+        assert_eq!(
+            exit_code(Code::DfuTransferFailed, Some(&Stall)),
+            EXIT_FLASH_FAILED
+        );
+        assert_eq!(exit_code(Code::DfuAppMode, None), EXIT_FLASH_FAILED);
+        assert_eq!(exit_code(Code::WrongChip, None), EXIT_BAD_INPUT);
+        let failure = Failure::new(
+            EXIT_PERMISSION,
+            Code::OpenFailed,
+            "Cannot open",
+            Some(&Access),
+        );
         if Platform::current() == Platform::Linux {
             assert!(
                 failure.message.contains("70-dfu-station.rules"),
@@ -397,9 +376,5 @@ mod tests {
                 failure.message
             );
         }
-        let gone = engine_failure(DfuError::AppMode {
-            state: crate::dfu::State::AppIdle,
-        });
-        assert_eq!(gone.exit, EXIT_FLASH_FAILED);
     }
 }

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::EXIT_BAD_INPUT;
+use crate::advice::{Platform, advice};
+use crate::failure::Code;
 use crate::firmware::esp::hex;
 use crate::firmware::{FirmwareError, FirmwareImage, human_size};
 
@@ -36,8 +38,9 @@ struct RegionReport {
 
 #[derive(Debug, Serialize)]
 struct ErrorReport {
-    code: &'static str,
+    code: Code,
     message: String,
+    advice: String,
 }
 
 impl Report {
@@ -80,6 +83,7 @@ impl Report {
                 error: Some(ErrorReport {
                     code: error.code(),
                     message: error.to_string(),
+                    advice: advice(error.code(), None, Platform::current()),
                 }),
             },
         }

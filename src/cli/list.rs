@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::EXIT_NO_BOARD;
+use crate::advice::{Platform, explained};
+use crate::station;
 use crate::usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
 
 #[derive(Debug, Args)]
@@ -110,9 +112,11 @@ impl Warned {
 }
 
 /// "Cannot open DFU device 303a:0002 at path 1-1: ..." with the advice.
-pub(super) fn cannot_open(target: &DfuTarget, error: &UsbError) -> String {
-    format!(
-        "Cannot open DFU device {:04x}:{:04x} at path {}: {error}",
-        target.vid, target.pid, target.path
+fn cannot_open(target: &DfuTarget, error: &UsbError) -> String {
+    explained(
+        &station::flash::cannot_open(target.vid, target.pid, &target.path, error),
+        error.code(),
+        error.cause(),
+        Platform::current(),
     )
 }

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+use crate::advice::{Platform, explained};
+
 /// Exit code: flashing failed.
 pub const EXIT_FLASH_FAILED: u8 = 1;
 /// Exit code: the input file or the command line is wrong.
@@ -163,9 +165,10 @@ fn dfu_util_spelling(args: Vec<OsString>) -> Vec<OsString> {
 /// image, an ELF file), the exact command that makes a dfu.bin from it.
 fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> String {
     let shown = path.to_string_lossy();
+    let explained = explained(&error.to_string(), error.code(), None, Platform::current());
     match error.remedy(&shown) {
-        Some(command) => format!("{error}\nMake a dfu.bin from it: {command}"),
-        None => error.to_string(),
+        Some(command) => format!("{explained}\nMake a dfu.bin from it: {command}"),
+        None => explained,
     }
 }
 

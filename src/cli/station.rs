@@ -57,7 +57,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
     let image = match profile.open_image() {
         Ok(image) => image,
         Err(error) => {
-            eprintln!("{} [{}]", error.message, error.code);
+            eprintln!("{} [{}]\n{}", error.message, error.code, error.advice());
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -123,7 +123,7 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
     let image: Arc<LoadedImage> = match image {
         Ok(image) => image,
         Err(error) => {
-            eprintln!("{}: {}", file.display(), error.message);
+            eprintln!("{}: {}\n{}", file.display(), error.message, error.advice());
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -388,21 +388,18 @@ impl Lines {
     }
 }
 
-/// `1-2  ESP32-S2  Writing app.bin · 42%`, `1-2  ESP32-S2  PASS in 3.1 s`.
+/// `1-2  ESP32-S2  Writing app.bin 42%`, `1-2  ESP32-S2  PASS in 3.1 s`.
 fn describe(row: &Row) -> String {
     let board = format!("{}  {}", row.device.id.path, row.device.chip_name());
+    let words = row.state.words();
     match &row.state {
-        BoardState::Idle => format!("{board}  idle"),
-        BoardState::Flashing(p) if p.total > 0 => {
-            format!("{board}  {} · {:.0}%", p.headline(), p.fraction() * 100.0)
-        }
-        BoardState::Flashing(p) => format!("{board}  {}", p.headline()),
         BoardState::Done(Outcome::Pass { elapsed }) => {
-            format!("{board}  PASS in {:.1} s", elapsed.as_secs_f64())
+            format!("{board}  {words} in {:.1} s", elapsed.as_secs_f64())
         }
         BoardState::Done(Outcome::Fail { code, reason, .. }) => {
-            format!("{board}  FAIL [{code}]: {reason}")
+            format!("{board}  {words} [{code}]: {reason}")
         }
+        BoardState::Idle | BoardState::Flashing(_) => format!("{board}  {words}"),
     }
 }
 

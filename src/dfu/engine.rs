@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::protocol::{DeviceStatus, DfuInterface, FunctionalDescriptor, InterfaceMode};
 use super::protocol::{ProtocolError, Request, STATUS_LEN, State, Status};
 use super::{Clock, Transport, TransportError};
+use crate::failure::Code;
 use crate::firmware::{FirmwareImage, Part, Region};
 
 /// Time limits. The defaults suit the ESP ROM; the DNLOAD carrying a part's first byte,
@@ -185,12 +186,12 @@ impl fmt::Display for Location {
     }
 }
 
-/// Why flashing failed. Messages are sentences for technicians with the status, phase and
-/// block an engineer needs; [`DfuError::code`] is a stable name for logs.
+/// Why flashing failed. Messages say what happened, with the status, phase and block an
+/// engineer needs; what to do is [`crate::advice`]'s, by [`DfuError::code`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DfuError {
     #[error(
-        "The board reported an error {at}: {} ({status}, state {state}). The firmware was not installed; check that the file is meant for this board and flash again.",
+        "The board reported an error {at}: {} ({status}, state {state}). The firmware was not installed.",
         .status.description()
     )]
     Device {
@@ -198,20 +199,16 @@ pub enum DfuError {
         state: State,
         at: Location,
     },
-    #[error(
-        "{operation} failed {at}: {error}. Check the cable and that no other program uses the board, then flash again."
-    )]
+    #[error("{operation} failed {at}: {error}.")]
     Transfer {
         error: TransportError,
         operation: Operation,
         at: Location,
     },
-    #[error(
-        "The board sent a status reply that does not follow DFU 1.1 {at}: {error}. Unplug and replug the board, then flash again."
-    )]
+    #[error("The board sent a status reply that does not follow DFU 1.1 {at}: {error}.")]
     BadReply { error: ProtocolError, at: Location },
     #[error(
-        "The board stayed busy ({state}) for more than {} s {at}. Unplug and replug the board, then flash again.",
+        "The board stayed busy ({state}) for more than {} s {at}.",
         .limit.as_secs()
     )]
     BusyTooLong {
@@ -219,44 +216,40 @@ pub enum DfuError {
         limit: Duration,
         at: Location,
     },
-    #[error(
-        "The board is running its application ({state}), not the DFU loader. Put it in download mode (hold BOOT, press and release RESET, release BOOT) and flash again."
-    )]
+    #[error("The board is running its application ({state}), not the DFU loader.")]
     AppMode { state: State },
     #[error(
-        "The board did not come back in DFU mode within {} s after DETACH: {error}. Check the cable and the USB permissions or driver, then flash again.",
+        "The board did not come back in DFU mode within {} s after DETACH: {error}.",
         .timeout.as_secs()
     )]
     NotBackAfterDetach {
         error: TransportError,
         timeout: Duration,
     },
-    #[error(
-        "The board is in state {state} {at}, where {expected} was expected. Unplug and replug the board, then flash again."
-    )]
+    #[error("The board is in state {state} {at}, where {expected} was expected.")]
     UnexpectedState {
         state: State,
         expected: State,
         at: Location,
     },
     #[error(
-        "Flashing was cancelled {at}, after {done} of {total} bytes. The board's flash may hold a partial image: flash it again before use."
+        "Flashing was cancelled {at}, after {done} of {total} bytes. The board's flash may hold a partial image."
     )]
     Cancelled { at: Location, done: u64, total: u64 },
 }
 
 impl DfuError {
-    /// A stable name for logs, one per variant.
-    pub fn code(&self) -> &'static str {
+    /// The failure code, one per variant.
+    pub fn code(&self) -> Code {
         match self {
-            DfuError::Device { .. } => "dfu-device-error",
-            DfuError::Transfer { .. } => "dfu-transfer-failed",
-            DfuError::BadReply { .. } => "dfu-bad-reply",
-            DfuError::BusyTooLong { .. } => "dfu-busy-too-long",
-            DfuError::AppMode { .. } => "dfu-app-mode",
-            DfuError::NotBackAfterDetach { .. } => "dfu-not-back-after-detach",
-            DfuError::UnexpectedState { .. } => "dfu-unexpected-state",
-            DfuError::Cancelled { .. } => "dfu-cancelled",
+            DfuError::Device { .. } => Code::DfuDeviceError,
+            DfuError::Transfer { .. } => Code::DfuTransferFailed,
+            DfuError::BadReply { .. } => Code::DfuBadReply,
+            DfuError::BusyTooLong { .. } => Code::DfuBusyTooLong,
+            DfuError::AppMode { .. } => Code::DfuAppMode,
+            DfuError::NotBackAfterDetach { .. } => Code::DfuNotBackAfterDetach,
+            DfuError::UnexpectedState { .. } => Code::DfuUnexpectedState,
+            DfuError::Cancelled { .. } => Code::DfuCancelled,
         }
     }
 

@@ -3,49 +3,46 @@
 use std::fmt;
 
 use super::Chip;
+use crate::failure::Code;
 
-/// Every reason a file is refused. Each message says what is wrong in words a
-/// technician understands and with the detail an engineer needs to act.
+/// Every reason a file is refused. Each message says what is wrong, with the detail an
+/// engineer needs; what to do about it is [`crate::advice`]'s, by [`FirmwareError::code`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FirmwareError {
     #[error(
-        "The file is {len} bytes long: too short to be a firmware image (a DFU file ends with a 16-byte suffix). Check that the right file was picked and that it was copied completely."
+        "The file is {len} bytes long: too short to be a firmware image (a DFU file ends with a 16-byte suffix)."
     )]
     TooShort { len: usize },
-    #[error(
-        "This is not a DFU file: it does not end with a DFU suffix (\"UFD\" signature). For ESP32-S2/S3 boards, build a dfu.bin with `idf.py dfu`."
-    )]
+    #[error("This is not a DFU file: it does not end with a DFU suffix (\"UFD\" signature).")]
     NoSuffix,
     #[error(
-        "The file is damaged: its DFU suffix checksum is 0x{stored:08x} but the contents give 0x{computed:08x}. Get a fresh copy of the file; it was changed or cut after it was built."
+        "The file is damaged: its DFU suffix checksum is 0x{stored:08x} but the contents give 0x{computed:08x}."
     )]
     SuffixCrcMismatch { stored: u32, computed: u32 },
     #[error(
-        "The DFU suffix says it is {length} bytes long; DFU 1.1 suffixes are 16 bytes. The tool that made this file wrote a broken suffix: rebuild it with `idf.py dfu` or `dfu-suffix`."
+        "The DFU suffix says it is {length} bytes long; DFU 1.1 suffixes are 16 bytes. The tool that made this file wrote a broken suffix."
     )]
     BadSuffixLength { length: u8 },
     #[error(
-        "The file has an Espressif DFU suffix but its contents are not a dfu.bin archive (no CPIO header at the start). Rebuild it with `idf.py dfu`; a suffix added to a raw .bin is not enough."
+        "The file has an Espressif DFU suffix but its contents are not a dfu.bin archive (no CPIO header at the start). A suffix added to a raw .bin is not enough."
     )]
     NotCpio,
-    #[error(
-        "The dfu.bin archive is damaged: no CPIO header where one must start (byte {offset}). Get a fresh copy or rebuild it with `idf.py dfu`."
-    )]
+    #[error("The dfu.bin archive is damaged: no CPIO header where one must start (byte {offset}).")]
     CpioBadMagic { offset: usize },
     #[error(
-        "The dfu.bin archive is damaged: the CPIO header at byte {offset} has a field \"{field}\" that is not 8 hex digits. Get a fresh copy or rebuild it with `idf.py dfu`."
+        "The dfu.bin archive is damaged: the CPIO header at byte {offset} has a field \"{field}\" that is not 8 hex digits."
     )]
     CpioBadHexField { offset: usize, field: &'static str },
     #[error(
-        "The dfu.bin archive is cut short: it ends inside the entry at byte {offset} or before its end marker (TRAILER!!!). The file was not copied completely; get it again."
+        "The dfu.bin archive is cut short: it ends inside the entry at byte {offset} or before its end marker (TRAILER!!!). The file was not copied completely."
     )]
     CpioTruncated { offset: usize },
     #[error(
-        "The dfu.bin archive is damaged: the entry at byte {offset} has a name without its terminating NUL. Get a fresh copy or rebuild it with `idf.py dfu`."
+        "The dfu.bin archive is damaged: the entry at byte {offset} has a name without its terminating NUL."
     )]
     CpioBadName { offset: usize },
     #[error(
-        "The dfu.bin archive is damaged: entry \"{name}\" (byte {offset}) says it holds {size} bytes but only {available} remain in the file. The file was cut or altered; get it again."
+        "The dfu.bin archive is damaged: entry \"{name}\" (byte {offset}) says it holds {size} bytes but only {available} remain in the file. The file was cut or altered."
     )]
     CpioSizePastEnd {
         name: String,
@@ -54,19 +51,19 @@ pub enum FirmwareError {
         available: usize,
     },
     #[error(
-        "The dfu.bin has no index: its first entry is \"{first}\", not dfuinfo0.dat. The board's ROM needs the index first; rebuild the file with `idf.py dfu` or `dfu-station pack`."
+        "The dfu.bin has no index: its first entry is \"{first}\", not dfuinfo0.dat. The board's ROM needs the index first."
     )]
     IndexMissing { first: String },
     #[error(
-        "The dfu.bin index is damaged: dfuinfo0.dat is {size} bytes, not a whole number of 88-byte records. Rebuild the file with `idf.py dfu` or `dfu-station pack`."
+        "The dfu.bin index is damaged: dfuinfo0.dat is {size} bytes, not a whole number of 88-byte records."
     )]
     IndexSize { size: usize },
     #[error(
-        "The dfu.bin index lists {records} files but the archive holds {entries}. The file was altered after it was built; rebuild it with `idf.py dfu` or `dfu-station pack`."
+        "The dfu.bin index lists {records} files but the archive holds {entries}. The file was altered after it was built."
     )]
     IndexCount { records: usize, entries: usize },
     #[error(
-        "The dfu.bin index does not match the archive: record {position} names \"{in_index}\" but entry {position} is \"{in_archive}\"{}. Rebuild the file with `idf.py dfu` or `dfu-station pack`.",
+        "The dfu.bin index does not match the archive: record {position} names \"{in_index}\" but entry {position} is \"{in_archive}\"{}.",
         if *.reordered { " (the same files in another order)" } else { "" }
     )]
     IndexName {
@@ -76,11 +73,11 @@ pub enum FirmwareError {
         reordered: bool,
     },
     #[error(
-        "The dfu.bin index is damaged: record {position} has a name that fills all 64 bytes with no terminating NUL, which the board's ROM cannot read. Use a shorter file name and rebuild."
+        "The dfu.bin index is damaged: record {position} has a name that fills all 64 bytes with no terminating NUL, which the board's ROM cannot read."
     )]
     IndexNameNotTerminated { position: usize },
     #[error(
-        "The dfu.bin is corrupt: \"{name}\" does not match its MD5 checksum (index says {expected}, contents give {actual}); the board would refuse it. Get a fresh copy of the file."
+        "The dfu.bin is corrupt: \"{name}\" does not match its MD5 checksum (index says {expected}, contents give {actual}); the board would refuse it."
     )]
     Md5Mismatch {
         name: String,
@@ -88,11 +85,11 @@ pub enum FirmwareError {
         actual: String,
     },
     #[error(
-        "flash_params.dat is {size} bytes or gives a flash size of 0; ESP-IDF writes 32 bytes with the flash size. Rebuild the file with `idf.py dfu` or `dfu-station pack`."
+        "flash_params.dat is {size} bytes or gives a flash size of 0; ESP-IDF writes 32 bytes with the flash size."
     )]
     BadFlashParams { size: usize },
     #[error(
-        "Two parts of the image overlap in flash: \"{first}\" (0x{first_start:x}..0x{first_end:x}) and \"{second}\" (0x{second_start:x}..0x{second_end:x}). One would overwrite the other; fix the addresses and rebuild."
+        "Two parts of the image overlap in flash: \"{first}\" (0x{first_start:x}..0x{first_end:x}) and \"{second}\" (0x{second_start:x}..0x{second_end:x}). One would overwrite the other."
     )]
     OverlappingRegions {
         first: String,
@@ -103,7 +100,7 @@ pub enum FirmwareError {
         second_end: u64,
     },
     #[error(
-        "\"{name}\" ends at 0x{end:x}, past the end of the {flash_size}-byte flash the image was built for. Build the image for the right flash size (`--flash-size`) or move the part."
+        "\"{name}\" ends at 0x{end:x}, past the end of the {flash_size}-byte flash the image was built for."
     )]
     RegionPastFlash {
         name: String,
@@ -111,7 +108,7 @@ pub enum FirmwareError {
         flash_size: u32,
     },
     #[error(
-        "\"{name}\" at 0x{address:08x} with {size} bytes runs past the 4 GiB address space. The index is corrupt; rebuild the file."
+        "\"{name}\" at 0x{address:08x} with {size} bytes runs past the 4 GiB address space. The index is corrupt."
     )]
     AddressOverflow {
         name: String,
@@ -119,7 +116,7 @@ pub enum FirmwareError {
         size: u32,
     },
     #[error(
-        "This is a raw ESP application image{} (it starts with 0xE9 and has no DFU suffix), not a dfu.bin. Flashing it as is would leave the board broken. Pack it into a dfu.bin first.",
+        "This is a raw ESP application image{} (it starts with 0xE9 and has no DFU suffix), not a dfu.bin. Flashing it as is would leave the board broken.",
         chip.map(|c| format!(" for {c}")).unwrap_or_default()
     )]
     RawEspApp {
@@ -127,37 +124,37 @@ pub enum FirmwareError {
         chip: Option<Chip>,
     },
     #[error(
-        "This is an ELF file (a program as the compiler leaves it, like build/app.elf), not a dfu.bin. Flashing it would leave the board broken. Make a dfu.bin from its project first."
+        "This is an ELF file (a program as the compiler leaves it, like build/app.elf), not a dfu.bin. Flashing it would leave the board broken."
     )]
     ElfFile,
 }
 
 impl FirmwareError {
-    /// A stable machine-readable name for this error (used in JSON output and logs).
-    pub fn code(&self) -> &'static str {
+    /// The failure code (in JSON output, logs and the help).
+    pub fn code(&self) -> Code {
         match self {
-            FirmwareError::TooShort { .. } => "too_short",
-            FirmwareError::NoSuffix => "no_suffix",
-            FirmwareError::SuffixCrcMismatch { .. } => "suffix_crc_mismatch",
-            FirmwareError::BadSuffixLength { .. } => "bad_suffix_length",
-            FirmwareError::NotCpio => "not_cpio",
-            FirmwareError::CpioBadMagic { .. } => "cpio_bad_magic",
-            FirmwareError::CpioBadHexField { .. } => "cpio_bad_hex_field",
-            FirmwareError::CpioTruncated { .. } => "cpio_truncated",
-            FirmwareError::CpioBadName { .. } => "cpio_bad_name",
-            FirmwareError::CpioSizePastEnd { .. } => "cpio_size_past_end",
-            FirmwareError::IndexMissing { .. } => "index_missing",
-            FirmwareError::IndexSize { .. } => "index_size",
-            FirmwareError::IndexCount { .. } => "index_count_mismatch",
-            FirmwareError::IndexName { .. } => "index_name_mismatch",
-            FirmwareError::IndexNameNotTerminated { .. } => "index_name_not_terminated",
-            FirmwareError::Md5Mismatch { .. } => "md5_mismatch",
-            FirmwareError::BadFlashParams { .. } => "bad_flash_params",
-            FirmwareError::OverlappingRegions { .. } => "overlapping_regions",
-            FirmwareError::RegionPastFlash { .. } => "region_past_flash",
-            FirmwareError::AddressOverflow { .. } => "address_overflow",
-            FirmwareError::RawEspApp { .. } => "raw_esp_app",
-            FirmwareError::ElfFile => "elf_file",
+            FirmwareError::TooShort { .. } => Code::TooShort,
+            FirmwareError::NoSuffix => Code::NoSuffix,
+            FirmwareError::SuffixCrcMismatch { .. } => Code::SuffixCrcMismatch,
+            FirmwareError::BadSuffixLength { .. } => Code::BadSuffixLength,
+            FirmwareError::NotCpio => Code::NotCpio,
+            FirmwareError::CpioBadMagic { .. } => Code::CpioBadMagic,
+            FirmwareError::CpioBadHexField { .. } => Code::CpioBadHexField,
+            FirmwareError::CpioTruncated { .. } => Code::CpioTruncated,
+            FirmwareError::CpioBadName { .. } => Code::CpioBadName,
+            FirmwareError::CpioSizePastEnd { .. } => Code::CpioSizePastEnd,
+            FirmwareError::IndexMissing { .. } => Code::IndexMissing,
+            FirmwareError::IndexSize { .. } => Code::IndexSize,
+            FirmwareError::IndexCount { .. } => Code::IndexCountMismatch,
+            FirmwareError::IndexName { .. } => Code::IndexNameMismatch,
+            FirmwareError::IndexNameNotTerminated { .. } => Code::IndexNameNotTerminated,
+            FirmwareError::Md5Mismatch { .. } => Code::Md5Mismatch,
+            FirmwareError::BadFlashParams { .. } => Code::BadFlashParams,
+            FirmwareError::OverlappingRegions { .. } => Code::OverlappingRegions,
+            FirmwareError::RegionPastFlash { .. } => Code::RegionPastFlash,
+            FirmwareError::AddressOverflow { .. } => Code::AddressOverflow,
+            FirmwareError::RawEspApp { .. } => Code::RawEspApp,
+            FirmwareError::ElfFile => Code::ElfFile,
         }
     }
 

@@ -13,6 +13,7 @@ use super::log::{LogError, LogPause, ProductionLog, Record, Verdict, read_recent
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
+use crate::failure::Code;
 use crate::firmware::esp::hex;
 
 /// How many records the UI's production log shows.
@@ -49,12 +50,12 @@ pub(super) fn record(station: &str, finished: &Finished) -> Record {
     let (result, error_code, error_message) = match &finished.outcome {
         Outcome::Pass { .. } => (Verdict::Pass, None, None),
         Outcome::Fail { code, reason, .. } => {
-            let verdict = if *code == "dfu-cancelled" {
+            let verdict = if *code == Code::DfuCancelled {
                 Verdict::Cancelled
             } else {
                 Verdict::Fail
             };
-            (verdict, Some(code.to_string()), Some(reason.clone()))
+            (verdict, Some(*code), Some(reason.clone()))
         }
     };
     Record {

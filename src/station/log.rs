@@ -19,6 +19,8 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::Code;
+
 use super::files::sync_folder;
 
 /// The JSON-lines log's file name in the log folder.
@@ -47,7 +49,7 @@ pub struct Record {
     pub image_name: String,
     pub image_sha256: String,
     pub result: Verdict,
-    pub error_code: Option<String>,
+    pub error_code: Option<Code>,
     pub error_message: Option<String>,
     pub duration_ms: u64,
     pub bytes: u64,
@@ -289,7 +291,7 @@ fn csv_row(r: &Record) -> [String; 12] {
         r.image_name.clone(),
         r.image_sha256.clone(),
         verdict.to_owned(),
-        r.error_code.clone().unwrap_or_default(),
+        r.error_code.map_or("", Code::as_str).to_owned(),
         r.error_message.clone().unwrap_or_default(),
         r.duration_ms.to_string(),
         r.bytes.to_string(),
@@ -348,7 +350,7 @@ mod tests {
             image_name: "dfu.bin".into(),
             image_sha256: "ab".repeat(32),
             result,
-            error_code: (result == Verdict::Fail).then(|| "dfu-device-error".into()),
+            error_code: (result == Verdict::Fail).then_some(Code::DfuDeviceError),
             error_message: (result == Verdict::Fail).then(|| "errVERIFY, \"quoted\"".into()),
             duration_ms: 1234,
             bytes: 10240,

@@ -7,6 +7,7 @@ mod auto;
 pub mod demo;
 pub mod factory;
 pub mod files;
+pub mod flash;
 pub mod log;
 pub mod profile;
 mod registry;
@@ -27,7 +28,9 @@ pub use thread::{Station, Wake};
 
 use self::factory::Settings;
 use self::log::{LogPause, Record};
+use crate::advice::{Platform, advice};
 use crate::dfu::{InterfaceMode, Phase, TransportError};
+use crate::failure::Code;
 use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 
 /// Which board: its source and its USB port path there (`1-2`, as dfu-util shows it).
@@ -117,9 +120,17 @@ pub fn file_name(path: &Path) -> String {
 /// Why a file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageError {
-    /// A stable name for logs (`firmware-bad-crc`, `file-unreadable`, ...).
-    pub code: &'static str,
+    /// Which failure (`suffix-crc-mismatch`, `file-unreadable`, ...).
+    pub code: Code,
+    /// What happened, with the detail an engineer needs.
     pub message: String,
+}
+
+impl ImageError {
+    /// What to do about it.
+    pub fn advice(&self) -> String {
+        advice(self.code, None, Platform::current())
+    }
 }
 
 impl From<FirmwareError> for ImageError {
@@ -137,7 +148,7 @@ pub type Reader = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
 /// Reads a file with `read` and checks it: what the station's loader thread does.
 pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, ImageError> {
     let file = read().map_err(|error| ImageError {
-        code: "file-unreadable",
+        code: Code::FileUnreadable,
         message: format!("The file could not be read: {error}."),
     })?;
     let image = FirmwareImage::describe(&file)?;
@@ -153,19 +164,10 @@ fn path_reader(path: PathBuf) -> Reader {
     Box::new(move || files::read_firmware(&path))
 }
 
-/// A file dialog supplied by the front (the station knows no windowing toolkit): runs
-/// on a thread of its own and gives the path picked, if one was.
-pub type Picker = Box<dyn FnOnce() -> Option<PathBuf> + Send>;
-
 /// Commands from the UI.
 pub enum Command {
     /// Read and check a file: `read` gives its bytes.
     LoadImage { path: PathBuf, read: Reader },
-    /// Show the file picker `pick` (ignored while one is open); a picked file is loaded.
-    OpenDialog { pick: Picker },
-    /// Show the file picker `pick`, titled `title` (ignored while one is open); the
-    /// answer is [`Event::FilePicked`] with the same title.
-    PickFile { title: &'static str, pick: Picker },
     /// Flash `image` to `device` (ignored while that board is flashing).
     Flash {
         device: Device,
@@ -265,14 +267,30 @@ impl JobProgress {
 pub enum Outcome {
     /// The board accepted the firmware.
     Pass { elapsed: Duration },
-    /// It did not: a stable code for logs, a sentence for people, and the USB error
-    /// behind it, if one was (what tells "access denied" from "in use" for the help).
+    /// It did not: the failure's code, what happened, and the USB error behind it, if
+    /// one was (what tells "access denied" from "in use" for the advice and the help).
     Fail {
-        code: &'static str,
+        /// Which failure.
+        code: Code,
+        /// What happened, with the detail an engineer needs.
         reason: String,
+        /// The USB error behind it.
         cause: Option<TransportError>,
     },
 }
+
+impl Outcome {
+    /// What to do now: after a PASS, start the new firmware; after a FAIL, the advice.
+    pub fn next_step(&self) -> String {
+        match self {
+            Outcome::Pass { .. } => PRESS_RESET.to_owned(),
+            Outcome::Fail { code, cause, .. } => advice(*code, cause.as_ref(), Platform::current()),
+        }
+    }
+}
+
+/// What to do after a PASS: the ESP ROM stays in download mode until the board restarts.
+pub const PRESS_RESET: &str = "Press RESET on the board to start the new firmware.";
 
 /// Events for the UI.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,13 +301,6 @@ pub enum Event {
     ImageLoaded {
         path: PathBuf,
         result: Result<Arc<LoadedImage>, ImageError>,
-    },
-    /// The file picker closed (a picked file follows as `ImageLoaded`).
-    DialogClosed,
-    /// The picker of [`Command::PickFile`] closed: the file picked, if one was.
-    FilePicked {
-        title: &'static str,
-        path: Option<PathBuf>,
     },
     /// The demo bus is running.
     DemoStarted,

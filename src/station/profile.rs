@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::files::{Existing, read_firmware, write_atomically};
 use super::{ImageError, LoadedImage, check_file};
+use crate::failure::Code;
 use crate::firmware::esp::hex;
 
 /// The file name looked for next to the executable when no `--profile` is given.
@@ -119,11 +120,11 @@ impl Profile {
     /// any dropped file (`profile-image-changed` when it changed).
     pub fn open_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
         let bytes = read_firmware(&self.image).map_err(|error| ImageError {
-            code: "file-unreadable",
+            code: Code::FileUnreadable,
             message: format!("The file could not be read: {error}."),
         })?;
         self.check_image(&bytes).map_err(|error| ImageError {
-            code: "profile-image-changed",
+            code: Code::ProfileImageChanged,
             message: error.to_string(),
         })?;
         check_file(&self.image, Box::new(move || Ok(bytes)))

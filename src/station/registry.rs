@@ -11,18 +11,39 @@ use crate::usb::UNKNOWN;
 /// What a board is doing, or how its last flash ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BoardState {
+    /// Listed, not flashing, no result yet.
     Idle,
+    /// A flash runs; where it is.
     Flashing(JobProgress),
+    /// The last flash ended so.
     Done(Outcome),
+}
+
+impl BoardState {
+    /// The state in a word or two, the same in the window and on the command line:
+    /// `Idle`, `Writing app.bin 42%`, `Waiting for the board`, `PASS`, `FAIL`.
+    pub fn words(&self) -> String {
+        match self {
+            BoardState::Idle => "Idle".into(),
+            BoardState::Flashing(p) if p.total > 0 => {
+                format!("{} {:.0}%", p.headline(), p.fraction() * 100.0)
+            }
+            BoardState::Flashing(p) => p.headline(),
+            BoardState::Done(Outcome::Pass { .. }) => "PASS".into(),
+            BoardState::Done(Outcome::Fail { .. }) => "FAIL".into(),
+        }
+    }
 }
 
 /// One board in the list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The board as it last enumerated.
     pub device: Device,
     /// On the bus now. A flashing board is off it while it re-enumerates; a board with a
     /// result stays listed when unplugged, so the result can still be read.
     pub present: bool,
+    /// What it is doing.
     pub state: BoardState,
 }
 
@@ -122,8 +143,6 @@ impl Registry {
                 self.set(device, BoardState::Done(outcome.clone()));
             }
             Event::ImageLoaded { .. }
-            | Event::DialogClosed
-            | Event::FilePicked { .. }
             | Event::DemoStarted
             | Event::LogOpened { .. }
             | Event::Logged(_)

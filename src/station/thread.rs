@@ -14,9 +14,9 @@ use super::demo::{DemoSource, DemoTimings};
 use super::factory::{Factory, Finished, LOG_RETRY};
 use super::source::{DeviceSource, SourceEvent};
 use super::{
-    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Outcome, Picker, Reader,
-    check_file, path_reader, worker,
+    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Outcome, Reader, check_file, worker,
 };
+use crate::failure::Code;
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -55,7 +55,6 @@ impl Station {
             demo_timings: demo,
             demo: None,
             jobs: HashMap::new(),
-            dialog: None,
             factory: Factory::default(),
             finished,
         };
@@ -89,7 +88,6 @@ struct State {
     demo_timings: DemoTimings,
     demo: Option<Arc<DemoSource>>,
     jobs: HashMap<DeviceId, Job>,
-    dialog: Option<JoinHandle<()>>,
     factory: Factory,
     /// Workers send their outcome here.
     finished: Sender<Finished>,
@@ -189,7 +187,7 @@ impl State {
             self.outbox.send(Event::JobFinished {
                 device: id,
                 outcome: Outcome::Fail {
-                    code: "log-not-writable",
+                    code: Code::LogNotWritable,
                     reason: "The production log cannot be written, so flashing is paused. \
                              Nothing was flashed."
                         .into(),
@@ -219,17 +217,6 @@ impl State {
                 let outbox = self.outbox.clone();
                 spawn("image-loader", move || load(path, read, &outbox));
             }
-            Command::OpenDialog { pick } => {
-                let outbox = self.outbox.clone();
-                self.dialog(move || pick_and_load(pick, &outbox));
-            }
-            Command::PickFile { title, pick } => {
-                let outbox = self.outbox.clone();
-                self.dialog(move || {
-                    let path = pick();
-                    outbox.send(Event::FilePicked { title, path });
-                });
-            }
             Command::Flash { device, image } => self.flash(device, image),
             Command::Configure(settings) => {
                 let start = self.factory.configure(settings, &self.outbox);
@@ -252,14 +239,6 @@ impl State {
                 }
             }
         }
-    }
-
-    /// Runs a file picker on its thread, unless one is open.
-    fn dialog(&mut self, pick: impl FnOnce() + Send + 'static) {
-        if self.dialog.as_ref().is_some_and(|d| !d.is_finished()) {
-            return;
-        }
-        self.dialog = Some(spawn("file-dialog", pick));
     }
 
     /// The demo bus, started on first use.
@@ -286,13 +265,4 @@ fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
 fn load(path: PathBuf, read: Reader, outbox: &Outbox) {
     let result = check_file(&path, read);
     outbox.send(Event::ImageLoaded { path, result });
-}
-
-/// Shows the file picker, then loads what was picked.
-fn pick_and_load(pick: Picker, outbox: &Outbox) {
-    let picked = pick();
-    outbox.send(Event::DialogClosed);
-    if let Some(path) = picked {
-        load(path.clone(), path_reader(path), outbox);
-    }
 }

@@ -30,23 +30,25 @@ impl UsbSource {
 
     /// The boards on the bus now, one per port path.
     pub fn devices(&self) -> Result<Vec<Device>, UsbError> {
-        let mut devices: Vec<Device> = self.usb.list()?.iter().map(device).collect();
+        let mut devices: Vec<Device> = self.usb.list()?.iter().map(Device::from).collect();
         devices.sort_by(|a, b| a.id.cmp(&b.id));
         devices.dedup_by(|a, b| a.id == b.id);
         Ok(devices)
     }
 }
 
-fn device(target: &DfuTarget) -> Device {
-    Device {
-        id: DeviceId {
-            source: USB,
-            path: target.path.clone(),
-        },
-        vid: target.vid,
-        pid: target.pid,
-        mode: target.mode,
-        serial: target.serial.clone(),
+impl From<&DfuTarget> for Device {
+    fn from(target: &DfuTarget) -> Device {
+        Device {
+            id: DeviceId {
+                source: USB,
+                path: target.path.clone(),
+            },
+            vid: target.vid,
+            pid: target.pid,
+            mode: target.mode,
+            serial: target.serial.clone(),
+        }
     }
 }
 
@@ -59,7 +61,10 @@ fn forward(watcher: &Watcher, events: &Sender<SourceEvent>) {
             UsbEvent::Added(target) => {
                 let count = interfaces.entry(target.path.clone()).or_default();
                 *count += 1;
-                *count > 1 || events.send(SourceEvent::Added(device(&target))).is_ok()
+                *count > 1
+                    || events
+                        .send(SourceEvent::Added(Device::from(&target)))
+                        .is_ok()
             }
             UsbEvent::Removed(target) => match interfaces.get_mut(&target.path) {
                 Some(count) if *count > 1 => {
@@ -69,7 +74,7 @@ fn forward(watcher: &Watcher, events: &Sender<SourceEvent>) {
                 Some(_) => {
                     interfaces.remove(&target.path);
                     events
-                        .send(SourceEvent::Removed(device(&target).id))
+                        .send(SourceEvent::Removed(Device::from(&target).id))
                         .is_ok()
                 }
                 None => true,
@@ -90,7 +95,7 @@ impl DeviceSource for UsbSource {
         let usb = self.usb.clone();
         let mode = self.mode;
         std::thread::Builder::new()
-            .name("usb-watch".into())
+            .name("usb watcher".into())
             .spawn(move || forward(&Watcher::start(usb, mode), &events))
             .expect("spawn the USB watcher");
     }

@@ -1,23 +1,21 @@
-//! One flash, on its own thread: opens the board, runs the engine, reports progress
-//! (throttled) to the UI and the outcome to the station thread, which logs it.
+//! One flash, on its own thread: runs the one flash path ([`super::flash`]), reports
+//! progress (throttled) to the UI and the outcome to the station thread, which logs it.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
-use super::demo::DEMO;
 use super::factory::Finished;
+use super::flash::flash;
 use super::source::DeviceSource;
-use super::support::keep;
 use super::thread::Outbox;
 use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
-use crate::dfu::trace::{Trace, Traced, TracedReenumerate};
-use crate::dfu::{Deadlines, Engine, Observer, Payload, Phase, Progress, SystemClock};
-use crate::firmware::esp::hex;
+use crate::dfu::{Observer, Phase, Progress};
+use crate::failure::Code;
 
 /// The shortest time between two progress events of one job with the same phase and part.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
@@ -39,14 +37,25 @@ impl Job {
     pub fn run(self) {
         let started = Instant::now();
         let mut bytes = 0;
-        let flashed = panic::catch_unwind(AssertUnwindSafe(|| self.flash(&mut bytes)));
-        let outcome = match flashed {
-            Ok(Ok(())) => Outcome::Pass {
-                elapsed: started.elapsed(),
-            },
-            Ok(Err(fail)) => fail,
-            Err(panic) => internal_error(panic.as_ref()),
-        };
+        let flashed = panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut reporter = Reporter {
+                outbox: &self.outbox,
+                device: &self.device.id,
+                cancel: &self.cancel,
+                last: None,
+                download_start: None,
+                done: &mut bytes,
+            };
+            let source = &self.source;
+            let path = &self.device.id.path;
+            flash(
+                &self.device,
+                &self.image,
+                || source.open(path),
+                &mut reporter,
+            )
+        }));
+        let outcome = flashed.unwrap_or_else(|panic| internal_error(panic.as_ref()));
         let _ = self.finished.send(Finished {
             device: self.device,
             image: self.image,
@@ -54,66 +63,6 @@ impl Job {
             duration: started.elapsed(),
             bytes,
         });
-    }
-
-    /// Flashes; `bytes` counts the payload bytes the board accepted.
-    fn flash(&self, bytes: &mut u64) -> Result<(), Outcome> {
-        if let Some(reason) = self.image.mismatch(&self.device) {
-            return Err(Outcome::Fail {
-                code: "wrong-chip",
-                reason: format!("{reason} Nothing was flashed."),
-                cause: None,
-            });
-        }
-        let connection = self.source.open(&self.device.id.path).map_err(|error| Outcome::Fail {
-            code: "open-failed",
-            reason: format!(
-                "The board could not be opened: {error}. Check the cable and that no other program uses the board, then flash again."
-            ),
-            cause: Some(error),
-        })?;
-        // The conversation, for the support report: it follows the board through DETACH.
-        let trace = Arc::new(Mutex::new(Trace::default()));
-        let mut reenumerate = connection.reenumerate;
-        let mut reporter = Reporter {
-            outbox: &self.outbox,
-            device: &self.device.id,
-            cancel: &self.cancel,
-            last: None,
-            download_start: None,
-            done: bytes,
-        };
-        let result = Engine::new(&SystemClock::default(), Deadlines::default(), &mut reporter)
-            .flash(
-                Traced::new(connection.transport, trace.clone()),
-                connection.interface,
-                &mut TracedReenumerate::new(&mut *reenumerate, trace.clone()),
-                Payload::image(&self.image.image, &self.image.file),
-            )
-            .map_err(|error| Outcome::Fail {
-                code: error.code(),
-                reason: error.to_string(),
-                cause: error.transport_error().cloned(),
-            });
-        if self.device.id.source != DEMO {
-            let outcome = match &result {
-                Err(Outcome::Fail { code, reason, .. }) => format!("FAIL {code}: {reason}"),
-                _ => "PASS".to_owned(),
-            };
-            let board = format!(
-                "{} at {}, serial {}",
-                self.device.chip_name(),
-                self.device.id.path,
-                self.device.serial
-            );
-            let file = format!(
-                "{} (SHA-256 {})",
-                self.image.name(),
-                hex(&self.image.image.sha256)
-            );
-            keep(board, file, outcome, &trace);
-        }
-        result
     }
 }
 
@@ -126,9 +75,9 @@ fn internal_error(payload: &(dyn Any + Send)) -> Outcome {
         .and_then(|message| message.lines().next())
         .unwrap_or("no message");
     Outcome::Fail {
-        code: "internal-error",
+        code: Code::InternalError,
         reason: format!(
-            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image: flash it again, and report this error."
+            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image."
         ),
         cause: None,
     }

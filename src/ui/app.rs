@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use eframe::egui;
 
-use super::devices::FAIL;
+use super::dialogs::Dialog;
 use super::help::{Help, Topic};
 use super::log::Log;
 use super::production::Production;
 use super::profile::{Factory, Remembered};
+use super::style::FAIL;
 use super::{Options, board, devices, image_card, tiles};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
@@ -69,7 +70,8 @@ pub struct App {
     last_image: Option<PathBuf>,
     log: Log,
     log_open: bool,
-    dialog_open: bool,
+    /// The file dialog of Open..., while it is open.
+    dialog: Option<Dialog>,
     demo: bool,
     /// Emitted by the views this frame; sent at its end.
     commands: Vec<Command>,
@@ -125,7 +127,7 @@ impl App {
             last_image: last_image.clone(),
             log: Log::default(),
             log_open: true,
-            dialog_open: false,
+            dialog: None,
             demo: false,
             commands: Vec::new(),
             screenshot: options.screenshot.map(|path| Screenshot {
@@ -196,6 +198,12 @@ impl App {
     }
 
     fn drain_events(&mut self, time: f64) {
+        if let Some(answer) = self.dialog.as_ref().and_then(Dialog::answer) {
+            self.dialog = None;
+            if let Some(path) = answer {
+                self.load(path.clone(), Command::load_path(path));
+            }
+        }
         while let Ok(event) = self.station.events.try_recv() {
             self.log.record(time, &event, &self.registry);
             self.registry.apply(&event);
@@ -213,7 +221,6 @@ impl App {
                         };
                     }
                 }
-                Event::DialogClosed => self.dialog_open = false,
                 Event::DemoStarted => self.demo = true,
                 Event::DeviceAdded(device) if self.selected.is_none() => {
                     self.selected = Some(device.id)
@@ -393,12 +400,9 @@ impl App {
         }
     }
 
-    fn open_file(&mut self) {
-        if !self.dialog_open {
-            self.dialog_open = true;
-            self.commands.push(Command::OpenDialog {
-                pick: super::dialogs::dfu_file(),
-            });
+    fn open_file(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_none() {
+            self.dialog = Some(Dialog::dfu_file(ctx));
         }
     }
 
@@ -618,10 +622,7 @@ impl App {
         if let Some(id) = forget {
             self.registry.forget(&id);
         }
-        if let Some((path, command)) =
-            self.help
-                .show(ui, &self.registry, &self.log, &mut self.commands)
-        {
+        if let Some((path, command)) = self.help.show(ui, &self.registry, &self.log) {
             self.load(path, command);
         }
         egui::CentralPanel::default().show(ui, |ui| {
@@ -633,13 +634,13 @@ impl App {
                 }
                 let refusal = if self.factory.locked() {
                     Some("Locked to the factory profile: Unlock with the engineer's PIN")
-                } else if self.dialog_open {
+                } else if self.dialog.is_some() {
                     Some("The file dialog is open")
                 } else {
                     None
                 };
                 if image_card::show(ui, &self.image, self.selected_row(), refusal) {
-                    self.open_file();
+                    self.open_file(ui.ctx());
                 }
             });
         });

@@ -3,9 +3,9 @@
 
 use eframe::egui::{self, RichText};
 
-use super::devices::{FAIL, PASS};
+use super::style::{FAIL, PASS, size};
 use crate::firmware::human_size;
-use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, Row};
+use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, PRESS_RESET, Row};
 
 /// Why Flash cannot run for `row` with `image`, if it cannot.
 pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<String> {
@@ -46,17 +46,28 @@ pub fn show(ui: &mut egui::Ui, row: &Row, commands: &mut Vec<Command>) {
                     }
                 }
                 BoardState::Done(Outcome::Pass { elapsed }) => {
-                    ui.label(RichText::new("PASS").color(PASS).strong().size(40.0));
-                    ui.label(format!("Flashed in {:.1} s.", elapsed.as_secs_f64()));
                     ui.label(
-                        RichText::new("Press RESET on the board to start the new firmware.")
+                        RichText::new("PASS")
+                            .color(PASS)
                             .strong()
-                            .size(16.0),
+                            .size(size::RESULT),
                     );
+                    ui.label(format!("Flashed in {:.1} s.", elapsed.as_secs_f64()));
+                    ui.label(RichText::new(PRESS_RESET).strong().size(size::EMPHASIS));
                 }
-                BoardState::Done(Outcome::Fail { code, reason, .. }) => {
-                    ui.label(RichText::new("FAIL").color(FAIL).strong().size(40.0));
-                    ui.label(RichText::new(reason).size(15.0));
+                BoardState::Done(outcome @ Outcome::Fail { code, reason, .. }) => {
+                    ui.label(
+                        RichText::new("FAIL")
+                            .color(FAIL)
+                            .strong()
+                            .size(size::RESULT),
+                    );
+                    ui.label(RichText::new(reason).size(size::REASON));
+                    ui.label(
+                        RichText::new(outcome.next_step())
+                            .strong()
+                            .size(size::REASON),
+                    );
                     ui.label(RichText::new(format!("Error code: {code}")).weak());
                 }
             }
@@ -68,7 +79,10 @@ fn flashing(ui: &mut egui::Ui, progress: &JobProgress) {
     ui.add(
         egui::ProgressBar::new(progress.fraction())
             .desired_height(32.0)
-            .text(RichText::new(format!("{} · {percent:.0}%", progress.headline())).size(16.0)),
+            .text(
+                RichText::new(format!("{} · {percent:.0}%", progress.headline()))
+                    .size(size::EMPHASIS),
+            ),
     );
     ui.horizontal(|ui| {
         ui.label(progress.phase.description());

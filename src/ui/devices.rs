@@ -1,30 +1,14 @@
 //! The board list: one card per board with chip, mode, USB path, serial and state;
 //! click or arrow keys select; demo boards get plug controls.
 
-use eframe::egui::{self, Color32, RichText};
+use eframe::egui::{self, RichText};
+
+use super::style::{FAIL, PASS, size};
 
 use crate::station::demo::DEMO;
 use crate::station::{
-    BoardState, Command, DemoCommand, DeviceId, LoadedImage, Outcome, Registry, Row,
+    BoardState, Command, DemoCommand, DeviceId, LoadedImage, Outcome, PRESS_RESET, Registry, Row,
 };
-
-/// PASS green.
-pub const PASS: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
-/// FAIL red.
-pub const FAIL: Color32 = Color32::from_rgb(0xd0, 0x3b, 0x3b);
-
-/// The row's state in a word or two: `Idle`, `Writing app.bin 42%`, `PASS`, `FAIL`.
-pub fn state_text(row: &Row) -> String {
-    match &row.state {
-        BoardState::Idle => "Idle".into(),
-        BoardState::Flashing(p) if p.total > 0 => {
-            format!("{} {:.0}%", p.headline(), p.fraction() * 100.0)
-        }
-        BoardState::Flashing(p) => p.headline(),
-        BoardState::Done(Outcome::Pass { .. }) => "PASS".into(),
-        BoardState::Done(Outcome::Fail { .. }) => "FAIL".into(),
-    }
-}
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
 pub fn row_label(row: &Row) -> String {
@@ -34,7 +18,7 @@ pub fn row_label(row: &Row) -> String {
         d.id.path,
         d.chip_name(),
         d.mode_name(),
-        state_text(row)
+        row.state.words()
     )
 }
 
@@ -147,7 +131,11 @@ fn card(
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         badge(ui, row);
                         ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                            ui.label(RichText::new(device.chip_name()).strong().size(17.0));
+                            ui.label(
+                                RichText::new(device.chip_name())
+                                    .strong()
+                                    .size(size::CARD_TITLE),
+                            );
                             ui.label(device.mode_name());
                             let path = format!("USB {}", device.id.path);
                             ui.label(RichText::new(path).monospace());
@@ -173,7 +161,9 @@ fn card(
 }
 
 fn badge(ui: &mut egui::Ui, row: &Row) {
-    let text = RichText::new(state_text(row)).strong().size(16.0);
+    let text = RichText::new(row.state.words())
+        .strong()
+        .size(size::EMPHASIS);
     let text = match &row.state {
         BoardState::Done(Outcome::Pass { .. }) => text.color(PASS),
         BoardState::Done(Outcome::Fail { .. }) => text.color(FAIL),
@@ -196,7 +186,7 @@ fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
             ui.label(RichText::new(reason).color(FAIL));
         }
         BoardState::Done(Outcome::Pass { .. }) => {
-            ui.label("Press RESET on the board to start the new firmware.");
+            ui.label(PRESS_RESET);
         }
         BoardState::Idle => {
             if let Some(reason) = image.and_then(|image| image.mismatch(&row.device)) {

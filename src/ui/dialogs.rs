@@ -1,33 +1,68 @@
-//! The native file pickers (rfd) the window asks the station to show: the station runs
-//! them on a thread of its own, so the window never waits on a dialog.
+//! The native file dialogs (rfd), each on a thread of its own so the window never waits
+//! on one: [`Dialog`] holds the answer to come; the view that opened it polls it.
 
-use crossbeam_channel::{Receiver, bounded};
+use std::path::PathBuf;
+
+use crossbeam_channel::{Receiver, TryRecvError, bounded};
 use eframe::egui;
 
-use crate::station::Picker;
 use crate::station::files::{Existing, write_atomically};
 use crate::station::support;
 
-/// The picker for a DFU file to flash.
-pub fn dfu_file() -> Picker {
-    Box::new(|| {
-        rfd::FileDialog::new()
-            .set_title("Open a DFU file")
-            .add_filter("DFU file", &["bin", "dfu"])
-            .add_filter("Any file", &["*"])
-            .pick_file()
-    })
+/// An open file dialog: its answer arrives when the user closes it.
+pub struct Dialog {
+    answer: Receiver<Option<PathBuf>>,
 }
 
-/// The picker for a binary to pack, titled `title`.
-pub fn binary(title: &'static str) -> Picker {
-    Box::new(move || {
-        rfd::FileDialog::new()
+impl Dialog {
+    /// Shows `dialog` on a thread of its own (`pick` runs it) and wakes the window when
+    /// it closes.
+    fn show(
+        ctx: &egui::Context,
+        dialog: rfd::FileDialog,
+        pick: fn(rfd::FileDialog) -> Option<PathBuf>,
+    ) -> Dialog {
+        let (tx, answer) = bounded(1);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(pick(dialog));
+            ctx.request_repaint();
+        });
+        Dialog { answer }
+    }
+
+    /// Asks for a DFU file to flash.
+    pub fn dfu_file(ctx: &egui::Context) -> Dialog {
+        let dialog = rfd::FileDialog::new()
+            .set_title("Open a DFU file")
+            .add_filter("DFU file", &["bin", "dfu"])
+            .add_filter("Any file", &["*"]);
+        Dialog::show(ctx, dialog, rfd::FileDialog::pick_file)
+    }
+
+    /// Asks for a binary to pack, titled `title`.
+    pub fn binary(ctx: &egui::Context, title: &str) -> Dialog {
+        let dialog = rfd::FileDialog::new()
             .set_title(title)
             .add_filter("Binary file", &["bin"])
-            .add_filter("Any file", &["*"])
-            .pick_file()
-    })
+            .add_filter("Any file", &["*"]);
+        Dialog::show(ctx, dialog, rfd::FileDialog::pick_file)
+    }
+
+    /// Asks for a folder, titled `title`.
+    pub fn folder(ctx: &egui::Context, title: &str) -> Dialog {
+        let dialog = rfd::FileDialog::new().set_title(title);
+        Dialog::show(ctx, dialog, rfd::FileDialog::pick_folder)
+    }
+
+    /// `None` while the dialog is open; then once `Some` with the path picked, if any.
+    pub fn answer(&self) -> Option<Option<PathBuf>> {
+        match self.answer.try_recv() {
+            Ok(picked) => Some(picked),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(None),
+        }
+    }
 }
 
 /// Asks where to save a support report (with `session_log`), writes it there, and says

@@ -4,19 +4,11 @@
 use eframe::egui::{self, Color32, RichText, Sense, Stroke, StrokeKind, pos2, vec2};
 
 use super::app::ImageState;
-use super::devices::{FAIL, PASS};
+use super::style::{FAIL, PASS, REGION_COLOURS, size};
 use crate::firmware::{Region, human_size};
 use crate::station::{LoadedImage, Row, file_name};
 
 /// Region colours on the flash map, in turn.
-const REGION_COLOURS: [Color32; 6] = [
-    Color32::from_rgb(0x3b, 0x82, 0xd0),
-    Color32::from_rgb(0xe0, 0x8a, 0x2c),
-    Color32::from_rgb(0x3d, 0xa8, 0x6a),
-    Color32::from_rgb(0x9b, 0x5d, 0xc8),
-    Color32::from_rgb(0xc8, 0x4f, 0x7a),
-    Color32::from_rgb(0x3a, 0xa6, 0xb0),
-];
 
 /// The card. Returns whether "Open..." was clicked; `open_refusal` says why it is off.
 pub fn show(
@@ -53,8 +45,14 @@ pub fn show(
                 }
                 ImageState::Invalid { path, error } => {
                     ui.label(RichText::new(file_name(path)).monospace().strong());
-                    ui.label(RichText::new("Not usable").color(FAIL).strong().size(18.0));
+                    ui.label(
+                        RichText::new("Not usable")
+                            .color(FAIL)
+                            .strong()
+                            .size(size::HEADING),
+                    );
                     ui.label(&error.message);
+                    ui.label(RichText::new(error.advice()).strong());
                     ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
                 }
                 ImageState::Loaded(image) => loaded(ui, image, selected),
@@ -70,7 +68,7 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage, selected: Option<&Row>) {
         RichText::new("Valid DFU file")
             .color(PASS)
             .strong()
-            .size(18.0),
+            .size(size::HEADING),
     );
     egui::Grid::new("image_facts")
         .num_columns(2)

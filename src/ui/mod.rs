@@ -6,7 +6,8 @@
 //!   selected board's progress and result; `log`: the session log; [`help`]: guided help.
 //! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
 //!   settings, the profile lock and its PIN; `production`: the production log tab;
-//!   `dialogs`: the native file pickers the station shows.
+//!   `dialogs`: the native file pickers, on threads of their own; `style`: colours and
+//!   text sizes.
 
 mod app;
 mod board;
@@ -17,6 +18,7 @@ mod image_card;
 mod log;
 mod production;
 mod profile;
+mod style;
 mod tiles;
 
 use std::fmt;

@@ -4,10 +4,10 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
-use crossbeam_channel::{Receiver, bounded};
 use eframe::egui::{self, RichText};
 
-use super::devices::{FAIL, PASS};
+use super::dialogs::Dialog;
+use super::style::{FAIL, PASS};
 use crate::station::Event;
 use crate::station::factory::RECENT_RECORDS;
 use crate::station::log::{LogPause, Record, Verdict};
@@ -20,7 +20,7 @@ pub struct Production {
     /// Why the log cannot be written, while it cannot.
     paused: Option<LogPause>,
     /// The folder picker's answer, while it is open.
-    picking: Option<Receiver<Option<PathBuf>>>,
+    picking: Option<Dialog>,
 }
 
 impl Production {
@@ -50,7 +50,7 @@ impl Production {
 
     /// A folder the picker returned, once.
     pub fn picked(&mut self) -> Option<PathBuf> {
-        let answer = self.picking.as_ref()?.try_recv().ok()?;
+        let answer = self.picking.as_ref()?.answer()?;
         self.picking = None;
         answer
     }
@@ -115,16 +115,7 @@ impl Production {
     }
 
     fn pick(&mut self, ctx: &egui::Context) {
-        let (tx, rx) = bounded(1);
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let folder = rfd::FileDialog::new()
-                .set_title("Production log folder")
-                .pick_folder();
-            let _ = tx.send(folder);
-            ctx.request_repaint();
-        });
-        self.picking = Some(rx);
+        self.picking = Some(Dialog::folder(ctx, "Production log folder"));
     }
 }
 
@@ -139,7 +130,7 @@ fn row(ui: &mut egui::Ui, r: &Record) {
         Verdict::Cancelled => ("CANCELLED", FAIL),
     };
     ui.label(RichText::new(text).strong().color(colour));
-    let error = r.error_code.as_deref().unwrap_or("");
+    let error = r.error_code.map_or("", |code| code.as_str());
     let label = ui.label(error);
     if let Some(message) = &r.error_message {
         label.on_hover_text(message);

@@ -10,7 +10,7 @@ use std::time::Instant;
 use eframe::egui::{self, RichText};
 use serde::{Deserialize, Serialize};
 
-use super::devices::FAIL;
+use super::style::FAIL;
 use crate::firmware::esp::hex;
 use crate::station::factory::{Settings, Shift};
 use crate::station::files::Existing;

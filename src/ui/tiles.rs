@@ -3,7 +3,8 @@
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::devices::{FAIL, PASS, row_label};
+use super::devices::row_label;
+use super::style::{FAIL, PASS, size};
 use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
 
 /// The smallest tile height.
@@ -25,7 +26,7 @@ pub fn show(
                 RichText::new(
                     "No board yet. Plug boards in (download mode: hold BOOT, press RESET).",
                 )
-                .size(22.0),
+                .size(size::LARGE),
             );
         });
         return None;
@@ -106,11 +107,15 @@ fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Col
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(format!("USB {}", device.id.path))
-                .size(26.0)
+                .size(size::TILE_TITLE)
                 .strong()
                 .color(text),
         );
-        ui.label(RichText::new(device.chip_name()).size(18.0).color(text));
+        ui.label(
+            RichText::new(device.chip_name())
+                .size(size::HEADING)
+                .color(text),
+        );
     });
     let presence = if row.present {
         device.mode_name()
@@ -121,16 +126,26 @@ fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Col
     ui.add_space(4.0);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
-            ui.label(RichText::new("PASS").size(56.0).strong().color(text));
+            ui.label(
+                RichText::new("PASS")
+                    .size(size::TILE_RESULT)
+                    .strong()
+                    .color(text),
+            );
             ui.label(
                 RichText::new(format!("{:.1} s · press RESET", elapsed.as_secs_f64()))
-                    .size(16.0)
+                    .size(size::EMPHASIS)
                     .color(text),
             );
         }
         BoardState::Done(Outcome::Fail { reason, .. }) => {
-            ui.label(RichText::new("FAIL").size(56.0).strong().color(text));
-            ui.label(RichText::new(reason).size(15.0).color(text));
+            ui.label(
+                RichText::new("FAIL")
+                    .size(size::TILE_RESULT)
+                    .strong()
+                    .color(text),
+            );
+            ui.label(RichText::new(reason).size(size::REASON).color(text));
         }
         BoardState::Flashing(p) => {
             let percent = if p.total > 0 {
@@ -140,14 +155,14 @@ fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Col
             };
             ui.label(
                 RichText::new(percent)
-                    .size(44.0)
+                    .size(size::TILE_PERCENT)
                     .strong()
                     .color(ui.visuals().hyperlink_color),
             );
             ui.add(
                 egui::ProgressBar::new(p.fraction())
                     .desired_height(14.0)
-                    .text(RichText::new(p.headline()).size(14.0)),
+                    .text(RichText::new(p.headline()).size(size::SMALL)),
             );
         }
         BoardState::Idle => {
@@ -156,8 +171,8 @@ fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Col
                 Some(reason) => ("Wrong chip", reason.as_str()),
                 None => ("Ready", "Waiting to be flashed"),
             };
-            ui.label(RichText::new(word).size(36.0).strong().weak());
-            ui.label(RichText::new(detail).size(15.0));
+            ui.label(RichText::new(word).size(size::TILE_STATE).strong().weak());
+            ui.label(RichText::new(detail).size(size::REASON));
         }
     }
 }

@@ -1,36 +1,9 @@
-//! USB failures classified by what the user should do next.
+//! USB failures, classified so that [`crate::advice`] can say what to do next.
 
 use std::fmt;
 
 use crate::dfu::TransportError;
-
-/// The operating system whose advice to give (drivers and permissions differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Linux,
-    Windows,
-    /// macOS and everything else.
-    Other,
-}
-
-impl Platform {
-    /// The platform this program was built for.
-    pub fn current() -> Platform {
-        if cfg!(target_os = "linux") {
-            Platform::Linux
-        } else if cfg!(windows) {
-            Platform::Windows
-        } else {
-            Platform::Other
-        }
-    }
-}
-
-/// The udev rule that lets the logged-in user open Espressif boards on Linux.
-pub const UDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#;
-
-/// Where [`UDEV_RULE`] goes (before 73-seat-late.rules, which applies `uaccess`).
-pub const UDEV_RULE_PATH: &str = "/etc/udev/rules.d/70-dfu-station.rules";
+use crate::failure::Code;
 
 /// Why USB could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,18 +15,19 @@ pub enum UsbError {
 }
 
 impl UsbError {
-    /// The whole message for `platform`: what happened and what to do next.
-    pub fn message(&self, platform: Platform) -> String {
+    /// The failure code: USB unavailable, or the board could not be opened.
+    pub fn code(&self) -> Code {
         match self {
-            UsbError::Unavailable(reason) => format!(
-                "USB is not available on this computer (libusb could not start: {reason}). \
-                 No board can be seen; check that the system has USB support and that \
-                 /dev/bus/usb exists (Linux). Everything else keeps working."
-            ),
-            UsbError::Device(error) => match advice(error, platform) {
-                Some(advice) => format!("{error}. {advice}"),
-                None => format!("{error}. Unplug and replug the board, then try again."),
-            },
+            UsbError::Unavailable(_) => Code::UsbUnavailable,
+            UsbError::Device(_) => Code::OpenFailed,
+        }
+    }
+
+    /// The USB error behind it, for the advice.
+    pub fn cause(&self) -> Option<&TransportError> {
+        match self {
+            UsbError::Unavailable(_) => None,
+            UsbError::Device(error) => Some(error),
         }
     }
 
@@ -66,9 +40,17 @@ impl UsbError {
     }
 }
 
+/// What happened, without advice.
 impl fmt::Display for UsbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(Platform::current()))
+        match self {
+            UsbError::Unavailable(reason) => write!(
+                f,
+                "USB is not available on this computer (libusb could not start: {reason}); \
+                 no board can be seen"
+            ),
+            UsbError::Device(error) => write!(f, "{error}"),
+        }
     }
 }
 
@@ -109,83 +91,22 @@ pub fn transport_error(error: rusb::Error) -> TransportError {
     }
 }
 
-/// What the user should do about `error` on `platform`, if there is something to do.
-pub fn advice(error: &TransportError, platform: Platform) -> Option<String> {
-    let text = match (error, platform) {
-        (TransportError::Access, Platform::Linux) => format!(
-            "Let your user open Espressif boards: put the line\n  {UDEV_RULE}\ninto \
-             {UDEV_RULE_PATH}, run `sudo udevadm control --reload && sudo udevadm trigger`, \
-             then unplug and replug the board."
-        ),
-        (TransportError::Access, Platform::Windows)
-        | (TransportError::NotSupported, Platform::Windows) => {
-            "Install the WinUSB driver on the board's DFU interface (interface 2, the one \
-             without a driver) with Zadig, or install Espressif's USB driver, then unplug \
-             and replug the board."
-                .to_owned()
-        }
-        (TransportError::Access, Platform::Other) => {
-            "The system refused access: check that no other driver has claimed the board's \
-             DFU interface and that your user may use USB devices, then replug the board."
-                .to_owned()
-        }
-        (TransportError::NotSupported, _) => {
-            "No driver lets programs open the board's DFU interface: check that no other \
-             driver has claimed it, then replug the board."
-                .to_owned()
-        }
-        (TransportError::Busy, _) => {
-            "Another program holds the board (dfu-util, idf.py, a serial monitor or another \
-             DFU Station): close it and try again."
-                .to_owned()
-        }
-        (TransportError::NoDevice, _) => {
-            "The board was unplugged or restarted: check the cable, put the board in \
-             download mode (hold BOOT, press and release RESET, release BOOT) and try again."
-                .to_owned()
-        }
-        (TransportError::Stall | TransportError::Timeout | TransportError::Other(_), _) => {
-            return None;
-        }
-    };
-    Some(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn access_on_linux_gives_the_udev_rule() {
-        let message = UsbError::Device(TransportError::Access).message(Platform::Linux);
-        assert!(message.starts_with("permission denied opening the device. "));
-        assert!(message.contains(UDEV_RULE_PATH));
-        assert!(message.contains(r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#));
-        assert!(message.contains("udevadm control --reload"));
-    }
-
-    #[test]
-    fn windows_problems_point_to_winusb_on_interface_2() {
-        for error in [TransportError::Access, TransportError::NotSupported] {
-            let message = UsbError::Device(error).message(Platform::Windows);
-            assert!(message.contains("WinUSB"), "{message}");
-            assert!(message.contains("interface 2"), "{message}");
-            assert!(message.contains("Zadig"), "{message}");
-        }
-    }
-
-    #[test]
-    fn busy_no_device_and_unavailable_say_what_to_do() {
-        let busy = UsbError::from(rusb::Error::Busy).message(Platform::Linux);
-        assert!(busy.contains("Another program holds the board"), "{busy}");
-        let gone = UsbError::from(rusb::Error::NoDevice).message(Platform::Other);
+    fn usb_errors_name_their_code_and_cause() {
+        let busy = UsbError::from(rusb::Error::Busy);
+        assert_eq!(busy.code(), Code::OpenFailed);
+        assert_eq!(busy.cause(), Some(&TransportError::Busy));
+        let off = UsbError::Unavailable("no usbfs".into());
+        assert_eq!(off.code(), Code::UsbUnavailable);
+        assert_eq!(off.cause(), None);
         assert!(
-            gone.contains("unplugged") && gone.contains("download mode"),
-            "{gone}"
+            off.to_string().starts_with("USB is not available")
+                && off.to_string().contains("no usbfs")
         );
-        let off = UsbError::Unavailable("no usbfs".into()).message(Platform::Linux);
-        assert!(off.starts_with("USB is not available") && off.contains("no usbfs"));
-        assert!(off.contains("keeps working"));
     }
 
     #[test]
@@ -211,6 +132,5 @@ mod tests {
             transport_error(rusb::Error::Io),
             TransportError::Other(_)
         ));
-        assert_eq!(advice(&TransportError::Stall, Platform::Linux), None);
     }
 }

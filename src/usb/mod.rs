@@ -13,7 +13,7 @@ mod watch;
 
 use rusb::{Context, Device, UsbContext};
 
-pub use error::{Platform, UDEV_RULE, UDEV_RULE_PATH, UsbError, advice, transport_error};
+pub use error::{UsbError, transport_error};
 pub use select::{AltFilter, IdFilter, Pick, Selector};
 pub use target::{DfuTarget, UNKNOWN, chip_of, port_path};
 pub use transport::{DfuModeWaiter, UsbTransport};

@@ -22,7 +22,7 @@ def scenario(s):
 
     s.drop_file(broken)
     # The card's labels come over AT-SPI one by one: a read can catch it half built.
-    labels = ("Not usable", "broken.bin", message, "Error code: suffix_crc_mismatch")
+    labels = ("Not usable", "broken.bin", message, "Error code: suffix-crc-mismatch")
     s.wait(
         "the card says the file is not usable, and why",
         lambda t: all(t.has(role="label", name=label) for label in labels),

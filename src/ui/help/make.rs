@@ -1,7 +1,7 @@
 //! "Make dfu.bin...": packs a raw application image (at 0x10000), with an optional
 //! bootloader (at the chip's address) and partition table (0x8000), into a dfu.bin next to
-//! the app, as `idf.py dfu` would; then loads it. Files are picked on the station's
-//! picker thread; reading, packing and writing run on its loader thread.
+//! the app, as `idf.py dfu` would; then loads it. Files are picked in a [`Dialog`] on a
+//! thread of its own; reading, packing and writing run on the station's loader thread.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,8 @@ use eframe::egui;
 use crate::firmware::{Chip, FlashFile, PackOptions, pack};
 use crate::station::files::{Existing, read_firmware, write_atomically};
 use crate::station::{Command, Reader, file_name};
+use crate::ui::dialogs::Dialog;
+use crate::ui::style::WARN;
 
 /// Where the app goes in flash.
 pub const APP_ADDRESS: u32 = 0x10000;
@@ -29,22 +31,26 @@ pub fn bootloader_address(chip: Chip) -> u32 {
 }
 
 /// The dialog's choices.
-#[derive(Debug, Clone)]
 pub struct MakeDialog {
+    /// The chip to pack for.
     pub chip: Chip,
+    /// The application image (at [`APP_ADDRESS`]).
     pub app: PathBuf,
+    /// The second-stage bootloader, if one goes in.
     pub bootloader: Option<PathBuf>,
+    /// The partition table, if one goes in.
     pub partition_table: Option<PathBuf>,
     /// The existing output the user agreed to replace.
     replace: Option<PathBuf>,
+    /// The file dialog open for one of the optional files, by its title.
+    picking: Option<(&'static str, Dialog)>,
 }
 
 /// What the dialog asks of the app.
 pub enum Request {
-    /// Send this command (a file picker).
-    Send(Command),
     /// Load this file, made by the reader.
     Load(PathBuf, Command),
+    /// The dialog was closed.
     Close,
 }
 
@@ -61,6 +67,7 @@ impl MakeDialog {
             bootloader: None,
             partition_table: None,
             replace: None,
+            picking: None,
         }
     }
 
@@ -107,7 +114,15 @@ impl MakeDialog {
 
     /// Shows the dialog window.
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Request> {
+        if let Some((title, dialog)) = &self.picking
+            && let Some(answer) = dialog.answer()
+        {
+            let title = *title;
+            self.picking = None;
+            self.picked(title, answer);
+        }
         let mut request = None;
+        let mut choose = None;
         egui::Window::new("Make dfu.bin")
             .collapsible(false)
             .resizable(false)
@@ -143,7 +158,7 @@ impl MakeDialog {
                                 PICK_PARTITION_TABLE,
                             ),
                         ];
-                        request = picks.into_iter().flatten().next();
+                        choose = picks.into_iter().flatten().next();
                         ui.label("Writes");
                         ui.label(self.output().display().to_string());
                         ui.end_row();
@@ -162,7 +177,7 @@ impl MakeDialog {
                             "{} exists already. Press Replace and load to overwrite it.",
                             file_name(&output)
                         ))
-                        .color(egui::Color32::from_rgb(0xd0, 0x80, 0x00)),
+                        .color(WARN),
                     );
                 }
                 ui.horizontal(|ui| {
@@ -185,35 +200,38 @@ impl MakeDialog {
                     }
                 });
             });
+        if let Some(title) = choose
+            && self.picking.is_none()
+        {
+            self.picking = Some((title, Dialog::binary(ctx, title)));
+        }
         request
     }
 }
 
-/// One optional file: its name at `address`, Choose... and Remove.
+/// One optional file: its name at `address`, Choose... and Remove. Returns the title of
+/// the file dialog to open when Choose... was pressed.
 fn file_row(
     ui: &mut egui::Ui,
     label: &str,
     address: u32,
     path: &mut Option<PathBuf>,
     title: &'static str,
-) -> Option<Request> {
+) -> Option<&'static str> {
     ui.label(label);
     let name = path.as_deref().map_or("none".into(), file_name);
     ui.label(format!("{name} at 0x{address:x}"));
-    let mut request = None;
+    let mut choose = None;
     ui.horizontal(|ui| {
         if ui.button("Choose...").on_hover_text(title).clicked() {
-            request = Some(Request::Send(Command::PickFile {
-                title,
-                pick: crate::ui::dialogs::binary(title),
-            }));
+            choose = Some(title);
         }
         if path.is_some() && ui.button("Remove").clicked() {
             *path = None;
         }
     });
     ui.end_row();
-    request
+    choose
 }
 
 /// Reads `files`, packs them for `pid` and writes the dfu.bin to `output` (replacing an

@@ -24,9 +24,10 @@ use crossbeam_channel::Receiver;
 
 use super::dialogs::save_support_report;
 use super::log::Log;
+use crate::advice::{Platform, UDEV_RULE};
+use crate::failure::Code;
 use crate::firmware::Chip;
 use crate::station::{Command, Event, LoadedImage, Registry, Row};
-use crate::usb::{Platform, UDEV_RULE};
 use install::Install;
 use make::{MakeDialog, Request};
 use triggers::{Opening, Watch};
@@ -74,12 +75,7 @@ impl Help {
             Event::ImageLoaded {
                 path,
                 result: Err(error),
-            } if error.code == triggers::RAW_ESP_APP => self.raw_app = Some(path.clone()),
-            Event::FilePicked { title, path } => {
-                if let Some(dialog) = &mut self.make {
-                    dialog.picked(title, path.clone());
-                }
-            }
+            } if error.code == Code::RawEspApp => self.raw_app = Some(path.clone()),
             _ => {}
         }
         if let Some(opening) = self.watch.event(event) {
@@ -125,7 +121,6 @@ impl Help {
         ui: &mut egui::Ui,
         registry: &Registry,
         session_log: &Log,
-        commands: &mut Vec<Command>,
     ) -> Option<(PathBuf, Command)> {
         if let Some(said) = self.report.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.report = None;
@@ -134,7 +129,6 @@ impl Help {
         let mut load = None;
         if let Some(dialog) = &mut self.make {
             match dialog.show(ui.ctx()) {
-                Some(Request::Send(command)) => commands.push(command),
                 Some(Request::Load(path, command)) => {
                     load = Some((path, command));
                     self.make = None;

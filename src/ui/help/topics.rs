@@ -1,7 +1,7 @@
 //! What the help says: every topic as data (title, why, numbered steps, picture, code to
 //! copy, action), in one place.
 
-use crate::usb::{UDEV_RULE, UDEV_RULE_PATH};
+use crate::advice::{DOWNLOAD_MODE, UDEV_RULE, UDEV_RULE_PATH};
 
 /// ESP-IDF's udev rule: the `plugdev` group may open Espressif boards.
 pub const PLUGDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", ATTRS{idProduct}=="00??", GROUP="plugdev", MODE="0666""#;
@@ -69,8 +69,6 @@ pub struct Content {
     pub code: &'static [&'static str],
     pub action: Option<Action>,
 }
-
-const DOWNLOAD_MODE: &str = "Put the board in download mode: hold BOOT (GPIO0), press and release RESET, then release BOOT.";
 
 impl Topic {
     /// Every topic, in the order the Help list shows them.

@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::topics::Topic;
+use crate::advice::Platform;
 use crate::dfu::{Phase, TransportError};
+use crate::failure::Code;
 use crate::firmware::{Chip, human_size};
 use crate::station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
-use crate::usb::Platform;
 
 /// No board has appeared this long after start: how to get one into download mode.
 pub const NO_BOARD_AFTER: f64 = 10.0;
@@ -24,9 +25,6 @@ pub const WIRING_AFTER: f64 = 20.0;
 pub const S3_AFTER: f64 = 20.0;
 /// One part has been erasing this long: the bar stands still, say why.
 pub const LONG_ERASE_AFTER: f64 = 3.0;
-
-/// [`crate::firmware::FirmwareError::RawEspApp`]'s code.
-pub(super) const RAW_ESP_APP: &str = "raw_esp_app";
 
 /// A topic to open, with what happened in words (which board, which file, the reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +45,7 @@ impl Opening {
 /// The topic for a failed flash, if one explains it: the USB error first (it names the
 /// fix), then the failure's code.
 pub fn failure_topic(
-    code: &str,
+    code: Code,
     cause: Option<&TransportError>,
     platform: Platform,
 ) -> Option<Topic> {
@@ -59,8 +57,8 @@ pub fn failure_topic(
         _ => {}
     }
     match code {
-        "wrong-chip" => Some(Topic::WrongChip),
-        "dfu-not-back-after-detach" => Some(Topic::NotBackAfterDetach),
+        Code::WrongChip => Some(Topic::WrongChip),
+        Code::DfuNotBackAfterDetach => Some(Topic::NotBackAfterDetach),
         _ => None,
     }
 }
@@ -96,7 +94,7 @@ impl Watch {
             Event::ImageLoaded {
                 path,
                 result: Err(error),
-            } if error.code == RAW_ESP_APP => Some(Opening::new(
+            } if error.code == Code::RawEspApp => Some(Opening::new(
                 Topic::RawAppImage,
                 format!(
                     "{} is an application image.",
@@ -122,7 +120,7 @@ impl Watch {
                         reason,
                         cause,
                     },
-            } => failure_topic(code, cause.as_ref(), Platform::current())
+            } => failure_topic(*code, cause.as_ref(), Platform::current())
                 .map(|topic| Opening::new(topic, format!("Board {}: {reason}", device.path))),
             _ => None,
         }
@@ -301,25 +299,28 @@ mod tests {
         let linux = Platform::Linux;
         use TransportError::*;
         assert_eq!(
-            topic("open-failed", Some(Access), linux),
+            topic(Code::OpenFailed, Some(Access), linux),
             Some(Topic::LinuxAccess)
         );
         assert_eq!(
-            topic("open-failed", Some(Access), Platform::Windows),
+            topic(Code::OpenFailed, Some(Access), Platform::Windows),
             Some(Topic::WindowsDriver)
         );
-        assert_eq!(topic("open-failed", Some(Access), Platform::Other), None);
+        assert_eq!(topic(Code::OpenFailed, Some(Access), Platform::Other), None);
         assert_eq!(
-            topic("open-failed", Some(NotSupported), linux),
+            topic(Code::OpenFailed, Some(NotSupported), linux),
             Some(Topic::WindowsDriver)
         );
-        assert_eq!(topic("open-failed", Some(Busy), linux), Some(Topic::Busy));
         assert_eq!(
-            topic("dfu-not-back-after-detach", Some(NoDevice), linux),
+            topic(Code::OpenFailed, Some(Busy), linux),
+            Some(Topic::Busy)
+        );
+        assert_eq!(
+            topic(Code::DfuNotBackAfterDetach, Some(NoDevice), linux),
             Some(Topic::NotBackAfterDetach)
         );
-        assert_eq!(topic("wrong-chip", None, linux), Some(Topic::WrongChip));
-        assert_eq!(topic("dfu-transfer-failed", Some(NoDevice), linux), None);
+        assert_eq!(topic(Code::WrongChip, None, linux), Some(Topic::WrongChip));
+        assert_eq!(topic(Code::DfuTransferFailed, Some(NoDevice), linux), None);
     }
 
     #[test]
