@@ -86,7 +86,7 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
             "Set the board aside and call your engineer: the locked file must be saved again."
         }
         Code::UsbUnavailable => {
-            "Check that the computer has USB support (on Linux, that /dev/bus/usb exists)."
+            "Check that the computer has USB support (on Linux, that /dev/bus/usb exists). Everything else keeps working."
         }
         Code::NoBoard => {
             return format!("{DOWNLOAD_MODE} Use a data cable, then try again.");
@@ -151,7 +151,7 @@ fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
         }
         (TransportError::NoDevice, _) => {
             return Some(format!(
-                "The board was unplugged or restarted: check the cable. {DOWNLOAD_MODE} Then try again."
+                "The board was unplugged or restarted. Check the cable. {DOWNLOAD_MODE} Then try again."
             ));
         }
         (TransportError::Stall | TransportError::Timeout | TransportError::Other(_), _) => {

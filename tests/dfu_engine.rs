@@ -4,6 +4,7 @@
 use std::num::NonZeroU16;
 use std::time::Duration;
 
+use dfu_station::advice::{Platform, advice};
 use dfu_station::dfu::{
     Attributes, CANCEL_CHECK, Clock, Deadlines, DfuError, DfuInterface, Engine, FakeClock,
     FunctionalDescriptor, InterfaceMode, Location, Operation, Payload, Phase, Progress,
@@ -445,7 +446,8 @@ fn device_in_app_mode_is_an_error_and_gets_no_data() {
         }
     );
     assert_eq!(error.code(), "dfu-app-mode");
-    assert!(error.to_string().contains("download mode"));
+    let advice = advice(error.code(), None, Platform::current());
+    assert!(advice.contains("download mode"), "{advice}");
     assert_eq!(device.requests(), [Request::GetStatus]);
 }
 

@@ -177,9 +177,9 @@ fn finished(events: &Sender<Event>, id: &DeviceId, outcome: Outcome) {
     events.send(Event::JobFinished { device, outcome }).unwrap();
 }
 
-fn fail(code: &'static str, reason: &str) -> Outcome {
+fn fail(code: &str, reason: &str) -> Outcome {
     Outcome::Fail {
-        code,
+        code: code.parse().expect("a failure code"),
         reason: reason.into(),
         cause: None,
     }

@@ -13,6 +13,7 @@ use common::app::{drop_file, has_label, row_label, wait_for};
 use common::{realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use dfu_station::dfu::{InterfaceMode, Phase};
+use dfu_station::failure::Code;
 use dfu_station::firmware::Chip;
 use dfu_station::station::demo::{DEMO, DemoTimings};
 use dfu_station::station::{
@@ -455,7 +456,7 @@ fn snapshot_fail() {
     script.send(Event::JobFinished {
         device: id,
         outcome: Outcome::Fail {
-            code: "dfu-transfer-failed",
+            code: Code::DfuTransferFailed,
             reason: "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated). Check the cable and that no other program uses the board, then flash again.".into(),
             cause: Some(dfu_station::dfu::TransportError::NoDevice),
         },

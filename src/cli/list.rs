@@ -34,7 +34,7 @@ pub fn run(args: &ListArgs) -> ExitCode {
     let targets = match Usb::new().and_then(|usb| usb.list()) {
         Ok(targets) => targets,
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("{}", error.explained());
             return ExitCode::from(EXIT_NO_BOARD);
         }
     };
@@ -60,7 +60,7 @@ fn watch(args: &ListArgs) -> ExitCode {
     let watcher = match Usb::new().map(|usb| usb.watch(WatchMode::from_env())) {
         Ok(watcher) => watcher,
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("{}", error.explained());
             return ExitCode::from(EXIT_NO_BOARD);
         }
     };

@@ -144,7 +144,7 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
                 (Arc::new(source), devices)
             }
             Err(error) => {
-                eprintln!("{error}");
+                eprintln!("{}", error.explained());
                 return ExitCode::from(EXIT_NO_BOARD);
             }
         },

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::advice::{Platform, explained};
 use crate::dfu::TransportError;
 use crate::failure::Code;
 
@@ -29,6 +30,16 @@ impl UsbError {
             UsbError::Unavailable(_) => None,
             UsbError::Device(error) => Some(error),
         }
+    }
+
+    /// What happened, then what to do (for plain-text fronts).
+    pub fn explained(&self) -> String {
+        explained(
+            &self.to_string(),
+            self.code(),
+            self.cause(),
+            Platform::current(),
+        )
     }
 
     /// Whether the fix is a permission or driver setting (CLI exit code 4).
