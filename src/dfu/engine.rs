@@ -77,6 +77,7 @@ impl Phase {
 /// A progress report. Borrowed and `Copy`: reporting allocates nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress<'a> {
+    /// What the engine is doing now.
     pub phase: Phase,
     /// Payload bytes the device has accepted.
     pub done: u64,
@@ -128,7 +129,9 @@ where
 /// so progress can name the file being erased or written.
 #[derive(Debug, Clone, Copy)]
 pub struct Payload<'a> {
+    /// The bytes sent to the device, in order.
     pub bytes: &'a [u8],
+    /// The ESP image files those bytes hold (empty for a generic file).
     pub regions: &'a [Region],
 }
 
@@ -172,7 +175,9 @@ impl fmt::Display for Operation {
 /// (counted from 0 without wrapping; the wire block number is this modulo 65536).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
+    /// The download phase it happened in.
     pub phase: Phase,
+    /// The block being sent then, if any.
     pub block: Option<u64>,
 }
 
@@ -190,52 +195,89 @@ impl fmt::Display for Location {
 /// engineer needs; what to do is [`crate::advice`]'s, by [`DfuError::code`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DfuError {
+    /// The board answered GETSTATUS with an error status.
     #[error(
         "The board reported an error {at}: {} ({status}, state {state}). The firmware was not installed.",
         .status.description()
     )]
     Device {
+        /// The error status the board reported.
         status: Status,
+        /// Its DFU state then.
         state: State,
+        /// Where in the download.
         at: Location,
     },
+    /// A USB transfer to or from the board failed.
     #[error("{operation} failed {at}: {error}.")]
     Transfer {
+        /// How the transfer failed.
         error: TransportError,
+        /// What was being done: a DFU request or the bus reset.
         operation: Operation,
+        /// Where in the download.
         at: Location,
     },
+    /// The board's GETSTATUS reply does not follow DFU 1.1.
     #[error("The board sent a status reply that does not follow DFU 1.1 {at}: {error}.")]
-    BadReply { error: ProtocolError, at: Location },
+    BadReply {
+        /// What is wrong with the reply.
+        error: ProtocolError,
+        /// Where in the download.
+        at: Location,
+    },
+    /// The board stayed busy longer than [`Deadlines::busy`] allows.
     #[error(
         "The board stayed busy ({state}) for more than {} s {at}.",
         .limit.as_secs()
     )]
     BusyTooLong {
+        /// The busy state it stayed in.
         state: State,
+        /// The longest wait allowed.
         limit: Duration,
+        /// Where in the download.
         at: Location,
     },
+    /// The board reports a runtime state: it runs its application, not the DFU loader.
     #[error("The board is running its application ({state}), not the DFU loader.")]
-    AppMode { state: State },
+    AppMode {
+        /// The runtime state it reported.
+        state: State,
+    },
+    /// The board did not re-enumerate in DFU mode after DETACH in time.
     #[error(
         "The board did not come back in DFU mode within {} s after DETACH: {error}.",
         .timeout.as_secs()
     )]
     NotBackAfterDetach {
+        /// The last error while looking for it.
         error: TransportError,
+        /// How long it was waited for.
         timeout: Duration,
     },
+    /// The board is in another DFU state than the download needs.
     #[error("The board is in state {state} {at}, where {expected} was expected.")]
     UnexpectedState {
+        /// The state it is in.
         state: State,
+        /// The state the download needs there.
         expected: State,
+        /// Where in the download.
         at: Location,
     },
+    /// The user stopped the download.
     #[error(
         "Flashing was cancelled {at}, after {done} of {total} bytes. The board's flash may hold a partial image."
     )]
-    Cancelled { at: Location, done: u64, total: u64 },
+    Cancelled {
+        /// Where in the download.
+        at: Location,
+        /// Payload bytes the board had accepted.
+        done: u64,
+        /// Payload bytes in all.
+        total: u64,
+    },
 }
 
 impl DfuError {

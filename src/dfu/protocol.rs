@@ -126,20 +126,30 @@ pub const STATUS_LEN: usize = 6;
 /// A reply or descriptor that does not follow DFU 1.1.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {
+    /// A GETSTATUS reply shorter than 6 bytes (its length).
     #[error("the GETSTATUS reply has {0} bytes instead of 6")]
     ShortStatus(usize),
+    /// A bState value DFU 1.1 does not define (the value).
     #[error("the device reports state {0}, which DFU 1.1 does not define")]
     UnknownState(u8),
+    /// A bStatus value DFU 1.1 does not define (the value).
     #[error("the device reports status {0}, which DFU 1.1 does not define")]
     UnknownStatus(u8),
+    /// The interface carries no DFU functional descriptor.
     #[error("the interface has no DFU functional descriptor (type 0x21)")]
     NoFunctionalDescriptor,
+    /// A descriptor that is shorter than 2 bytes or runs past the end of the extra bytes.
     #[error(
         "a USB descriptor at byte {offset} of the interface or configuration extra bytes is malformed"
     )]
-    MalformedDescriptor { offset: usize },
+    MalformedDescriptor {
+        /// Where it starts in the extra bytes.
+        offset: usize,
+    },
+    /// A functional descriptor shorter than DFU 1.0's 7 bytes (its bLength).
     #[error("the DFU functional descriptor is {0} bytes long; at least 7 are needed")]
     ShortFunctionalDescriptor(u8),
+    /// No usable block size: wTransferSize and bMaxPacketSize0 are both 0.
     #[error("the DFU functional descriptor gives wTransferSize 0 and bMaxPacketSize0 is 0 too")]
     ZeroTransferSize,
 }
@@ -147,9 +157,11 @@ pub enum ProtocolError {
 /// A parsed GETSTATUS reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeviceStatus {
+    /// bStatus: the result of the last request.
     pub status: Status,
     /// How long the host must wait before the next GETSTATUS (bwPollTimeout).
     pub poll_timeout: Duration,
+    /// bState: the state the device is in now.
     pub state: State,
     /// Index of a string descriptor describing the status (iString), 0 if none.
     pub string_index: u8,
@@ -197,6 +209,7 @@ impl Attributes {
 /// The DFU functional descriptor, normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FunctionalDescriptor {
+    /// bmAttributes: what the device can do.
     pub attributes: Attributes,
     /// wDetachTimeOut, in ms.
     pub detach_timeout_ms: u16,
@@ -285,7 +298,9 @@ impl InterfaceMode {
 /// What the engine needs to know about a DFU interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DfuInterface {
+    /// Whether the interface runs the application or the DFU loader.
     pub mode: InterfaceMode,
+    /// Its DFU functional descriptor.
     pub descriptor: FunctionalDescriptor,
 }
 

@@ -34,6 +34,7 @@ pub struct TraceEntry {
 /// left out in between.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
+    /// The requests kept, in the order they were sent.
     pub entries: Vec<TraceEntry>,
     /// Requests left out (blocks and polls that changed nothing).
     pub left_out: u64,

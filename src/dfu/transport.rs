@@ -9,18 +9,25 @@ use std::time::{Duration, Instant};
 /// DETACH is normal for the ESP ROM; a stalled DNLOAD is not).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
+    /// The device answered with a STALL handshake.
     #[error("the device stalled the request")]
     Stall,
+    /// The device did not complete the transfer within its timeout.
     #[error("the device did not answer in time")]
     Timeout,
+    /// The device has left the bus (unplugged, or re-enumerated).
     #[error("the device is gone (unplugged or re-enumerated)")]
     NoDevice,
+    /// The system refused access to the device (permissions, udev rules).
     #[error("permission denied opening the device")]
     Access,
+    /// Another program or driver holds the device.
     #[error("the device is in use by another program")]
     Busy,
+    /// No driver lets libusb open the device (on Windows: no WinUSB driver).
     #[error("no driver lets this program open the device")]
     NotSupported,
+    /// Any other USB error (libusb's message).
     #[error("USB error: {0}")]
     Other(String),
 }

@@ -45,12 +45,19 @@ impl From<EspRom> for Board {
 pub struct DeviceInfo {
     /// Port path, e.g. `1-2`.
     pub path: String,
+    /// The bus number.
     pub busnum: u8,
+    /// The device number on the bus (changes when the board re-enumerates).
     pub devnum: u8,
+    /// USB vendor ID.
     pub vid: u16,
+    /// USB product ID.
     pub pid: u16,
+    /// bcdDevice.
     pub bcd_device: u16,
+    /// The ROM personality on the bus: download boot (runtime) or DFU mode.
     pub mode: Mode,
+    /// The serial number string.
     pub serial: String,
     /// The DFU interface number.
     pub interface: u8,

@@ -17,10 +17,15 @@ pub(super) mod standard {
 /// wIndex, wLength).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setup {
+    /// bmRequestType: direction, type and recipient.
     pub request_type: u8,
+    /// bRequest: the request code.
     pub request: u8,
+    /// wValue: the request's argument (a DNLOAD's block number).
     pub value: u16,
+    /// wIndex: the interface (or endpoint) it is for.
     pub index: u16,
+    /// wLength: bytes in the data stage.
     pub length: u16,
 }
 

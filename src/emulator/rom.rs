@@ -43,7 +43,12 @@ pub enum Fault {
     /// Stall the DNLOAD of block `n` (the device enters dfuERROR errUNKNOWN).
     StallAt(u32),
     /// Accept the DNLOAD of `block` but drop its data and enter dfuERROR with `status`.
-    ErrorAt { block: u32, status: Status },
+    ErrorAt {
+        /// The data block, counted from 0.
+        block: u32,
+        /// The error status to report.
+        status: Status,
+    },
     /// Drop off the bus for good.
     Unplug(When),
     /// The GETSTATUS after block `n` never completes (the next one answers).
@@ -130,7 +135,10 @@ pub enum Presence {
     /// On the bus.
     Attached,
     /// Off the bus; back (in DFU mode) at `back_at`, or never.
-    Detached { back_at: Option<Duration> },
+    Detached {
+        /// When it comes back, on the bus clock; `None`: never.
+        back_at: Option<Duration>,
+    },
 }
 
 /// How a control transfer ends.
@@ -138,7 +146,12 @@ pub enum Presence {
 pub enum Outcome {
     /// Completes at `ready_at` (later than the request while the device erases); an IN
     /// transfer returns `len` bytes, written at the start of the buffer.
-    Done { len: usize, ready_at: Duration },
+    Done {
+        /// Bytes returned by an IN transfer.
+        len: usize,
+        /// When the transfer completes, on the bus clock.
+        ready_at: Duration,
+    },
     /// The device stalls the request.
     Stall,
     /// The device never answers: only the host's timeout ends the transfer.

@@ -11,9 +11,13 @@ pub const ANY_CHIP_PID: u16 = 0xFFFF;
 /// A chip whose ROM can be flashed over USB DFU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Chip {
+    /// ESP32-S2 (product ID 0x0002).
     Esp32S2,
+    /// ESP32-S3 (product ID 0x0009).
     Esp32S3,
+    /// ESP32-P4 (product ID 0x0012).
     Esp32P4,
+    /// ESP32-S31 (product ID 0x0020).
     Esp32S31,
 }
 

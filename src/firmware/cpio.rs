@@ -37,7 +37,9 @@ pub fn align4(n: usize) -> usize {
 /// What is wrong with a header, before its place in the file is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderError {
+    /// The header does not start with the newc magic `070701`.
     BadMagic,
+    /// A field that is not 8 hex digits (its name).
     BadHexField(&'static str),
 }
 
@@ -54,6 +56,7 @@ impl HeaderError {
 /// The sizes a newc header announces (the other fields carry nothing DFU needs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
+    /// The size of the entry's data in bytes.
     pub filesize: u32,
     /// Name length including its terminating NUL.
     pub namesize: u32,
@@ -115,6 +118,7 @@ pub struct Entry<'a> {
     pub name: &'a [u8],
     /// Offset of the entry's data in the archive.
     pub data_offset: usize,
+    /// The entry's contents.
     pub data: &'a [u8],
 }
 
@@ -128,6 +132,7 @@ impl Entry<'_> {
 /// A whole archive: its entries before the trailer, and where the trailer's padding ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive<'a> {
+    /// The entries in archive order, the trailer left out.
     pub entries: Vec<Entry<'a>>,
     /// Offset just past the trailer entry: what follows is padding.
     pub end: usize,

@@ -30,10 +30,13 @@ pub const FLASH_PARAMS_LEN: usize = 32;
 /// One 88-byte record of `dfuinfo0.dat`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexRecord {
+    /// The flash address the entry is written to.
     pub address: u32,
+    /// Flag bits ([`FLAG_PARAM`], [`FLAG_NOERASE`], [`FLAG_IGNORE_MD5`]).
     pub flags: u32,
     /// The name without its NUL padding.
     pub name: Vec<u8>,
+    /// The MD5 checksum of the entry's contents.
     pub md5: [u8; 16],
 }
 
@@ -74,9 +77,13 @@ pub fn flash_params(flash_size: u32) -> Vec<u8> {
 /// One piece of an image file as stored in the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
+    /// The entry's name in the archive, e.g. `app.bin.1`.
     pub name: String,
+    /// The flash address it is written to.
     pub address: u32,
+    /// Its size in bytes.
     pub size: u32,
+    /// The MD5 checksum the index gives for it (checked against its contents).
     pub md5: [u8; 16],
     /// Where the part's data starts in the payload sent to the board.
     pub payload_offset: usize,
@@ -107,8 +114,11 @@ impl Part {
 pub struct Region {
     /// The file's name, e.g. `app.bin` (its parts are `app.bin`, `app.bin.1`, ...).
     pub name: String,
+    /// The flash address of its first byte.
     pub address: u32,
+    /// Its size in bytes: the sum of its parts'.
     pub size: u32,
+    /// Its parts in flash order.
     pub parts: Vec<Part>,
 }
 
@@ -128,8 +138,11 @@ impl Region {
 /// What the archive of an ESP `dfu.bin` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EspContents {
+    /// The flash size `flash_params.dat` gives, in bytes; `None` without that file.
     pub flash_size: Option<u32>,
+    /// The image files to write, in archive order.
     pub regions: Vec<Region>,
+    /// What is worth telling the user about the file.
     pub warnings: Vec<Warning>,
 }
 

@@ -29,7 +29,9 @@ impl ImageKind {
 /// A valid DFU file, described.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FirmwareImage {
+    /// ESP `dfu.bin` or generic DFU file.
     pub kind: ImageKind,
+    /// The file's DFU suffix, checked.
     pub suffix: DfuSuffix,
     /// Flash size from `flash_params.dat` (ESP images from ESP-IDF v4.3.4 / v4.4.2 / v5.0 on).
     pub flash_size: Option<u32>,
@@ -37,7 +39,9 @@ pub struct FirmwareImage {
     pub regions: Vec<Region>,
     /// Bytes sent to the device: the whole file minus its suffix.
     pub payload_len: usize,
+    /// The SHA-256 of the whole file, suffix included.
     pub sha256: [u8; 32],
+    /// What is worth telling the user about the file.
     pub warnings: Vec<Warning>,
 }
 

@@ -17,9 +17,11 @@ const ARCHIVE_BLOCK: usize = 10240;
 /// One file to place in flash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlashFile {
+    /// The flash address it goes to.
     pub address: u32,
     /// The name stored in the archive (mkdfu uses the file's base name).
     pub name: String,
+    /// Its contents.
     pub data: Vec<u8>,
 }
 
@@ -47,20 +49,30 @@ impl Default for PackOptions {
 /// Why a `dfu.bin` could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PackError {
+    /// No file was given to pack.
     #[error("Nothing to pack: give at least one ADDRESS FILE pair or --json flasher_args.json.")]
     NoFiles,
+    /// A part size of 0 was asked for.
     #[error("The part size must be at least 1 byte.")]
     ZeroPartSize,
+    /// A name that, with the ".N" of split parts, does not fit the index's name field.
     #[error(
         "\"{name}\" is too long a name for the dfu.bin index (at most 63 bytes, including the \".N\" of split parts); rename the file."
     )]
-    NameTooLong { name: String },
+    NameTooLong {
+        /// The name as given.
+        name: String,
+    },
+    /// A flash address that does not read as a number (the text as given).
     #[error("\"{0}\" is not an address: write it like 0x10000 or 65536.")]
     BadAddress(String),
+    /// A flash size that does not read as one (the text as given).
     #[error("\"{0}\" is not a flash size: write it like 4MB, 16MB or 4194304.")]
     BadFlashSize(String),
+    /// `flasher_args.json` is not JSON in the shape ESP-IDF writes (what is wrong).
     #[error("flasher_args.json cannot be read: {0}")]
     BadFlasherArgs(String),
+    /// The built image fails the checks every file is put through.
     #[error("The packed image would be invalid: {0}")]
     Invalid(#[from] FirmwareError),
 }

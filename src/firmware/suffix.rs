@@ -12,11 +12,17 @@ const SIGNATURE: &[u8; 3] = b"UFD";
 /// The DFU suffix fields, little-endian in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DfuSuffix {
+    /// The device release the file is for, in BCD (0xFFFF: any).
     pub bcd_device: u16,
+    /// The USB product ID of the device it is for (0xFFFF: any).
     pub id_product: u16,
+    /// The USB vendor ID of the device it is for (0xFFFF: any).
     pub id_vendor: u16,
+    /// The DFU specification release the suffix follows, in BCD.
     pub bcd_dfu: u16,
+    /// The suffix's length in bytes (16 for DFU 1.1).
     pub length: u8,
+    /// The DFU checksum (CRC-32, not inverted) of the file up to this field.
     pub crc: u32,
 }
 

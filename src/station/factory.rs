@@ -232,7 +232,9 @@ impl Factory {
 /// The shift's counts since the first flash started.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Shift {
+    /// Flashes that passed.
     pub passed: u32,
+    /// Flashes that failed or were cancelled.
     pub failed: u32,
     /// When the first flash started.
     pub started: Option<Instant>,

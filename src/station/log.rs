@@ -32,8 +32,11 @@ pub const CSV_NAME: &str = "dfu-station-log.csv";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// The board accepted the firmware.
     Pass,
+    /// The flash failed.
     Fail,
+    /// The flash was stopped by the user.
     Cancelled,
 }
 
@@ -42,16 +45,27 @@ pub enum Verdict {
 pub struct Record {
     /// When the attempt ended, RFC 3339 in UTC (`2026-11-24T03:51:26.123Z`).
     pub timestamp: String,
+    /// The station's name (from its profile or settings).
     pub station: String,
+    /// The board's USB port path (`1-2`).
     pub usb_path: String,
+    /// The board's USB serial number string.
     pub serial: String,
+    /// The board's chip (`ESP32-S2`), or `vid:pid` for other devices.
     pub chip: String,
+    /// The image's file name.
     pub image_name: String,
+    /// The image file's SHA-256, lowercase hex.
     pub image_sha256: String,
+    /// How the attempt ended.
     pub result: Verdict,
+    /// The failure code, unless it passed.
     pub error_code: Option<Code>,
+    /// What happened, unless it passed.
     pub error_message: Option<String>,
+    /// How long the attempt took, in milliseconds.
     pub duration_ms: u64,
+    /// Payload bytes the board accepted.
     pub bytes: u64,
 }
 
@@ -64,7 +78,9 @@ pub fn utc_now() -> String {
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {source}", path.display())]
 pub struct LogError {
+    /// The file or folder that could not be written.
     pub path: PathBuf,
+    /// The OS error.
     pub source: io::Error,
 }
 

@@ -36,18 +36,24 @@ use crate::firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
 /// Which board: its source and its USB port path there (`1-2`, as dfu-util shows it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeviceId {
+    /// The name of the source it is on (`usb`, `demo`).
     pub source: &'static str,
+    /// Its USB port path on that source.
     pub path: String,
 }
 
 /// A board on a bus, as it enumerated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Device {
+    /// Which board it is.
     pub id: DeviceId,
+    /// Its USB vendor ID.
     pub vid: u16,
+    /// Its USB product ID (for Espressif boards, the chip).
     pub pid: u16,
     /// Runtime (ESP download boot mode) or DFU mode.
     pub mode: InterfaceMode,
+    /// Its USB serial number string (`UNKNOWN` when it has none).
     pub serial: String,
 }
 
@@ -79,8 +85,11 @@ impl Device {
 /// A checked DFU file, with the bytes to flash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedImage {
+    /// Where the file was read from.
     pub path: PathBuf,
+    /// The whole file, suffix included.
     pub file: Vec<u8>,
+    /// What the file holds, checked.
     pub image: FirmwareImage,
 }
 
@@ -167,10 +176,17 @@ fn path_reader(path: PathBuf) -> Reader {
 /// Commands from the UI.
 pub enum Command {
     /// Read and check a file: `read` gives its bytes.
-    LoadImage { path: PathBuf, read: Reader },
+    LoadImage {
+        /// The file, for its name in titles and the log.
+        path: PathBuf,
+        /// Reads its bytes, on the loader thread.
+        read: Reader,
+    },
     /// Flash `image` to `device` (ignored while that board is flashing).
     Flash {
+        /// The board to flash.
         device: Device,
+        /// The checked file to write to it.
         image: Arc<LoadedImage>,
     },
     /// Stop flashing this board before its next block.
@@ -208,8 +224,11 @@ pub enum DemoCommand {
 /// phase or part).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobProgress {
+    /// What the engine is doing.
     pub phase: Phase,
+    /// Payload bytes the board has accepted.
     pub done: u64,
+    /// Payload bytes in all (0 while detaching and waiting for the board).
     pub total: u64,
     /// The part being erased or written (`app.bin.1`).
     pub part: Option<String>,
@@ -266,7 +285,10 @@ impl JobProgress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The board accepted the firmware.
-    Pass { elapsed: Duration },
+    Pass {
+        /// How long the flash took.
+        elapsed: Duration,
+    },
     /// It did not: the failure's code, what happened, and the USB error behind it, if
     /// one was (what tells "access denied" from "in use" for the advice and the help).
     Fail {
@@ -295,28 +317,41 @@ pub const PRESS_RESET: &str = "Press RESET on the board to start the new firmwar
 /// Events for the UI.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// A board appeared on a device source.
     DeviceAdded(Device),
+    /// A board left its source (unplugged, or gone to re-enumerate).
     DeviceRemoved(DeviceId),
     /// A file was read and checked (or could not be).
     ImageLoaded {
+        /// The file that was read.
         path: PathBuf,
+        /// The checked image, or why it cannot be used.
         result: Result<Arc<LoadedImage>, ImageError>,
     },
     /// The demo bus is running.
     DemoStarted,
+    /// A worker started flashing this board.
     JobStarted(DeviceId),
+    /// How a flash is going.
     JobProgress {
+        /// The board being flashed.
         device: DeviceId,
+        /// Where its flash is.
         progress: JobProgress,
     },
+    /// A flash ended.
     JobFinished {
+        /// The board that was flashed.
         device: DeviceId,
+        /// How the flash ended.
         outcome: Outcome,
     },
     /// The production log in `folder` works (opened, or written again after a pause); its
     /// last records, oldest first.
     LogOpened {
+        /// The production log's folder.
         folder: PathBuf,
+        /// Its last records, oldest first.
         recent: Vec<Record>,
     },
     /// A record was appended to the production log (after its `JobFinished`).

@@ -42,24 +42,40 @@ pub struct Profile {
 /// Why a profile cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
+    /// The profile file cannot be read.
     #[error("Cannot read the profile {path}: {source}")]
     Read {
+        /// The profile file.
         path: PathBuf,
+        /// The OS error.
         source: std::io::Error,
     },
+    /// The profile file is not a valid profile (TOML syntax or a missing field).
     #[error("The profile {path} is not valid: {message}")]
-    Invalid { path: PathBuf, message: String },
+    Invalid {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The image's SHA-256 is not the one the profile was saved with.
     #[error(
         "The image {image} changed since the profile was saved (SHA-256 {actual}, the profile expects {expected}). Ask the engineer for the right file or a new profile; nothing will be flashed."
     )]
     ImageChanged {
+        /// The image file.
         image: PathBuf,
+        /// The SHA-256 the profile expects, lowercase hex.
         expected: String,
+        /// The image's SHA-256 now, lowercase hex.
         actual: String,
     },
+    /// The profile file cannot be written.
     #[error("Cannot write the profile {path}: {source}")]
     Write {
+        /// The profile file.
         path: PathBuf,
+        /// The OS error.
         source: std::io::Error,
     },
 }

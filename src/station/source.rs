@@ -13,7 +13,9 @@ pub type BoxedTransport = Box<dyn Transport + Send>;
 
 /// An opened board, ready for [`crate::dfu::Engine::flash`].
 pub struct Connection {
+    /// The DFU interface's control transfers, for the engine.
     pub transport: BoxedTransport,
+    /// The interface's mode and functional descriptor.
     pub interface: DfuInterface,
     /// Finds the same board again after DETACH (same port path, DFU mode).
     pub reenumerate: Box<dyn Reenumerate<BoxedTransport> + Send>,

@@ -28,6 +28,7 @@ pub struct FlashStory {
     pub file: String,
     /// PASS, or the failure code and message.
     pub outcome: String,
+    /// The DFU conversation, in short form.
     pub trace: Trace,
 }
 

@@ -38,7 +38,9 @@ impl Outbox {
 
 /// The UI's end of a running station. Dropping `commands` stops the station thread.
 pub struct Station {
+    /// Where the UI sends commands to the station.
     pub commands: Sender<Command>,
+    /// Where the UI receives the station's events.
     pub events: Receiver<Event>,
 }
 

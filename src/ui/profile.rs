@@ -20,8 +20,11 @@ use crate::station::{ImageError, LoadedImage};
 /// The profile the window starts with, its image read and checked against its SHA-256.
 #[derive(Debug, Clone)]
 pub struct StartProfile {
+    /// The profile file.
     pub path: PathBuf,
+    /// What it locks the station to.
     pub profile: Profile,
+    /// Its image, checked against the saved SHA-256, or why it cannot be used.
     pub image: Result<Arc<LoadedImage>, ImageError>,
 }
 

@@ -8,7 +8,9 @@ use crate::dfu::InterfaceMode;
 /// A VID:PID filter; `None` (written `*` or left out) matches anything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IdFilter {
+    /// The vendor ID to match.
     pub vid: Option<u16>,
+    /// The product ID to match.
     pub pid: Option<u16>,
 }
 
@@ -40,7 +42,9 @@ fn parse_id(text: &str) -> Result<Option<u16>, String> {
 /// The alt setting to use in DFU mode: its number or its interface string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AltFilter {
+    /// The alt setting with this number (bAlternateSetting).
     Number(u8),
+    /// The alt setting with this interface string.
     Name(String),
 }
 
@@ -58,10 +62,15 @@ impl AltFilter {
 pub struct Selector {
     /// Runtime VID:PID; `None` matches no runtime interface (`-d ,VID:PID`).
     pub runtime_id: Option<IdFilter>,
+    /// DFU-mode VID:PID (`-d`, or the pair after its comma).
     pub dfu_id: IdFilter,
+    /// USB port path (`-p 1-2`).
     pub path: Option<String>,
+    /// Serial number of runtime interfaces (`-S`).
     pub runtime_serial: Option<String>,
+    /// Serial number of DFU-mode interfaces (`-S`, or the one after its comma).
     pub dfu_serial: Option<String>,
+    /// Alt setting of DFU-mode interfaces (`-a`).
     pub alt: Option<AltFilter>,
 }
 
@@ -148,7 +157,10 @@ fn matches_text(wanted: &Option<String>, actual: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pick {
     /// Nothing matches; `present` DFU interfaces were found in all.
-    NoMatch { present: usize },
+    NoMatch {
+        /// How many DFU interfaces were found in all.
+        present: usize,
+    },
     /// More than one target matches: these.
     Ambiguous(Vec<DfuTarget>),
 }

@@ -15,10 +15,13 @@ pub const UNKNOWN: &str = "UNKNOWN";
 /// dfu-util's identity fields. Serializes to the `list --json` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DfuTarget {
+    /// USB vendor ID.
     pub vid: u16,
+    /// USB product ID.
     pub pid: u16,
     /// bcdDevice (dfu-util's `ver`).
     pub bcd_device: u16,
+    /// USB bus number (the start of `path`; left out of the JSON).
     #[serde(skip)]
     pub bus: u8,
     /// Device address on its bus.
@@ -29,11 +32,13 @@ pub struct DfuTarget {
     pub intf: u8,
     /// `BUS-PORT.PORT...`: stays the same when the board re-enumerates in DFU mode.
     pub path: String,
+    /// bAlternateSetting (dfu-util's `alt`).
     pub alt: u8,
     /// The interface string, or `UNKNOWN`.
     pub name: String,
     /// The serial number string, or `UNKNOWN`.
     pub serial: String,
+    /// Runtime (the application runs) or DFU mode (the loader runs).
     #[serde(serialize_with = "mode_name")]
     pub mode: InterfaceMode,
     /// The Espressif chip this VID:PID belongs to.

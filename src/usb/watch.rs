@@ -23,7 +23,9 @@ const EVENT_WAIT: Duration = Duration::from_millis(500);
 /// A DFU interface appeared or went away.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsbEvent {
+    /// A DFU interface appeared.
     Added(DfuTarget),
+    /// A DFU interface went away (as it was listed).
     Removed(DfuTarget),
 }
 

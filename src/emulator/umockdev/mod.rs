@@ -359,6 +359,7 @@ impl Drop for Harness {
 pub struct BoardReport {
     /// Port path.
     pub path: String,
+    /// The chip's name (`ESP32-S2`).
     pub chip: &'static str,
     /// `runtime` or `dfu`.
     pub mode: &'static str,
@@ -366,9 +367,13 @@ pub struct BoardReport {
     pub devnum: Option<u8>,
     /// DFU state and status, e.g. `DfuIdle`, `Ok`.
     pub state: String,
+    /// The DFU status, e.g. `Ok`.
     pub status: String,
+    /// Bytes of emulated flash.
     pub flash_size: usize,
+    /// The SHA-256 of the whole flash, lowercase hex.
     pub flash_sha256: String,
+    /// Where the flash contents were written (`flash_dir/PATH.bin`), if asked.
     pub flash_file: Option<PathBuf>,
     /// The 4 KiB sectors not erased (0xFF), merged into `[offset, length]` ranges.
     pub programmed: Vec<[usize; 2]>,

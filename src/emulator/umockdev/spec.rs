@@ -14,6 +14,7 @@ use crate::firmware::Chip;
 pub struct BoardSpec {
     /// Port path as `dfu-util` prints it: `BUS-PORT`, e.g. `1-2`.
     pub path: String,
+    /// The chip, modes, timings and faults of its ROM.
     pub config: RomConfig,
     /// Opening the device node fails with EACCES (no udev rule).
     pub noaccess: bool,
@@ -105,7 +106,9 @@ impl BoardSpec {
 /// A scheduled unplug or plug: `PATH@MS` (milliseconds after the command started).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timed {
+    /// The board's port path.
     pub path: String,
+    /// When, after the command started.
     pub at: Duration,
 }
 

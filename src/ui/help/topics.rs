@@ -64,9 +64,11 @@ pub struct Content {
     pub why: &'static str,
     /// What to do, in order.
     pub steps: &'static [&'static str],
+    /// A drawing to show with the steps, if any.
     pub picture: Option<Picture>,
     /// Lines to copy (rules, commands), shown in monospace.
     pub code: &'static [&'static str],
+    /// What the app can do about it, offered as a button, if anything.
     pub action: Option<Action>,
 }
 
