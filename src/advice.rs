@@ -89,7 +89,9 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
             "Check that the computer has USB support (on Linux, that /dev/bus/usb exists). Everything else keeps working."
         }
         Code::NoBoard => {
-            return format!("{DOWNLOAD_MODE} Use a data cable, then try again.");
+            return format!(
+                "{DOWNLOAD_MODE} Use a data cable (not a charge-only one), then try again."
+            );
         }
         Code::AmbiguousBoard => "Choose one board by its port path (-p) or serial number (-S).",
         Code::BadSelector => "Write the board as VID:PID in hex, e.g. 303a:0002.",
@@ -177,7 +179,7 @@ pub fn code_table() -> String {
         "# Failure codes\n\n\
          Every failure DFU Station reports has one of these codes: in the production log's \
          `error_code`, in `--json` output and in the window. Codes never change spelling \
-         without a line in CHANGELOG.md. The advice is the one given on Linux when no USB \
+         without a line in docs/changelog.md. The advice is the one given on Linux when no USB \
          error names a more specific fix.\n\n\
          Generated from `src/failure.rs` and `src/advice.rs`; `cargo test --lib advice` checks \
          it and `UPDATE_DOCS=1 cargo test --lib advice` rewrites it.\n\n\
@@ -199,13 +201,14 @@ pub fn code_table() -> String {
 mod tests {
     use super::*;
 
+    /// The advice for a board that could not be opened because of `error`.
+    fn open_failed(error: TransportError, platform: Platform) -> String {
+        advice(Code::OpenFailed, Some(&error), platform)
+    }
+
     #[test]
     fn access_on_linux_gives_the_udev_rule() {
-        let text = advice(
-            Code::OpenFailed,
-            Some(&TransportError::Access),
-            Platform::Linux,
-        );
+        let text = open_failed(TransportError::Access, Platform::Linux);
         assert!(text.contains(UDEV_RULE_PATH));
         assert!(text.contains(r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#));
         assert!(text.contains("udevadm control --reload"));
@@ -214,7 +217,7 @@ mod tests {
     #[test]
     fn windows_problems_point_to_winusb_on_interface_2() {
         for error in [TransportError::Access, TransportError::NotSupported] {
-            let text = advice(Code::OpenFailed, Some(&error), Platform::Windows);
+            let text = open_failed(error, Platform::Windows);
             assert!(text.contains("WinUSB"), "{text}");
             assert!(text.contains("interface 2"), "{text}");
             assert!(text.contains("Zadig"), "{text}");
@@ -223,11 +226,7 @@ mod tests {
 
     #[test]
     fn a_usb_error_without_a_fix_leaves_the_codes_advice() {
-        let busy = advice(
-            Code::OpenFailed,
-            Some(&TransportError::Busy),
-            Platform::Linux,
-        );
+        let busy = open_failed(TransportError::Busy, Platform::Linux);
         assert!(busy.contains("Another program holds the board"), "{busy}");
         let gone = advice(
             Code::DfuTransferFailed,

@@ -1,7 +1,7 @@
 //! The one vocabulary of failures: every reason a file is refused or a board is not
 //! flashed, as a [`Code`] with one stable spelling. Production logs, `--json` output,
 //! the help's triggers and the advice all name failures by these codes; factories parse
-//! them, so a code is never renamed without a line in `CHANGELOG.md`.
+//! them, so a code is never renamed without a line in `docs/changelog.md`.
 //!
 //! What each code means is said here; what to do about it is said by
 //! [`crate::advice`]; `docs/failure-codes.md` lists both and is checked by a test.

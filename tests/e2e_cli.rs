@@ -131,8 +131,8 @@ fn a_bus_without_boards_says_what_to_do() {
         image = vector("1/dfu.bin").display()
     );
     let run = run(&[], &["sh", "-c", &script]);
-    let no_board = "No DFU board found. Put the board in download mode (hold BOOT, press \
-                    and release RESET, release BOOT)";
+    let no_board = "No DFU board found.\nPut the board in download mode: hold BOOT, press \
+                    and release RESET, then release BOOT.";
     assert_eq!(run.stderr.matches(no_board).count(), 2, "{}", run.output());
     let codes: Vec<&str> = run
         .stdout

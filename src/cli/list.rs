@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::EXIT_NO_BOARD;
 use crate::advice::{Platform, explained};
+use crate::failure::Code;
 use crate::station;
 use crate::usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
 
@@ -46,7 +47,11 @@ pub fn run(args: &ListArgs) -> ExitCode {
             serde_json::to_string_pretty(&targets).expect("serializable")
         );
     } else if targets.is_empty() {
-        eprintln!("{}", Pick::NoMatch { present: 0 });
+        let none = Pick::NoMatch { present: 0 }.to_string();
+        eprintln!(
+            "{}",
+            explained(&none, Code::NoBoard, None, Platform::current())
+        );
     } else {
         targets
             .iter()

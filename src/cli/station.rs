@@ -15,6 +15,7 @@ use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
+use crate::advice::DOWNLOAD_MODE;
 use crate::firmware::Chip;
 use crate::station::demo::{DemoSource, DemoTimings};
 use crate::station::factory::Settings;
@@ -161,8 +162,7 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
     }
     if fitting.is_empty() {
         eprintln!(
-            "No board for {} is connected: put the boards in download mode (hold BOOT, press \
-             and release RESET, release BOOT).",
+            "No board for {} is connected.\n{DOWNLOAD_MODE}",
             file_name(file)
         );
         return ExitCode::from(EXIT_NO_BOARD);

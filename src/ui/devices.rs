@@ -5,6 +5,7 @@ use eframe::egui::{self, RichText};
 
 use super::style::{FAIL, PASS, size};
 
+use crate::advice::DOWNLOAD_MODE;
 use crate::station::demo::DEMO;
 use crate::station::{
     BoardState, Command, DemoCommand, DeviceId, LoadedImage, Outcome, PRESS_RESET, Registry, Row,
@@ -60,9 +61,9 @@ pub fn show(
     ui.add_space(4.0);
     if registry.rows().is_empty() {
         ui.label(
-            "No board yet. Plug in an ESP32-S2/S3 in download mode: hold BOOT, press and \
-             release RESET, release BOOT. It shows up here at once.",
+            "No board yet. Plug in an ESP32-S2/S3 in download mode; it shows up here at once.",
         );
+        ui.label(DOWNLOAD_MODE);
         ui.label(
             RichText::new("No hardware at hand? Try Demo > Plug in an emulated board.").weak(),
         );

@@ -8,8 +8,6 @@ use super::style::{FAIL, PASS, REGION_COLOURS, size};
 use crate::firmware::{Region, human_size};
 use crate::station::{LoadedImage, Row, file_name};
 
-/// Region colours on the flash map, in turn.
-
 /// The card. Returns whether "Open..." was clicked; `open_refusal` says why it is off.
 pub fn show(
     ui: &mut egui::Ui,

@@ -5,6 +5,7 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::devices::row_label;
 use super::style::{FAIL, PASS, size};
+use crate::advice::DOWNLOAD_MODE;
 use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
 
 /// The smallest tile height.
@@ -23,10 +24,8 @@ pub fn show(
     if rows.is_empty() {
         ui.centered_and_justified(|ui| {
             ui.label(
-                RichText::new(
-                    "No board yet. Plug boards in (download mode: hold BOOT, press RESET).",
-                )
-                .size(size::LARGE),
+                RichText::new(format!("No board yet. Plug boards in. {DOWNLOAD_MODE}"))
+                    .size(size::LARGE),
             );
         });
         return None;

@@ -63,6 +63,15 @@ pub fn failure_topic(
     }
 }
 
+/// What the window shows at one moment, as the timed triggers read it.
+#[derive(Clone, Copy)]
+struct Scene<'a> {
+    /// The UI's clock, in seconds.
+    now: f64,
+    registry: &'a Registry,
+    image: Option<&'a LoadedImage>,
+}
+
 /// The erases of one board's flash job.
 #[derive(Debug, Default)]
 struct Erase {
@@ -138,11 +147,16 @@ impl Watch {
         let start = *self.start.get_or_insert(now);
         self.board_seen |= registry.rows().iter().any(|r| r.present);
         let mut next = Vec::new();
+        let scene = Scene {
+            now,
+            registry,
+            image,
+        };
         let opening = [
             self.no_board(now, start, &mut next),
             self.wrong_chip(image, selected),
-            self.s3(now, registry, image, &mut next),
-            self.erase(now, registry, image, &mut next),
+            self.s3(scene, &mut next),
+            self.erase(scene, &mut next),
         ]
         .into_iter()
         .flatten()
@@ -191,16 +205,10 @@ impl Watch {
         None
     }
 
-    fn s3(
-        &mut self,
-        now: f64,
-        registry: &Registry,
-        image: Option<&LoadedImage>,
-        next: &mut Vec<f64>,
-    ) -> Option<Opening> {
-        let waiting = image.filter(|image| {
+    fn s3(&mut self, scene: Scene<'_>, next: &mut Vec<f64>) -> Option<Opening> {
+        let waiting = scene.image.filter(|image| {
             image.image.chip() == Some(Chip::Esp32S3)
-                && !(registry.rows().iter())
+                && !(scene.registry.rows().iter())
                     .any(|r| r.present && r.device.chip() == Some(Chip::Esp32S3))
         });
         let Some(image) = waiting else {
@@ -210,14 +218,14 @@ impl Watch {
         let since = match &self.s3_wait {
             Some((path, since)) if *path == image.path => *since,
             _ => {
-                self.s3_wait = Some((image.path.clone(), now));
-                now
+                self.s3_wait = Some((image.path.clone(), scene.now));
+                scene.now
             }
         };
         if self.s3_opened_for.as_ref() == Some(&image.path) {
             return None;
         }
-        if now - since < S3_AFTER {
+        if scene.now - since < S3_AFTER {
             next.push(since + S3_AFTER);
             return None;
         }
@@ -231,17 +239,11 @@ impl Watch {
         ))
     }
 
-    fn erase(
-        &mut self,
-        now: f64,
-        registry: &Registry,
-        image: Option<&LoadedImage>,
-        next: &mut Vec<f64>,
-    ) -> Option<Opening> {
+    fn erase(&mut self, scene: Scene<'_>, next: &mut Vec<f64>) -> Option<Opening> {
         self.erases
-            .retain(|id, _| registry.row(id).is_some_and(Row::flashing));
+            .retain(|id, _| scene.registry.row(id).is_some_and(Row::flashing));
         let mut opening = None;
-        for row in registry.rows() {
+        for row in scene.registry.rows() {
             let BoardState::Flashing(progress) = &row.state else {
                 continue;
             };
@@ -253,20 +255,21 @@ impl Watch {
             let since = match &erase.current {
                 Some((part, since)) if *part == progress.part => *since,
                 _ => {
-                    erase.current = Some((progress.part.clone(), now));
-                    now
+                    erase.current = Some((progress.part.clone(), scene.now));
+                    scene.now
                 }
             };
             if erase.opened {
                 continue;
             }
-            if now - since < LONG_ERASE_AFTER {
+            if scene.now - since < LONG_ERASE_AFTER {
                 next.push(since + LONG_ERASE_AFTER);
                 continue;
             }
             erase.opened = true;
             let part = progress.part.as_deref().unwrap_or("the file index");
-            let size = image
+            let size = scene
+                .image
                 .and_then(|image| part_size(image, part))
                 .map(|size| format!(" ({})", human_size(size)))
                 .unwrap_or_default();
