@@ -6,6 +6,7 @@ pub mod cpio;
 mod error;
 pub mod esp;
 mod image;
+pub mod nvs;
 mod pack;
 mod suffix;
 
