@@ -290,3 +290,26 @@ fn random_mixes_land_on_the_same_page_boundaries() {
         }
     }
 }
+
+#[test]
+fn a_units_image_is_what_the_generator_makes_of_mfg_gens_csv() {
+    use dfu_station::firmware::nvs::mfg::Units;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cert-2.pem"), "unit two's certificate\n").unwrap();
+    let config = "device,namespace,\nserial,data,string\nboard_rev,data,u16\nmac,data,hex2bin\n\
+                  cert,file,string\nmodel,data,string,REPEAT\ncloud,namespace,\ntoken,data,base64\n";
+    let values = "serial,board_rev,mac,cert,model,token\n\
+                  SN-0001,3,a0b1c2d3e4f5,cert-1.pem,DS-1,AAEC\n\
+                  SN-0002,4,a0b1c2d3e4f6,cert-2.pem,,AAED\n";
+    std::fs::write(dir.path().join("cert-1.pem"), "unit one's certificate\n").unwrap();
+    let mut read = |path: &str| std::fs::read(dir.path().join(path)).map_err(|e| e.to_string());
+    let units = Units::parse(config.as_bytes(), values.as_bytes(), &mut read).unwrap();
+    let unit = &units.units[1];
+    assert_eq!(unit.id, "SN-0002");
+    let image = units.image(unit, 0x6000, Version::V2, &mut read).unwrap();
+    // The CSV mfg_gen writes for that unit (REPEAT filled in from the first row).
+    let csv = "key,type,encoding,value\ndevice,namespace,,\nserial,data,string,SN-0002\n\
+               board_rev,data,u16,4\nmac,data,hex2bin,a0b1c2d3e4f6\ncert,file,string,cert-2.pem\n\
+               model,data,string,DS-1\ncloud,namespace,,\ntoken,data,base64,AAED\n";
+    assert_eq!(image, same(dir.path(), csv, 0x6000, Version::V2));
+}

@@ -19,6 +19,7 @@
 
 mod error;
 mod input;
+pub mod mfg;
 mod sheet;
 mod value;
 mod writer;
