@@ -20,7 +20,7 @@ pub enum Sheet {
     Values,
 }
 
-/// One problem found by [`check`].
+/// One problem found by [`Units::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// The file it is in.
@@ -60,7 +60,7 @@ pub struct Unit {
     values: HashMap<String, String>,
 }
 
-/// A config and values file that passed [`check`]: the units and how to build each
+/// A config and values file that passed [`Units::parse`]: the units and how to build each
 /// one's image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Units {
@@ -69,20 +69,9 @@ pub struct Units {
     pub units: Vec<Unit>,
 }
 
-/// Every problem in `config` and `values` (an empty list: both are fine). `files` reads
-/// the paths of `file` keys; each is read and checked like a value.
-pub fn check(
-    config: &[u8],
-    values: &[u8],
-    files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Vec<Problem> {
-    Units::parse(config, values, files)
-        .err()
-        .unwrap_or_default()
-}
-
 impl Units {
-    /// Reads and checks both files; Err: every problem found.
+    /// Reads and checks both files; Err: every problem found, in file order. `files`
+    /// reads the paths of `file` keys: each is read and checked like a value.
     pub fn parse(
         config: &[u8],
         values: &[u8],
@@ -448,7 +437,8 @@ mod tests {
     }
 
     fn problems(config: &str, values: &str) -> Vec<(Sheet, usize, String)> {
-        check(config.as_bytes(), values.as_bytes(), &mut files)
+        Units::parse(config.as_bytes(), values.as_bytes(), &mut files)
+            .unwrap_err()
             .into_iter()
             .map(|p| (p.sheet, p.row, p.column))
             .collect()
@@ -507,7 +497,8 @@ mod tests {
     #[test]
     fn config_problems_stop_before_the_values() {
         let config = "serial,data,string\napp,namespace,\nn,data,u7\nn2,dat,u8\nn,data,u8\nthis_is_too_long_a_key,data,u8\n#c,data,u8\n";
-        let found: Vec<_> = check(config.as_bytes(), b"", &mut files)
+        let found: Vec<_> = Units::parse(config.as_bytes(), b"", &mut files)
+            .unwrap_err()
             .into_iter()
             .map(|p| (p.sheet, p.row, p.column))
             .collect();
@@ -541,8 +532,8 @@ mod tests {
                     .collect()
             };
             let (config, values) = (text(), text());
-            let _ = check(&config, &values, &mut files);
-            let _ = check(CONFIG.as_bytes(), &values, &mut files);
+            let _ = Units::parse(&config, &values, &mut files);
+            let _ = Units::parse(CONFIG.as_bytes(), &values, &mut files);
         }
     }
 }
