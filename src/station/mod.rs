@@ -9,6 +9,7 @@ pub mod factory;
 pub mod files;
 pub mod log;
 pub mod profile;
+pub mod provision_journal;
 mod registry;
 pub mod sound;
 mod source;
