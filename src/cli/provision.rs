@@ -13,6 +13,7 @@ use crate::firmware::nvs::{self, Version};
 use crate::firmware::parse_address;
 use crate::station::files::{Existing, read_firmware, write_atomically};
 
+/// `dfu-station provision`'s arguments.
 #[derive(Debug, Args)]
 pub struct ProvisionArgs {
     #[command(subcommand)]
@@ -52,6 +53,7 @@ enum ProvisionCommand {
     },
 }
 
+/// Runs `provision nvs` or `provision check`; returns the exit code.
 pub fn run(args: &ProvisionArgs) -> ExitCode {
     match &args.command {
         ProvisionCommand::Nvs {
