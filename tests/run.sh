@@ -14,11 +14,12 @@ cd "$(dirname "$0")/.."
 # libusb use udev, as the .deb built here does (without them it uses netlink: see
 # packaging/linux/check-fresh-build.sh for the build with neither); openbox, x11-utils and imagemagick show and check the window icon; D-Bus, AT-SPI,
 # python3-gi and python3-xlib let the GUI end-to-end suite (tests/e2e_gui) read, press
-# and drag onto the real window; man-db renders the manual page.
+# and drag onto the real window; man-db renders the manual page; python3-pip installs
+# ESP-IDF's NVS Partition Generator (below).
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
   libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
   openbox x11-utils imagemagick dbus at-spi2-core python3-gi gir1.2-atspi-2.0
-  python3-xlib man-db)
+  python3-xlib man-db python3-pip)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,6 +31,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+# ESP-IDF's NVS Partition Generator, which tests/nvs_generator.rs compares DFU Station's
+# NVS images with (from PyPI, pinned; for the python3 the tests run). Debian 12's python3
+# takes a package from outside apt only with --break-system-packages.
+NVS_GEN=esp-idf-nvs-partition-gen==0.3.0
+if ! python3 -c 'import esp_idf_nvs_partition_gen' 2>/dev/null; then
+  echo "Installing $NVS_GEN for $(command -v python3)"
+  pip_user=()
+  [ "$(id -u)" -eq 0 ] || pip_user=(--user)
+  python3 -m pip install --quiet --break-system-packages "${pip_user[@]}" "$NVS_GEN"
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 

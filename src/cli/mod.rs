@@ -4,6 +4,7 @@ mod flash;
 mod info;
 mod list;
 mod pack;
+mod provision;
 mod station;
 
 use std::ffi::OsString;
@@ -100,6 +101,8 @@ enum Command {
     /// Run a factory profile without a window: flash every fitting board as it is plugged
     /// in, log every attempt, one live line per board.
     Station(station::StationArgs),
+    /// Per-board NVS data: write an NVS image (`nvs`), check a values file (`check`).
+    Provision(provision::ProvisionArgs),
     /// Write a support report (versions, every DFU device's descriptors, the last
     /// flashes' DFU requests and states) to send to whoever helps you. No firmware in it.
     Report {
@@ -183,6 +186,7 @@ pub fn run() -> ExitCode {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => station::run(&args),
+        Some(Command::Provision(args)) => provision::run(&args),
         Some(Command::Report { output }) => {
             let report = crate::station::support::report(&[]);
             let existing = crate::station::files::Existing::Keep;

@@ -6,7 +6,9 @@ pub mod cpio;
 mod error;
 pub mod esp;
 mod image;
+pub mod nvs;
 mod pack;
+pub mod partition_table;
 mod suffix;
 
 pub use chip::{ANY_CHIP_PID, Chip, ESPRESSIF_VID};

@@ -10,6 +10,7 @@ pub mod files;
 pub mod flash;
 pub mod log;
 pub mod profile;
+pub mod provision_journal;
 mod registry;
 pub mod sound;
 mod source;

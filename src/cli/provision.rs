@@ -1,0 +1,166 @@
+//! `dfu-station provision`: per-board NVS data. `nvs` writes one NVS partition image
+//! (ESP-IDF's `nvs_partition_gen.py generate`, byte for byte); `check` validates a
+//! Manufacturing Utility config and values file and lists every problem.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use super::{EXIT_BAD_INPUT, say, warn};
+use crate::firmware::nvs::mfg::{self, Sheet};
+use crate::firmware::nvs::{self, Version};
+use crate::firmware::parse_address;
+use crate::station::files::{Existing, read_firmware, write_atomically};
+
+/// `dfu-station provision`'s arguments.
+#[derive(Debug, Args)]
+pub struct ProvisionArgs {
+    #[command(subcommand)]
+    command: ProvisionCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProvisionCommand {
+    /// Write an NVS partition image from the NVS Partition Generator's CSV
+    /// (key,type,encoding,value), the same bytes as ESP-IDF's `nvs_partition_gen.py
+    /// generate CSV OUT SIZE`. `file` rows are read relative to the current folder.
+    /// No encryption.
+    Nvs {
+        /// The CSV.
+        csv: PathBuf,
+        /// The partition's size in bytes, a multiple of 0x1000: 0x6000 or 24576.
+        #[arg(value_parser = |s: &str| parse_address(s).map_err(|_| format!("\"{s}\" is not a size: write it like 0x6000 or 24576")))]
+        size: u32,
+        /// Where to write the image.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// NVS format version: 2 (blobs span pages, the default) or 1.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+        format_version: u8,
+        /// Replace OUTPUT if it exists (without it, an existing file is left alone).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a Manufacturing Utility config CSV and values CSV (a header row of keys,
+    /// one row per unit, its first column the unit id): print every problem as
+    /// FILE:ROW: column KEY: message, then a count. Exit 0 when there is none.
+    Check {
+        /// The config CSV: `NAME,namespace,` and `key,data|file,encoding` rows.
+        config: PathBuf,
+        /// The values CSV.
+        values: PathBuf,
+    },
+}
+
+/// Runs `provision nvs` or `provision check`; returns the exit code.
+pub fn run(args: &ProvisionArgs) -> ExitCode {
+    match &args.command {
+        ProvisionCommand::Nvs {
+            csv,
+            size,
+            output,
+            format_version,
+            force,
+        } => {
+            let version = if *format_version == 1 {
+                Version::V1
+            } else {
+                Version::V2
+            };
+            match write_nvs(csv, *size, output, version, *force) {
+                Ok(()) => {
+                    say(&format!(
+                        "Wrote {}: an NVS partition image of {size:#x} bytes (format version {format_version})",
+                        output.display()
+                    ));
+                    if nvs::read_only(*size) {
+                        say(
+                            "Below 0x3000 bytes NVS is read-only: flag the partition readonly in the partition table.",
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    warn(&format!("provision nvs: {message}"));
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            }
+        }
+        ProvisionCommand::Check { config, values } => check(config, values),
+    }
+}
+
+/// Reads a file named in a CSV, relative to the current folder.
+fn read_listed(path: &str) -> Result<Vec<u8>, String> {
+    read_firmware(Path::new(path))
+}
+
+fn write_nvs(
+    csv: &Path,
+    size: u32,
+    output: &Path,
+    version: Version,
+    force: bool,
+) -> Result<(), String> {
+    let text = read_firmware(csv)?;
+    let image = nvs::generate_csv(&text, size, version, &mut read_listed)
+        .map_err(|e| format!("{}: {e}", csv.display()))?;
+    let existing = if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    write_atomically(output, &image, existing).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!(
+                "{} exists already: give --force to replace it",
+                output.display()
+            )
+        } else {
+            format!("cannot write {}: {e}", output.display())
+        }
+    })
+}
+
+fn check(config: &Path, values: &Path) -> ExitCode {
+    let (config_text, values_text) = match (read_firmware(config), read_firmware(values)) {
+        (Ok(c), Ok(v)) => (c, v),
+        (Err(e), _) | (_, Err(e)) => {
+            warn(&format!("provision check: cannot read {e}"));
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let problems = match mfg::Units::parse(&config_text, &values_text, &mut read_listed) {
+        Ok(units) => {
+            say(&format!(
+                "{}: {} units, no problems",
+                values.display(),
+                units.units.len()
+            ));
+            return ExitCode::SUCCESS;
+        }
+        Err(problems) => problems,
+    };
+    for problem in &problems {
+        let file = match problem.sheet {
+            Sheet::Config => config,
+            Sheet::Values => values,
+        };
+        let column = match problem.column.as_str() {
+            "" => String::new(),
+            column => format!(" column {column}:"),
+        };
+        say(&format!(
+            "{}:{}:{column} {}",
+            file.display(),
+            problem.row,
+            problem.message
+        ));
+    }
+    match problems.len() {
+        1 => say("1 problem"),
+        n => say(&format!("{n} problems")),
+    }
+    ExitCode::from(EXIT_BAD_INPUT)
+}
