@@ -37,6 +37,10 @@ pub struct Profile {
     /// SHA-256 of the unlock PIN, salted with the station name (empty: no PIN).
     #[serde(default)]
     pub pin_sha256: String,
+    /// The fixture's slots: USB port paths in slot order (`["1-1.1", "1-1.2"]` names
+    /// them Slot 1 and Slot 2). Boards elsewhere are numbered by their place in the list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<String>,
 }
 
 /// Why a profile cannot be used.
@@ -180,6 +184,7 @@ mod tests {
             sound: false,
             log_folder: "logs".into(),
             pin_sha256: String::new(),
+            slots: Vec::new(),
         };
         profile.set_pin("4711");
         profile
