@@ -380,9 +380,13 @@ impl App {
             .size(size::ACTION)
             .strong()
             .color(egui::Color32::WHITE);
-        let button = egui::Button::new(text)
-            .fill(ACCENT)
-            .min_size([220.0, 48.0].into());
+        // Off, it is plainly grey: never the accent colour.
+        let button = egui::Button::new(text).min_size([220.0, 48.0].into());
+        let button = if reason.is_none() {
+            button.fill(ACCENT)
+        } else {
+            button
+        };
         let clicked = ui.add_enabled(reason.is_none(), button).clicked();
         if let Some(reason) = &reason {
             ui.label(egui::RichText::new(reason).size(size::EMPHASIS).strong());

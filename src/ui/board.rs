@@ -19,6 +19,9 @@ pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<S
         None => Some("Plug in a board in download mode".into()),
         Some(row) if !row.present => Some("The board is unplugged".into()),
         Some(row) if row.flashing() => Some("The board is being flashed".into()),
+        Some(row) if matches!(row.state, BoardState::Done(_)) => {
+            Some("Press Flash next for the next board".into())
+        }
         Some(row) if !image.fits(&row.device) => {
             Some(format!("Can't flash: the file is for {}", image.made_for()))
         }

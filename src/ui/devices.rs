@@ -6,7 +6,6 @@ use eframe::egui::{self, RichText};
 use super::status;
 use super::style::size;
 
-use crate::advice::DOWNLOAD_MODE;
 use crate::station::demo::DEMO;
 use crate::station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
 
@@ -62,10 +61,7 @@ pub fn show(
         ui.label(
             "No board yet. Plug in an ESP32-S2/S3 in download mode; it shows up here at once.",
         );
-        ui.label(DOWNLOAD_MODE);
-        ui.label(
-            RichText::new("No hardware at hand? Try Demo > Plug in an emulated board.").weak(),
-        );
+        ui.label(RichText::new("No hardware at hand? Help > Plug in an emulated board.").weak());
         return None;
     }
     let mut forget = None;
@@ -164,7 +160,11 @@ fn card(
 
 fn badge(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
     let tone = status::board(row, image).tone;
-    let text = format!("{} {}", tone.icon(), row.state.words());
+    let words = match row.state {
+        BoardState::Idle if tone == status::Tone::Fail => "Can't flash".to_owned(),
+        _ => row.state.words(),
+    };
+    let text = format!("{} {words}", tone.icon());
     ui.label(
         RichText::new(text)
             .strong()

@@ -31,7 +31,7 @@ impl Tone {
             Tone::Fail => "✖",
             Tone::Warn => "⚠",
             Tone::Busy => "⟳",
-            Tone::Neutral => "●",
+            Tone::Neutral => "•",
         }
     }
 
