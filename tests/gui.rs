@@ -342,6 +342,45 @@ fn frames_keep_coming_while_a_board_erases_slowly() {
     harness.get_by_label("2  Board: ESP32-S3 at USB 1-2");
 }
 
+/// On a Linux desktop without the XDG desktop portal or zenity, Open... says so and how
+/// to go on, instead of showing nothing. The child test runs with no session bus and no
+/// zenity on its PATH.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_without_a_file_dialog_service_says_so() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "open_without_a_file_dialog_service_alone", "--ignored"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    let output = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{output}");
+    assert!(output.contains("1 passed"), "{output}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "runs in its own process without a file-dialog service, started by open_without_a_file_dialog_service_says_so"]
+fn open_without_a_file_dialog_service_alone() {
+    assert!(dfu_station::ui::dialogs_available().is_err());
+    let mut harness = app(false, DemoTimings::default());
+    harness.get_by_role_and_label(Role::Button, "Open...").click();
+    wait_for(&mut harness, "the no-dialog message", |h| {
+        has_label(h, &format!("⚠ {}", dfu_station::ui::NO_FILE_DIALOG))
+    });
+    // Open... can be pressed again, and a drop still works.
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Button, "Open...")
+            .accesskit_node()
+            .is_disabled()
+    );
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the dropped file", |h| has_label(h, "✔ Valid DFU file"));
+}
+
 // ---- Snapshots: the app fed scripted station events. ----
 
 /// The station's side, played by the test.
