@@ -350,7 +350,11 @@ fn frames_keep_coming_while_a_board_erases_slowly() {
 fn open_without_a_file_dialog_service_says_so() {
     let empty = tempfile::tempdir().unwrap();
     let run = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "open_without_a_file_dialog_service_alone", "--ignored"])
+        .args([
+            "--exact",
+            "open_without_a_file_dialog_service_alone",
+            "--ignored",
+        ])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env("PATH", empty.path())
         .output()
@@ -366,7 +370,9 @@ fn open_without_a_file_dialog_service_says_so() {
 fn open_without_a_file_dialog_service_alone() {
     assert!(dfu_station::ui::dialogs_available().is_err());
     let mut harness = app(false, DemoTimings::default());
-    harness.get_by_role_and_label(Role::Button, "Open...").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Open...")
+        .click();
     wait_for(&mut harness, "the no-dialog message", |h| {
         has_label(h, &format!("⚠ {}", dfu_station::ui::NO_FILE_DIALOG))
     });
@@ -378,7 +384,9 @@ fn open_without_a_file_dialog_service_alone() {
             .is_disabled()
     );
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the dropped file", |h| has_label(h, "✔ Valid DFU file"));
+    wait_for(&mut harness, "the dropped file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
 }
 
 // ---- Snapshots: the app fed scripted station events. ----

@@ -29,6 +29,8 @@ use crate::station::{
 const LAST_IMAGE_KEY: &str = "last_image";
 /// Storage key of the factory settings (when not started with a profile).
 const FACTORY_KEY: &str = "factory";
+/// egui's tooltip delay, in seconds (restored once the pointer moves after a drop).
+const TOOLTIP_DELAY: f32 = 0.5;
 /// What Open... says when no file dialog can be shown.
 pub const NO_FILE_DIALOG: &str = "No file dialog can be shown on this computer. Drag the \
     dfu.bin onto this window instead, or install a file-dialog service (the XDG desktop \
@@ -106,6 +108,9 @@ pub struct App {
     setup_open: bool,
     /// Why the last Open... showed no dialog (no file-dialog service), until the next.
     dialog_unavailable: Option<String>,
+    /// A file was dropped and the pointer has not moved since: no tooltip pops up over
+    /// what the drop just showed.
+    tooltips_muted: bool,
     quit: Quit,
     /// Closing was asked while records wait to be written: the question is shown.
     confirm_quit: bool,
@@ -168,6 +173,7 @@ impl App {
             },
             setup_open: false,
             dialog_unavailable: None,
+            tooltips_muted: false,
             quit: Quit::No,
             confirm_quit: false,
             quit_anyway: false,
@@ -270,6 +276,7 @@ impl App {
             return;
         }
         if let Some(file) = dropped.into_iter().next() {
+            self.mute_tooltips(ctx, true);
             let path = file.path().to_path_buf();
             // A file on disk is read as any other (a FIFO or a huge file is refused).
             let command = if std::fs::symlink_metadata(&path).is_ok() {
@@ -281,6 +288,15 @@ impl App {
                 }
             };
             self.load(path, command);
+        }
+    }
+
+    /// Mutes tooltips after a drop, until the pointer moves.
+    fn mute_tooltips(&mut self, ctx: &egui::Context, mute: bool) {
+        if self.tooltips_muted != mute {
+            self.tooltips_muted = mute;
+            let delay = if mute { f32::INFINITY } else { TOOLTIP_DELAY };
+            ctx.all_styles_mut(|style| style.interaction.tooltip_delay = delay);
         }
     }
 
@@ -519,6 +535,9 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         self.drain_events(ctx.input(|i| i.time));
         self.guard_quit(&ctx);
+        if self.tooltips_muted && ctx.input(|i| i.pointer.delta() != egui::Vec2::ZERO) {
+            self.mute_tooltips(&ctx, false);
+        }
         self.take_dropped_file(&ctx);
         if let Some(next) = devices::arrow_selection(&ctx, &self.registry, self.selected.as_ref()) {
             self.selected = Some(next);

@@ -158,13 +158,7 @@ fn contents(
     let status = status::board(row, image);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
-            let word = format!("{} PASS", Tone::Pass.icon());
-            ui.label(
-                RichText::new(word)
-                    .size(size::TILE_RESULT)
-                    .strong()
-                    .color(text),
-            );
+            result_word(ui, Tone::Pass, "PASS", text);
             ui.label(
                 RichText::new(format!("{PRESS_RESET} ({:.1} s)", elapsed.as_secs_f64()))
                     .size(size::EMPHASIS)
@@ -172,13 +166,7 @@ fn contents(
             );
         }
         BoardState::Done(Outcome::Fail { code, .. }) => {
-            let word = format!("{} FAIL", Tone::Fail.icon());
-            ui.label(
-                RichText::new(word)
-                    .size(size::TILE_RESULT)
-                    .strong()
-                    .color(text),
-            );
+            result_word(ui, Tone::Fail, "FAIL", text);
             ui.add(
                 egui::Label::new(
                     RichText::new(headline(*code))
@@ -244,4 +232,15 @@ fn contents(
         });
     }
     action
+}
+
+/// PASS or FAIL on a tile, large, after its icon.
+fn result_word(ui: &mut egui::Ui, tone: Tone, word: &str, text: Color32) {
+    let word = format!("{} {word}", tone.icon());
+    ui.label(
+        RichText::new(word)
+            .size(size::TILE_RESULT)
+            .strong()
+            .color(text),
+    );
 }

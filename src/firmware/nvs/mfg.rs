@@ -137,6 +137,18 @@ impl Units {
     }
 }
 
+/// The rows of a CSV sheet, or the line and why it cannot be read.
+fn utf8_records(csv: &[u8]) -> Result<Vec<sheet::Record>, (usize, String)> {
+    sheet::decode(csv)
+        .map_err(|line| {
+            (
+                line,
+                "the file is not UTF-8 text; save it as UTF-8".to_owned(),
+            )
+        })
+        .and_then(|text| sheet::records(&text))
+}
+
 /// The config's entries; its problems go to `problems`.
 fn read_config(csv: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> {
     let mut problem = |row: usize, column: &str, message: String| {
@@ -147,15 +159,7 @@ fn read_config(csv: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> {
             message,
         })
     };
-    let records = match sheet::decode(csv)
-        .map_err(|line| {
-            (
-                line,
-                "the file is not UTF-8 text; save it as UTF-8".to_owned(),
-            )
-        })
-        .and_then(|text| sheet::records(&text))
-    {
+    let records = match utf8_records(csv) {
         Ok(records) => records,
         Err((line, message)) => {
             problem(line, "key", message);
@@ -267,15 +271,7 @@ fn read_values(
             message,
         })
     };
-    let records = match sheet::decode(csv)
-        .map_err(|line| {
-            (
-                line,
-                "the file is not UTF-8 text; save it as UTF-8".to_owned(),
-            )
-        })
-        .and_then(|text| sheet::records(&text))
-    {
+    let records = match utf8_records(csv) {
         Ok(records) => records,
         Err((line, message)) => {
             problem(line, "", message);

@@ -211,6 +211,14 @@ impl Help {
     fn topic_view(&mut self, ui: &mut egui::Ui, opening: &Opening, registry: &Registry) {
         let content = opening.topic.content();
         ui.label(RichText::new(content.title).heading().strong());
+        ui.add(
+            egui::Label::new(
+                RichText::new(content.first)
+                    .size(crate::ui::style::size::EMPHASIS)
+                    .strong(),
+            )
+            .wrap(),
+        );
         if let Some(context) = &opening.context {
             egui::Frame::new()
                 .fill(ui.visuals().faint_bg_color)

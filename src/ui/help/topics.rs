@@ -60,6 +60,8 @@ pub enum Action {
 pub struct Content {
     /// Names the symptom.
     pub title: &'static str,
+    /// What a technician does, first, in one sentence (the engineer's detail follows).
+    pub first: &'static str,
     /// What is going on, in a sentence or two.
     pub why: &'static str,
     /// What to do, in order.
@@ -93,6 +95,7 @@ impl Topic {
     pub fn content(self) -> Content {
         match self {
             Topic::NoBoard => Content {
+                first: "Put the board in download mode and plug it in with a data cable.",
                 title: "No board found",
                 why: "DFU Station sees a board only while it is in download mode and connected \
                       with a cable that carries data.",
@@ -109,6 +112,7 @@ impl Topic {
                 action: None,
             },
             Topic::Wiring => Content {
+                first: "Set the board aside and call your engineer: its USB wiring needs checking.",
                 title: "Custom board: check the USB wiring",
                 why: "The ESP32-S2 and ESP32-S3 have USB on fixed pins. With D+ and D- swapped \
                       or open, the computer does not see the board at all.",
@@ -124,6 +128,7 @@ impl Topic {
                 action: None,
             },
             Topic::LinuxAccess => Content {
+                first: "Press Install rule below (or ask your engineer to), then replug the board.",
                 title: "Linux: access to the board is denied",
                 why: "Linux lets only root open USB devices unless a udev rule allows more. \
                       DFU Station never runs as root: one rule lets the logged-in user open \
@@ -144,6 +149,7 @@ impl Topic {
                 action: Some(Action::UdevRule),
             },
             Topic::WindowsDriver => Content {
+                first: "Ask your engineer to install the WinUSB driver, then replug the board.",
                 title: "Windows: the board cannot be opened (WinUSB driver)",
                 why: "Windows needs the WinUSB driver on the board's DFU interface, interface 2, \
                       before a program can flash it. macOS needs nothing.",
@@ -163,6 +169,7 @@ impl Topic {
                 action: None,
             },
             Topic::S3NeverAppears => Content {
+                first: "Try another ESP32-S3 board; if none appears, set them aside and call your engineer.",
                 title: "ESP32-S3: the board never appears",
                 why: "On the ESP32-S3 the USB pins belong to USB-Serial-JTAG, not to the \
                       USB-OTG controller that the ROM's DFU needs.",
@@ -180,6 +187,7 @@ impl Topic {
                 action: None,
             },
             Topic::NotBackAfterDetach => Content {
+                first: "Replug the board in download mode and flash again.",
                 title: "The board did not come back after DETACH",
                 why: "To flash, the board restarts into DFU mode and must show up on USB again \
                       within 10 s. It did not.",
@@ -193,6 +201,7 @@ impl Topic {
                 action: None,
             },
             Topic::LongErase => Content {
+                first: "Wait: the board is erasing. Do not unplug it.",
                 title: "Erasing: the board is busy, not stuck",
                 why: "The ESP ROM erases each part of the file (up to 512 KiB) before it takes \
                       the part's first block: the bar stands still meanwhile.",
@@ -206,6 +215,7 @@ impl Topic {
                 action: None,
             },
             Topic::RawAppImage => Content {
+                first: "Ask your engineer for the dfu.bin, or press Make dfu.bin... below.",
                 title: "This is an application image, not a dfu.bin",
                 why: "The file starts with 0xE9 and has no DFU suffix: it is the app alone. \
                       The ROM needs a dfu.bin, which names each file's flash address and \
@@ -222,6 +232,7 @@ impl Topic {
                 action: Some(Action::MakeDfuBin),
             },
             Topic::WrongChip => Content {
+                first: "Use a board of the file's chip, or ask your engineer for the right file.",
                 title: "The file is made for another chip",
                 why: "A dfu.bin names the chip it was built for. On another chip it would not \
                       start, so DFU Station does not flash it.",
@@ -236,6 +247,7 @@ impl Topic {
                 action: None,
             },
             Topic::PressReset => Content {
+                first: "Press RESET on the board to start the new firmware.",
                 title: "Flashed: press RESET to start the new firmware",
                 why: "After flashing, the chip stays in its ROM loader: the new firmware does \
                       not run yet.",
@@ -248,6 +260,7 @@ impl Topic {
                 action: None,
             },
             Topic::Busy => Content {
+                first: "Close the other flashing program, then flash again.",
                 title: "Another program holds the board",
                 why: "Only one program at a time can open a board's DFU interface.",
                 steps: &[
@@ -260,6 +273,7 @@ impl Topic {
                 action: None,
             },
             Topic::UsbUnavailable => Content {
+                first: "Set the boards aside and call your engineer: USB does not work on this computer.",
                 title: "USB could not start",
                 why: "DFU Station could not start USB (libusb), so no board can be listed. \
                       Files and demo boards keep working.",
