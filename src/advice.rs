@@ -104,6 +104,27 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
         Code::LogNotWritable => {
             "Free space or fix the log folder's permissions (or choose another folder); flashing resumes once the log is written."
         }
+        Code::ProvisionValuesInvalid => {
+            "Fix every row listed (`dfu-station provision check CONFIG VALUES` lists them), then load the profile again."
+        }
+        Code::ProvisionPartition => {
+            "Build the dfu.bin with a partition table holding the NVS data partition the profile names (type data, subtype nvs), or name another partition in the profile."
+        }
+        Code::NoRowsLeft => {
+            "Set the board aside: ask the engineer for a values file with new rows (and a new log folder)."
+        }
+        Code::JournalNotWritable => {
+            "Free space or fix the log folder's permissions, then start again; rows already claimed are never given again."
+        }
+        Code::JournalRefused => {
+            "Use the values file the journal was started with, or another log folder; call your engineer if the journal is damaged."
+        }
+        Code::NvsImageFailed => {
+            "Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent."
+        }
+        Code::ProvisionUnsupported => {
+            "Run this line with `dfu-station station --profile PROFILE`, which gives per-board data."
+        }
         Code::DfuDeviceError => "Check that the file is meant for this board, then flash again.",
         Code::DfuTransferFailed => {
             "Check the cable and that no other program uses the board, then flash again."
