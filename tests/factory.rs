@@ -67,6 +67,7 @@ impl Bench {
             log_folder: Some(folder.to_owned()),
             auto,
             sound: false,
+            provision: None,
         };
         station.commands.send(Command::Configure(settings)).unwrap();
         Bench {
@@ -401,6 +402,7 @@ fn settings(folder: &Path, auto: Option<Arc<LoadedImage>>) -> Settings {
         log_folder: Some(folder.to_owned()),
         auto,
         sound: false,
+        provision: None,
     }
 }
 

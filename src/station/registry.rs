@@ -45,6 +45,8 @@ pub struct Row {
     pub present: bool,
     /// What it is doing.
     pub state: BoardState,
+    /// The unit (row of the per-board data) its current or last flash was given.
+    pub unit: Option<String>,
 }
 
 impl Row {
@@ -61,6 +63,8 @@ impl Row {
 pub struct Registry {
     rows: Vec<Row>,
     shift: Shift,
+    /// Per-board data: rows left and rows in all, as last reported.
+    rows_left: Option<(usize, usize)>,
 }
 
 impl Registry {
@@ -82,6 +86,11 @@ impl Registry {
     /// The shift's counts and start.
     pub fn shift(&self) -> &Shift {
         &self.shift
+    }
+
+    /// Per-board data: (rows left, rows in the values file), once the station said so.
+    pub fn rows_left(&self) -> Option<(usize, usize)> {
+        self.rows_left
     }
 
     /// Drops a row whose board is gone.
@@ -113,6 +122,7 @@ impl Registry {
                         device: device.clone(),
                         present: true,
                         state: BoardState::Idle,
+                        unit: None,
                     },
                 ),
             },
@@ -129,8 +139,17 @@ impl Registry {
                 if id.source != DEMO {
                     self.shift.started.get_or_insert_with(Instant::now);
                 }
-                self.set(id, BoardState::Flashing(JobProgress::starting()))
+                self.set(id, BoardState::Flashing(JobProgress::starting()));
+                if let Ok(i) = self.position(id) {
+                    self.rows[i].unit = None;
+                }
             }
+            Event::UnitGiven { device, unit } => {
+                if let Ok(i) = self.position(device) {
+                    self.rows[i].unit = Some(unit.clone());
+                }
+            }
+            Event::RowsLeft { left, rows } => self.rows_left = Some((*left, *rows)),
             Event::JobProgress { device, progress } => {
                 self.set(device, BoardState::Flashing(progress.clone()))
             }

@@ -119,6 +119,7 @@ impl Factory {
             log_folder: self.settings.log_folder.clone(),
             auto: image.filter(|_| self.settings.auto).cloned(),
             sound: self.settings.sound,
+            provision: None,
         }
     }
 
@@ -306,6 +307,7 @@ impl Factory {
             sound: self.settings.sound,
             log_folder: self.settings.log_folder.clone().unwrap_or_default(),
             pin_sha256: String::new(),
+            provision: None,
         };
         profile.set_pin(pin);
         profile
