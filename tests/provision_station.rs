@@ -598,3 +598,104 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     assert!(stderr.contains("bad.csv:3:"), "{stderr}");
     assert!(!String::from_utf8_lossy(&run.stdout).contains("PASS"));
 }
+
+/// `station --profile` with `[provision]` through the real libusb (umockdev): each plug-in
+/// gets the next row, and the station stops once none is left.
+#[cfg(all(feature = "umockdev", target_os = "linux"))]
+#[test]
+fn the_headless_station_gives_rows_until_none_is_left() {
+    use common::harness::{run, sh};
+
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    line(dir.path(), 2);
+    let script = format!(
+        "DFU_STATION_USB_POLL=1 {DFU_STATION} station --profile {profile} > {out} & \
+           station=$!; wait_for {out} 'unit SN-0001  PASS'; \
+         bus unplug 1-1; sleep 1; bus plug 1-1; wait $station; code=$?; cat {out}; exit $code",
+        profile = dir.path().join("line3.toml").display(),
+        out = dir.path().join("station.out").display(),
+    );
+    let run = run(&["--board", "s2@1-1:reenum=200"], &sh(&script));
+    assert_eq!(run.code, 0, "{}", run.output());
+    assert!(run.stdout.contains("2 of 2 rows left"), "{}", run.output());
+    assert!(
+        run.stdout.contains("1-1  ESP32-S2  unit SN-0002  PASS in"),
+        "{}",
+        run.output()
+    );
+    assert!(run.stdout.contains("No rows left"), "{}", run.output());
+    assert!(
+        run.stdout
+            .contains("Shift: 2 passed, 0 failed, 2 total, 0 rows left"),
+        "{}",
+        run.output()
+    );
+    let flash = run.flash("1-1");
+    let expected = reference_nvs(dir.path(), &unit_csv(2));
+    assert!(
+        flash[NVS_ADDRESS..NVS_ADDRESS + NVS_SIZE] == expected[..],
+        "the board does not hold SN-0002's NVS image"
+    );
+    let records = common::parse_log(&logs);
+    let units: Vec<Option<&str>> = records.iter().map(|r| r.unit_id.as_deref()).collect();
+    assert_eq!(units, [Some("SN-0001"), Some("SN-0002")]);
+}
+
+#[test]
+fn auto_mode_picks_no_board_once_the_rows_ran_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let (image, _, section) = line(dir.path(), 2);
+    let provisioning = Arc::new(Provisioning::open(&section, &image, &logs).unwrap());
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    (0..3).for_each(|_| drop(demo.plug_config(rom(Vec::new()))));
+    let source: Arc<dyn DeviceSource> = demo.clone();
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: "line 3".into(),
+        log_folder: Some(logs.clone()),
+        auto: Some(image),
+        sound: false,
+        provision: Some(provisioning),
+    };
+    station.commands.send(Command::Configure(settings)).unwrap();
+
+    let mut registry = Registry::default();
+    let mut started = Vec::new();
+    let mut logged = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while logged < 2 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = station.events.recv_timeout(left).expect("two results");
+        registry.apply(&event);
+        match event {
+            Event::JobStarted(id) => started.push(id.path),
+            Event::Logged(_) => logged += 1,
+            Event::JobFinished { outcome, .. } => {
+                assert!(matches!(outcome, Outcome::Pass { .. }), "{outcome:?}")
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(registry.rows_left(), Some((0, 2)));
+    // A board plugged in now is left alone: nothing starts, nothing fails.
+    demo.plug_config(rom(Vec::new()));
+    let quiet = Instant::now() + Duration::from_millis(500);
+    while let Ok(event) = station
+        .events
+        .recv_timeout(quiet.saturating_duration_since(Instant::now()))
+    {
+        assert!(
+            !matches!(event, Event::JobStarted(_) | Event::JobFinished { .. }),
+            "{event:?}"
+        );
+    }
+    assert_eq!(started.len(), 2, "{started:?}");
+    let units: Vec<String> = registry
+        .rows()
+        .iter()
+        .filter_map(|r| r.unit.clone())
+        .collect();
+    assert_eq!(units, ids(2));
+}

@@ -168,11 +168,15 @@ impl State {
     /// paused: they wait (not marked flashed) until it works again. With per-board data
     /// and no rows left, auto mode picks no board (`RowsLeft` said so).
     fn auto_flash(&mut self, devices: impl IntoIterator<Item = Device>) {
-        if self.factory.paused() || self.factory.rows_exhausted() {
+        if self.factory.paused() {
             return;
         }
         if let Some(image) = self.factory.auto.image().cloned() {
             for device in devices {
+                // Left waiting (not marked flashed): new rows would flash it.
+                if self.factory.rows_exhausted() {
+                    return;
+                }
                 self.flash(device, image.clone());
             }
         }
