@@ -699,3 +699,51 @@ fn auto_mode_picks_no_board_once_the_rows_ran_out() {
         .collect();
     assert_eq!(units, ids(2));
 }
+
+#[test]
+fn a_cancelled_board_spends_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let (image, _, section) = line(dir.path(), 3);
+    let provisioning = Arc::new(Provisioning::open(&section, &image, &logs).unwrap());
+    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let mut slow = rom(Vec::new());
+    slow.erase_time_per_sector = Duration::from_millis(500);
+    demo.plug_config(slow);
+    let source: Arc<dyn DeviceSource> = demo.clone();
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: "line 3".into(),
+        log_folder: Some(logs.clone()),
+        auto: None,
+        sound: false,
+        provision: Some(provisioning.clone()),
+    };
+    station.commands.send(Command::Configure(settings)).unwrap();
+    let device = demo.devices().remove(0);
+    let id = device.id.clone();
+    station
+        .commands
+        .send(Command::Flash { device, image })
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut cancelled = false;
+    let record = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match station.events.recv_timeout(left).expect("the record") {
+            Event::JobProgress { progress, .. }
+                if !cancelled && progress.phase == dfu_station::dfu::Phase::Erasing =>
+            {
+                station.commands.send(Command::Cancel(id.clone())).unwrap();
+                cancelled = true;
+            }
+            Event::Logged(record) => break record,
+            _ => {}
+        }
+    };
+    assert_eq!(record.result, Verdict::Cancelled);
+    assert_eq!(record.unit_id.as_deref(), Some("SN-0001"));
+    assert!(journal(&logs).contains(&("spent".into(), "SN-0001".into())));
+    assert_eq!(provisioning.rows_left(), 2);
+    assert_eq!(provisioning.claim("1-9").unwrap().id, "SN-0002");
+}

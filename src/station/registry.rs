@@ -114,6 +114,7 @@ impl Registry {
                     row.present = true;
                     if !row.flashing() && device.mode == InterfaceMode::Runtime {
                         row.state = BoardState::Idle;
+                        row.unit = None;
                     }
                 }
                 Err(i) => self.rows.insert(
@@ -208,6 +209,29 @@ mod tests {
         registry.apply(&Event::JobStarted(id.clone()));
         registry.apply(&Event::DeviceRemoved(id.clone()));
         (registry, id)
+    }
+
+    #[test]
+    fn a_board_shows_the_unit_it_was_given_until_a_fresh_board_takes_its_place() {
+        let (mut registry, id) = left_the_bus_while_flashing();
+        assert_eq!(registry.rows_left(), None);
+        registry.apply(&Event::UnitGiven {
+            device: id.clone(),
+            unit: "SN-0007".into(),
+        });
+        registry.apply(&Event::RowsLeft { left: 3, rows: 10 });
+        assert_eq!(registry.rows_left(), Some((3, 10)));
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Dfu)));
+        registry.apply(&Event::JobFinished {
+            device: id.clone(),
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_secs(1),
+            },
+        });
+        assert_eq!(registry.row(&id).unwrap().unit.as_deref(), Some("SN-0007"));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        assert_eq!(registry.row(&id).unwrap().unit, None);
     }
 
     #[test]
