@@ -184,6 +184,93 @@ fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
     Some(text.to_owned())
 }
 
+/// A failure in a technician's words, with the next step: what the window shows first
+/// (the technical message goes under "Details"). No protocol words, no numbers.
+pub fn headline(code: Code) -> &'static str {
+    match code {
+        Code::SuffixCrcMismatch
+        | Code::CpioTruncated
+        | Code::CpioSizePastEnd
+        | Code::Md5Mismatch => "The file is damaged. Get a fresh copy of it.",
+        Code::TooShort => "The file is too short to be firmware. Pick the right file.",
+        Code::NoSuffix | Code::NotCpio => {
+            "This is not a firmware file for these boards. Ask your engineer for the dfu.bin."
+        }
+        Code::BadSuffixLength
+        | Code::CpioBadMagic
+        | Code::CpioBadHexField
+        | Code::CpioBadName
+        | Code::IndexMissing
+        | Code::IndexSize
+        | Code::IndexCountMismatch
+        | Code::IndexNameMismatch
+        | Code::IndexNameNotTerminated
+        | Code::BadFlashParams
+        | Code::OverlappingRegions
+        | Code::RegionPastFlash
+        | Code::AddressOverflow => "The file was built wrong. Ask your engineer to rebuild it.",
+        Code::RawEspApp | Code::ElfFile => {
+            "This is not a dfu.bin yet. Make a dfu.bin from it first."
+        }
+        Code::FileUnreadable => "The file cannot be read. Check that its drive is connected.",
+        Code::ProfileImageChanged => {
+            "The station's file has changed. Set the boards aside and call your engineer."
+        }
+        Code::UsbUnavailable => "USB does not work on this computer. Call your engineer.",
+        Code::NoBoard => "No board found. Put the board in download mode.",
+        Code::AmbiguousBoard => "Several boards match. Choose one.",
+        Code::BadSelector => "The board is not named right. Check the command.",
+        Code::WrongChip => "This file is for another chip. Use the right file or board.",
+        Code::OpenFailed => {
+            "The board cannot be opened. Close other flashing programs and replug it."
+        }
+        Code::LogNotWritable => {
+            "The production log cannot be written. Fix the log folder to go on."
+        }
+        Code::ProvisionValuesInvalid => {
+            "The per-board data has mistakes. Ask your engineer to fix the values file."
+        }
+        Code::ProvisionPartition => {
+            "The file has no place for per-board data. Ask your engineer for the right file."
+        }
+        Code::NoRowsLeft => {
+            "There is no per-board data left. Set the board aside and call your engineer."
+        }
+        Code::JournalNotWritable => {
+            "The list of boards given data cannot be written. Fix the log folder to go on."
+        }
+        Code::JournalRefused => {
+            "The list of boards given data does not match this station. Call your engineer."
+        }
+        Code::NvsImageFailed => {
+            "This board's data could not be prepared. Set the board aside and call your engineer."
+        }
+        Code::ProvisionUnsupported => {
+            "This station gives per-board data only from the command line. Call your engineer."
+        }
+        Code::DfuDeviceError => {
+            "The board refused the firmware. Check that the file is for this board, then flash again."
+        }
+        Code::DfuTransferFailed => {
+            "The connection to the board broke. Check the cable and flash again."
+        }
+        Code::DfuBadReply | Code::DfuUnexpectedState => {
+            "The board stopped answering properly. Replug it in download mode and flash again."
+        }
+        Code::DfuBusyTooLong => {
+            "The board took too long. Replug it in download mode and flash again."
+        }
+        Code::DfuAppMode => {
+            "The board is not in download mode. Put it in download mode and flash again."
+        }
+        Code::DfuNotBackAfterDetach => {
+            "The board did not come back. Check the cable and flash again."
+        }
+        Code::DfuCancelled => "Flashing was stopped. Flash the board again before it is used.",
+        Code::InternalError => "DFU Station failed. Flash again and send a support report.",
+    }
+}
+
 /// What happened, then what to do: the text a plain-text front (the CLI) prints.
 pub fn explained(
     message: &str,
@@ -204,14 +291,15 @@ pub fn code_table() -> String {
          error names a more specific fix.\n\n\
          Generated from `src/failure.rs` and `src/advice.rs`; `cargo test --lib advice` checks \
          it and `UPDATE_DOCS=1 cargo test --lib advice` rewrites it.\n\n\
-         | Code | Meaning | What to do |\n| --- | --- | --- |\n",
+         | Code | Meaning | In the window | What to do |\n| --- | --- | --- | --- |\n",
     );
     for &code in Code::ALL {
         let advice = advice(code, None, Platform::Linux).replace('\n', " ");
         table.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+            "| `{}` | {} | {} | {} |\n",
             code.as_str(),
             code.meaning(),
+            headline(code),
             advice.replace('|', "\\|")
         ));
     }
@@ -276,6 +364,44 @@ mod tests {
             assert!(text.len() > 20 && text.ends_with('.'), "{code}: {text}");
         }
         assert!(advice(Code::DfuAppMode, None, Platform::Linux).starts_with(DOWNLOAD_MODE));
+    }
+
+    #[test]
+    fn every_headline_is_plain_and_names_a_next_step() {
+        const PROTOCOL_WORDS: [&str; 12] = [
+            "DNLOAD",
+            "GETSTATUS",
+            "DETACH",
+            "errVERIFY",
+            "dfuERROR",
+            "dfuIDLE",
+            "manifest",
+            "suffix",
+            "CPIO",
+            "0x",
+            "USB 1-",
+            "block",
+        ];
+        const NEXT_STEPS: [&str; 14] = [
+            "Get", "Pick", "Ask", "Make", "Check", "Set", "Call", "Put", "Choose", "Use", "Close",
+            "Fix", "Flash", "Replug",
+        ];
+        for &code in Code::ALL {
+            let text = headline(code);
+            for word in PROTOCOL_WORDS {
+                assert!(
+                    !text.to_lowercase().contains(&word.to_lowercase()),
+                    "{code}: {text} says {word}"
+                );
+            }
+            let (_, step) = text
+                .split_once(". ")
+                .unwrap_or_else(|| panic!("{code}: {text}"));
+            assert!(
+                NEXT_STEPS.iter().any(|verb| step.starts_with(verb)) && step.ends_with('.'),
+                "{code}: \"{step}\" is not a next step"
+            );
+        }
     }
 
     /// `docs/failure-codes.md` is the table the code gives (rewritten with UPDATE_DOCS=1).

@@ -35,6 +35,7 @@ fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
         sound: false,
         log_folder: "logs".into(),
         pin_sha256: String::new(),
+        slots: Vec::new(),
         provision: None,
     };
     let path = dir.join("line3.toml");

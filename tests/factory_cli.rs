@@ -113,6 +113,7 @@ fn flash_all_and_station_refuse_to_start_without_a_writable_log() {
         sound: false,
         log_folder: logs.join("inside-a-file"),
         pin_sha256: String::new(),
+        slots: Vec::new(),
         provision: None,
     };
     let profile_path = dir.path().join("line3.toml");

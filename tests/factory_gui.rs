@@ -36,6 +36,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
         sound: false,
         log_folder: "logs".into(),
         pin_sha256: String::new(),
+        slots: Vec::new(),
         provision: None,
     };
     profile.set_pin("4711");

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use common::app::{drop_file, has_label, row_label, wait_for};
 use common::{realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
+use dfu_station::advice::headline;
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::failure::Code;
 use dfu_station::firmware::Chip;
@@ -100,8 +101,11 @@ fn a_valid_dropped_file_shows_its_regions() {
     let mut harness = app(false, DemoTimings::default());
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
     wait_for(&mut harness, "the valid verdict", |h| {
-        has_label(h, "Valid DFU file")
+        has_label(h, "✔ Valid DFU file")
     });
+    // The flash map and the SHA-256 are under Details.
+    harness.get_by_label("Details").click();
+    harness.run_ok();
     for region in [
         "1.bin at 0x1000, 1 KiB",
         "2.bin at 0x8000, 2 KiB",
@@ -109,7 +113,7 @@ fn a_valid_dropped_file_shows_its_regions() {
     ] {
         harness.get_by_role_and_label(Role::Image, region);
     }
-    harness.get_by_label("ESP32-S2");
+    harness.get_by_label_contains("For ESP32-S2");
     harness.get_by_label(
         &dfu_station::firmware::FirmwareImage::describe(&vector_1())
             .unwrap()
@@ -125,10 +129,17 @@ fn a_bad_file_shows_its_error() {
         .unwrap_err()
         .to_string();
     let mut harness = app(false, DemoTimings::default());
-    drop_file(&mut harness, "/bench/broken.bin", bad);
-    wait_for(&mut harness, "the error", |h| has_label(h, "Not usable"));
+    drop_file(&mut harness, "/bench/broken.bin", bad.clone());
+    let code = dfu_station::firmware::FirmwareImage::describe(&bad)
+        .unwrap_err()
+        .code();
+    let headline = format!("✖ {}", dfu_station::advice::headline(code));
+    wait_for(&mut harness, "the error", |h| has_label(h, &headline));
+    // What happened, in an engineer's words, is under Details.
+    harness.get_by_label("Details").click();
+    harness.run_ok();
     harness.get_by_label(&expected);
-    let flash = harness.get_by_role_and_label(Role::Button, "Flash");
+    let flash = harness.get_by_role_and_label(Role::Button, "Flash 1 board");
     assert!(flash.accesskit_node().is_disabled());
 }
 
@@ -139,15 +150,16 @@ fn demo_boards_appear_and_disappear() {
     assert!(
         row_label(&harness, "1-1")
             .unwrap()
-            .contains("ESP32-S2, download boot, Idle")
+            .contains("ESP32-S2, download mode, Ready")
     );
     assert!(row_label(&harness, "1-2").unwrap().contains("ESP32-S3"));
 
     click_in_row(&mut harness, "1-1", "Unplug");
     wait_for(&mut harness, "1-1 to go", |h| row_label(h, "1-1").is_none());
 
-    harness.get_by_role_and_label(Role::Button, "Demo").click();
-    wait_for(&mut harness, "the demo menu", |h| {
+    // Demo boards are in the help.
+    harness.get_by_role_and_label(Role::Button, "Help").click();
+    wait_for(&mut harness, "the help's demo boards", |h| {
         has_label(h, "Plug in an emulated ESP32-S2")
     });
     harness
@@ -185,31 +197,39 @@ fn flash_reaches_pass_on_the_emulator_and_a_file_for_another_chip_is_refused() {
     let mut harness = app(true, quick(Duration::from_millis(25)));
     wait_for_boards(&mut harness);
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
 
     // The S3 board: the file (for ESP32-S2) says so, and Flash is off.
     harness.get_by_label_contains("Board 1-2:").click();
     harness.run_ok();
-    harness.get_by_label(
-        "Wrong chip: This file is made for ESP32-S2, but the board is ESP32-S3. Select a matching board.",
+    // In the list and on the selected board's card; under the primary button, why.
+    assert_eq!(
+        harness
+            .query_all_by_label("✖ Can't flash: the file is for ESP32-S2")
+            .count(),
+        2
     );
-    let flash = harness.get_by_role_and_label(Role::Button, "Flash");
+    harness.get_by_label("Can't flash: the file is for ESP32-S2");
+    let flash = harness.get_by_role_and_label(Role::Button, "Flash 1 board");
     assert!(flash.accesskit_node().is_disabled());
-    harness.get_by_role_and_label(Role::Button, "Flash all (1)");
 
     harness.get_by_label_contains("Board 1-1:").click();
     harness.run_ok();
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Flash 1 board")
+        .click();
     // The result and the news of the board's DFU-mode re-enumeration come from two
     // threads, in either order.
     wait_for(&mut harness, "PASS on the board in DFU mode", |h| {
-        row_label(h, "1-1").is_some_and(|l| l.contains("PASS") && l.contains("DFU mode"))
+        row_label(h, "1-1").is_some_and(|l| l.contains("PASS") && l.contains("download mode"))
     });
     assert!(has_label(
         &harness,
         "Press RESET on the board to start the new firmware."
     ));
-    assert!(row_label(&harness, "1-2").unwrap().ends_with("Idle"));
+    assert!(row_label(&harness, "1-2").unwrap().ends_with("Ready"));
     // Demo boards never count in the shift.
     harness.get_by_label("PASS 0 · FAIL 0");
 }
@@ -220,8 +240,12 @@ fn erasing_1_1() -> Harness<'static, App> {
     let mut harness = app(true, quick(Duration::from_secs(2)));
     wait_for_boards(&mut harness);
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Flash 1 board")
+        .click();
     wait_for_state(&mut harness, "1-1", "Erasing");
     harness
 }
@@ -248,7 +272,10 @@ fn cancel_stops_the_flash() {
         .get_by_role_and_label(Role::Button, "Cancel")
         .click();
     wait_for_state(&mut harness, "1-1", "FAIL");
-    assert!(has_label(&harness, "Error code: dfu-cancelled"));
+    assert!(has_label(
+        &harness,
+        &format!("✖ FAIL. {}", headline(Code::DfuCancelled))
+    ));
 }
 
 #[test]
@@ -276,7 +303,10 @@ fn closing_during_a_flash_asks_then_stops_the_flash_before_quitting() {
         .get_by_role_and_label(Role::Button, "Stop them and quit")
         .click();
     wait_for(&mut harness, "the window to close", |h| closes(h) > 0);
-    assert!(has_label(&harness, "Error code: dfu-cancelled"));
+    assert!(has_label(
+        &harness,
+        &format!("✖ FAIL. {}", headline(Code::DfuCancelled))
+    ));
 }
 
 #[test]
@@ -284,8 +314,12 @@ fn frames_keep_coming_while_a_board_erases_slowly() {
     let mut harness = app(true, quick(Duration::from_secs(10)));
     wait_for_boards(&mut harness);
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Flash 1 board")
+        .click();
     wait_for_state(&mut harness, "1-1", "Erasing 1.bin");
     // The worker sits in a 10 s erase; the UI goes on drawing and answering: ten frames,
     // none of which waits for the worker (a waiting frame would take seconds).
@@ -305,7 +339,7 @@ fn frames_keep_coming_while_a_board_erases_slowly() {
     );
     harness.get_by_label_contains("Board 1-2:").click();
     harness.run_ok();
-    harness.get_by_label("ESP32-S3 at USB 1-2");
+    harness.get_by_label("2  Board: ESP32-S3 at USB 1-2");
 }
 
 // ---- Snapshots: the app fed scripted station events. ----
@@ -404,6 +438,8 @@ fn snapshot_file_loaded() {
     let (mut harness, script) = scripted();
     script.plug("1-1", Chip::Esp32S3, InterfaceMode::Runtime);
     load_realistic(&mut harness, &script);
+    harness.run_steps(3);
+    harness.get_by_label("Details").click();
     harness.run_steps(3);
     assert!(has_label(&harness, "app.bin at 0x10000, 1.1 MiB"));
     harness.snapshot("file_loaded");

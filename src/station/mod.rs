@@ -75,12 +75,11 @@ impl Device {
         }
     }
 
-    /// The mode in words.
+    /// The mode in words: one name, "download mode", whether the ROM shows its runtime
+    /// interface or is already in DFU mode (a technician cannot tell them apart, and
+    /// either flashes the same).
     pub fn mode_name(&self) -> &'static str {
-        match self.mode {
-            InterfaceMode::Runtime => "download boot",
-            InterfaceMode::Dfu => "DFU mode",
-        }
+        "download mode"
     }
 }
 
@@ -101,22 +100,31 @@ impl LoadedImage {
         file_name(&self.path)
     }
 
-    /// Why this image must not go to `device`, if it must not.
-    pub fn mismatch(&self, device: &Device) -> Option<String> {
-        if self.image.fits_device(device.vid, device.pid) {
-            return None;
-        }
-        let made_for = match self.image.chip() {
+    /// The chip (or `vid:pid`) the file is made for.
+    pub fn made_for(&self) -> String {
+        match self.image.chip() {
             Some(chip) => chip.name().to_owned(),
             None => format!(
                 "{:04x}:{:04x}",
                 self.image.suffix.id_vendor, self.image.suffix.id_product
             ),
-        };
-        Some(format!(
-            "This file is made for {made_for}, but the board is {}.",
-            device.chip_name()
-        ))
+        }
+    }
+
+    /// Whether this image may go to `device`.
+    pub fn fits(&self, device: &Device) -> bool {
+        self.image.fits_device(device.vid, device.pid)
+    }
+
+    /// Why this image must not go to `device`, if it must not.
+    pub fn mismatch(&self, device: &Device) -> Option<String> {
+        (!self.fits(device)).then(|| {
+            format!(
+                "This file is made for {}, but the board is {}.",
+                self.made_for(),
+                device.chip_name()
+            )
+        })
     }
 }
 

@@ -38,6 +38,10 @@ pub struct Profile {
     /// SHA-256 of the unlock PIN, salted with the station name (empty: no PIN).
     #[serde(default)]
     pub pin_sha256: String,
+    /// The fixture's slots: USB port paths in slot order (`["1-1.1", "1-1.2"]` names
+    /// them Slot 1 and Slot 2). Boards elsewhere are numbered by their place in the list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<String>,
     /// Per-board data (`[provision]`): each board gets the next row's NVS image. Its
     /// journal goes into `log_folder`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +224,7 @@ mod tests {
             sound: false,
             log_folder: "logs".into(),
             pin_sha256: String::new(),
+            slots: Vec::new(),
             provision: None,
         };
         profile.set_pin("4711");

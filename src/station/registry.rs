@@ -21,10 +21,10 @@ pub enum BoardState {
 
 impl BoardState {
     /// The state in a word or two, the same in the window and on the command line:
-    /// `Idle`, `Writing app.bin 42%`, `Waiting for the board`, `PASS`, `FAIL`.
+    /// `Ready`, `Writing app.bin 42%`, `Waiting for the board`, `PASS`, `FAIL`.
     pub fn words(&self) -> String {
         match self {
-            BoardState::Idle => "Idle".into(),
+            BoardState::Idle => "Ready".into(),
             BoardState::Flashing(p) if p.total > 0 => {
                 format!("{} {:.0}%", p.headline(), p.fraction() * 100.0)
             }
@@ -97,6 +97,17 @@ impl Registry {
     pub fn forget(&mut self, id: &DeviceId) {
         self.rows
             .retain(|r| &r.device.id != id || r.present || r.flashing());
+    }
+
+    /// Clears the result shown for `id` ("Flash next", "Clear"): an unplugged board
+    /// leaves the list, a present one is ready again. A running flash is kept.
+    pub fn clear(&mut self, id: &DeviceId) {
+        self.forget(id);
+        if let Some(row) = self.rows.iter_mut().find(|r| &r.device.id == id)
+            && matches!(row.state, BoardState::Done(_))
+        {
+            row.state = BoardState::Idle;
+        }
     }
 
     /// Takes one station event into account.

@@ -7,27 +7,43 @@ use std::time::Duration;
 
 use eframe::egui;
 
-use super::dialogs::Dialog;
+use super::board::CardAction;
+use super::dialogs::{Answer, Dialog};
 use super::help::{Help, Topic};
 use super::log::Log;
 use super::production::Production;
 use super::profile::{Factory, Remembered};
-use super::style::FAIL;
+use super::style::{ACCENT, FAIL, PASS, WARN, size};
+use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
+use crate::advice::{DOWNLOAD_MODE, headline};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
 use crate::station::files::{Existing, write_atomically};
 use crate::station::{
-    Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row, Station,
-    file_name,
+    BoardState, Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row,
+    Station, file_name,
 };
 
 /// Storage key of the last image's path.
 const LAST_IMAGE_KEY: &str = "last_image";
 /// Storage key of the factory settings (when not started with a profile).
 const FACTORY_KEY: &str = "factory";
-/// Why Flash and Flash all are off while the production log cannot be written.
+/// What Open... says when no file dialog can be shown.
+pub const NO_FILE_DIALOG: &str = "No file dialog can be shown on this computer. Drag the \
+    dfu.bin onto this window instead, or install a file-dialog service (the XDG desktop \
+    portal, or zenity).";
+/// Why the primary button is off while the production log cannot be written.
 const PAUSED: &str = "Flashing is paused: the production log cannot be written";
+
+/// The window's two ways of working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One board at a time: the file, the board, one primary button, the result.
+    Desk,
+    /// A fixture of boards: a tile per slot, the shift's counters, auto mode.
+    Station,
+}
 
 /// The tabs of the bottom panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +100,12 @@ pub struct App {
     sent: Option<Settings>,
     production: Production,
     bottom_tab: BottomTab,
-    /// Large tiles instead of the list and the selected board.
-    station_view: bool,
+    /// Desk or Station.
+    mode: Mode,
+    /// The Station setup dialog is open.
+    setup_open: bool,
+    /// Why the last Open... showed no dialog (no file-dialog service), until the next.
+    dialog_unavailable: Option<String>,
     quit: Quit,
     /// Closing was asked while records wait to be written: the question is shown.
     confirm_quit: bool,
@@ -126,7 +146,7 @@ impl App {
             image: ImageState::None,
             last_image: last_image.clone(),
             log: Log::default(),
-            log_open: true,
+            log_open: false,
             dialog: None,
             demo: false,
             commands: Vec::new(),
@@ -140,7 +160,14 @@ impl App {
             sent: None,
             production: Production::default(),
             bottom_tab: BottomTab::Session,
-            station_view: options.profile.is_some(),
+            // A locked profile opens straight into Station.
+            mode: if options.profile.is_some() {
+                Mode::Station
+            } else {
+                Mode::Desk
+            },
+            setup_open: false,
+            dialog_unavailable: None,
             quit: Quit::No,
             confirm_quit: false,
             quit_anyway: false,
@@ -200,8 +227,10 @@ impl App {
     fn drain_events(&mut self, time: f64) {
         if let Some(answer) = self.dialog.as_ref().and_then(Dialog::answer) {
             self.dialog = None;
-            if let Some(path) = answer {
-                self.load(path.clone(), Command::load_path(path));
+            match answer {
+                Answer::Picked(path) => self.load(path.clone(), Command::load_path(path)),
+                Answer::Cancelled => {}
+                Answer::Unavailable(why) => self.dialog_unavailable = Some(why),
             }
         }
         while let Ok(event) = self.station.events.try_recv() {
@@ -278,6 +307,15 @@ impl App {
         ui.horizontal_centered(|ui| {
             ui.heading(egui::RichText::new("DFU Station").strong());
             ui.separator();
+            let locked = self.factory.locked();
+            ui.add_enabled_ui(!locked, |ui| {
+                ui.selectable_value(&mut self.mode, Mode::Desk, "Desk")
+                    .on_hover_text("One board at a time: file, board, Flash, result")
+                    .on_disabled_hover_text("Locked to the factory profile");
+            });
+            ui.selectable_value(&mut self.mode, Mode::Station, "Station")
+                .on_hover_text("A tile per slot of the fixture, the shift's counters, auto mode");
+            ui.separator();
             let name = match &self.image {
                 ImageState::None => "No file".to_owned(),
                 ImageState::Loading(path) | ImageState::Invalid { path, .. } => file_name(path),
@@ -285,92 +323,79 @@ impl App {
             };
             ui.label(egui::RichText::new(name).monospace())
                 .on_hover_text("The file to flash");
-            ui.toggle_value(&mut self.station_view, "Station view")
-                .on_hover_text("Large PASS/FAIL tiles, one per board");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.help.button(ui);
-                self.demo_menu(ui);
                 let (passed, failed) = self.registry.counts();
                 ui.label(format!("PASS {passed} · FAIL {failed}"))
                     .on_hover_text("Boards flashed since the app started");
-                ui.separator();
-                self.flash_buttons(ui);
             });
         });
     }
 
-    fn flash_buttons(&mut self, ui: &mut egui::Ui) {
-        let image = self.image.loaded().cloned();
-        let all: Vec<Row> = image
-            .as_ref()
-            .map(|image| self.flashable(image).cloned().collect())
-            .unwrap_or_default();
-        let paused = self.production.paused().is_some();
-        let all_reason = match &image {
-            _ if paused => Some(PAUSED),
-            None => Some("Open a valid DFU file first"),
-            Some(_) if all.is_empty() => Some("No board is ready for this file"),
-            Some(_) => None,
-        };
-        let button =
-            egui::Button::new(format!("Flash all ({})", all.len())).min_size([0.0, 30.0].into());
-        let response = ui
-            .add_enabled(all_reason.is_none(), button)
-            .on_hover_text("Flash every ready board that fits the file, in parallel")
-            .on_disabled_hover_text(all_reason.unwrap_or_default());
-        if response.clicked()
-            && let Some(image) = &image
-        {
-            for row in &all {
-                self.flash(row, image);
-            }
+    /// The boards the primary action would flash, and why it cannot when it cannot. Desk:
+    /// the selected board; Station: every ready board that fits the file.
+    fn primary_targets(&self) -> (Vec<Row>, Option<String>) {
+        let image = self.image.loaded();
+        if self.production.paused().is_some() {
+            return (Vec::new(), Some(PAUSED.to_owned()));
         }
-        let selected = self.selected_row().cloned();
-        let reason = match paused {
-            true => Some(PAUSED.to_owned()),
-            false => board::flash_refusal(selected.as_ref(), image.as_deref()),
-        };
-        // With a file but no board at all, Flash stays on and says how to get one.
-        let no_board =
-            !paused && image.is_some() && !self.registry.rows().iter().any(|r| r.present);
-        let button =
-            egui::Button::new(egui::RichText::new("Flash").strong()).min_size([90.0, 30.0].into());
-        let response = ui
-            .add_enabled(reason.is_none() || no_board, button)
-            .on_hover_text("Flash the selected board")
-            .on_disabled_hover_text(reason.unwrap_or_default());
-        if response.clicked() {
-            match (&selected, &image) {
-                (Some(row), Some(image)) if !no_board => self.flash(row, image),
-                _ => self.help.open(
-                    Topic::NoBoard,
-                    Some("Flash was pressed, but no board is connected.".into()),
-                ),
+        if let ImageState::Invalid { error, .. } = &self.image {
+            return (Vec::new(), Some(headline(error.code).to_owned()));
+        }
+        let present = self.registry.rows().iter().any(|r| r.present);
+        match self.mode {
+            Mode::Desk => {
+                let row = self.selected_row().filter(|_| present);
+                match board::flash_refusal(row, image.map(|i| &**i)) {
+                    Some(reason) => (Vec::new(), Some(reason)),
+                    None => (row.into_iter().cloned().collect(), None),
+                }
+            }
+            Mode::Station => {
+                let Some(image) = image else {
+                    return (Vec::new(), Some("Open a firmware file first".into()));
+                };
+                let all: Vec<Row> = self.flashable(image).cloned().collect();
+                let reason = match () {
+                    _ if !present => Some("Plug in boards in download mode".to_owned()),
+                    _ if all.is_empty() => Some("No board is ready for this file".to_owned()),
+                    _ => None,
+                };
+                (all, reason)
             }
         }
     }
 
-    /// The Demo menu; unavailable while the station is locked to a profile.
-    fn demo_menu(&mut self, ui: &mut egui::Ui) {
-        if self.factory.locked() {
-            ui.add_enabled(false, egui::Button::new("Demo"))
-                .on_disabled_hover_text(
-                    "Demo boards are unavailable while the station is locked to a profile",
-                );
-            return;
+    /// The one primary button, in the accent colour, saying what it will do; when it
+    /// cannot, the reason is written under it.
+    fn primary_action(&mut self, ui: &mut egui::Ui) {
+        let (targets, reason) = self.primary_targets();
+        let count = targets.len().max(1);
+        let label = if count == 1 {
+            "Flash 1 board".to_owned()
+        } else {
+            format!("Flash {count} boards")
+        };
+        let text = egui::RichText::new(label)
+            .size(size::ACTION)
+            .strong()
+            .color(egui::Color32::WHITE);
+        // Off, it is plainly grey: never the accent colour.
+        let button = egui::Button::new(text).min_size([220.0, 48.0].into());
+        let button = if reason.is_none() {
+            button.fill(ACCENT)
+        } else {
+            button
+        };
+        let clicked = ui.add_enabled(reason.is_none(), button).clicked();
+        if let Some(reason) = &reason {
+            ui.label(egui::RichText::new(reason).size(size::EMPHASIS).strong());
         }
-        ui.menu_button("Demo", |ui| {
-            if !self.demo && ui.button("Start demo mode").clicked() {
-                self.commands.push(Command::StartDemo);
+        if clicked && let Some(image) = self.image.loaded().cloned() {
+            for row in &targets {
+                self.flash(row, &image);
             }
-            for chip in DEMO_CHIPS {
-                if ui.button(format!("Plug in an emulated {chip}")).clicked() {
-                    self.commands.push(Command::Demo(DemoCommand::Plug(chip)));
-                }
-            }
-        })
-        .response
-        .on_hover_text("Emulated boards, to try DFU Station without hardware");
+        }
     }
 
     /// Sends the factory settings when they changed (image, auto mode, log folder...).
@@ -402,6 +427,7 @@ impl App {
 
     fn open_file(&mut self, ctx: &egui::Context) {
         if self.dialog.is_none() {
+            self.dialog_unavailable = None;
             self.dialog = Some(Dialog::dfu_file(ctx));
         }
     }
@@ -506,14 +532,11 @@ impl eframe::App for App {
         egui::Panel::top("top_bar")
             .exact_size(48.0)
             .show(ui, |ui| self.top_bar(ui));
-        egui::Panel::top("factory_bar")
-            .exact_size(36.0)
-            .show(ui, |ui| {
-                let image = self.image.loaded().cloned();
-                let paused = self.production.paused().is_some();
-                self.factory
-                    .bar(ui, self.registry.shift(), image.as_ref(), paused);
-            });
+        if self.mode == Mode::Station {
+            egui::Panel::top("station_strip")
+                .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(10.0))
+                .show(ui, |ui| self.station_strip(ui));
+        }
         if let Some(pause) = self.production.paused() {
             egui::Panel::top("log_paused")
                 .frame(egui::Frame::new().fill(FAIL).inner_margin(8.0))
@@ -526,18 +549,29 @@ impl eframe::App for App {
         }
         egui::Panel::bottom("log")
             .resizable(self.log_open || self.bottom_tab == BottomTab::Production)
-            .default_size(150.0)
             .show(ui, |ui| self.bottom_panel(ui));
-        if self.station_view {
+        if self.mode == Mode::Station {
+            self.help_panel(ui);
             egui::CentralPanel::default().show(ui, |ui| {
-                let image = self.image.loaded().map(|i| &**i);
-                if let Some(id) = tiles::show(ui, &self.registry, image) {
-                    self.selected = Some(id);
+                let image = self.image.loaded().cloned();
+                let slots = self.factory.slots();
+                match tiles::show(ui, &self.registry, image.as_deref(), &slots) {
+                    Some(TileAction::Select(id)) => self.selected = Some(id),
+                    Some(TileAction::Retry(id)) => {
+                        if let (Some(row), Some(image)) = (self.registry.row(&id).cloned(), image) {
+                            self.flash(&row, &image);
+                        }
+                    }
+                    Some(TileAction::Clear(id)) => self.registry.clear(&id),
+                    None => {}
                 }
             });
         } else {
-            self.list_and_board(ui, &ctx);
+            self.desk(ui, &ctx);
         }
+        self.station_setup(&ctx);
+        let image = self.image.loaded().cloned();
+        self.factory.dialogs(&ctx, image.as_ref());
 
         image_card::drop_highlight(&ctx);
         self.quit_with_held_records(&ctx);
@@ -603,12 +637,13 @@ impl App {
         }
     }
 
-    /// The board list on the left, the selected board and the file in the middle.
-    fn list_and_board(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+    /// Desk: the board list on the left; in the middle the three steps: the file, the
+    /// board (or how to get one), the primary button; then the result.
+    fn desk(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
         let forget = egui::Panel::left("devices")
             .resizable(true)
-            .default_size(ctx.content_rect().width() * 0.46)
-            .size_range(360.0..=1100.0)
+            .default_size(ctx.content_rect().width() * 0.36)
+            .size_range(300.0..=1100.0)
             .show(ui, |ui| {
                 devices::show(
                     ui,
@@ -622,16 +657,9 @@ impl App {
         if let Some(id) = forget {
             self.registry.forget(&id);
         }
-        if let Some((path, command)) = self.help.show(ui, &self.registry, &self.log) {
-            self.load(path, command);
-        }
+        self.help_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                let selected = self.selected.as_ref();
-                if let Some(row) = selected.and_then(|id| self.registry.row(id)) {
-                    board::show(ui, row, &mut self.commands);
-                    ui.add_space(12.0);
-                }
                 let refusal = if self.factory.locked() {
                     Some("Locked to the factory profile: Unlock with the engineer's PIN")
                 } else if self.dialog.is_some() {
@@ -639,12 +667,181 @@ impl App {
                 } else {
                     None
                 };
-                if image_card::show(ui, &self.image, self.selected_row(), refusal) {
+                if image_card::show(ui, &self.image, refusal) {
                     self.open_file(ui.ctx());
                 }
+                if let Some(why) = &self.dialog_unavailable {
+                    no_file_dialog(ui, why);
+                }
+                ui.add_space(10.0);
+                let image = self.image.loaded().cloned();
+                let selected = self.selected_row().cloned();
+                let action = match &selected {
+                    Some(row) => board::show(ui, row, image.as_deref(), &mut self.commands),
+                    None => {
+                        no_board_step(ui);
+                        None
+                    }
+                };
+                if action == Some(CardAction::FlashNext)
+                    && let Some(row) = &selected
+                {
+                    self.flash_next(&row.device.id);
+                }
+                ui.add_space(10.0);
+                egui::Frame::group(ui.style())
+                    .inner_margin(12.0)
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        ui.label(egui::RichText::new("3  Flash").size(size::HEADING));
+                        ui.add_space(4.0);
+                        self.primary_action(ui);
+                    });
             });
         });
     }
+
+    /// The help on the right (with the demo boards unless locked); loads a file it made.
+    fn help_panel(&mut self, ui: &mut egui::Ui) {
+        let demo = (!self.factory.locked()).then_some(&mut self.commands);
+        if let Some((path, command)) = self.help.show(ui, &self.registry, &self.log, demo) {
+            self.load(path, command);
+        }
+    }
+
+    /// "Flash next": the result of `id` is cleared and the next ready board selected.
+    fn flash_next(&mut self, id: &DeviceId) {
+        self.registry.clear(id);
+        let image = self.image.loaded();
+        let next = (self.registry.rows().iter())
+            .filter(|r| r.present && matches!(r.state, BoardState::Idle))
+            .find(|r| &r.device.id != id && image.is_none_or(|image| image.fits(&r.device)))
+            .or_else(|| self.registry.row(id))
+            .map(|r| r.device.id.clone());
+        self.selected = next;
+    }
+
+    /// Station: the station's name, the file and its version, the shift's counters, the
+    /// AUTO ON badge and the lock; the primary button; Station setup... or Unlock....
+    fn station_strip(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let station = &self.factory.settings.station;
+            let station = if station.is_empty() {
+                "Station"
+            } else {
+                station
+            };
+            ui.label(egui::RichText::new(station).size(size::TILE_TITLE).strong());
+            ui.separator();
+            ui.vertical(|ui| match self.image.loaded() {
+                Some(image) => {
+                    ui.label(egui::RichText::new(image.name()).monospace().strong());
+                    ui.label(format!(
+                        "For {} · SHA-256 {}",
+                        image.made_for(),
+                        image.image.short_sha256()
+                    ));
+                }
+                None => {
+                    ui.label("No firmware file");
+                }
+            });
+            ui.separator();
+            let shift = self.registry.shift();
+            let count = |ui: &mut egui::Ui, word: &str, n: u32, colour| {
+                ui.label(
+                    egui::RichText::new(format!("{word} {n}"))
+                        .size(size::TILE_TITLE)
+                        .strong()
+                        .color(colour),
+                );
+            };
+            count(ui, "✔ PASS", shift.passed, PASS);
+            count(ui, "✖ FAIL", shift.failed, FAIL);
+            let rate = shift
+                .per_hour(std::time::Instant::now())
+                .map_or("-".to_owned(), |r| format!("{r:.0}"));
+            ui.label(format!("{rate} boards/h"))
+                .on_hover_text("The pace since the first board of the shift");
+            if self.factory.settings.auto && self.production.paused().is_none() {
+                ui.label(
+                    egui::RichText::new(" AUTO ON ")
+                        .strong()
+                        .size(size::EMPHASIS)
+                        .color(egui::Color32::WHITE)
+                        .background_color(ACCENT),
+                )
+                .on_hover_text("Every board that fits the file is flashed as it is plugged in");
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let image = self.image.loaded().cloned();
+                if self.factory.locked() {
+                    self.factory.lock_controls(ui, image.as_ref());
+                } else if ui
+                    .button("Station setup...")
+                    .on_hover_text("Auto mode, sound, station name, log folder, profile")
+                    .clicked()
+                {
+                    self.setup_open = !self.setup_open;
+                }
+                ui.vertical(|ui| self.primary_action(ui));
+            });
+        });
+    }
+
+    /// The Station setup dialog: auto mode, sound, the station's name, the production log
+    /// folder and "Save profile...".
+    fn station_setup(&mut self, ctx: &egui::Context) {
+        if !self.setup_open || self.factory.locked() {
+            return;
+        }
+        let mut open = true;
+        let paused = self.production.paused().is_some();
+        let image = self.image.loaded().cloned();
+        egui::Window::new("Station setup")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                self.factory.setup(ui, paused);
+                ui.separator();
+                ui.label("Production log folder");
+                self.production.folder_row(ui, false);
+                ui.separator();
+                self.factory.lock_controls(ui, image.as_ref());
+            });
+        self.setup_open = open;
+    }
+}
+
+/// Step 2 without a board: how to put one in download mode, with the picture.
+fn no_board_step(ui: &mut egui::Ui) {
+    egui::Frame::group(ui.style())
+        .inner_margin(12.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(egui::RichText::new("2  Board").size(size::HEADING));
+            ui.label(egui::RichText::new(DOWNLOAD_MODE).size(size::EMPHASIS));
+            super::help::download_mode_picture(ui);
+        });
+}
+
+/// Open... could not show a dialog: say so, with the way out.
+fn no_file_dialog(ui: &mut egui::Ui, why: &str) {
+    egui::Frame::new()
+        .fill(ui.visuals().faint_bg_color)
+        .stroke(egui::Stroke::new(1.0, WARN))
+        .corner_radius(4.0)
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                egui::RichText::new(format!("⚠ {NO_FILE_DIALOG}"))
+                    .color(WARN)
+                    .strong(),
+            );
+            ui.label(why);
+        });
 }
 
 /// Saves a screenshot as a PNG (through [`write_atomically`]: the path was asked for).

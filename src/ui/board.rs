@@ -1,38 +1,64 @@
-//! The selected board: a large progress bar with phase, percent, throughput and ETA,
-//! Cancel, and the result with what to do next.
+//! The selected board (Desk, step 2 and the result): its readiness line, a large progress
+//! bar while it flashes, and the result as a banner: PASS or FAIL with an icon, one line
+//! on what to do now, "Flash next", and the technical detail under "Details".
 
-use eframe::egui::{self, RichText};
+use eframe::egui::{self, Color32, RichText};
 
+use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
+use crate::advice::headline;
 use crate::firmware::human_size;
 use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, PRESS_RESET, Row};
 
-/// Why Flash cannot run for `row` with `image`, if it cannot.
+/// Why the primary action cannot flash `row` with `image`, if it cannot, in plain words.
 pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<String> {
     let Some(image) = image else {
-        return Some("Open a valid DFU file first".into());
+        return Some("Open a firmware file first (step 1)".into());
     };
     match row {
-        None => Some("Select a board first".into()),
+        None => Some("Plug in a board in download mode".into()),
         Some(row) if !row.present => Some("The board is unplugged".into()),
         Some(row) if row.flashing() => Some("The board is being flashed".into()),
-        Some(row) => image.mismatch(&row.device),
+        Some(row) if matches!(row.state, BoardState::Done(_)) => {
+            Some("Press Flash next for the next board".into())
+        }
+        Some(row) if !image.fits(&row.device) => {
+            Some(format!("Can't flash: the file is for {}", image.made_for()))
+        }
+        Some(_) => None,
     }
 }
 
+/// What the card asks of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAction {
+    /// Clear the result and go on with the next board.
+    FlashNext,
+}
+
 /// The card of the selected board.
-pub fn show(ui: &mut egui::Ui, row: &Row, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    row: &Row,
+    image: Option<&LoadedImage>,
+    commands: &mut Vec<Command>,
+) -> Option<CardAction> {
+    let mut action = None;
     egui::Frame::group(ui.style())
         .inner_margin(12.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             let device = &row.device;
-            ui.heading(format!("{} at USB {}", device.chip_name(), device.id.path));
-            ui.add_space(6.0);
+            ui.label(
+                RichText::new(format!(
+                    "2  Board: {} at USB {}",
+                    device.chip_name(),
+                    device.id.path
+                ))
+                .size(size::HEADING),
+            );
+            ui.add_space(4.0);
             match &row.state {
-                BoardState::Idle => {
-                    ui.label("Ready. Press Flash to write the file to this board.");
-                }
                 BoardState::Flashing(progress) => {
                     flashing(ui, progress);
                     if ui
@@ -45,58 +71,98 @@ pub fn show(ui: &mut egui::Ui, row: &Row, commands: &mut Vec<Command>) {
                         commands.push(Command::Cancel(device.id.clone()));
                     }
                 }
-                BoardState::Done(Outcome::Pass { elapsed }) => {
-                    ui.label(
-                        RichText::new("PASS")
-                            .color(PASS)
-                            .strong()
-                            .size(size::RESULT),
-                    );
-                    ui.label(format!("Flashed in {:.1} s.", elapsed.as_secs_f64()));
-                    ui.label(RichText::new(PRESS_RESET).strong().size(size::EMPHASIS));
-                }
-                BoardState::Done(outcome @ Outcome::Fail { code, reason, .. }) => {
-                    ui.label(
-                        RichText::new("FAIL")
-                            .color(FAIL)
-                            .strong()
-                            .size(size::RESULT),
-                    );
-                    ui.label(RichText::new(reason).size(size::REASON));
-                    ui.label(
-                        RichText::new(outcome.next_step())
-                            .strong()
-                            .size(size::REASON),
-                    );
-                    ui.label(RichText::new(format!("Error code: {code}")).weak());
+                BoardState::Done(outcome) => action = banner(ui, outcome),
+                BoardState::Idle => {
+                    status::board(row, image).show(ui, size::EMPHASIS);
                 }
             }
         });
+    action
+}
+
+/// PASS or FAIL, large, with its icon, what to do now and "Flash next".
+fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
+    let (fill, tone, word, now) = match outcome {
+        Outcome::Pass { elapsed } => (
+            PASS,
+            Tone::Pass,
+            "PASS",
+            format!("{PRESS_RESET} (flashed in {:.1} s)", elapsed.as_secs_f64()),
+        ),
+        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, "FAIL", headline(*code).to_owned()),
+    };
+    let mut action = None;
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(8.0)
+        .inner_margin(16.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(format!("{} {word}", tone.icon()))
+                    .size(size::BANNER)
+                    .strong()
+                    .color(Color32::WHITE),
+            );
+            ui.add(
+                egui::Label::new(
+                    RichText::new(now)
+                        .size(size::ACTION)
+                        .strong()
+                        .color(Color32::WHITE),
+                )
+                .wrap(),
+            );
+            ui.add_space(6.0);
+            let next = egui::Button::new(RichText::new("Flash next").size(size::EMPHASIS))
+                .min_size([140.0, 34.0].into());
+            if ui
+                .add(next)
+                .on_hover_text("Clear this result and go on with the next board")
+                .clicked()
+            {
+                action = Some(CardAction::FlashNext);
+            }
+        });
+    if let Outcome::Fail {
+        code,
+        reason,
+        cause,
+    } = outcome
+    {
+        egui::CollapsingHeader::new("Details")
+            .id_salt("fail_details")
+            .show(ui, |ui| {
+                ui.label(RichText::new(reason).size(size::REASON));
+                ui.label(crate::advice::advice(
+                    *code,
+                    cause.as_ref(),
+                    crate::advice::Platform::current(),
+                ));
+                ui.label(RichText::new(format!("Error code: {code}")).weak());
+            });
+    }
+    action
 }
 
 fn flashing(ui: &mut egui::Ui, progress: &JobProgress) {
     let percent = progress.fraction() * 100.0;
-    ui.add(
-        egui::ProgressBar::new(progress.fraction())
-            .desired_height(32.0)
-            .text(
-                RichText::new(format!("{} · {percent:.0}%", progress.headline()))
-                    .size(size::EMPHASIS),
-            ),
+    // The words above the bar, never printed over it.
+    ui.label(
+        RichText::new(format!("{} · {percent:.0}%", progress.headline())).size(size::EMPHASIS),
     );
+    ui.add(egui::ProgressBar::new(progress.fraction()).desired_height(24.0));
     ui.horizontal(|ui| {
-        ui.label(progress.phase.description());
         if let Some(rate) = progress.bytes_per_second {
-            ui.separator();
             ui.label(format!("{}/s", human_size(rate as u64)));
+            ui.separator();
         }
         if let Some(eta) = progress.eta {
             let seconds = eta.as_secs();
-            ui.separator();
             ui.label(format!("{}:{:02} left", seconds / 60, seconds % 60));
+            ui.separator();
         }
         if progress.total > 0 {
-            ui.separator();
             ui.label(format!(
                 "{} of {}",
                 human_size(progress.done),

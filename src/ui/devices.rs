@@ -3,13 +3,11 @@
 
 use eframe::egui::{self, RichText};
 
-use super::style::{FAIL, PASS, size};
+use super::status;
+use super::style::size;
 
-use crate::advice::DOWNLOAD_MODE;
 use crate::station::demo::DEMO;
-use crate::station::{
-    BoardState, Command, DemoCommand, DeviceId, LoadedImage, Outcome, PRESS_RESET, Registry, Row,
-};
+use crate::station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
 pub fn row_label(row: &Row) -> String {
@@ -63,10 +61,7 @@ pub fn show(
         ui.label(
             "No board yet. Plug in an ESP32-S2/S3 in download mode; it shows up here at once.",
         );
-        ui.label(DOWNLOAD_MODE);
-        ui.label(
-            RichText::new("No hardware at hand? Try Demo > Plug in an emulated board.").weak(),
-        );
+        ui.label(RichText::new("No hardware at hand? Help > Plug in an emulated board.").weak());
         return None;
     }
     let mut forget = None;
@@ -130,7 +125,7 @@ fn card(
                 // instead of being printed over it.
                 ui.horizontal(|ui| {
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        badge(ui, row);
+                        badge(ui, row, image);
                         ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                             ui.label(
                                 RichText::new(device.chip_name())
@@ -148,7 +143,9 @@ fn card(
                 details(ui, row, image);
                 if !row.present && !row.flashing() {
                     ui.horizontal(|ui| {
-                        ui.label(RichText::new("Unplugged").weak());
+                        if !matches!(row.state, BoardState::Idle) {
+                            ui.label(RichText::new("Unplugged").weak());
+                        }
                         if ui.small_button("Dismiss").clicked() {
                             *forget = Some(device.id.clone());
                         }
@@ -161,42 +158,30 @@ fn card(
     .response
 }
 
-fn badge(ui: &mut egui::Ui, row: &Row) {
-    let text = RichText::new(row.state.words())
-        .strong()
-        .size(size::EMPHASIS);
-    let text = match &row.state {
-        BoardState::Done(Outcome::Pass { .. }) => text.color(PASS),
-        BoardState::Done(Outcome::Fail { .. }) => text.color(FAIL),
-        BoardState::Flashing(_) => text.color(ui.visuals().hyperlink_color),
-        BoardState::Idle => text.weak(),
+fn badge(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
+    let tone = status::board(row, image).tone;
+    let words = match row.state {
+        BoardState::Idle if tone == status::Tone::Fail => "Can't flash".to_owned(),
+        _ => row.state.words(),
     };
-    ui.label(text);
+    let text = format!("{} {words}", tone.icon());
+    ui.label(
+        RichText::new(text)
+            .strong()
+            .size(size::EMPHASIS)
+            .color(tone.colour(ui.visuals())),
+    );
 }
 
 fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
-    match &row.state {
-        BoardState::Flashing(p) => {
-            ui.add(
-                egui::ProgressBar::new(p.fraction())
-                    .desired_height(8.0)
-                    .corner_radius(3.0),
-            );
-        }
-        BoardState::Done(Outcome::Fail { reason, .. }) => {
-            ui.label(RichText::new(reason).color(FAIL));
-        }
-        BoardState::Done(Outcome::Pass { .. }) => {
-            ui.label(PRESS_RESET);
-        }
-        BoardState::Idle => {
-            if let Some(reason) = image.and_then(|image| image.mismatch(&row.device)) {
-                ui.label(
-                    RichText::new(format!("Wrong chip: {reason}"))
-                        .color(ui.visuals().warn_fg_color),
-                );
-            }
-        }
+    if let BoardState::Flashing(p) = &row.state {
+        ui.add(
+            egui::ProgressBar::new(p.fraction())
+                .desired_height(8.0)
+                .corner_radius(3.0),
+        );
+    } else {
+        status::board(row, image).show(ui, size::REASON);
     }
 }
 

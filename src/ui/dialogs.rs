@@ -1,5 +1,7 @@
 //! The native file dialogs (rfd), each on a thread of its own so the window never waits
-//! on one: [`Dialog`] holds the answer to come; the view that opened it polls it.
+//! on one: [`Dialog`] holds the answer to come; the view that opened it polls it. Where
+//! no dialog can be shown (a Linux desktop without the XDG desktop portal or zenity), the
+//! answer says so instead of nothing happening.
 
 use std::path::PathBuf;
 
@@ -9,9 +11,20 @@ use eframe::egui;
 use crate::station::files::{Existing, write_atomically};
 use crate::station::support;
 
+/// How a file dialog ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// This file or folder was picked.
+    Picked(PathBuf),
+    /// The dialog was closed without a pick.
+    Cancelled,
+    /// No dialog could be shown, and why.
+    Unavailable(String),
+}
+
 /// An open file dialog: its answer arrives when the user closes it.
 pub struct Dialog {
-    answer: Receiver<Option<PathBuf>>,
+    answer: Receiver<Answer>,
 }
 
 impl Dialog {
@@ -25,7 +38,11 @@ impl Dialog {
         let (tx, answer) = bounded(1);
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(pick(dialog));
+            let answer = match service() {
+                Err(why) => Answer::Unavailable(why),
+                Ok(()) => pick(dialog).map_or(Answer::Cancelled, Answer::Picked),
+            };
+            let _ = tx.send(answer);
             ctx.request_repaint();
         });
         Dialog { answer }
@@ -55,14 +72,48 @@ impl Dialog {
         Dialog::show(ctx, dialog, rfd::FileDialog::pick_folder)
     }
 
-    /// `None` while the dialog is open; then once `Some` with the path picked, if any.
-    pub fn answer(&self) -> Option<Option<PathBuf>> {
+    /// `None` while the dialog is open; then once its answer.
+    pub fn answer(&self) -> Option<Answer> {
         match self.answer.try_recv() {
-            Ok(picked) => Some(picked),
+            Ok(answer) => Some(answer),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(None),
+            Err(TryRecvError::Disconnected) => Some(Answer::Cancelled),
         }
     }
+}
+
+/// Whether a file dialog can be shown here. On Linux rfd asks the XDG desktop portal on
+/// the session bus and falls back to zenity: with neither, it shows nothing at all.
+#[cfg(target_os = "linux")]
+pub fn service() -> Result<(), String> {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let portal = zbus::blocking::Connection::session()
+        .map_err(|e| format!("no session bus ({e})"))
+        .and_then(|bus| {
+            let dbus = zbus::blocking::fdo::DBusProxy::new(&bus).map_err(|e| e.to_string())?;
+            let name = zbus::names::BusName::try_from(PORTAL).map_err(|e| e.to_string())?;
+            let running = dbus.name_has_owner(name.clone()).unwrap_or(false);
+            let activatable = (dbus.list_activatable_names().unwrap_or_default().iter())
+                .any(|n| n.as_str() == PORTAL);
+            if running || activatable {
+                Ok(())
+            } else {
+                Err(format!("{PORTAL} is not on the session bus"))
+            }
+        });
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("zenity").is_file()));
+    match portal {
+        Ok(()) => Ok(()),
+        Err(_) if zenity => Ok(()),
+        Err(why) => Err(format!("No XDG desktop portal ({why}) and no zenity.")),
+    }
+}
+
+/// Whether a file dialog can be shown here: Windows and macOS always have one.
+#[cfg(not(target_os = "linux"))]
+pub fn service() -> Result<(), String> {
+    Ok(())
 }
 
 /// Asks where to save a support report (with `session_log`), writes it there, and says

@@ -4,24 +4,22 @@
 use eframe::egui::{self, Color32, RichText, Sense, Stroke, StrokeKind, pos2, vec2};
 
 use super::app::ImageState;
-use super::style::{FAIL, PASS, REGION_COLOURS, size};
+use super::status::{self, Tone};
+use super::style::{FAIL, REGION_COLOURS, WARN, size};
+use crate::advice::headline;
 use crate::firmware::{Region, human_size};
-use crate::station::{LoadedImage, Row, file_name};
+use crate::station::{LoadedImage, file_name};
 
-/// The card. Returns whether "Open..." was clicked; `open_refusal` says why it is off.
-pub fn show(
-    ui: &mut egui::Ui,
-    image: &ImageState,
-    selected: Option<&Row>,
-    open_refusal: Option<&str>,
-) -> bool {
+/// The card (Desk, step 1). Returns whether "Open..." was clicked; `open_refusal` says
+/// why it is off.
+pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -> bool {
     let mut open = false;
     egui::Frame::group(ui.style())
         .inner_margin(12.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.heading("Firmware file");
+                ui.label(RichText::new("1  Firmware").size(size::HEADING));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     open = ui
                         .add_enabled(open_refusal.is_none(), egui::Button::new("Open..."))
@@ -32,9 +30,7 @@ pub fn show(
             });
             ui.add_space(4.0);
             match image {
-                ImageState::None => {
-                    ui.label("Drop a dfu.bin anywhere on this window, or click Open...");
-                }
+                ImageState::None => drop_zone(ui),
                 ImageState::Loading(path) => {
                     ui.horizontal(|ui| {
                         ui.spinner();
@@ -43,70 +39,86 @@ pub fn show(
                 }
                 ImageState::Invalid { path, error } => {
                     ui.label(RichText::new(file_name(path)).monospace().strong());
-                    ui.label(
-                        RichText::new("Not usable")
-                            .color(FAIL)
-                            .strong()
-                            .size(size::HEADING),
+                    let line = format!("{} {}", Tone::Fail.icon(), headline(error.code));
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(line).color(FAIL).strong().size(size::HEADING),
+                        )
+                        .wrap(),
                     );
-                    ui.label(&error.message);
-                    ui.label(RichText::new(error.advice()).strong());
-                    ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
+                    egui::CollapsingHeader::new("Details")
+                        .id_salt("file_error_details")
+                        .show(ui, |ui| {
+                            ui.label(&error.message);
+                            ui.label(error.advice());
+                            ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
+                        });
                 }
-                ImageState::Loaded(image) => loaded(ui, image, selected),
+                ImageState::Loaded(image) => loaded(ui, image),
             }
         });
     open
 }
 
-fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage, selected: Option<&Row>) {
+/// The empty file step: a drawn zone that says where the file goes.
+fn drop_zone(ui: &mut egui::Ui) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 90.0), Sense::hover());
+    let stroke = Stroke::new(2.0, ui.visuals().weak_text_color());
+    ui.painter()
+        .rect_stroke(rect, 8.0, stroke, StrokeKind::Inside);
+    let text = "Drop the dfu.bin here, or press Open...";
+    ui.painter().text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(size::HEADING),
+        ui.visuals().text_color(),
+    );
+    ui.interact(rect, ui.scope_id().with("drop_zone"), Sense::hover())
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+}
+
+fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
     let image = &loaded.image;
     ui.label(RichText::new(loaded.name()).monospace().strong());
-    ui.label(
-        RichText::new("Valid DFU file")
-            .color(PASS)
-            .strong()
-            .size(size::HEADING),
-    );
-    egui::Grid::new("image_facts")
-        .num_columns(2)
-        .show(ui, |ui| {
-            ui.label("Chip");
-            ui.label(
-                image
-                    .chip()
-                    .map_or("any (not recorded in the file)", |c| c.name()),
-            );
-            ui.end_row();
-            ui.label("Size");
-            ui.label(human_size(loaded.file.len() as u64));
-            ui.end_row();
-            ui.label("SHA-256");
-            ui.label(RichText::new(image.short_sha256()).monospace())
-                .on_hover_text(crate::firmware::esp::hex(&image.sha256));
-            ui.end_row();
-            ui.label("Flash size");
-            ui.label(
-                image
-                    .flash_size
-                    .map_or("unknown".into(), |s| human_size(s.into())),
-            );
-            ui.end_row();
-        });
-    if let Some(reason) = selected.and_then(|row| loaded.mismatch(&row.device)) {
-        ui.label(
-            RichText::new(format!("Wrong chip: {reason} Select a matching board."))
-                .color(FAIL)
-                .strong(),
+    let chip = image
+        .chip()
+        .map_or("any chip (not recorded in the file)", |c| c.name());
+    ui.label(format!(
+        "For {chip} · {}",
+        human_size(loaded.file.len() as u64)
+    ));
+    status::file(loaded).show(ui, size::HEADING);
+    for warning in &image.warnings {
+        ui.add(
+            egui::Label::new(RichText::new(format!("{} {warning}", Tone::Warn.icon())).color(WARN))
+                .wrap(),
         );
     }
-    for warning in &image.warnings {
-        ui.label(RichText::new(format!("Warning: {warning}")).color(ui.visuals().warn_fg_color));
-    }
-    if !image.regions.is_empty() {
-        ui.add_space(8.0);
-        flash_map(ui, &image.regions, image.flash_size);
-    }
+    // Open or closed as the engineer left it (egui remembers it with the window).
+    egui::CollapsingHeader::new("Details")
+        .id_salt("file_details")
+        .show(ui, |ui| {
+            egui::Grid::new("image_facts")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label("SHA-256");
+                    ui.label(RichText::new(image.short_sha256()).monospace())
+                        .on_hover_text(crate::firmware::esp::hex(&image.sha256));
+                    ui.end_row();
+                    ui.label("Flash size");
+                    ui.label(
+                        image
+                            .flash_size
+                            .map_or("unknown".into(), |s| human_size(s.into())),
+                    );
+                    ui.end_row();
+                });
+            if !image.regions.is_empty() {
+                ui.add_space(8.0);
+                flash_map(ui, &image.regions, image.flash_size);
+            }
+        });
 }
 
 /// The chip's flash as a bar, each region drawn at its address; then a legend.

@@ -77,6 +77,10 @@ impl Log {
             if let Some(note) = self.dropped_note() {
                 ui.label(egui::RichText::new(note).weak());
             }
+            // Collapsed, the log is one status line: its last.
+            if !*open && let Some(last) = self.lines.back() {
+                ui.add(egui::Label::new(egui::RichText::new(last).monospace().weak()).truncate());
+            }
         });
         if *open {
             let height = ui.text_style_height(&egui::TextStyle::Monospace);

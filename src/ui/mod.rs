@@ -18,6 +18,7 @@ mod image_card;
 mod log;
 mod production;
 mod profile;
+mod status;
 mod style;
 mod tiles;
 

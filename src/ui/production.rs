@@ -6,8 +6,11 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use super::dialogs::Dialog;
-use super::style::{FAIL, PASS};
+use super::dialogs::{Answer, Dialog};
+use super::style::{FAIL, PASS, WARN};
+
+/// What "Choose folder..." says when no folder dialog can be shown.
+const NO_FOLDER_DIALOG: &str = "No folder dialog can be shown on this computer: install a file-dialog service (the XDG desktop portal, or zenity), or start DFU Station with a profile that names the folder.";
 use crate::station::Event;
 use crate::station::factory::RECENT_RECORDS;
 use crate::station::log::{LogPause, Record, Verdict};
@@ -21,6 +24,8 @@ pub struct Production {
     paused: Option<LogPause>,
     /// The folder picker's answer, while it is open.
     picking: Option<Dialog>,
+    /// Why the last "Choose folder..." showed no dialog.
+    unavailable: Option<String>,
 }
 
 impl Production {
@@ -52,11 +57,27 @@ impl Production {
     pub fn picked(&mut self) -> Option<PathBuf> {
         let answer = self.picking.as_ref()?.answer()?;
         self.picking = None;
-        answer
+        match answer {
+            Answer::Picked(folder) => Some(folder),
+            Answer::Cancelled => None,
+            Answer::Unavailable(why) => {
+                self.unavailable = Some(why);
+                None
+            }
+        }
     }
 
     /// The tab. `locked`: the folder cannot be changed.
     pub fn show(&mut self, ui: &mut egui::Ui, locked: bool) {
+        self.folder_row(ui, locked);
+        if let Some(pause) = &self.paused {
+            ui.label(RichText::new(pause.banner()).color(FAIL));
+        }
+        self.table(ui);
+    }
+
+    /// The log folder, "Open folder" and "Choose folder..." (not when `locked`).
+    pub fn folder_row(&mut self, ui: &mut egui::Ui, locked: bool) {
         ui.horizontal(|ui| {
             let folder = self
                 .folder
@@ -82,12 +103,17 @@ impl Production {
                 .on_hover_text("Where the production log is written")
                 .on_disabled_hover_text("Locked to the factory profile");
             if choose.clicked() {
+                self.unavailable = None;
                 self.pick(ui.ctx());
             }
         });
-        if let Some(pause) = &self.paused {
-            ui.label(RichText::new(pause.banner()).color(FAIL));
+        if let Some(why) = &self.unavailable {
+            ui.label(RichText::new(format!("⚠ {NO_FOLDER_DIALOG} {why}")).color(WARN));
         }
+    }
+
+    /// The last records, newest first.
+    fn table(&self, ui: &mut egui::Ui) {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {

@@ -5,14 +5,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use eframe::egui::{self, RichText};
 use serde::{Deserialize, Serialize};
 
 use super::style::FAIL;
 use crate::firmware::esp::hex;
-use crate::station::factory::{Settings, Shift};
+use crate::station::factory::Settings;
 use crate::station::files::Existing;
 use crate::station::profile::{Profile, ProfileError};
 use crate::station::{ImageError, LoadedImage};
@@ -112,6 +111,13 @@ impl Factory {
         self.locked
     }
 
+    /// The profile's slots (USB port paths in slot order); none without a profile.
+    pub fn slots(&self) -> Vec<String> {
+        self.profile
+            .as_ref()
+            .map_or_else(Vec::new, |(_, profile)| profile.slots.clone())
+    }
+
     /// What the station should apply, with the window's current image.
     pub fn station_settings(&self, image: Option<&Arc<LoadedImage>>) -> Settings {
         Settings {
@@ -123,52 +129,41 @@ impl Factory {
         }
     }
 
-    /// The bar under the top bar: auto mode (off while `paused`: the production log
-    /// cannot be written), sound, station name, shift counters, lock.
-    pub fn bar(
-        &mut self,
-        ui: &mut egui::Ui,
-        shift: &Shift,
-        image: Option<&Arc<LoadedImage>>,
-        paused: bool,
-    ) {
-        ui.horizontal_centered(|ui| {
-            let locked = self.locked;
-            let why = "Locked to the factory profile: Unlock with the engineer's PIN";
-            let auto_why = if paused {
-                "Flashing is paused: the production log cannot be written"
-            } else {
-                why
-            };
-            ui.add_enabled(
-                !locked && !paused,
-                egui::Checkbox::new(&mut self.settings.auto, "Auto mode"),
-            )
-            .on_hover_text("Flash every board that fits the file as soon as it is plugged in")
-            .on_disabled_hover_text(auto_why);
-            ui.add_enabled(
-                !locked,
-                egui::Checkbox::new(&mut self.settings.sound, "Sound"),
-            )
-            .on_hover_text("A short tone per result")
-            .on_disabled_hover_text(why);
-            ui.label("Station");
+    /// The Station setup dialog's settings: auto mode, sound and the station's name
+    /// (greyed out while locked or, for auto mode, while the log is paused).
+    pub fn setup(&mut self, ui: &mut egui::Ui, paused: bool) {
+        let locked = self.locked;
+        let why = "Locked to the factory profile: Unlock with the engineer's PIN";
+        let auto_why = if paused {
+            "Flashing is paused: the production log cannot be written"
+        } else {
+            why
+        };
+        ui.add_enabled(
+            !locked && !paused,
+            egui::Checkbox::new(&mut self.settings.auto, "Auto mode"),
+        )
+        .on_hover_text("Flash every board that fits the file as soon as it is plugged in")
+        .on_disabled_hover_text(auto_why);
+        ui.add_enabled(
+            !locked,
+            egui::Checkbox::new(&mut self.settings.sound, "Sound"),
+        )
+        .on_hover_text("A short tone per result")
+        .on_disabled_hover_text(why);
+        ui.horizontal(|ui| {
+            ui.label("Station name");
             let name = egui::TextEdit::singleline(&mut self.settings.station)
-                .desired_width(110.0)
+                .desired_width(160.0)
                 .hint_text("name");
             ui.add_enabled(!locked, name)
                 .on_hover_text("Written to every record of the production log")
                 .on_disabled_hover_text(why);
-            ui.separator();
-            shift_counters(ui, shift);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                self.lock_controls(ui, image);
-            });
         });
-        self.dialogs(ui.ctx(), image);
     }
 
-    fn lock_controls(&mut self, ui: &mut egui::Ui, image: Option<&Arc<LoadedImage>>) {
+    /// "Unlock..." and what the station is locked to; or, unlocked, "Save profile...".
+    pub fn lock_controls(&mut self, ui: &mut egui::Ui, image: Option<&Arc<LoadedImage>>) {
         if self.locked {
             if ui.button("Unlock...").clicked() {
                 self.dialog = Some(Dialog::Unlock {
@@ -202,7 +197,8 @@ impl Factory {
         }
     }
 
-    fn dialogs(&mut self, ctx: &egui::Context, image: Option<&Arc<LoadedImage>>) {
+    /// The Save profile and Unlock dialogs, while one is open.
+    pub fn dialogs(&mut self, ctx: &egui::Context, image: Option<&Arc<LoadedImage>>) {
         let Some(mut dialog) = self.dialog.take() else {
             return;
         };
@@ -307,6 +303,7 @@ impl Factory {
             sound: self.settings.sound,
             log_folder: self.settings.log_folder.clone().unwrap_or_default(),
             pin_sha256: String::new(),
+            slots: Vec::new(),
             provision: None,
         };
         profile.set_pin(pin);
@@ -325,15 +322,6 @@ fn pin_field(ui: &mut egui::Ui, pin: &mut String) -> bool {
         )
         .labelled_by(label.id);
     response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
-}
-
-/// `Total 12 · 340 boards/h`.
-fn shift_counters(ui: &mut egui::Ui, shift: &Shift) {
-    let rate = shift
-        .per_hour(Instant::now())
-        .map_or("-".to_owned(), |r| format!("{r:.0}"));
-    ui.label(format!("Total {} · {rate} boards/h", shift.total()))
-        .on_hover_text("Boards flashed since the app started, and the pace since the first");
 }
 
 #[cfg(test)]

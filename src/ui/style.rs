@@ -9,6 +9,8 @@ pub const PASS: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
 pub const FAIL: Color32 = Color32::from_rgb(0xd0, 0x3b, 0x3b);
 /// Warning amber: works, but look.
 pub const WARN: Color32 = Color32::from_rgb(0xd0, 0x80, 0x00);
+/// The primary action's fill.
+pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x6f, 0xd1);
 /// The parts of a flash map, in turn.
 pub const REGION_COLOURS: [Color32; 6] = [
     Color32::from_rgb(0x3b, 0x82, 0xd0),
@@ -37,8 +39,10 @@ pub mod size {
     pub const TILE_TITLE: f32 = 26.0;
     /// A tile's state word when idle.
     pub const TILE_STATE: f32 = 36.0;
-    /// PASS / FAIL on the board card.
-    pub const RESULT: f32 = 40.0;
+    /// What to do now, under a result.
+    pub const ACTION: f32 = 20.0;
+    /// PASS / FAIL in the result banner.
+    pub const BANNER: f32 = 72.0;
     /// A tile's percent.
     pub const TILE_PERCENT: f32 = 44.0;
     /// PASS / FAIL on a tile.

@@ -1,12 +1,15 @@
-//! The station view: one large tile per board, readable from a metre away: a green PASS,
-//! a red FAIL with its reason, or the phase and percent of a running flash.
+//! The station view: one large tile per board, readable from a metre away, named by its
+//! slot on the fixture: a green PASS, a red FAIL with what to do and Retry / Clear, or
+//! the phase and percent of a running flash.
 
 use eframe::egui::{self, Color32, RichText};
 
 use super::devices::row_label;
+use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
 use crate::advice::DOWNLOAD_MODE;
-use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
+use crate::advice::headline;
+use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, PRESS_RESET, Registry, Row};
 
 /// The smallest tile height.
 const MIN_TILE_HEIGHT: f32 = 150.0;
@@ -14,12 +17,34 @@ const GAP: f32 = 10.0;
 /// Width over height of a tile, roughly.
 const TILE_ASPECT: f32 = 1.6;
 
-/// The grid of tiles, filling the space it is given. Returns a clicked board.
+/// What a tile asks of the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TileAction {
+    /// The tile was clicked: select its board.
+    Select(DeviceId),
+    /// Flash this board again.
+    Retry(DeviceId),
+    /// Clear this board's result.
+    Clear(DeviceId),
+}
+
+/// The slot a technician sees on the fixture: the profile's name for `path` if it has
+/// one, else the board's place in the list (boards are listed by port path), from 1.
+pub fn slot_name(slots: &[String], path: &str, index: usize) -> String {
+    match slots.iter().position(|p| p == path) {
+        Some(i) => format!("Slot {}", i + 1),
+        None => format!("Slot {}", index + 1),
+    }
+}
+
+/// The grid of tiles, filling the space it is given. `slots`: the profile's USB paths in
+/// slot order (may be empty).
 pub fn show(
     ui: &mut egui::Ui,
     registry: &Registry,
     image: Option<&LoadedImage>,
-) -> Option<DeviceId> {
+    slots: &[String],
+) -> Option<TileAction> {
     let rows = registry.rows();
     if rows.is_empty() {
         ui.centered_and_justified(|ui| {
@@ -40,30 +65,37 @@ pub fn show(
     let lines = n.div_ceil(columns);
     let width = (size.x - GAP * (columns - 1) as f32) / columns as f32;
     let height = ((size.y - GAP * (lines - 1) as f32) / lines as f32).max(MIN_TILE_HEIGHT);
-    let mut clicked = None;
+    let mut action = None;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.spacing_mut().item_spacing = egui::vec2(GAP, GAP);
-            for line in rows.chunks(columns) {
+            for (l, line) in rows.chunks(columns).enumerate() {
                 ui.horizontal_top(|ui| {
-                    for row in line {
-                        if tile(ui, row, image, egui::vec2(width, height)).clicked() {
-                            clicked = Some(row.device.id.clone());
+                    for (c, row) in line.iter().enumerate() {
+                        let slot = slot_name(slots, &row.device.id.path, l * columns + c);
+                        let size = egui::vec2(width, height);
+                        let (response, asked) = tile(ui, row, image, &slot, size);
+                        if asked.is_some() {
+                            action = asked;
+                        } else if response.clicked() {
+                            action = Some(TileAction::Select(row.device.id.clone()));
                         }
                     }
                 });
             }
         });
-    clicked
+    action
 }
 
 fn tile(
     ui: &mut egui::Ui,
     row: &Row,
     image: Option<&LoadedImage>,
+    slot: &str,
     size: egui::Vec2,
-) -> egui::Response {
+) -> (egui::Response, Option<TileAction>) {
+    let mut action = None;
     let (fill, text) = match &row.state {
         BoardState::Done(Outcome::Pass { .. }) => (PASS, Color32::WHITE),
         BoardState::Done(Outcome::Fail { .. }) => (FAIL, Color32::WHITE),
@@ -90,61 +122,72 @@ fn tile(
                         let inner = size - egui::vec2(26.0, 26.0);
                         ui.set_width(inner.x);
                         ui.set_min_height(inner.y);
-                        contents(ui, row, image, text);
+                        action = contents(ui, row, image, slot, text);
                     });
             })
             .response
         })
         .inner;
-    let label = row_label(row);
+    let label = format!("{slot}: {}", row_label(row));
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &label));
-    response
+    (response, action)
 }
 
-fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Color32) {
+fn contents(
+    ui: &mut egui::Ui,
+    row: &Row,
+    image: Option<&LoadedImage>,
+    slot: &str,
+    text: Color32,
+) -> Option<TileAction> {
     let device = &row.device;
+    let mut action = None;
     ui.horizontal(|ui| {
         ui.label(
-            RichText::new(format!("USB {}", device.id.path))
+            RichText::new(slot)
                 .size(size::TILE_TITLE)
                 .strong()
                 .color(text),
         );
         ui.label(
-            RichText::new(device.chip_name())
+            RichText::new(format!("{} · USB {}", device.chip_name(), device.id.path))
                 .size(size::HEADING)
                 .color(text),
         );
     });
-    let presence = if row.present {
-        device.mode_name()
-    } else {
-        "unplugged"
-    };
-    ui.label(RichText::new(format!("{presence} · serial {}", device.serial)).color(text));
-    ui.add_space(4.0);
+    let status = status::board(row, image);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
+            let word = format!("{} PASS", Tone::Pass.icon());
             ui.label(
-                RichText::new("PASS")
+                RichText::new(word)
                     .size(size::TILE_RESULT)
                     .strong()
                     .color(text),
             );
             ui.label(
-                RichText::new(format!("{:.1} s · press RESET", elapsed.as_secs_f64()))
+                RichText::new(format!("{PRESS_RESET} ({:.1} s)", elapsed.as_secs_f64()))
                     .size(size::EMPHASIS)
                     .color(text),
             );
         }
-        BoardState::Done(Outcome::Fail { reason, .. }) => {
+        BoardState::Done(Outcome::Fail { code, .. }) => {
+            let word = format!("{} FAIL", Tone::Fail.icon());
             ui.label(
-                RichText::new("FAIL")
+                RichText::new(word)
                     .size(size::TILE_RESULT)
                     .strong()
                     .color(text),
             );
-            ui.label(RichText::new(reason).size(size::REASON).color(text));
+            ui.add(
+                egui::Label::new(
+                    RichText::new(headline(*code))
+                        .size(size::EMPHASIS)
+                        .strong()
+                        .color(text),
+                )
+                .wrap(),
+            );
         }
         BoardState::Flashing(p) => {
             let percent = if p.total > 0 {
@@ -158,20 +201,47 @@ fn contents(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>, text: Col
                     .strong()
                     .color(ui.visuals().hyperlink_color),
             );
-            ui.add(
-                egui::ProgressBar::new(p.fraction())
-                    .desired_height(14.0)
-                    .text(RichText::new(p.headline()).size(size::SMALL)),
-            );
+            // The words above the bar, never printed over it.
+            ui.label(RichText::new(p.headline()).size(size::SMALL).color(text));
+            ui.add(egui::ProgressBar::new(p.fraction()).desired_height(14.0));
         }
         BoardState::Idle => {
-            let warning = image.and_then(|image| image.mismatch(device));
-            let (word, detail) = match &warning {
-                Some(reason) => ("Wrong chip", reason.as_str()),
-                None => ("Ready", "Waiting to be flashed"),
+            let colour = status.tone.colour(ui.visuals());
+            let word = if status.tone == Tone::Fail {
+                "Can't flash"
+            } else if row.present {
+                "Ready"
+            } else {
+                "Unplugged"
             };
-            ui.label(RichText::new(word).size(size::TILE_STATE).strong().weak());
-            ui.label(RichText::new(detail).size(size::REASON));
+            let word = format!("{} {word}", status.tone.icon());
+            ui.label(
+                RichText::new(word)
+                    .size(size::TILE_STATE)
+                    .strong()
+                    .color(colour),
+            );
+            ui.add(egui::Label::new(RichText::new(&status.text).size(size::REASON)).wrap());
         }
     }
+    if matches!(row.state, BoardState::Done(_)) {
+        ui.horizontal(|ui| {
+            let retry = row.present && image.is_some_and(|image| image.fits(device));
+            if ui
+                .add_enabled(retry, egui::Button::new("Retry"))
+                .on_hover_text("Flash this board again")
+                .clicked()
+            {
+                action = Some(TileAction::Retry(device.id.clone()));
+            }
+            if ui
+                .button("Clear")
+                .on_hover_text("Clear this result")
+                .clicked()
+            {
+                action = Some(TileAction::Clear(device.id.clone()));
+            }
+        });
+    }
+    action
 }

@@ -10,7 +10,7 @@ use eframe::egui;
 use crate::firmware::{Chip, FlashFile, PackOptions, pack};
 use crate::station::files::{Existing, read_firmware, write_atomically};
 use crate::station::{Command, Reader, file_name};
-use crate::ui::dialogs::Dialog;
+use crate::ui::dialogs::{Answer, Dialog};
 use crate::ui::style::WARN;
 
 /// Where the app goes in flash.
@@ -44,6 +44,8 @@ pub struct MakeDialog {
     replace: Option<PathBuf>,
     /// The file dialog open for one of the optional files, by its title.
     picking: Option<(&'static str, Dialog)>,
+    /// Why the last Choose... showed no dialog.
+    unavailable: Option<String>,
 }
 
 /// What the dialog asks of the app.
@@ -68,6 +70,7 @@ impl MakeDialog {
             partition_table: None,
             replace: None,
             picking: None,
+            unavailable: None,
         }
     }
 
@@ -119,7 +122,11 @@ impl MakeDialog {
         {
             let title = *title;
             self.picking = None;
-            self.picked(title, answer);
+            match answer {
+                Answer::Picked(path) => self.picked(title, Some(path)),
+                Answer::Cancelled => {}
+                Answer::Unavailable(why) => self.unavailable = Some(why),
+            }
         }
         let mut request = None;
         let mut choose = None;
@@ -169,6 +176,15 @@ impl MakeDialog {
                     )
                     .weak(),
                 );
+                if let Some(why) = &self.unavailable {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "⚠ No file dialog can be shown: {why} Install a file-dialog \
+                             service (the XDG desktop portal, or zenity)."
+                        ))
+                        .color(WARN),
+                    );
+                }
                 let output = self.output();
                 let confirmed = self.replace.as_ref() == Some(&output);
                 if confirmed {

@@ -27,7 +27,8 @@ use super::log::Log;
 use crate::advice::{Platform, UDEV_RULE};
 use crate::failure::Code;
 use crate::firmware::Chip;
-use crate::station::{Command, Event, LoadedImage, Registry, Row};
+use crate::station::demo::DEMO_CHIPS;
+use crate::station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
 use install::Install;
 use make::{MakeDialog, Request};
 use triggers::{Opening, Watch};
@@ -116,11 +117,13 @@ impl Help {
     }
 
     /// The panel on the right, and the "Make dfu.bin" dialog. Returns a file to load.
+    /// `demo`: emulated boards may be plugged in (not while locked to a profile).
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         registry: &Registry,
         session_log: &Log,
+        demo: Option<&mut Vec<Command>>,
     ) -> Option<(PathBuf, Command)> {
         if let Some(said) = self.report.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.report = None;
@@ -163,6 +166,9 @@ impl Help {
                     Panel::Closed => {}
                     Panel::List => {
                         self.support_report(ui, session_log);
+                        if let Some(commands) = demo {
+                            demo_boards(ui, commands);
+                        }
                         if let Some(topic) = list(ui) {
                             // The header above was drawn for the list: draw it again.
                             ui.ctx().request_repaint();
@@ -303,4 +309,26 @@ fn list(ui: &mut egui::Ui) -> Option<Topic> {
         }
     }
     chosen
+}
+/// "Try without hardware": plug in emulated boards (the demo).
+fn demo_boards(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.label(RichText::new("Try without hardware").strong());
+    ui.horizontal_wrapped(|ui| {
+        for chip in DEMO_CHIPS {
+            if ui
+                .button(format!("Plug in an emulated {chip}"))
+                .on_hover_text("An emulated board that flashes like a real one")
+                .clicked()
+            {
+                commands.push(Command::StartDemo);
+                commands.push(Command::Demo(DemoCommand::Plug(chip)));
+            }
+        }
+    });
+    ui.separator();
+}
+
+/// The picture of how to put a board in download mode (BOOT and RESET).
+pub fn download_mode_picture(ui: &mut egui::Ui) {
+    pictures::show(ui, Picture::DownloadMode);
 }

@@ -92,7 +92,6 @@ pub struct Watch {
     s3_wait: Option<(PathBuf, f64)>,
     s3_opened_for: Option<PathBuf>,
     erases: HashMap<DeviceId, Erase>,
-    passed: bool,
     wrong_chip_opened_for: Option<(PathBuf, DeviceId)>,
 }
 
@@ -110,17 +109,7 @@ impl Watch {
                     crate::station::file_name(path)
                 ),
             )),
-            // The first PASS only: the board card says it again for every board.
-            Event::JobFinished {
-                device,
-                outcome: Outcome::Pass { .. },
-            } if !self.passed => {
-                self.passed = true;
-                Some(Opening::new(
-                    Topic::PressReset,
-                    format!("Board {} passed.", device.path),
-                ))
-            }
+            // A PASS opens nothing: its banner says what to do. Failures open their topic.
             Event::JobFinished {
                 device,
                 outcome:

@@ -1,0 +1,110 @@
+//! What a board and a file are in a few words, with a fixed tone: the one place the
+//! window turns states into words, colours and icons. Red is blocked or failed, amber is
+//! a warning, green is PASS; each also has its icon, so no state is told by hue alone.
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::style::{FAIL, PASS, WARN};
+use crate::advice::headline;
+use crate::station::{BoardState, LoadedImage, Outcome, PRESS_RESET, Row};
+
+/// How a status reads: its colour and icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Flashed, or good to go.
+    Pass,
+    /// Failed, or blocked.
+    Fail,
+    /// Works, but look.
+    Warn,
+    /// A flash runs.
+    Busy,
+    /// Nothing to act on.
+    Neutral,
+}
+
+impl Tone {
+    /// The icon before the words.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Tone::Pass => "✔",
+            Tone::Fail => "✖",
+            Tone::Warn => "⚠",
+            Tone::Busy => "⟳",
+            Tone::Neutral => "•",
+        }
+    }
+
+    /// The colour of the words in `visuals`.
+    pub fn colour(self, visuals: &egui::Visuals) -> Color32 {
+        match self {
+            Tone::Pass => PASS,
+            Tone::Fail => FAIL,
+            Tone::Warn => WARN,
+            Tone::Busy => visuals.hyperlink_color,
+            Tone::Neutral => visuals.text_color(),
+        }
+    }
+}
+
+/// A state in words, with its tone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// How it reads.
+    pub tone: Tone,
+    /// The words, without the icon.
+    pub text: String,
+}
+
+impl Status {
+    fn new(tone: Tone, text: impl Into<String>) -> Status {
+        Status {
+            tone,
+            text: text.into(),
+        }
+    }
+
+    /// Icon and words: `✖ Can't flash: the file is for ESP32-S3`.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.tone.icon(), self.text)
+    }
+
+    /// The line as a label, in its colour, at `size` points.
+    pub fn show(&self, ui: &mut egui::Ui, size: f32) -> egui::Response {
+        let colour = self.tone.colour(ui.visuals());
+        ui.add(
+            egui::Label::new(RichText::new(self.line()).color(colour).size(size).strong()).wrap(),
+        )
+    }
+}
+
+/// One readiness line for a board that takes the file into account.
+pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
+    match &row.state {
+        BoardState::Flashing(_) => Status::new(Tone::Busy, row.state.words()),
+        BoardState::Done(Outcome::Pass { .. }) => {
+            Status::new(Tone::Pass, format!("PASS. {PRESS_RESET}"))
+        }
+        BoardState::Done(Outcome::Fail { code, .. }) => {
+            Status::new(Tone::Fail, format!("FAIL. {}", headline(*code)))
+        }
+        BoardState::Idle if !row.present => Status::new(Tone::Neutral, "Unplugged"),
+        BoardState::Idle => match image {
+            None => Status::new(Tone::Neutral, "Ready. Open a firmware file to flash it."),
+            Some(image) if !image.fits(&row.device) => Status::new(
+                Tone::Fail,
+                format!("Can't flash: the file is for {}", image.made_for()),
+            ),
+            Some(_) => Status::new(Tone::Pass, "Ready to flash"),
+        },
+    }
+}
+
+/// What the file is: valid, valid with warnings, or why it cannot be used.
+pub fn file(image: &LoadedImage) -> Status {
+    match image.image.warnings.len() {
+        0 => Status::new(Tone::Pass, "Valid DFU file"),
+        1 => Status::new(Tone::Warn, "Valid, 1 warning"),
+        n => Status::new(Tone::Warn, format!("Valid, {n} warnings")),
+    }
+}
