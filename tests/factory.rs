@@ -250,7 +250,7 @@ fn auto_mode_flashes_each_plug_in_once() {
     bench.until("both back in DFU mode", |b| {
         b.present()
             .iter()
-            .filter(|d| d.mode_name() == "DFU mode")
+            .filter(|d| d.mode == dfu_station::dfu::InterfaceMode::Dfu)
             .count()
             == 2
     });
