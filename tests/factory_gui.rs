@@ -93,19 +93,14 @@ fn a_locked_profile_refuses_changes_until_the_right_pin() {
     let (mut harness, _events) = app(&save_profile(dir.path()));
     harness.run_steps(3);
     harness.get_by_label("Locked to line3.toml");
-    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
-    assert!(disabled(&harness, Role::CheckBox, "Sound"));
-    // The list view: the file cannot be replaced, by Open... or by a drop.
-    harness
-        .get_by_role_and_label(Role::Button, "Station view")
-        .click();
-    harness.run_steps(2);
-    harness.get_by_label("Valid DFU file");
-    assert!(disabled(&harness, Role::Button, "Open..."));
+    // Locked: Station only, no setup (auto mode, sound, name), no Desk, no new file.
+    assert!(harness.query_by_label("Station setup...").is_none());
+    assert!(harness.query_by_label("Auto mode").is_none());
+    assert!(disabled(&harness, Role::Button, "Desk"));
     common::app::drop_file(&mut harness, "/tmp/other.bin", vec![0u8; 64]);
     harness.run_steps(3);
     assert!(harness.query_by_label("other.bin").is_none());
-    harness.get_by_label("Valid DFU file");
+    assert!(harness.query_all_by_label("dfu.bin").count() > 0);
 
     harness
         .get_by_role_and_label(Role::Button, "Unlock...")
@@ -113,13 +108,15 @@ fn a_locked_profile_refuses_changes_until_the_right_pin() {
     harness.run_steps(2);
     enter_pin(&mut harness, "0000");
     harness.get_by_label("Wrong PIN. Try again.");
-    assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
+    assert!(harness.query_by_label("Station setup...").is_none());
 
     enter_pin(&mut harness, "4711");
     assert!(harness.query_by_label("Locked to line3.toml").is_none());
+    press(&mut harness, "Station setup...");
     assert!(!disabled(&harness, Role::CheckBox, "Auto mode"));
-    assert!(!disabled(&harness, Role::Button, "Open..."));
     assert!(!disabled(&harness, Role::Button, "Save profile..."));
+    press(&mut harness, "Desk");
+    assert!(!disabled(&harness, Role::Button, "Open..."));
 }
 
 #[test]
@@ -130,14 +127,13 @@ fn an_image_changed_since_the_profile_was_saved_is_refused() {
     image[200] ^= 1;
     std::fs::write(dir.path().join("dfu.bin"), image).unwrap();
     let (mut harness, _events) = app(&path);
-    harness
-        .get_by_role_and_label(Role::Button, "Station view")
-        .click();
     harness.run_steps(3);
-    harness.get_by_label("Not usable");
-    harness.get_by_label("Error code: profile-image-changed");
+    let headline = dfu_station::advice::headline(dfu_station::failure::Code::ProfileImageChanged);
+    // In the strip, and why the primary button is off.
+    harness.get_by_label(&format!("✖ {headline}"));
+    harness.get_by_label(headline);
+    assert!(disabled(&harness, Role::Button, "Flash 1 board"));
     harness.get_by_label_contains("changed since the profile was saved");
-    assert!(disabled(&harness, Role::Button, "Flash all (0)"));
 }
 
 fn board(events: &Sender<Event>, port: u32, chip: Chip, mode: InterfaceMode) -> DeviceId {
@@ -227,12 +223,16 @@ fn snapshot_station_view_with_eight_boards() {
         ),
     );
     harness.run_steps(4);
+    press(&mut harness, "Help");
     assert!(
-        disabled(&harness, Role::Button, "Demo"),
+        harness
+            .query_by_label("Plug in an emulated ESP32-S2")
+            .is_none(),
         "locked: no demo boards"
     );
-    harness.get_by_label_contains("Board 1-1: ESP32-S3, DFU mode, PASS");
-    harness.get_by_label_contains("Board 1-6: ESP32-S3, DFU mode, FAIL");
+    press(&mut harness, "Help");
+    harness.get_by_label_contains("Slot 1: Board 1-1: ESP32-S3, download mode, PASS");
+    harness.get_by_label_contains("Slot 6: Board 1-6: ESP32-S3, download mode, FAIL");
     harness.snapshot("station_view");
 }
 
@@ -277,7 +277,8 @@ fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
     let (mut harness, events) = unlocked_app(dir.path());
     board(&events, 1, Chip::Esp32S3, InterfaceMode::Dfu);
     harness.run_steps(3);
-    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(!disabled(&harness, Role::Button, "Flash 1 board"));
+    press(&mut harness, "Station setup...");
     assert!(!disabled(&harness, Role::CheckBox, "Auto mode"));
 
     let error = "/srv/logs/dfu-station-log.csv: No space left on device (os error 28)";
@@ -292,8 +293,7 @@ fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
          they can be written."
     );
     harness.get_by_label(&banner);
-    assert!(disabled(&harness, Role::Button, "Flash all (1)"));
-    assert!(disabled(&harness, Role::Button, "Flash"));
+    assert!(disabled(&harness, Role::Button, "Flash 1 board"));
     assert!(disabled(&harness, Role::CheckBox, "Auto mode"));
     harness.snapshot("log_paused");
 
@@ -323,7 +323,7 @@ fn an_unwritable_log_pauses_flashing_and_closing_asks_about_held_records() {
     events.send(Event::LogOpened { folder, recent }).unwrap();
     harness.run_steps(3);
     assert!(harness.query_by_label(&banner).is_none());
-    assert!(!disabled(&harness, Role::Button, "Flash all (1)"));
+    assert!(!disabled(&harness, Role::Button, "Flash 1 board"));
     assert!(
         close_window(&mut harness).is_empty(),
         "no question without held records"
@@ -351,6 +351,7 @@ fn save_profile_replaces_an_existing_file_only_when_asked() {
     let (mut harness, _events) = unlocked_app(dir.path());
     let existing = dir.path().join("dfu-station.toml");
     std::fs::write(&existing, "# another station's profile\n").unwrap();
+    press(&mut harness, "Station setup...");
     press(&mut harness, "Save profile...");
     press(&mut harness, "Save and lock");
     harness.get_by_label_contains("dfu-station.toml exists already. Press Replace and lock");

@@ -18,13 +18,13 @@ use dfu_station::dfu::TransportError;
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::{Chip, FirmwareImage};
 use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::{DeviceSource, Event, Station};
+use dfu_station::station::{DeviceSource, Event, PRESS_RESET, Station};
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
 use dfu_station::usb::UsbError;
 use eframe::egui;
 use egui::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, SnapshotResults};
 
 /// Seconds of app time per frame (egui_kittest's default step).
@@ -53,7 +53,9 @@ fn app_with_board(config: RomConfig, file: Vec<u8>) -> Harness<'static, App> {
     let mut harness = app(vec![demo], Options::default());
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
     drop_file(&mut harness, "/bench/dfu.bin", file);
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
     harness
 }
 
@@ -66,8 +68,14 @@ fn s2_with(fault: Option<Fault>) -> RomConfig {
     config
 }
 
+/// The accessible name of the download-mode picture.
+const DOWNLOAD_MODE_PICTURE: &str = "Picture: a dev board's BOOT and RESET buttons. 1: hold \
+    BOOT. 2: press and release RESET. 3: release BOOT.";
+
 fn click_flash(harness: &mut Harness<'_, App>) {
-    harness.get_by_role_and_label(Role::Button, "Flash").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Flash 1 board")
+        .click();
     harness.step();
 }
 
@@ -95,10 +103,12 @@ fn no_board_for_ten_seconds_opens_the_download_mode_help() {
     run_for(&mut harness, 1.5);
     wait_for_topic(&mut harness, Topic::NoBoard);
     harness.get_by_label("No board has appeared in 10 s.");
-    harness.get_by_role_and_label(
-        Role::Image,
-        "Picture: a dev board's BOOT and RESET buttons. 1: hold BOOT. 2: press and release \
-         RESET. 3: release BOOT.",
+    // In the help and in step 2.
+    assert_eq!(
+        harness
+            .query_all_by_role_and_label(Role::Image, DOWNLOAD_MODE_PICTURE)
+            .count(),
+        2
     );
     // Dismissed, it stays closed.
     harness.get_by_role_and_label(Role::Button, "Close").click();
@@ -107,14 +117,17 @@ fn no_board_for_ten_seconds_opens_the_download_mode_help() {
 }
 
 #[test]
-fn flash_with_no_board_opens_the_download_mode_help() {
+fn a_file_with_no_board_says_how_to_get_one() {
     let mut harness = app(Vec::new(), Options::default());
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
-    assert_eq!(harness.state().help_topic(), None);
-    click_flash(&mut harness);
-    wait_for_topic(&mut harness, Topic::NoBoard);
-    harness.get_by_label("Flash was pressed, but no board is connected.");
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
+    // The primary button is off and says why; step 2 shows how to get a board.
+    let flash = harness.get_by_role_and_label(Role::Button, "Flash 1 board");
+    assert!(flash.accesskit_node().is_disabled());
+    harness.get_by_label("Plug in a board in download mode");
+    harness.get_by_role_and_label(Role::Image, DOWNLOAD_MODE_PICTURE);
 }
 
 #[test]
@@ -220,9 +233,11 @@ fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file_replacing
         .get_by_role_and_label(Role::Button, "Replace and load")
         .click();
     wait_for(&mut harness, "the packed file", |h| {
-        has_label(h, "Valid DFU file")
+        has_label(h, "✔ Valid DFU file")
     });
     assert!(has_label(&harness, "blink-dfu.bin"));
+    harness.get_by_label("Details").click();
+    harness.run_steps(2);
     harness.get_by_role_and_label(Role::Image, "blink.bin at 0x10000, 8 KiB");
     assert!(dir.path().join("blink-dfu.bin").is_file());
 }
@@ -237,7 +252,9 @@ fn a_file_for_another_chip_opens_its_help_when_such_a_board_is_selected() {
         row_label(h, "1-2").is_some()
     });
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
     assert_eq!(harness.state().help_topic(), None, "1-1 is an ESP32-S2");
     harness.get_by_label_contains("Board 1-2:").click();
     wait_for_topic(&mut harness, Topic::WrongChip);
@@ -245,14 +262,21 @@ fn a_file_for_another_chip_opens_its_help_when_such_a_board_is_selected() {
 }
 
 #[test]
-fn a_pass_opens_the_press_reset_help() {
+fn a_pass_opens_no_help_its_banner_says_press_reset() {
     let mut harness = app_with_board(s2_with(None), vector_1());
     click_flash(&mut harness);
-    wait_for_topic(&mut harness, Topic::PressReset);
-    harness.get_by_label("Board 1-1 passed.");
-    harness.get_by_role_and_label(
-        Role::Image,
-        "Picture: a dev board; press and release RESET, BOOT stays up.",
+    wait_for(&mut harness, "the PASS banner", |h| has_label(h, "✔ PASS"));
+    assert!(
+        harness
+            .query_all_by_label_contains(PRESS_RESET)
+            .next()
+            .is_some()
+    );
+    run_for(&mut harness, 1.0);
+    assert_eq!(
+        harness.state().help_topic(),
+        None,
+        "help opens on failures only"
     );
 }
 
@@ -359,7 +383,9 @@ fn access_denied_inside_the_harness() {
     let mut harness = app(vec![Arc::new(usb)], Options::default());
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());
-    wait_for(&mut harness, "the file", |h| has_label(h, "Valid DFU file"));
+    wait_for(&mut harness, "the file", |h| {
+        has_label(h, "✔ Valid DFU file")
+    });
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::LinuxAccess);
     assert!(has_label(&harness, "permission denied opening the device"));

@@ -288,12 +288,12 @@ impl App {
         self.selected.as_ref().and_then(|id| self.registry.row(id))
     }
 
-    /// Rows `Flash all` would flash: present, idle or done, and fitting the image.
+    /// Rows Station's primary button flashes: present, ready (a result is cleared or
+    /// retried on its tile first) and fitting the image.
     fn flashable<'a>(&'a self, image: &'a LoadedImage) -> impl Iterator<Item = &'a Row> + 'a {
-        self.registry
-            .rows()
-            .iter()
-            .filter(move |r| r.present && !r.flashing() && image.mismatch(&r.device).is_none())
+        (self.registry.rows().iter()).filter(move |r| {
+            r.present && matches!(r.state, BoardState::Idle) && image.fits(&r.device)
+        })
     }
 
     fn flash(&mut self, row: &Row, image: &Arc<LoadedImage>) {
@@ -733,8 +733,8 @@ impl App {
             };
             ui.label(egui::RichText::new(station).size(size::TILE_TITLE).strong());
             ui.separator();
-            ui.vertical(|ui| match self.image.loaded() {
-                Some(image) => {
+            ui.vertical(|ui| match &self.image {
+                ImageState::Loaded(image) => {
                     ui.label(egui::RichText::new(image.name()).monospace().strong());
                     ui.label(format!(
                         "For {} · SHA-256 {}",
@@ -742,7 +742,19 @@ impl App {
                         image.image.short_sha256()
                     ));
                 }
-                None => {
+                ImageState::Invalid { path, error } => {
+                    ui.label(egui::RichText::new(file_name(path)).monospace().strong());
+                    ui.label(
+                        egui::RichText::new(format!("✖ {}", headline(error.code)))
+                            .color(FAIL)
+                            .strong(),
+                    );
+                    ui.label(egui::RichText::new(&error.message).weak());
+                }
+                ImageState::Loading(path) => {
+                    ui.label(format!("Checking {}...", file_name(path)));
+                }
+                ImageState::None => {
                     ui.label("No firmware file");
                 }
             });
@@ -802,6 +814,7 @@ impl App {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
                 self.factory.setup(ui, paused);
                 ui.separator();

@@ -104,11 +104,16 @@ class Tree:
         return self.one(role="push button", name=name)
 
     def rows(self):
-        """The board list: {USB path: row label}."""
-        return {n.name.split(":")[0][len("Board ") :]: n for n in self.find(role="list item", prefix="Board ")}
+        """The board list (Desk) or the tiles (Station, "Slot N: Board ..."): {USB path: row}."""
+        rows = {}
+        for n in self.find(role="list item"):
+            name = n.name.split(": ", 1)[1] if n.name.startswith("Slot ") else n.name
+            if name.startswith("Board "):
+                rows[name.split(":")[0][len("Board ") :]] = n
+        return rows
 
     def state(self, path):
-        """The state word(s) of the board at `path` ("Idle", "Writing app.bin 42%",
+        """The state word(s) of the board at `path` ("Ready", "Writing app.bin 42%",
         "PASS"), or None when it is not listed."""
         row = self.rows().get(path)
         return row.name.split(", ", 2)[2] if row else None

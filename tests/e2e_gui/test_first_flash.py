@@ -1,6 +1,7 @@
 """The technician's path: the app says what to do, a board is plugged in, dfu.bin is
-dragged onto the window, Flash is pressed, PASS and "press RESET" show, and the board's
-flash holds the image byte for byte. Takes the committed pictures of the path."""
+dragged onto the window, "Flash 1 board" is pressed, PASS and "press RESET" show, and the
+board's flash holds the image byte for byte: three actions (plug, drop, press) from start
+to PASS, counted. Takes the committed pictures of the path."""
 
 import re
 import time
@@ -9,7 +10,8 @@ import driver
 from driver import Failure
 
 EMPTY_HINT = "No board yet. Plug in an ESP32-S2/S3 in download mode"
-DROP_HINT = "Drop a dfu.bin anywhere on this window, or click Open..."
+DROP_HINT = "Drop the dfu.bin here, or press Open..."
+FLASH = "Flash 1 board"
 # The flash's headlines in the order they come: the archive's index entry first, then
 # each part erased and written, then the archive's trailer (no part: "the file index").
 INDEX = ["Erasing the file index", "Writing the file index"]
@@ -54,17 +56,20 @@ def scenario(s):
     tree = s.tree()
     if tree.rows():
         raise Failure(f"boards listed before any was plugged: {list(tree.rows())}")
-    if tree.button("Flash").enabled or tree.button("Flash all (0)").enabled:
+    if tree.button(FLASH).enabled:
         raise Failure("Flash is enabled with no board and no file")
+    # What the technician does from here to PASS, counted.
+    actions = []
     s.shot("1-empty")
 
     # The board in download boot mode appears.
     s.bus("plug", "1-1")
+    actions.append("plug the board in")
     s.wait(
         "the plugged ESP32-S2 is listed",
-        lambda t: t.has(role="list item", name="Board 1-1: ESP32-S2, download boot, Idle"),
+        lambda t: t.has(role="list item", name="Board 1-1: ESP32-S2, download mode, Ready"),
     )
-    s.wait("its card says it is ready", lambda t: t.has(name="Ready. Press Flash to write the file to this board."))
+    s.wait("its card says it is ready for a file", lambda t: t.has(name="• Ready. Open a firmware file to flash it."))
     before = s.shot("2-board-plugged")
 
     # A file hovers: the window lights up and says what a drop does.
@@ -80,27 +85,19 @@ def scenario(s):
 
     # Dropped: the image card describes the file.
     drag.drop()
-    s.wait("the card says the file is valid", lambda t: t.has(role="label", name="Valid DFU file"))
+    actions.append("drop the dfu.bin")
+    s.wait("the card says the file is valid", lambda t: t.has(role="label", name="✔ Valid DFU file"))
     s.wait("the highlight is gone", lambda t: not t.has(name="Drop the DFU file to check it"))
     info = driver.json.loads(s.cli("info", "--json", str(image)).stdout)
 
-    def card_complete(tree):
-        # The tree arrives over AT-SPI piece by piece: wait until one read holds the card.
-        labels = ("dfu.bin", "ESP32-S2", "4 MiB", "Flash map (4 MiB)")
-        regions = info["regions"]
-        return (
-            all(tree.has(role="label", name=label) for label in labels)
-            and all(tree.find(role="image", prefix=f"{r['name']} at {r['address']:#x}, ") for r in regions)
-            and all(tree.has(role="label", name=f"0x{r['address']:06x}") for r in regions)
-        )
-
-    s.wait("the card shows the chip, the flash map and every region", card_complete)
-    s.log(f"the card shows ESP32-S2 and the regions {[r['name'] for r in info['regions']]}")
-    s.wait("Flash is enabled", lambda t: t.button("Flash") and t.button("Flash").enabled)
+    s.wait("the card names the chip", lambda t: t.find(role="label", prefix="For ESP32-S2 · "))
+    s.wait("the board is ready to flash", lambda t: t.has(name="✔ Ready to flash"))
+    s.wait("Flash is enabled", lambda t: t.button(FLASH) and t.button(FLASH).enabled)
     s.shot("4-file-loaded")
 
     # Flash: the phases go by in order, then PASS.
-    s.press("Flash", lambda t: t.button("Flash"))
+    s.press(FLASH, lambda t: t.button(FLASH))
+    actions.append(f"press {FLASH}")
     headlines = []
 
     def progress(tree):
@@ -113,7 +110,7 @@ def scenario(s):
             erase_limits.append(state)
         if headline in ("PASS", "FAIL"):
             return headline
-        if headline not in ("", "Idle") and headline not in headlines[-1:]:
+        if headline not in ("", "Ready") and headline not in headlines[-1:]:
             headlines.append(headline)
         if headline == "Writing app.bin" and int(percent[:-1]) >= 40 and not shots:
             shots.append(s.shot("5-flashing"))
@@ -135,16 +132,33 @@ def scenario(s):
     if not erase_limits:
         raise Failure(f"no erase said how long it may take: {headlines}")
     s.wait(
-        "PASS, the press-RESET hint and the count show",
-        lambda t: t.has(role="label", name="PASS")
+        "PASS, the press-RESET line and the count show",
+        lambda t: t.has(role="label", name="✔ PASS")
         and t.rows().get("1-1")
         and t.rows()["1-1"].name.endswith(", PASS")
-        and all(
-            t.has(role="label", name=label)
-            for label in ("Press RESET on the board to start the new firmware.", "PASS 1 · FAIL 0")
-        ),
+        and t.find(role="label", prefix="Press RESET on the board to start the new firmware.")
+        and t.has(role="label", name="PASS 1 · FAIL 0"),
     )
     s.shot("6-pass")
+    if len(actions) != 3:
+        raise Failure(f"{len(actions)} actions from start to PASS, not 3: {actions}")
+    s.log(f"3 actions from start to PASS: {', '.join(actions)}")
+
+    # The engineer's detail, on demand: the flash map and every region.
+    s.press("Details", lambda t: t.one(role="push button", name="Details") or t.one(name="Details"))
+
+    def card_complete(tree):
+        # The tree arrives over AT-SPI piece by piece: wait until one read holds the card.
+        labels = ("dfu.bin", "4 MiB", "Flash map (4 MiB)")
+        regions = info["regions"]
+        return (
+            all(tree.has(role="label", name=label) for label in labels)
+            and all(tree.find(role="image", prefix=f"{r['name']} at {r['address']:#x}, ") for r in regions)
+            and all(tree.has(role="label", name=f"0x{r['address']:06x}") for r in regions)
+        )
+
+    s.wait("the details show the flash map and every region", card_complete)
+    s.log(f"the details show the regions {[r['name'] for r in info['regions']]}")
 
     # The emulated board's flash holds the image.
     s.close_window()

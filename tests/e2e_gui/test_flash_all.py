@@ -1,18 +1,21 @@
-"""Two boards flashed at once with Flash all: both PASS, both flashes hold the image."""
+"""Two boards flashed at once from Station ("Flash 2 boards"): both PASS, both flashes
+hold the image."""
 
 import driver
 from driver import Failure
 
-BUSY = ("Idle", "PASS", "FAIL", None)
+BUSY = ("Ready", "PASS", "FAIL", None)
 
 
 def scenario(s):
     image, contents = s.image("dfu.bin", 2, {0x1000: ("bootloader.bin", 20000), 0x10000: ("app.bin", 150000)})
     s.start_app(["s2@1-1", "s2@1-2"])
     s.find_window()
-    s.wait("both boards are listed", lambda t: t.state("1-1") == "Idle" and t.state("1-2") == "Idle")
+    s.wait("both boards are listed", lambda t: t.state("1-1") == "Ready" and t.state("1-2") == "Ready")
     s.drop_file(image)
-    s.press("Flash all (2)", lambda t: t.button("Flash all (2)"))
+    s.press("Station", lambda t: t.one(name="Station", role="push button") or t.one(name="Station"))
+    s.wait("the tiles name their slots", lambda t: t.find(role="list item", prefix="Slot 2: Board 1-2"))
+    s.press("Flash 2 boards", lambda t: t.button("Flash 2 boards"))
 
     together = []
 
