@@ -24,8 +24,8 @@ use dfu_station::ui::{App, Options};
 use eframe::egui;
 use egui::Role;
 use egui::accesskit::Toggled;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::{Harness, SnapshotResults};
 
 fn vector_1() -> Vec<u8> {
     std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -342,6 +342,45 @@ fn frames_keep_coming_while_a_board_erases_slowly() {
     harness.get_by_label("2  Board: ESP32-S3 at USB 1-2");
 }
 
+/// On a Linux desktop without the XDG desktop portal or zenity, Open... says so and how
+/// to go on, instead of showing nothing. The child test runs with no session bus and no
+/// zenity on its PATH.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_without_a_file_dialog_service_says_so() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "open_without_a_file_dialog_service_alone", "--ignored"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    let output = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{output}");
+    assert!(output.contains("1 passed"), "{output}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "runs in its own process without a file-dialog service, started by open_without_a_file_dialog_service_says_so"]
+fn open_without_a_file_dialog_service_alone() {
+    assert!(dfu_station::ui::dialogs_available().is_err());
+    let mut harness = app(false, DemoTimings::default());
+    harness.get_by_role_and_label(Role::Button, "Open...").click();
+    wait_for(&mut harness, "the no-dialog message", |h| {
+        has_label(h, &format!("⚠ {}", dfu_station::ui::NO_FILE_DIALOG))
+    });
+    // Open... can be pressed again, and a drop still works.
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Button, "Open...")
+            .accesskit_node()
+            .is_disabled()
+    );
+    drop_file(&mut harness, "/bench/dfu.bin", vector_1());
+    wait_for(&mut harness, "the dropped file", |h| has_label(h, "✔ Valid DFU file"));
+}
+
 // ---- Snapshots: the app fed scripted station events. ----
 
 /// The station's side, played by the test.
@@ -426,79 +465,226 @@ fn progress(phase: Phase, done: u64, part: &str, rate: f64) -> JobProgress {
     }
 }
 
-#[test]
-fn snapshot_empty() {
-    let (mut harness, _script) = scripted();
-    harness.run_steps(3);
-    harness.snapshot("empty");
+/// The screens a technician meets, each built from scripted station events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Empty,
+    FileLoaded,
+    Flashing,
+    Pass,
+    Fail,
+    DamagedFile,
+    WrongChip,
+    Help,
 }
 
-#[test]
-fn snapshot_file_loaded() {
-    let (mut harness, script) = scripted();
-    script.plug("1-1", Chip::Esp32S3, InterfaceMode::Runtime);
-    load_realistic(&mut harness, &script);
-    harness.run_steps(3);
-    harness.get_by_label("Details").click();
-    harness.run_steps(3);
-    assert!(has_label(&harness, "app.bin at 0x10000, 1.1 MiB"));
-    harness.snapshot("file_loaded");
+impl Screen {
+    const ALL: [Screen; 8] = [
+        Screen::Empty,
+        Screen::FileLoaded,
+        Screen::Flashing,
+        Screen::Pass,
+        Screen::Fail,
+        Screen::DamagedFile,
+        Screen::WrongChip,
+        Screen::Help,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Screen::Empty => "empty",
+            Screen::FileLoaded => "file_loaded",
+            Screen::Flashing => "two_boards_flashing",
+            Screen::Pass => "pass",
+            Screen::Fail => "fail",
+            Screen::DamagedFile => "damaged_file",
+            Screen::WrongChip => "wrong_chip",
+            Screen::Help => "help",
+        }
+    }
 }
 
-#[test]
-fn snapshot_two_boards_flashing() {
+/// `screen` in `mode` ("Desk" or "Station") and `theme`, settled, the pointer gone.
+fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, App> {
     let (mut harness, script) = scripted();
-    let a = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
-    let b = script.plug("1-2", Chip::Esp32S3, InterfaceMode::Dfu);
-    load_realistic(&mut harness, &script);
-    for (id, p) in [
-        (a, progress(Phase::Writing, 812_000, "app.bin.1", 61_440.0)),
-        (b, progress(Phase::Erasing, 557_056, "app.bin.1", 58_000.0)),
-    ] {
-        script.send(Event::JobStarted(id.clone()));
-        script.send(Event::JobProgress {
-            device: id,
-            progress: p,
-        });
+    harness.ctx.set_theme(theme);
+    let s3 = || script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    match screen {
+        Screen::Empty => {}
+        Screen::FileLoaded => {
+            script.plug("1-1", Chip::Esp32S3, InterfaceMode::Runtime);
+            load_realistic(&mut harness, &script);
+            harness.run_steps(3);
+            if mode == "Desk" {
+                harness.get_by_label("Details").click();
+            }
+        }
+        Screen::Flashing => {
+            let a = s3();
+            let b = script.plug("1-2", Chip::Esp32S3, InterfaceMode::Dfu);
+            load_realistic(&mut harness, &script);
+            for (id, p) in [
+                (a, progress(Phase::Writing, 812_000, "app.bin.1", 61_440.0)),
+                (b, progress(Phase::Erasing, 557_056, "app.bin.1", 58_000.0)),
+            ] {
+                script.send(Event::JobStarted(id.clone()));
+                script.send(Event::JobProgress {
+                    device: id,
+                    progress: p,
+                });
+            }
+        }
+        Screen::Pass => {
+            let id = s3();
+            load_realistic(&mut harness, &script);
+            script.send(Event::JobStarted(id.clone()));
+            script.send(Event::JobFinished {
+                device: id,
+                outcome: Outcome::Pass {
+                    elapsed: Duration::from_millis(21_400),
+                },
+            });
+        }
+        Screen::Fail => {
+            let id = s3();
+            load_realistic(&mut harness, &script);
+            script.send(Event::JobStarted(id.clone()));
+            script.send(Event::DeviceRemoved(id.clone()));
+            script.send(Event::JobFinished {
+                device: id,
+                outcome: Outcome::Fail {
+                    code: Code::DfuTransferFailed,
+                    reason: "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).".into(),
+                    cause: Some(dfu_station::dfu::TransportError::NoDevice),
+                },
+            });
+        }
+        Screen::DamagedFile => {
+            s3();
+            let mut image = realistic_image(Chip::Esp32S3);
+            image[5000] ^= 0x40;
+            drop_file(&mut harness, "/home/tech/blink-s3/build/dfu.bin", image);
+            harness.step();
+            script.answer_load();
+        }
+        Screen::WrongChip => {
+            script.plug("1-1", Chip::Esp32S2, InterfaceMode::Runtime);
+            load_realistic(&mut harness, &script);
+        }
+        Screen::Help => {
+            harness.run_steps(2);
+            harness.get_by_role_and_label(Role::Button, "Help").click();
+        }
     }
     harness.run_steps(3);
-    harness.snapshot("two_boards_flashing");
+    if mode == "Station" {
+        harness
+            .get_by_role_and_label(Role::Button, "Station")
+            .click();
+        harness.run_steps(3);
+    }
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(3);
+    harness
 }
 
+/// Every screen in Desk and in Station, dark and light (`tests/snapshots/screens/`).
 #[test]
-fn snapshot_pass() {
+fn snapshot_every_screen_in_desk_and_station_dark_and_light() {
+    let mut results = SnapshotResults::new();
+    for mode in ["Desk", "Station"] {
+        for theme in [egui::Theme::Dark, egui::Theme::Light] {
+            for s in Screen::ALL {
+                let mut harness = screen(s, mode, theme);
+                let theme = if theme == egui::Theme::Dark {
+                    "dark"
+                } else {
+                    "light"
+                };
+                let name = format!("screens/{}_{}_{theme}", mode.to_lowercase(), s.name());
+                harness.snapshot(&name);
+                results.extend_harness(&mut harness);
+            }
+        }
+    }
+}
+
+/// What the screens say: the result banner, the plain headline with the detail under
+/// Details, and a readiness line that takes the file into account.
+#[test]
+fn results_and_refusals_read_in_plain_words() {
+    let harness = screen(Screen::Pass, "Desk", egui::Theme::Dark);
+    // The banner and the board's badge in the list.
+    assert_eq!(harness.query_all_by_label("✔ PASS").count(), 2);
+    harness.get_by_role_and_label(Role::Button, "Flash next");
+    let harness = screen(Screen::Fail, "Desk", egui::Theme::Dark);
+    assert_eq!(harness.query_all_by_label("✖ FAIL").count(), 2);
+    harness.get_by_label(headline(Code::DfuTransferFailed));
+    // The protocol words are under Details and in the session log's line, nowhere else.
+    let shown: Vec<String> = harness
+        .query_all_by_label_contains("DNLOAD")
+        .map(|node| {
+            let node = node.accesskit_node();
+            node.label().or_else(|| node.value()).unwrap_or_default()
+        })
+        .filter(|label| !label.starts_with("00:00:"))
+        .collect();
+    assert!(shown.is_empty(), "{shown:?}");
+    let harness = screen(Screen::DamagedFile, "Desk", egui::Theme::Dark);
+    harness.get_by_label(&format!("✖ {}", headline(Code::SuffixCrcMismatch)));
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Flash 1 board")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.get_by_label(headline(Code::SuffixCrcMismatch));
+    let harness = screen(Screen::WrongChip, "Desk", egui::Theme::Dark);
+    harness.get_by_label("Can't flash: the file is for ESP32-S3");
+}
+
+/// Told apart without colour: PASS, FAIL, a board the file does not fit and a ready one
+/// differ by icon and word. The station view in greyscale is a snapshot of its own.
+#[test]
+fn states_are_told_apart_in_greyscale() {
     let (mut harness, script) = scripted();
-    let id = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    let ids: Vec<DeviceId> = (1..=3)
+        .map(|port| script.plug(&format!("1-{port}"), Chip::Esp32S3, InterfaceMode::Dfu))
+        .collect();
+    script.plug("1-4", Chip::Esp32S2, InterfaceMode::Runtime);
     load_realistic(&mut harness, &script);
-    script.send(Event::JobStarted(id.clone()));
+    script.send(Event::JobStarted(ids[0].clone()));
     script.send(Event::JobFinished {
-        device: id,
+        device: ids[0].clone(),
         outcome: Outcome::Pass {
             elapsed: Duration::from_millis(21_400),
         },
     });
-    harness.run_steps(3);
-    harness.snapshot("pass");
-}
-
-#[test]
-fn snapshot_fail() {
-    let (mut harness, script) = scripted();
-    let id = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
-    script.plug("1-2", Chip::Esp32S2, InterfaceMode::Runtime);
-    load_realistic(&mut harness, &script);
-    script.send(Event::JobStarted(id.clone()));
-    script.send(Event::DeviceRemoved(id.clone()));
+    script.send(Event::JobStarted(ids[1].clone()));
     script.send(Event::JobFinished {
-        device: id,
+        device: ids[1].clone(),
         outcome: Outcome::Fail {
-            code: Code::DfuTransferFailed,
-            reason: "DNLOAD failed while writing (block 5210): the device is gone (unplugged or re-enumerated). Check the cable and that no other program uses the board, then flash again.".into(),
-            cause: Some(dfu_station::dfu::TransportError::NoDevice),
+            code: Code::DfuDeviceError,
+            reason: "The board reported an error.".into(),
+            cause: None,
         },
     });
     harness.run_steps(3);
-    harness.snapshot("fail");
+    harness
+        .get_by_role_and_label(Role::Button, "Station")
+        .click();
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(4);
+    for word in ["✔ PASS", "✖ FAIL", "✖ Can't flash", "✔ Ready"] {
+        harness.get_by_label(word);
+    }
+    let mut image = harness.render().expect("rendered");
+    for pixel in image.pixels_mut() {
+        let [r, g, b, a] = pixel.0;
+        let luma = (0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b)) as u8;
+        pixel.0 = [luma, luma, luma, a];
+    }
+    egui_kittest::image_snapshot(&image, "screens/station_states_greyscale");
 }
 
 #[test]

@@ -27,6 +27,9 @@ for path in \
   grep -q " $path\$" <<<"$contents" || { echo "missing from $deb: $path"; exit 1; }
 done
 echo "The package holds the binary, the udev rule, the desktop entry, the metainfo and the icons."
+recommends=$(dpkg-deb -f "$deb" Recommends)
+grep -q "xdg-desktop-portal-gtk" <<<"$recommends" || { echo "$deb does not recommend the file-dialog portal: '$recommends'"; exit 1; }
+echo "It recommends a file-dialog service: $recommends"
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

@@ -26,7 +26,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use app::App;
+pub use app::{App, NO_FILE_DIALOG};
+pub use dialogs::service as dialogs_available;
 pub use profile::StartProfile;
 
 use eframe::egui;
