@@ -104,6 +104,27 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
         Code::LogNotWritable => {
             "Free space or fix the log folder's permissions (or choose another folder); flashing resumes once the log is written."
         }
+        Code::ProvisionValuesInvalid => {
+            "Fix every row listed (`dfu-station provision check CONFIG VALUES` lists them), then load the profile again."
+        }
+        Code::ProvisionPartition => {
+            "Build the dfu.bin with a partition table holding the NVS data partition the profile names (type data, subtype nvs), or name another partition in the profile."
+        }
+        Code::NoRowsLeft => {
+            "Set the board aside: ask the engineer for a values file with new rows (and a new log folder)."
+        }
+        Code::JournalNotWritable => {
+            "Free space or fix the log folder's permissions, then start again; rows already claimed are never given again."
+        }
+        Code::JournalRefused => {
+            "Use the values file the journal was started with, or another log folder; call your engineer if the journal is damaged."
+        }
+        Code::NvsImageFailed => {
+            "Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent."
+        }
+        Code::ProvisionUnsupported => {
+            "Run this line with `dfu-station station --profile PROFILE`, which gives per-board data."
+        }
         Code::DfuDeviceError => "Check that the file is meant for this board, then flash again.",
         Code::DfuTransferFailed => {
             "Check the cable and that no other program uses the board, then flash again."
@@ -205,6 +226,27 @@ pub fn headline(code: Code) -> &'static str {
         }
         Code::LogNotWritable => {
             "The production log cannot be written. Fix the log folder to go on."
+        }
+        Code::ProvisionValuesInvalid => {
+            "The per-board data has mistakes. Ask your engineer to fix the values file."
+        }
+        Code::ProvisionPartition => {
+            "The file has no place for per-board data. Ask your engineer for the right file."
+        }
+        Code::NoRowsLeft => {
+            "There is no per-board data left. Set the board aside and call your engineer."
+        }
+        Code::JournalNotWritable => {
+            "The list of boards given data cannot be written. Fix the log folder to go on."
+        }
+        Code::JournalRefused => {
+            "The list of boards given data does not match this station. Call your engineer."
+        }
+        Code::NvsImageFailed => {
+            "This board's data could not be prepared. Set the board aside and call your engineer."
+        }
+        Code::ProvisionUnsupported => {
+            "This station gives per-board data only from the command line. Call your engineer."
         }
         Code::DfuDeviceError => {
             "The board refused the firmware. Check that the file is for this board, then flash again."

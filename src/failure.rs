@@ -74,6 +74,14 @@ codes! {
     WrongChip = "wrong-chip": "The file is built for another chip or device than the board.",
     OpenFailed = "open-failed": "The board's DFU interface could not be opened.",
     LogNotWritable = "log-not-writable": "The production log cannot be written, so nothing is flashed.",
+    // Per-board data (station::provision), before anything is sent.
+    ProvisionValuesInvalid = "provision-values-invalid": "The per-board config or values file cannot be read or has problems.",
+    ProvisionPartition = "provision-partition": "The dfu.bin has no NVS partition that can take the per-board data.",
+    NoRowsLeft = "no-rows-left": "Every row of the values file has been given to a board; nothing more is flashed.",
+    JournalNotWritable = "journal-not-writable": "The row journal cannot be written, so no row is given and nothing is flashed.",
+    JournalRefused = "journal-refused": "The row journal belongs to another values file or is damaged, so no row is given.",
+    NvsImageFailed = "nvs-image-failed": "A board's NVS image could not be built from its row.",
+    ProvisionUnsupported = "provision-unsupported": "This front cannot give per-board data yet, so a profile with per-board data is refused.",
     // The download (dfu::DfuError).
     DfuDeviceError = "dfu-device-error": "The board reported an error status during the download.",
     DfuTransferFailed = "dfu-transfer-failed": "A USB transfer to or from the board failed.",

@@ -36,6 +36,7 @@ fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
         log_folder: "logs".into(),
         pin_sha256: String::new(),
         slots: Vec::new(),
+        provision: None,
     };
     let path = dir.join("line3.toml");
     profile.save(&path, Existing::Keep).unwrap();

@@ -67,6 +67,7 @@ impl Bench {
             log_folder: Some(folder.to_owned()),
             auto,
             sound: false,
+            provision: None,
         };
         station.commands.send(Command::Configure(settings)).unwrap();
         Bench {
@@ -249,7 +250,7 @@ fn auto_mode_flashes_each_plug_in_once() {
     bench.until("both back in DFU mode", |b| {
         b.present()
             .iter()
-            .filter(|d| d.mode_name() == "DFU mode")
+            .filter(|d| d.mode == dfu_station::dfu::InterfaceMode::Dfu)
             .count()
             == 2
     });
@@ -401,6 +402,7 @@ fn settings(folder: &Path, auto: Option<Arc<LoadedImage>>) -> Settings {
         log_folder: Some(folder.to_owned()),
         auto,
         sound: false,
+        provision: None,
     }
 }
 

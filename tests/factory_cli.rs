@@ -114,6 +114,7 @@ fn flash_all_and_station_refuse_to_start_without_a_writable_log() {
         log_folder: logs.join("inside-a-file"),
         pin_sha256: String::new(),
         slots: Vec::new(),
+        provision: None,
     };
     let profile_path = dir.path().join("line3.toml");
     profile.save(&profile_path, Existing::Keep).unwrap();

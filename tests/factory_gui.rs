@@ -37,6 +37,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
         log_folder: "logs".into(),
         pin_sha256: String::new(),
         slots: Vec::new(),
+        provision: None,
     };
     profile.set_pin("4711");
     let path = dir.join("line3.toml");
@@ -249,6 +250,7 @@ fn held_record(port: u32) -> Record {
         error_message: None,
         duration_ms: 21_400,
         bytes: 1_245_184,
+        unit_id: None,
     }
 }
 

@@ -47,6 +47,11 @@ pub struct FlashArgs {
     /// With --all: flash N emulated boards instead of USB ones (to try it, and to teach).
     #[arg(long, value_name = "N", requires = "all")]
     demo: Option<usize>,
+    /// With --all: give each board the next row of the per-board data in PROFILE's
+    /// [provision] section (its NVS image goes with the download); the row journal and
+    /// the log go to --log DIR, else to the profile's log folder.
+    #[arg(long, value_name = "PROFILE", requires = "all")]
+    provision: Option<PathBuf>,
 }
 
 /// Why flashing did not happen or did not work: the exit code, the failure's code, and
@@ -75,7 +80,12 @@ impl Failure {
 /// The `flash` command: one board, or with `--all` every fitting board.
 pub fn run(args: &FlashArgs) -> ExitCode {
     if args.all {
-        return super::station::flash_all(&args.file, args.log.as_deref(), args.demo);
+        return super::station::flash_all(
+            &args.file,
+            args.log.as_deref(),
+            args.demo,
+            args.provision.as_deref(),
+        );
     }
     let mut report = Report::new(args.json);
     let result = flash(args, &mut report);

@@ -16,12 +16,14 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
 use crate::advice::DOWNLOAD_MODE;
+use crate::failure::Code;
 use crate::firmware::Chip;
 use crate::station::demo::{DemoSource, DemoTimings};
 use crate::station::factory::Settings;
 use crate::station::files::read_firmware;
 use crate::station::log::{LogPause, ProductionLog};
 use crate::station::profile::Profile;
+use crate::station::provision::{ProvisionError, ProvisionSection, Provisioning};
 use crate::station::usb_source::UsbSource;
 use crate::station::{
     BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
@@ -55,14 +57,16 @@ pub fn run(args: &StationArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let image = match profile.open_image() {
-        Ok(image) => image,
-        Err(error) => {
-            eprintln!("{} [{}]\n{}", error.message, error.code, error.advice());
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
     if let Err(exit) = log_writable(Some(&profile.log_folder)) {
+        return exit;
+    }
+    let (image, provisioning) = match profile.open() {
+        Ok(opened) => opened,
+        Err(error) => return refuse_provisioning(&error),
+    };
+    if let Some(provisioning) = &provisioning
+        && let Err(exit) = rows_to_give(provisioning)
+    {
         return exit;
     }
     let Some(station) = usb_station() else {
@@ -80,12 +84,13 @@ pub fn run(args: &StationArgs) -> ExitCode {
         log_folder: Some(profile.log_folder.clone()),
         auto: Some(image),
         sound: profile.sound,
+        provision: provisioning,
     };
     let _ = station.commands.send(Command::Configure(settings));
     let interrupted = interrupts();
     let limit = args.exit_after.unwrap_or(u32::MAX);
     let followed = follow(&station, &interrupted, |registry| {
-        registry.shift().total() >= limit
+        registry.shift().total() >= limit || out_of_rows(registry)
     });
     // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
     println!("{}", shift_line(&followed.registry));
@@ -95,6 +100,50 @@ pub fn run(args: &StationArgs) -> ExitCode {
         ExitCode::from(EXIT_FLASH_FAILED)
     };
     followed.exit(code)
+}
+
+/// The command line's refusal of per-board data that cannot be used: the message, the
+/// code and the advice; exit 5 when the journal cannot be written, else 2.
+fn refuse_provisioning(error: &ProvisionError) -> ExitCode {
+    eprintln!("{} [{}]\n{}", error.message, error.code, error.advice());
+    match error.code {
+        Code::JournalNotWritable => ExitCode::from(EXIT_LOG_NOT_WRITABLE),
+        _ => ExitCode::from(EXIT_BAD_INPUT),
+    }
+}
+
+/// Says what per-board data the line gives; refuses to start (exit 2) when no row is
+/// left, before any board is touched.
+fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
+    let partition = provisioning.partition();
+    let left = provisioning.rows_left();
+    println!(
+        "Per-board data: {} into partition \"{}\" at {:#x} ({:#x} bytes), {left} of {} rows left; row journal {}",
+        provisioning.section().values.display(),
+        partition.name,
+        partition.offset,
+        partition.size,
+        provisioning.rows(),
+        provisioning.journal_path().display()
+    );
+    if left == 0 {
+        let error = ProvisionError {
+            code: Code::NoRowsLeft,
+            message: format!(
+                "No rows left: all {} rows of {} have been given to boards. Nothing was flashed.",
+                provisioning.rows(),
+                provisioning.section().values.display()
+            ),
+        };
+        return Err(refuse_provisioning(&error));
+    }
+    Ok(())
+}
+
+/// Whether per-board data ran out and no board is flashing any more: the line stops.
+fn out_of_rows(registry: &Registry) -> bool {
+    registry.rows_left().is_some_and(|(left, _)| left == 0)
+        && !registry.rows().iter().any(Row::flashing)
 }
 
 /// Refuses to start (exit 5, the path and the OS error) when the production log in
@@ -113,7 +162,14 @@ fn log_writable(folder: Option<&Path>) -> Result<(), ExitCode> {
 
 /// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
 /// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
-pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCode {
+/// With `provision` (a profile), each board gets the next row of its `[provision]` data;
+/// the journal and the log go to `log`, else the profile's log folder.
+pub fn flash_all(
+    file: &Path,
+    log: Option<&Path>,
+    demo: Option<usize>,
+    provision: Option<&Path>,
+) -> ExitCode {
     let image = match read_firmware(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
@@ -128,7 +184,27 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    if let Err(exit) = log_writable(log) {
+    let section = match provision.map(provision_section).transpose() {
+        Ok(section) => section,
+        Err(exit) => return exit,
+    };
+    let log: Option<PathBuf> = match &section {
+        Some((_, profile_log)) => Some(log.map_or_else(|| profile_log.clone(), Path::to_owned)),
+        None => log.map(Path::to_owned),
+    };
+    if let Err(exit) = log_writable(log.as_deref()) {
+        return exit;
+    }
+    let provisioning = match (&section, &log) {
+        (Some((section, _)), Some(folder)) => match Provisioning::open(section, &image, folder) {
+            Ok(provisioning) => Some(Arc::new(provisioning)),
+            Err(error) => return refuse_provisioning(&error),
+        },
+        _ => None,
+    };
+    if let Some(provisioning) = &provisioning
+        && let Err(exit) = rows_to_give(provisioning)
+    {
         return exit;
     }
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
@@ -170,7 +246,8 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
     let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
     let settings = Settings {
         station: hostname(),
-        log_folder: log.map(Path::to_owned),
+        log_folder: log,
+        provision: provisioning,
         ..Settings::default()
     };
     let _ = station.commands.send(Command::Configure(settings));
@@ -195,6 +272,25 @@ pub fn flash_all(file: &Path, log: Option<&Path>, demo: Option<usize>) -> ExitCo
         ExitCode::from(EXIT_FLASH_FAILED)
     };
     followed.exit(code)
+}
+
+/// The `[provision]` section of the profile at `path` and its log folder; said on stderr
+/// (exit 2) when the profile cannot be read or has no such section.
+fn provision_section(path: &Path) -> Result<(ProvisionSection, PathBuf), ExitCode> {
+    let profile = Profile::load(path).map_err(|error| {
+        eprintln!("{error}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })?;
+    match profile.provision {
+        Some(section) => Ok((section, profile.log_folder)),
+        None => {
+            eprintln!(
+                "The profile {} has no [provision] section (config, values, partition): it gives no per-board data.",
+                path.display()
+            );
+            Err(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
 }
 
 /// The station on the real USB bus, or `None` (said on stderr) without libusb.
@@ -351,6 +447,11 @@ impl Lines {
                 return self.print(&format!("Production log: {}", folder.display()));
             }
             Event::SoundSilent(why) => return self.print(&format!("No result tones: {why}")),
+            Event::RowsLeft { left: 0, rows } => {
+                return self.print(&format!(
+                    "No rows left: all {rows} rows of the per-board data have been given; the line stops."
+                ));
+            }
             _ => return,
         };
         match &mut self.bars {
@@ -388,9 +489,12 @@ impl Lines {
     }
 }
 
-/// `1-2  ESP32-S2  Writing app.bin 42%`, `1-2  ESP32-S2  PASS in 3.1 s`.
+/// `1-2  ESP32-S2  Writing app.bin 42%`, `1-2  ESP32-S2  unit SN004  PASS in 3.1 s`.
 fn describe(row: &Row) -> String {
-    let board = format!("{}  {}", row.device.id.path, row.device.chip_name());
+    let mut board = format!("{}  {}", row.device.id.path, row.device.chip_name());
+    if let Some(unit) = &row.unit {
+        board.push_str(&format!("  unit {unit}"));
+    }
     let words = row.state.words();
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
@@ -403,14 +507,17 @@ fn describe(row: &Row) -> String {
     }
 }
 
-/// `Shift: 5 passed, 1 failed, 6 total, 212 boards/hour`.
+/// `Shift: 5 passed, 1 failed, 6 total, 212 boards/hour, 4 rows left`.
 fn shift_line(registry: &Registry) -> String {
     let shift = registry.shift();
     let rate = shift
         .per_hour(Instant::now())
         .map_or(String::new(), |r| format!(", {r:.0} boards/hour"));
+    let rows = registry
+        .rows_left()
+        .map_or(String::new(), |(left, _)| format!(", {left} rows left"));
     format!(
-        "Shift: {} passed, {} failed, {} total{rate}",
+        "Shift: {} passed, {} failed, {} total{rate}{rows}",
         shift.passed,
         shift.failed,
         shift.total()

@@ -16,6 +16,7 @@ pub use error::{FirmwareError, Warning, human_size};
 pub use esp::{Part, Region};
 pub use image::{FirmwareImage, ImageKind};
 pub use pack::{
-    FlashFile, PackError, PackOptions, flasher_args_files, pack, parse_address, parse_flash_size,
+    FlashFile, PackError, PackOptions, add_file, flasher_args_files, pack, parse_address,
+    parse_flash_size,
 };
 pub use suffix::{DfuSuffix, SUFFIX_LEN, jamcrc};

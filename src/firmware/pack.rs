@@ -72,6 +72,14 @@ pub enum PackError {
     /// `flasher_args.json` is not JSON in the shape ESP-IDF writes (what is wrong).
     #[error("flasher_args.json cannot be read: {0}")]
     BadFlasherArgs(String),
+    /// A file to add to is not an ESP `dfu.bin`.
+    #[error("The file is not an ESP dfu.bin, so no file can be added to it.")]
+    NotEsp,
+    /// A file to add to has no `flash_params.dat` (mkdfu before ESP-IDF v4.3.4 / v4.4.2 / v5.0).
+    #[error(
+        "The dfu.bin has no flash_params.dat (built by an ESP-IDF older than v4.3.4, v4.4.2 or v5.0), so nothing can be added to it: rebuild it with `idf.py dfu` from a newer ESP-IDF."
+    )]
+    NoFlashParams,
     /// The built image fails the checks every file is put through.
     #[error("The packed image would be invalid: {0}")]
     Invalid(#[from] FirmwareError),
@@ -132,6 +140,51 @@ pub fn pack(files: &[FlashFile], options: &PackOptions) -> Result<Vec<u8>, PackE
     DfuSuffix::append(&mut out, ESPRESSIF_VID, options.pid);
     FirmwareImage::describe(&out)?;
     Ok(out)
+}
+
+/// `file` (a checked ESP `dfu.bin`, described by `image`) with `extra` added as one
+/// more entry, so the ROM writes it in the same session: every part keeps its name,
+/// address and bytes (a part lying wholly inside `extra`'s range is replaced by it), the
+/// flash size and chip stay, and the archive is rebuilt as [`pack`] builds one. `extra` is
+/// split into parts like mkdfu splits files ([`esp::DEFAULT_PART_SIZE`]).
+pub fn add_file(
+    image: &FirmwareImage,
+    file: &[u8],
+    extra: FlashFile,
+) -> Result<Vec<u8>, PackError> {
+    if image.kind != super::ImageKind::Esp {
+        return Err(PackError::NotEsp);
+    }
+    let flash_size = image.flash_size.ok_or(PackError::NoFlashParams)?;
+    let extra_end = u64::from(extra.address) + extra.data.len() as u64;
+    let inside = |part: &super::Part| {
+        part.address >= extra.address && u64::from(part.address) + u64::from(part.size) <= extra_end
+    };
+    let mut files = Vec::new();
+    let mut largest = esp::DEFAULT_PART_SIZE;
+    for part in image.regions.iter().flat_map(|r| &r.parts) {
+        if inside(part) {
+            continue;
+        }
+        let data = file
+            .get(part.payload_offset..part.payload_offset + part.size as usize)
+            .ok_or(FirmwareError::CpioTruncated {
+                offset: part.payload_offset,
+            })?;
+        largest = largest.max(part.size);
+        files.push(FlashFile {
+            address: part.address,
+            name: part.name.clone(),
+            data: data.to_vec(),
+        });
+    }
+    files.push(extra);
+    let options = PackOptions {
+        pid: image.suffix.id_product,
+        flash_size,
+        part_size: largest,
+    };
+    pack(&files, &options)
 }
 
 fn record(address: u32, flags: u32, name: &str, data: &[u8]) -> IndexRecord {
@@ -207,6 +260,74 @@ pub fn parse_flash_size(text: &str) -> Result<u32, PackError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_added_to_a_dfu_bin_lands_beside_every_part() {
+        let options = PackOptions {
+            part_size: 0x1000,
+            ..PackOptions::default()
+        };
+        let files = [
+            FlashFile {
+                address: 0x8000,
+                name: "partition-table.bin".into(),
+                data: vec![0xAA; 0xC00],
+            },
+            FlashFile {
+                address: 0x10000,
+                name: "app.bin".into(),
+                data: (0..0x2800).map(|i| i as u8).collect(),
+            },
+        ];
+        let base = pack(&files, &options).unwrap();
+        let image = FirmwareImage::describe(&base).unwrap();
+        let nvs = FlashFile {
+            address: 0x9000,
+            name: "nvs.bin".into(),
+            data: vec![0x5A; 0x6000],
+        };
+        let with = add_file(&image, &base, nvs.clone()).unwrap();
+        // The same bytes as packing all three at once (parts of 0x1000, nvs in one part).
+        let mut all = files.to_vec();
+        all.push(nvs.clone());
+        let all_parts: Vec<FlashFile> = FirmwareImage::describe(&pack(&all, &options).unwrap())
+            .unwrap()
+            .regions
+            .iter()
+            .map(|r| (r.address, r.name.clone(), r.size))
+            .map(|(address, name, size)| FlashFile {
+                address,
+                name,
+                data: vec![0; size as usize],
+            })
+            .collect();
+        let described = FirmwareImage::describe(&with).unwrap();
+        assert_eq!(described.regions.len(), all_parts.len());
+        for (got, want) in described.regions.iter().zip(&all_parts) {
+            assert_eq!(
+                (got.address, &got.name, got.size),
+                (want.address, &want.name, want.data.len() as u32)
+            );
+        }
+        assert_eq!(described.flash_size, image.flash_size);
+        assert_eq!(described.suffix.id_product, image.suffix.id_product);
+        // Adding to the result again replaces the earlier entry at that address.
+        let again = add_file(&described, &with, nvs).unwrap();
+        assert_eq!(again, with);
+        // An entry overlapping a part (not wholly covering it) is refused.
+        assert!(matches!(
+            add_file(
+                &image,
+                &base,
+                FlashFile {
+                    address: 0x8100,
+                    name: "x".into(),
+                    data: vec![1; 16]
+                }
+            ),
+            Err(PackError::Invalid(_))
+        ));
+    }
 
     #[test]
     fn sizes_and_addresses_parse_like_mkdfu() {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::auto::AutoFlash;
 use super::demo::DEMO;
 use super::log::{LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now};
+use super::provision::{GivenRow, Provisioning};
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
@@ -33,6 +34,8 @@ pub struct Settings {
     pub auto: Option<Arc<LoadedImage>>,
     /// A short tone per result.
     pub sound: bool,
+    /// Per-board data: each board flashed gets the next row's NVS image with its download.
+    pub provision: Option<Arc<Provisioning>>,
 }
 
 /// How a flash ended, from its worker: the board and image as the job started.
@@ -43,6 +46,8 @@ pub(super) struct Finished {
     pub duration: Duration,
     /// Payload bytes the board accepted.
     pub bytes: u64,
+    /// The per-board data row the board was given, if any.
+    pub unit: Option<GivenRow>,
 }
 
 /// The log record of an attempt at `station`.
@@ -71,6 +76,7 @@ pub(super) fn record(station: &str, finished: &Finished) -> Record {
         error_message,
         duration_ms: finished.duration.as_millis() as u64,
         bytes: finished.bytes,
+        unit_id: finished.unit.as_ref().map(|given| given.claim.id.clone()),
     }
 }
 
@@ -134,6 +140,11 @@ impl Factory {
                 outbox.send(Event::SoundSilent(why))
             })));
         }
+        if settings.provision != self.settings.provision
+            && let Some(provisioning) = &settings.provision
+        {
+            outbox.send(rows_left(provisioning));
+        }
         let start = if settings.auto.as_ref() != self.auto.image() {
             self.auto.set_image(settings.auto.clone())
         } else if resumed {
@@ -143,6 +154,16 @@ impl Factory {
         };
         self.settings = settings;
         start
+    }
+
+    /// The per-board data, if the settings bring it.
+    pub fn provisioning(&self) -> Option<&Arc<Provisioning>> {
+        self.settings.provision.as_ref()
+    }
+
+    /// Whether per-board data is on and every row has been given: the line stops.
+    pub fn rows_exhausted(&self) -> bool {
+        self.provisioning().is_some_and(|p| p.rows_left() == 0)
     }
 
     /// Whether no flash may start because the production log cannot be written.
@@ -202,7 +223,23 @@ impl Factory {
     /// held and the line paused, before `JobFinished` goes out, so whoever sees the
     /// result may exit at once and knows what is not written. Demo boards ([`DEMO`]) are
     /// never logged.
-    pub fn finished(&mut self, finished: Finished, outbox: &Outbox) {
+    /// A board given a row has the row finished in the journal first (done after a PASS,
+    /// spent otherwise); when that cannot be written, the board fails with
+    /// `journal-not-writable` (the row stays spent).
+    pub fn finished(&mut self, mut finished: Finished, outbox: &Outbox) {
+        if let Some(given) = &finished.unit {
+            let passed = matches!(finished.outcome, Outcome::Pass { .. });
+            if let Err(error) = given.provisioning.finish(given.claim.clone(), passed) {
+                finished.outcome = Outcome::Fail {
+                    code: error.code,
+                    reason: format!(
+                        "The outcome of unit {} could not be recorded: {error}. The unit is spent; set the board aside.",
+                        given.claim.id
+                    ),
+                    cause: None,
+                };
+            }
+        }
         let pass = matches!(finished.outcome, Outcome::Pass { .. });
         if self.settings.sound
             && let Some(sound) = &self.sound
@@ -226,6 +263,14 @@ impl Factory {
         if writing == Some(true) && !self.paused() {
             outbox.send(Event::Logged(record));
         }
+    }
+}
+
+/// The rows-left event of `provisioning`.
+pub(super) fn rows_left(provisioning: &Provisioning) -> Event {
+    Event::RowsLeft {
+        left: provisioning.rows_left(),
+        rows: provisioning.rows(),
     }
 }
 

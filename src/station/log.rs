@@ -67,6 +67,10 @@ pub struct Record {
     pub duration_ms: u64,
     /// Payload bytes the board accepted.
     pub bytes: u64,
+    /// The unit (row of the per-board values file) given to the board, also when it
+    /// failed: that row is spent. `None` without per-board data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
 }
 
 /// The current time as the log writes it.
@@ -141,8 +145,19 @@ impl ProductionLog {
     pub fn append(&self, record: &Record) -> Result<(), LogError> {
         let mut line = serde_json::to_vec(record).expect("a record serialises");
         line.push(b'\n');
-        let row = csv_line(&csv_row(record));
         let [mut jsonl, mut csv] = self.files()?;
+        // A CSV file started before `unit_id` existed keeps its columns (the JSONL has it).
+        let old = csv_line(
+            &CSV_COLUMNS[..CSV_COLUMNS.len() - 1]
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect::<Vec<_>>(),
+        );
+        let cells = csv_row(record);
+        let row = match csv.starts_with(&old).map_err(|e| csv.error(e))? {
+            true => csv_line(&cells[..cells.len() - 1]),
+            false => csv_line(&cells),
+        };
         let undo = jsonl.append_once(&line)?;
         csv.append_once(&row).inspect_err(|_| {
             if let Some(len) = undo {
@@ -250,6 +265,17 @@ impl LogFile {
         }
     }
 
+    /// Whether the file starts with `bytes`.
+    fn starts_with(&mut self, bytes: &[u8]) -> io::Result<bool> {
+        if self.len < bytes.len() as u64 {
+            return Ok(false);
+        }
+        let mut head = vec![0; bytes.len()];
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.read_exact(&mut head)?;
+        Ok(head == bytes)
+    }
+
     /// Whether the file's last line(s) are `bytes`.
     fn ends_with(&mut self, bytes: &[u8]) -> io::Result<bool> {
         let n = bytes.len() as u64;
@@ -277,7 +303,7 @@ impl LogFile {
     }
 }
 
-const CSV_COLUMNS: [&str; 12] = [
+const CSV_COLUMNS: [&str; 13] = [
     "timestamp",
     "station",
     "usb_path",
@@ -290,9 +316,10 @@ const CSV_COLUMNS: [&str; 12] = [
     "error_message",
     "duration_ms",
     "bytes",
+    "unit_id",
 ];
 
-fn csv_row(r: &Record) -> [String; 12] {
+fn csv_row(r: &Record) -> [String; 13] {
     let verdict = match r.result {
         Verdict::Pass => "pass",
         Verdict::Fail => "fail",
@@ -311,11 +338,12 @@ fn csv_row(r: &Record) -> [String; 12] {
         r.error_message.clone().unwrap_or_default(),
         r.duration_ms.to_string(),
         r.bytes.to_string(),
+        r.unit_id.clone().unwrap_or_default(),
     ]
 }
 
 /// One CSV line: every cell made safe for spreadsheets ([`csv_cell`]).
-fn csv_line(cells: &[String; 12]) -> Vec<u8> {
+fn csv_line(cells: &[String]) -> Vec<u8> {
     let mut row = csv::Writer::from_writer(Vec::new());
     row.write_record(cells.iter().map(|cell| csv_cell(cell)))
         .expect("writing to memory");
@@ -370,6 +398,7 @@ mod tests {
             error_message: (result == Verdict::Fail).then(|| "errVERIFY, \"quoted\"".into()),
             duration_ms: 1234,
             bytes: 10240,
+            unit_id: None,
         }
     }
 
@@ -393,6 +422,57 @@ mod tests {
         let serials: Vec<String> = rows.records().map(|r| r.unwrap()[3].to_owned()).collect();
         assert_eq!(serials, ["A", "B", "C"], "one header, three rows");
         assert!(csv.contains("\"errVERIFY, \"\"quoted\"\"\""));
+    }
+
+    #[test]
+    fn the_unit_id_is_the_last_column_and_old_files_keep_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = ProductionLog::open(dir.path()).unwrap();
+        let unit = Record {
+            unit_id: Some("SN-0001".into()),
+            ..record("A", Verdict::Fail)
+        };
+        log.append(&unit).unwrap();
+        log.append(&record("B", Verdict::Pass)).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join(CSV_NAME)).unwrap();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert!(csv.starts_with("timestamp,station,"), "{csv}");
+        assert!(
+            csv.lines().next().unwrap().ends_with(",bytes,unit_id"),
+            "{csv}"
+        );
+        assert_eq!((&rows[0][12], &rows[1][12]), ("SN-0001", ""));
+        let jsonl = std::fs::read_to_string(dir.path().join(JSONL_NAME)).unwrap();
+        assert!(
+            jsonl
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(r#""unit_id":"SN-0001"}"#)
+        );
+        assert!(
+            !jsonl.lines().nth(1).unwrap().contains("unit_id"),
+            "{jsonl}"
+        );
+        assert_eq!(read_recent(dir.path(), 2).unwrap()[0].unit_id, unit.unit_id);
+
+        // A CSV started before the column existed keeps twelve columns per row.
+        let old = tempfile::tempdir().unwrap();
+        let header = &CSV_COLUMNS[..12].join(",");
+        std::fs::write(old.path().join(CSV_NAME), format!("{header}\n")).unwrap();
+        ProductionLog::open(old.path())
+            .unwrap()
+            .append(&unit)
+            .unwrap();
+        let csv = std::fs::read_to_string(old.path().join(CSV_NAME)).unwrap();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows[0].len(), 12, "{csv}");
     }
 
     fn record_with(parsed: &Record, serial: &str) -> Record {

@@ -10,6 +10,7 @@ pub mod files;
 pub mod flash;
 pub mod log;
 pub mod profile;
+pub mod provision;
 pub mod provision_journal;
 mod registry;
 pub mod sound;
@@ -370,4 +371,21 @@ pub enum Event {
     LogPaused(LogPause),
     /// Result tones are on but cannot be played, and why (said once).
     SoundSilent(String),
+    /// Per-board data: rows of the values file no board has had yet (sent when settings
+    /// bring per-board data and after each row given). At 0 the line stops: no flash
+    /// starts and auto mode picks no board.
+    RowsLeft {
+        /// Rows no board has had.
+        left: usize,
+        /// Rows in the values file.
+        rows: usize,
+    },
+    /// The board was given this unit (row) of the per-board data (sent right after its
+    /// `JobStarted`); its NVS image goes with its download.
+    UnitGiven {
+        /// The board.
+        device: DeviceId,
+        /// The unit's id (the values file's first column).
+        unit: String,
+    },
 }

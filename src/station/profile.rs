@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::files::{Existing, read_firmware, write_atomically};
+use super::provision::{ProvisionError, ProvisionSection, Provisioning};
 use super::{ImageError, LoadedImage, check_file};
 use crate::failure::Code;
 use crate::firmware::esp::hex;
@@ -41,6 +42,10 @@ pub struct Profile {
     /// them Slot 1 and Slot 2). Boards elsewhere are numbered by their place in the list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slots: Vec<String>,
+    /// Per-board data (`[provision]`): each board gets the next row's NVS image. Its
+    /// journal goes into `log_folder`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<ProvisionSection>,
 }
 
 /// Why a profile cannot be used.
@@ -98,6 +103,10 @@ impl Profile {
         let folder = path.parent().unwrap_or(Path::new("."));
         profile.image = folder.join(&profile.image);
         profile.log_folder = folder.join(&profile.log_folder);
+        if let Some(provision) = &mut profile.provision {
+            provision.config = folder.join(&provision.config);
+            provision.values = folder.join(&provision.values);
+        }
         Ok(profile)
     }
 
@@ -137,8 +146,39 @@ impl Profile {
     }
 
     /// Reads the profile's image, refuses it if its SHA-256 changed, then checks it as
-    /// any dropped file (`profile-image-changed` when it changed).
+    /// any dropped file (`profile-image-changed` when it changed). A profile with
+    /// per-board data is refused (`provision-unsupported`): a front that gives it uses
+    /// [`Profile::open`], so no board leaves without its row.
     pub fn open_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
+        if self.provision.is_some() {
+            return Err(ImageError {
+                code: Code::ProvisionUnsupported,
+                message: "This profile gives each board its own per-board data ([provision]), which only `dfu-station station` applies so far; nothing will be flashed here.".into(),
+            });
+        }
+        self.read_image()
+    }
+
+    /// The profile's image ([`Profile::open_image`]) and, when the profile has a
+    /// `[provision]` section, its per-board data checked against that image, with the row
+    /// journal open in the log folder. Nothing may be flashed unless this passed.
+    pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), ProvisionError> {
+        let image = self.read_image().map_err(|e| ProvisionError {
+            code: e.code,
+            message: e.message,
+        })?;
+        let provisioning = match &self.provision {
+            None => None,
+            Some(section) => Some(Arc::new(Provisioning::open(
+                section,
+                &image,
+                &self.log_folder,
+            )?)),
+        };
+        Ok((image, provisioning))
+    }
+
+    fn read_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
         let bytes = read_firmware(&self.image).map_err(|error| ImageError {
             code: Code::FileUnreadable,
             message: format!("The file could not be read: {error}."),
@@ -185,6 +225,7 @@ mod tests {
             log_folder: "logs".into(),
             pin_sha256: String::new(),
             slots: Vec::new(),
+            provision: None,
         };
         profile.set_pin("4711");
         profile

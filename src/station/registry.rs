@@ -45,6 +45,8 @@ pub struct Row {
     pub present: bool,
     /// What it is doing.
     pub state: BoardState,
+    /// The unit (row of the per-board data) its current or last flash was given.
+    pub unit: Option<String>,
 }
 
 impl Row {
@@ -61,6 +63,8 @@ impl Row {
 pub struct Registry {
     rows: Vec<Row>,
     shift: Shift,
+    /// Per-board data: rows left and rows in all, as last reported.
+    rows_left: Option<(usize, usize)>,
 }
 
 impl Registry {
@@ -82,6 +86,11 @@ impl Registry {
     /// The shift's counts and start.
     pub fn shift(&self) -> &Shift {
         &self.shift
+    }
+
+    /// Per-board data: (rows left, rows in the values file), once the station said so.
+    pub fn rows_left(&self) -> Option<(usize, usize)> {
+        self.rows_left
     }
 
     /// Drops a row whose board is gone.
@@ -116,6 +125,7 @@ impl Registry {
                     row.present = true;
                     if !row.flashing() && device.mode == InterfaceMode::Runtime {
                         row.state = BoardState::Idle;
+                        row.unit = None;
                     }
                 }
                 Err(i) => self.rows.insert(
@@ -124,6 +134,7 @@ impl Registry {
                         device: device.clone(),
                         present: true,
                         state: BoardState::Idle,
+                        unit: None,
                     },
                 ),
             },
@@ -140,8 +151,17 @@ impl Registry {
                 if id.source != DEMO {
                     self.shift.started.get_or_insert_with(Instant::now);
                 }
-                self.set(id, BoardState::Flashing(JobProgress::starting()))
+                self.set(id, BoardState::Flashing(JobProgress::starting()));
+                if let Ok(i) = self.position(id) {
+                    self.rows[i].unit = None;
+                }
             }
+            Event::UnitGiven { device, unit } => {
+                if let Ok(i) = self.position(device) {
+                    self.rows[i].unit = Some(unit.clone());
+                }
+            }
+            Event::RowsLeft { left, rows } => self.rows_left = Some((*left, *rows)),
             Event::JobProgress { device, progress } => {
                 self.set(device, BoardState::Flashing(progress.clone()))
             }
@@ -200,6 +220,29 @@ mod tests {
         registry.apply(&Event::JobStarted(id.clone()));
         registry.apply(&Event::DeviceRemoved(id.clone()));
         (registry, id)
+    }
+
+    #[test]
+    fn a_board_shows_the_unit_it_was_given_until_a_fresh_board_takes_its_place() {
+        let (mut registry, id) = left_the_bus_while_flashing();
+        assert_eq!(registry.rows_left(), None);
+        registry.apply(&Event::UnitGiven {
+            device: id.clone(),
+            unit: "SN-0007".into(),
+        });
+        registry.apply(&Event::RowsLeft { left: 3, rows: 10 });
+        assert_eq!(registry.rows_left(), Some((3, 10)));
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Dfu)));
+        registry.apply(&Event::JobFinished {
+            device: id.clone(),
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_secs(1),
+            },
+        });
+        assert_eq!(registry.row(&id).unwrap().unit.as_deref(), Some("SN-0007"));
+        registry.apply(&Event::DeviceRemoved(id.clone()));
+        registry.apply(&Event::DeviceAdded(device(InterfaceMode::Runtime)));
+        assert_eq!(registry.row(&id).unwrap().unit, None);
     }
 
     #[test]

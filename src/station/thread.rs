@@ -11,7 +11,8 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, Select, Sender, unbounded};
 
 use super::demo::{DemoSource, DemoTimings};
-use super::factory::{Factory, Finished, LOG_RETRY};
+use super::factory::{Factory, Finished, LOG_RETRY, rows_left};
+use super::provision::{GivenRow, Provisioning};
 use super::source::{DeviceSource, SourceEvent};
 use super::{
     Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Outcome, Reader, check_file, worker,
@@ -164,13 +165,18 @@ impl State {
     }
 
     /// Flashes boards auto mode picked with its image, unless the production log is
-    /// paused: they wait (not marked flashed) until it works again.
+    /// paused: they wait (not marked flashed) until it works again. With per-board data
+    /// and no rows left, auto mode picks no board (`RowsLeft` said so).
     fn auto_flash(&mut self, devices: impl IntoIterator<Item = Device>) {
         if self.factory.paused() {
             return;
         }
         if let Some(image) = self.factory.auto.image().cloned() {
             for device in devices {
+                // Left waiting (not marked flashed): new rows would flash it.
+                if self.factory.rows_exhausted() {
+                    return;
+                }
                 self.flash(device, image.clone());
             }
         }
@@ -198,19 +204,93 @@ impl State {
             });
             return;
         }
+        let source = watched.source.clone();
+        let (payload, unit) = match self.factory.provisioning().cloned() {
+            None => (image.clone(), None),
+            Some(provisioning) => match self.give_row(&provisioning, &device, &image) {
+                Some((payload, given)) => (payload, Some(given)),
+                None => return,
+            },
+        };
         self.factory.auto.started(&device);
         let cancel = Arc::new(AtomicBool::new(false));
         self.outbox.send(Event::JobStarted(id.clone()));
+        if let Some(given) = &unit {
+            self.outbox.send(Event::UnitGiven {
+                device: id.clone(),
+                unit: given.claim.id.clone(),
+            });
+            // After JobStarted: whoever waits for the rows to run out sees this board flashing.
+            self.outbox.send(rows_left(&given.provisioning));
+        }
         let job = worker::Job {
-            source: watched.source.clone(),
+            source,
             device,
             image,
+            payload,
+            unit,
             cancel: cancel.clone(),
             outbox: self.outbox.clone(),
             finished: self.finished.clone(),
         };
         let worker = spawn(&format!("flash {}", id.path), move || job.run());
         self.jobs.insert(id, Job { cancel, worker });
+    }
+
+    /// Claims the next row for `device` (fsynced in the journal; the caller says
+    /// `RowsLeft` once the board is started) and builds what it is sent: `image` with the row's NVS image. `None` when nothing may start, said to the
+    /// UI as the board's `JobFinished`: no rows left or the journal cannot be written
+    /// (nothing claimed), or the row's image cannot be built (that row is spent, and
+    /// logged as the board's attempt).
+    fn give_row(
+        &mut self,
+        provisioning: &Arc<Provisioning>,
+        device: &Device,
+        image: &Arc<LoadedImage>,
+    ) -> Option<(Arc<LoadedImage>, GivenRow)> {
+        let claim = match provisioning.claim(&device.id.path) {
+            Ok(claim) => claim,
+            Err(error) => {
+                self.outbox.send(Event::JobFinished {
+                    device: device.id.clone(),
+                    outcome: Outcome::Fail {
+                        code: error.code,
+                        reason: format!("{error} Nothing was flashed."),
+                        cause: None,
+                    },
+                });
+                self.outbox.send(rows_left(provisioning));
+                return None;
+            }
+        };
+        let given = GivenRow {
+            provisioning: provisioning.clone(),
+            claim,
+        };
+        match provisioning.board_image(image, &given.claim) {
+            Ok(payload) => Some((payload, given)),
+            Err(error) => {
+                let reason = format!(
+                    "{error} Nothing was flashed; unit {} is spent.",
+                    given.claim.id
+                );
+                let finished = Finished {
+                    device: device.clone(),
+                    image: image.clone(),
+                    outcome: Outcome::Fail {
+                        code: error.code,
+                        reason,
+                        cause: None,
+                    },
+                    duration: std::time::Duration::ZERO,
+                    bytes: 0,
+                    unit: Some(given),
+                };
+                self.factory.finished(finished, &self.outbox);
+                self.outbox.send(rows_left(provisioning));
+                None
+            }
+        }
     }
 
     fn handle(&mut self, command: Command) {

@@ -11,6 +11,7 @@ use crossbeam_channel::Sender;
 
 use super::factory::Finished;
 use super::flash::flash;
+use super::provision::GivenRow;
 use super::source::DeviceSource;
 use super::thread::Outbox;
 use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
@@ -24,7 +25,12 @@ const REPORT_INTERVAL: Duration = Duration::from_millis(100);
 pub(super) struct Job {
     pub source: Arc<dyn DeviceSource>,
     pub device: Device,
+    /// The image as loaded: what the log names.
     pub image: Arc<LoadedImage>,
+    /// What is sent: `image`, or with per-board data `image` plus the row's NVS image.
+    pub payload: Arc<LoadedImage>,
+    /// The per-board data row this board was given.
+    pub unit: Option<GivenRow>,
     pub cancel: Arc<AtomicBool>,
     pub outbox: Outbox,
     /// Where the outcome goes, with the board and image this job started with.
@@ -50,7 +56,7 @@ impl Job {
             let path = &self.device.id.path;
             flash(
                 &self.device,
-                &self.image,
+                &self.payload,
                 || source.open(path),
                 &mut reporter,
             )
@@ -62,6 +68,7 @@ impl Job {
             outcome,
             duration: started.elapsed(),
             bytes,
+            unit: self.unit,
         });
     }
 }

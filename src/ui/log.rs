@@ -143,7 +143,7 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
         Event::LogOpened { folder, .. } => format!("Production log in {}", folder.display()),
         Event::LogPaused(pause) => pause.banner(),
         Event::SoundSilent(why) => format!("No result tones: {why}"),
-        Event::Logged(_) => return None,
+        Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } => return None,
         Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
     })
 }

@@ -125,6 +125,7 @@ impl Factory {
             log_folder: self.settings.log_folder.clone(),
             auto: image.filter(|_| self.settings.auto).cloned(),
             sound: self.settings.sound,
+            provision: None,
         }
     }
 
@@ -303,6 +304,7 @@ impl Factory {
             log_folder: self.settings.log_folder.clone().unwrap_or_default(),
             pin_sha256: String::new(),
             slots: Vec::new(),
+            provision: None,
         };
         profile.set_pin(pin);
         profile

@@ -170,7 +170,7 @@ pub fn parse_log(folder: &std::path::Path) -> Vec<dfu_station::station::log::Rec
         .records()
         .map(|row| row.unwrap_or_else(|e| panic!("{e}: {csv}")))
         .collect();
-    assert!(rows.iter().all(|row| row.len() == 12), "{csv}");
+    assert!(rows.iter().all(|row| row.len() == 13), "{csv}");
     let csv_paths: Vec<&str> = rows.iter().map(|row| &row[2]).collect();
     let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
     assert_eq!(csv_paths, jsonl_paths);
