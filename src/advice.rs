@@ -122,9 +122,6 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
         Code::NvsImageFailed => {
             "Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent."
         }
-        Code::ProvisionUnsupported => {
-            "Run this line with `dfu-station station --profile PROFILE`, which gives per-board data."
-        }
         Code::DfuDeviceError => "Check that the file is meant for this board, then flash again.",
         Code::DfuTransferFailed => {
             "Check the cable and that no other program uses the board, then flash again."
@@ -244,9 +241,6 @@ pub fn headline(code: Code) -> &'static str {
         }
         Code::NvsImageFailed => {
             "This board's data could not be prepared. Set the board aside and call your engineer."
-        }
-        Code::ProvisionUnsupported => {
-            "This station gives per-board data only from the command line. Call your engineer."
         }
         Code::DfuDeviceError => {
             "The board refused the firmware. Check that the file is for this board, then flash again."

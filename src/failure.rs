@@ -81,7 +81,6 @@ codes! {
     JournalNotWritable = "journal-not-writable": "The row journal cannot be written, so no row is given and nothing is flashed.",
     JournalRefused = "journal-refused": "The row journal belongs to another values file or is damaged, so no row is given.",
     NvsImageFailed = "nvs-image-failed": "A board's NVS image could not be built from its row.",
-    ProvisionUnsupported = "provision-unsupported": "This front cannot give per-board data yet, so a profile with per-board data is refused.",
     // The download (dfu::DfuError).
     DfuDeviceError = "dfu-device-error": "The board reported an error status during the download.",
     DfuTransferFailed = "dfu-transfer-failed": "A USB transfer to or from the board failed.",

@@ -145,21 +145,8 @@ impl Profile {
         }
     }
 
-    /// Reads the profile's image, refuses it if its SHA-256 changed, then checks it as
-    /// any dropped file (`profile-image-changed` when it changed). A profile with
-    /// per-board data is refused (`provision-unsupported`): a front that gives it uses
-    /// [`Profile::open`], so no board leaves without its row.
-    pub fn open_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
-        if self.provision.is_some() {
-            return Err(ImageError {
-                code: Code::ProvisionUnsupported,
-                message: "This profile gives each board its own per-board data ([provision]), which only `dfu-station station` applies so far; nothing will be flashed here.".into(),
-            });
-        }
-        self.read_image()
-    }
-
-    /// The profile's image ([`Profile::open_image`]) and, when the profile has a
+    /// The profile's image (refused when its SHA-256 changed: `profile-image-changed`,
+    /// else checked as any dropped file) and, when the profile has a
     /// `[provision]` section, its per-board data checked against that image, with the row
     /// journal open in the log folder. Nothing may be flashed unless this passed.
     pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), ProvisionError> {

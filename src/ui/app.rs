@@ -13,10 +13,12 @@ use super::help::{Help, Topic};
 use super::log::Log;
 use super::production::Production;
 use super::profile::{Factory, Remembered};
+use super::status::Tone;
 use super::style::{ACCENT, FAIL, PASS, WARN, size};
 use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
 use crate::advice::{DOWNLOAD_MODE, headline};
+use crate::failure::Code;
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
 use crate::station::files::{Existing, write_atomically};
@@ -354,6 +356,9 @@ impl App {
         let image = self.image.loaded();
         if self.production.paused().is_some() {
             return (Vec::new(), Some(PAUSED.to_owned()));
+        }
+        if self.registry.rows_left().is_some_and(|(left, _)| left == 0) {
+            return (Vec::new(), Some(headline(Code::NoRowsLeft).to_owned()));
         }
         if let ImageState::Invalid { error, .. } = &self.image {
             return (Vec::new(), Some(headline(error.code).to_owned()));
@@ -794,6 +799,23 @@ impl App {
                 .map_or("-".to_owned(), |r| format!("{r:.0}"));
             ui.label(format!("{rate} boards/h"))
                 .on_hover_text("The pace since the first board of the shift");
+            if let Some((left, rows)) = self.registry.rows_left() {
+                let (tone, text) = if left == 0 {
+                    (
+                        Tone::Fail,
+                        format!("No rows left of {rows}: the line stops"),
+                    )
+                } else {
+                    (Tone::Neutral, format!("{left} of {rows} rows left"))
+                };
+                ui.label(
+                    egui::RichText::new(format!("{} {text}", tone.icon()))
+                        .size(size::EMPHASIS)
+                        .strong()
+                        .color(tone.colour(ui.visuals())),
+                )
+                .on_hover_text("Per-board data: rows of the values file no board has had yet");
+            }
             if self.factory.settings.auto && self.production.paused().is_none() {
                 ui.label(
                     egui::RichText::new(" AUTO ON ")

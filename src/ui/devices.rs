@@ -135,6 +135,9 @@ fn card(
                             ui.label(device.mode_name());
                             let path = format!("USB {}", device.id.path);
                             ui.label(RichText::new(path).monospace());
+                            if let Some(unit) = &row.unit {
+                                ui.label(RichText::new(format!("unit {unit}")).strong());
+                            }
                             let serial = format!("serial {}", device.serial);
                             ui.add(egui::Label::new(RichText::new(serial).weak()).truncate());
                         });

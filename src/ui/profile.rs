@@ -14,6 +14,7 @@ use crate::firmware::esp::hex;
 use crate::station::factory::Settings;
 use crate::station::files::Existing;
 use crate::station::profile::{Profile, ProfileError};
+use crate::station::provision::Provisioning;
 use crate::station::{ImageError, LoadedImage};
 
 /// The profile the window starts with, its image read and checked against its SHA-256.
@@ -25,6 +26,8 @@ pub struct StartProfile {
     pub profile: Profile,
     /// Its image, checked against the saved SHA-256, or why it cannot be used.
     pub image: Result<Arc<LoadedImage>, ImageError>,
+    /// The per-board data of its `[provision]` section, opened with its row journal.
+    pub provisioning: Option<Arc<Provisioning>>,
 }
 
 impl StartProfile {
@@ -34,11 +37,23 @@ impl StartProfile {
             return Ok(None);
         };
         let profile = Profile::load(&path)?;
-        let image = profile.open_image();
+        // The image and, with [provision], the per-board data checked against it: with
+        // either wrong, nothing is flashed.
+        let (image, provisioning) = match profile.open() {
+            Ok((image, provisioning)) => (Ok(image), provisioning),
+            Err(error) => (
+                Err(ImageError {
+                    code: error.code,
+                    message: error.message,
+                }),
+                None,
+            ),
+        };
         Ok(Some(StartProfile {
             path,
             profile,
             image,
+            provisioning,
         }))
     }
 }
@@ -72,6 +87,8 @@ pub struct Factory {
     pub settings: Remembered,
     /// The profile the window is locked to (while `locked`), and its file.
     profile: Option<(PathBuf, Profile)>,
+    /// The locked profile's per-board data, if it has any.
+    provisioning: Option<Arc<Provisioning>>,
     locked: bool,
     dialog: Option<Dialog>,
 }
@@ -88,6 +105,7 @@ impl Factory {
                     ..remembered
                 },
                 profile: None,
+                provisioning: None,
                 locked: false,
                 dialog: None,
             };
@@ -101,6 +119,7 @@ impl Factory {
                 log_folder: Some(p.log_folder.clone()),
             },
             profile: Some((start.path.clone(), p.clone())),
+            provisioning: start.provisioning.clone(),
             locked: true,
             dialog: None,
         }
@@ -125,7 +144,8 @@ impl Factory {
             log_folder: self.settings.log_folder.clone(),
             auto: image.filter(|_| self.settings.auto).cloned(),
             sound: self.settings.sound,
-            provision: None,
+            // Per-board data goes with the profile's own image: only while locked.
+            provision: self.provisioning.clone().filter(|_| self.locked),
         }
     }
 
@@ -285,6 +305,8 @@ impl Factory {
             close = true;
         }
         if let Some(saved) = saved {
+            // A profile saved here gives no per-board data.
+            self.provisioning = None;
             self.profile = Some(saved);
             self.locked = true;
             close = true;

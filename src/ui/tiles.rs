@@ -155,6 +155,14 @@ fn contents(
                 .color(text),
         );
     });
+    if let Some(unit) = &row.unit {
+        ui.label(
+            RichText::new(format!("Unit {unit}"))
+                .size(size::EMPHASIS)
+                .strong()
+                .color(text),
+        );
+    }
     let status = status::board(row, image);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
