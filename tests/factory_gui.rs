@@ -183,6 +183,30 @@ fn fail(code: &str, reason: &str) -> Outcome {
     }
 }
 
+/// Per-board data: the strip says how many rows are left (and stops the line at none),
+/// each tile names the unit its board received.
+#[test]
+fn rows_left_and_each_boards_unit_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, events) = app(&save_profile(dir.path()));
+    let id = board(&events, 3, Chip::Esp32S3, InterfaceMode::Dfu);
+    events.send(Event::RowsLeft { left: 8, rows: 10 }).unwrap();
+    events.send(Event::JobStarted(id.clone())).unwrap();
+    events
+        .send(Event::UnitGiven {
+            device: id,
+            unit: "SN-0003".into(),
+        })
+        .unwrap();
+    harness.run_steps(3);
+    harness.get_by_label("Unit SN-0003");
+    harness.get_by_label("• 8 of 10 rows left");
+    events.send(Event::RowsLeft { left: 0, rows: 10 }).unwrap();
+    harness.run_steps(3);
+    harness.get_by_label("✖ No rows left of 10: the line stops");
+    assert!(disabled(&harness, Role::Button, "Flash 1 board"));
+}
+
 #[test]
 fn snapshot_station_view_with_eight_boards() {
     let dir = tempfile::tempdir().unwrap();

@@ -42,7 +42,7 @@ pub mod size {
     /// What to do now, under a result.
     pub const ACTION: f32 = 20.0;
     /// PASS / FAIL in the result banner.
-    pub const BANNER: f32 = 72.0;
+    pub const BANNER: f32 = 84.0;
     /// A tile's percent.
     pub const TILE_PERCENT: f32 = 44.0;
     /// PASS / FAIL on a tile.
