@@ -397,10 +397,13 @@ impl App {
         } else {
             format!("Flash {count} boards")
         };
-        let text = egui::RichText::new(label)
-            .size(size::ACTION)
-            .strong()
-            .color(egui::Color32::WHITE);
+        let text = egui::RichText::new(label).size(size::ACTION).strong();
+        // White on the accent; off, the theme's own (readable) disabled text.
+        let text = if reason.is_none() {
+            text.color(egui::Color32::WHITE)
+        } else {
+            text
+        };
         // Off, it is plainly grey: never the accent colour.
         let button = egui::Button::new(text).min_size([220.0, 48.0].into());
         let button = if reason.is_none() {
