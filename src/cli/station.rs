@@ -89,7 +89,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
     let _ = station.commands.send(Command::Configure(settings));
     let interrupted = interrupts();
     let limit = args.exit_after.unwrap_or(u32::MAX);
-    let followed = follow(&station, &interrupted, |registry| {
+    let followed = follow(&station, &interrupted, &[], |registry| {
         registry.shift().total() >= limit || out_of_rows(registry)
     });
     // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
@@ -252,12 +252,12 @@ pub fn flash_all(
     };
     let _ = station.commands.send(Command::Configure(settings));
     let count = fitting.len() as u32;
-    for device in fitting {
-        let image = image.clone();
+    for device in &fitting {
+        let (device, image) = (device.clone(), image.clone());
         let _ = station.commands.send(Command::Flash { device, image });
     }
     let interrupted = interrupts();
-    let followed = follow(&station, &interrupted, |registry| {
+    let followed = follow(&station, &interrupted, &fitting, |registry| {
         registry.shift().total() >= count
     });
     println!("{}", shift_line(&followed.registry));
@@ -355,11 +355,14 @@ fn interrupts() -> Receiver<()> {
 }
 
 /// Shows the station's events as live lines until `done` holds or `interrupted` says so.
+/// `asked` are the boards the command sent to flash: they have their lines even when a
+/// result (a refusal) comes before the watcher says they arrived.
 /// Interrupted while boards flash, it cancels them and waits for their results, so each
 /// is recorded (as cancelled); interrupted again, it stops at once.
 fn follow(
     station: &Station,
     interrupted: &Receiver<()>,
+    asked: &[Device],
     done: impl Fn(&Registry) -> bool,
 ) -> Followed {
     let mut lines = Lines::new();
@@ -367,6 +370,9 @@ fn follow(
         registry: Registry::default(),
         pause: None,
     };
+    for device in asked {
+        followed.registry.apply(&Event::DeviceAdded(device.clone()));
+    }
     let mut stopping = false;
     while !done(&followed.registry) {
         if stopping {
