@@ -1,6 +1,7 @@
 //! DFU Station: flash ESP32-S2/S3 boards (and any USB DFU 1.1 device) over USB.
 //!
 //! Layers, each using only those above it in this list:
+//! - [`i18n`]: the message catalogue (English, Simplified Chinese) and the language.
 //! - [`failure`]: the one vocabulary of failure codes (logs, JSON, help, advice).
 //! - [`firmware`]: read, check, describe and write DFU files (`dfu.bin`). Pure.
 //! - [`dfu`]: DFU 1.1 protocol and download engine, against a transport and a clock.
@@ -20,6 +21,7 @@ pub mod dfu;
 pub mod emulator;
 pub mod failure;
 pub mod firmware;
+pub mod i18n;
 pub mod station;
 #[cfg(feature = "gui")]
 pub mod ui;

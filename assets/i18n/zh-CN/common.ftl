@@ -1,0 +1,12 @@
+# 窗口和命令行共用的词。
+# 术语（与乐鑫中文文档一致）：
+#   flash（动词）= 烧录；firmware = 固件；download mode = 下载模式；
+#   board = 板子（量词“块”）；chip = 芯片；file = 文件；partition = 分区；
+#   flash map = 烧录地址图；PASS = 通过；FAIL = 失败；production log = 生产记录；
+#   station = 工位；slot = 槽位；profile = 生产配置；per-board data = 每板数据；
+#   row（数据表的一行）= 行；unit = 单元编号；RESET button = RESET 键；BOOT button = BOOT 键；
+#   USB hub = USB 集线器；cable = 数据线；driver = 驱动；erase = 擦除；write = 写入。
+# 中文里不用复数：{ $count } 块板子。
+
+language = 语言
+boards-count = { $count } 块板子

@@ -1,0 +1,162 @@
+//! No sentence for people is written in the window's code: each comes from the message
+//! catalogue (`assets/i18n/`), so it is translated. A simple scan of `src/ui`'s string
+//! literals, outside test modules: one with a letter in it must be a catalogue key, or
+//! stand where no person reads it (ids, settings keys, log lines, thread names), or carry
+//! the marker comment `// not for people: <why>` on its line.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Calls whose string arguments no person reads.
+const NOT_FOR_PEOPLE: &[&str] = &[
+    "id_salt(",
+    "Id::new(",
+    "push_id(",
+    "with_id(",
+    "get_value(",
+    "set_value(",
+    "include_bytes!(",
+    "include_str!(",
+    "concat!(",
+    "env!(",
+    "log::",
+    "expect(",
+    "unreachable!(",
+    "spawn(",
+    "#[",
+];
+
+/// The marker that lets one line through, with its reason.
+const MARKER: &str = "// not for people:";
+
+#[test]
+fn the_window_says_nothing_outside_the_catalogue() {
+    let keys = catalogue_keys();
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+        &mut files,
+    );
+    assert!(files.len() > 10, "src/ui has its files: {files:?}");
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        // Test modules come last in a file and speak to developers.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (line_no, line) in code.lines().enumerate() {
+            if line.contains(MARKER) || NOT_FOR_PEOPLE.iter().any(|c| line.contains(c)) {
+                continue;
+            }
+            for literal in literals(line) {
+                if keys.contains(&literal) || !has_words(&literal) {
+                    continue;
+                }
+                let short = file
+                    .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                    .unwrap_or(file);
+                found.push(format!("{}:{}: {literal:?}", short.display(), line_no + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} strings in src/ui are not in the catalogue:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// Whether a literal has letters outside `{placeholders}` (a sentence, a word, a unit).
+fn has_words(literal: &str) -> bool {
+    let mut depth = 0;
+    literal.chars().any(|c| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        depth == 0 && c.is_alphabetic()
+    })
+}
+
+/// The string literals on one line (plain and raw), comments left out. A literal that
+/// spans lines is seen from its first line only; the window's code has none.
+fn literals(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '/' if chars.get(i + 1) == Some(&'/') => break,
+            '\'' => {
+                // A char literal ('"', '\'', 'x') or a lifetime: skip it.
+                if chars.get(i + 2) == Some(&'\'') {
+                    i += 3;
+                } else if chars.get(i + 1) == Some(&'\\') && chars.get(i + 3) == Some(&'\'') {
+                    i += 4;
+                } else {
+                    i += 1;
+                }
+            }
+            '"' => {
+                let raw = i > 0 && chars[i - 1] == 'r';
+                let mut text = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' && !raw {
+                        i += 1;
+                    }
+                    if let Some(c) = chars.get(i) {
+                        text.push(*c);
+                    }
+                    i += 1;
+                }
+                found.push(text);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}
+
+fn catalogue_keys() -> BTreeSet<String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n/en");
+    let mut keys = BTreeSet::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            if let Some((key, _)) = line.split_once(" =")
+                && !key.starts_with([' ', '#', '.', '*', '['])
+                && !key.is_empty()
+            {
+                keys.insert(key.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+fn rust_files(folder: &Path, into: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_scan_sees_sentences_and_lets_keys_and_ids_through() {
+    assert_eq!(
+        literals(r#"ui.label("Open a file"); let c = '"'; // "comment""#),
+        vec!["Open a file"]
+    );
+    assert_eq!(literals(r#"format!("{}%", 3)"#), vec!["{}%"]);
+    assert!(has_words("Open a file"));
+    assert!(has_words("{:.1} s"));
+    assert!(!has_words("{}%"));
+    assert!(!has_words("{count}"));
+}
