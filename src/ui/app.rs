@@ -138,6 +138,7 @@ impl App {
     /// The app on `station`; locked to the profile if given, else re-checks the last
     /// image; starts demo boards if asked.
     pub fn new(cc: &eframe::CreationContext<'_>, station: Station, options: Options) -> App {
+        super::fonts::install(&cc.egui_ctx);
         let last_image: Option<PathBuf> = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, LAST_IMAGE_KEY))

@@ -7,12 +7,13 @@
 //! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
 //!   settings, the profile lock and its PIN; `production`: the production log tab;
 //!   `dialogs`: the native file pickers, on threads of their own; `style`: colours and
-//!   text sizes.
+//!   text sizes; `fonts`: the CJK fallback font.
 
 mod app;
 mod board;
 mod devices;
 mod dialogs;
+mod fonts;
 pub mod help;
 mod image_card;
 mod log;
