@@ -74,7 +74,9 @@ mod tests {
         let bundled = skrifa::FontRef::new(CJK_FALLBACK).unwrap().charmap();
         let defaults = egui::FontDefinitions::default();
         let own: Vec<_> = (defaults.font_data.values())
-            .map(|data| skrifa::FontRef::from_index(data.font.as_ref().as_ref(), data.index).unwrap())
+            .map(|data| {
+                skrifa::FontRef::from_index(data.font.as_ref().as_ref(), data.index).unwrap()
+            })
             .collect();
         let mut missing: Vec<char> = text
             .chars()

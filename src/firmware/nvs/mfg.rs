@@ -33,6 +33,18 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A problem in `sheet` at `row`, `column`.
+    fn at(sheet: Sheet, row: usize, column: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            sheet,
+            row,
+            column: column.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
 /// One key of the config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
@@ -84,12 +96,12 @@ impl Units {
         }
         let units = read_values(&entries, values, files, &mut problems);
         if units.is_empty() && problems.is_empty() {
-            problems.push(Problem {
-                sheet: Sheet::Values,
-                row: 1,
-                column: String::new(),
-                message: "no units: the values file has a header and no rows".into(),
-            });
+            problems.push(Problem::at(
+                Sheet::Values,
+                1,
+                "",
+                "no units: the values file has a header and no rows",
+            ));
         }
         match problems.is_empty() {
             true => Ok(Units { entries, units }),
@@ -152,12 +164,7 @@ fn utf8_records(csv: &[u8]) -> Result<Vec<sheet::Record>, (usize, String)> {
 /// The config's entries; its problems go to `problems`.
 fn read_config(csv: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> {
     let mut problem = |row: usize, column: &str, message: String| {
-        problems.push(Problem {
-            sheet: Sheet::Config,
-            row,
-            column: column.to_owned(),
-            message,
-        })
+        problems.push(Problem::at(Sheet::Config, row, column, message))
     };
     let records = match utf8_records(csv) {
         Ok(records) => records,
@@ -264,12 +271,7 @@ fn read_values(
     problems: &mut Vec<Problem>,
 ) -> Vec<Unit> {
     let mut problem = |row: usize, column: &str, message: String| {
-        problems.push(Problem {
-            sheet: Sheet::Values,
-            row,
-            column: column.to_owned(),
-            message,
-        })
+        problems.push(Problem::at(Sheet::Values, row, column, message))
     };
     let records = match utf8_records(csv) {
         Ok(records) => records,
