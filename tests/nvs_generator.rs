@@ -4,46 +4,18 @@
 //! tests fail: they never skip.
 
 use std::path::Path;
-use std::process::Command;
 
 use dfu_station::firmware::nvs::{self, NvsError, Version};
 
+mod common;
+
 /// The reference generator's image, or its complaint when it refuses.
 fn python(dir: &Path, csv: &str, size: u32, version: Version) -> Result<Vec<u8>, String> {
-    let present = Command::new("python3")
-        .args(["-c", "import esp_idf_nvs_partition_gen"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        present,
-        "ESP-IDF's NVS Partition Generator is missing (python3 cannot import \
-         esp_idf_nvs_partition_gen): run `bash tests/run.sh --deps`"
-    );
-    std::fs::write(dir.join("in.csv"), csv).unwrap();
-    let out = dir.join("out.bin");
-    let _ = std::fs::remove_file(&out);
     let version = match version {
         Version::V1 => "1",
         Version::V2 => "2",
     };
-    let run = Command::new("python3")
-        .args([
-            "-m",
-            "esp_idf_nvs_partition_gen",
-            "generate",
-            "in.csv",
-            "out.bin",
-        ])
-        .arg(format!("{size:#x}"))
-        .args(["--version", version])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let image = std::fs::read(&out).unwrap_or_default();
-    match run.status.success() && !image.is_empty() {
-        true => Ok(image),
-        false => Err(String::from_utf8_lossy(&run.stderr).into_owned()),
-    }
+    common::nvs_gen::reference_nvs(dir, csv, size, version)
 }
 
 /// DFU Station's image, `file` rows read relative to `dir` as the generator does.

@@ -63,31 +63,8 @@ fn unit_csv(n: usize) -> String {
 
 /// The reference generator's NVS image of `csv` for the partition's size.
 fn reference_nvs(dir: &Path, csv: &str) -> Vec<u8> {
-    let present = Process::new("python3")
-        .args(["-c", "import esp_idf_nvs_partition_gen"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        present,
-        "ESP-IDF's NVS Partition Generator is missing (python3 cannot import \
-         esp_idf_nvs_partition_gen): run `bash tests/run.sh --deps`"
-    );
-    std::fs::write(dir.join("unit.csv"), csv).unwrap();
-    let out = dir.join("unit.bin");
-    let _ = std::fs::remove_file(&out);
-    let run = Process::new("python3")
-        .args(["-m", "esp_idf_nvs_partition_gen", "generate", "unit.csv"])
-        .arg("unit.bin")
-        .arg(format!("{NVS_SIZE:#x}"))
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "the generator refused:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    std::fs::read(out).unwrap()
+    common::nvs_gen::reference_nvs(dir, csv, NVS_SIZE as u32, "2")
+        .unwrap_or_else(|refusal| panic!("the generator refused:\n{refusal}"))
 }
 
 /// An ESP32-S2 dfu.bin with ESP-IDF's partition table (`nvs` at 0x9000, 0x6000 bytes)
