@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 import zlib
 from pathlib import Path
 
@@ -458,7 +459,8 @@ class XdndDrag:
     def __init__(self, session, file):
         self.s = session
         self.x = session.x
-        self.uri = f"file://{file}\r\n".encode()
+        # Percent-encoded, as file managers send it (a URI is ASCII): 固件.bin -> %E5%9B%BA...
+        self.uri = f"file://{urllib.parse.quote(str(file))}\r\n".encode()
         atom = self.x.intern_atom
         self.atoms = {
             name: atom(name)
