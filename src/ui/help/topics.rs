@@ -345,6 +345,17 @@ mod tests {
     }
 
     #[test]
+    fn chinese_topics_name_the_buttons_and_keep_commands_as_they_are() {
+        use crate::i18n::{Lang, with_lang};
+        let linux = with_lang(Lang::ZhCn, || Topic::LinuxAccess.content());
+        assert!(linux.first.contains("“安装规则”"), "{}", linux.first);
+        assert!(linux.steps[0].contains(UDEV_RULE_PATH));
+        assert!(linux.steps[1].ends_with(RELOAD_UDEV));
+        let no_board = with_lang(Lang::ZhCn, || Topic::NoBoard.content());
+        assert!(no_board.steps[0].contains("下载模式"));
+    }
+
+    #[test]
     fn the_installed_rule_file_holds_both_rules() {
         assert!(UDEV_RULE_FILE.lines().any(|l| l == UDEV_RULE));
         assert!(UDEV_RULE_FILE.contains(PLUGDEV_RULE));
