@@ -79,14 +79,14 @@ fn click_flash(harness: &mut Harness<'_, App>) {
     harness.step();
 }
 
-fn title(topic: Topic) -> &'static str {
-    topic.content().title
+fn title(topic: Topic) -> String {
+    topic.title()
 }
 
 /// Steps until `topic` shows (its title as a label), failing after 30 s.
 fn wait_for_topic(harness: &mut Harness<'_, App>, topic: Topic) {
-    wait_for(harness, title(topic), |h| {
-        h.state().help_topic() == Some(topic) && h.query_by_label(title(topic)).is_some()
+    wait_for(harness, &title(topic), |h| {
+        h.state().help_topic() == Some(topic) && h.query_by_label(&title(topic)).is_some()
     });
 }
 
@@ -335,12 +335,12 @@ fn the_help_button_lists_every_topic() {
     harness.get_by_role_and_label(Role::Button, "Help").click();
     harness.run_steps(2);
     for topic in Topic::ALL {
-        harness.get_by_role_and_label(Role::Link, title(topic));
+        harness.get_by_role_and_label(Role::Link, &title(topic));
     }
     // Above the topics: the file to send when none of them helps.
     harness.get_by_role_and_label(Role::Button, "Save support report...");
     harness
-        .get_by_role_and_label(Role::Link, title(Topic::Wiring))
+        .get_by_role_and_label(Role::Link, &title(Topic::Wiring))
         .click();
     wait_for_topic(&mut harness, Topic::Wiring);
     harness.step();
@@ -349,7 +349,7 @@ fn the_help_button_lists_every_topic() {
         .click();
     harness.run_steps(2);
     assert_eq!(harness.state().help_topic(), None);
-    harness.get_by_role_and_label(Role::Link, title(Topic::Busy));
+    harness.get_by_role_and_label(Role::Link, &title(Topic::Busy));
 }
 
 /// Access denied through the real libusb: this test binary runs its ignored twin below
@@ -411,7 +411,7 @@ fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut Sn
     harness.get_by_role_and_label(Role::Button, "Help").click();
     harness.run_steps(2);
     harness
-        .get_by_role_and_label(Role::Link, title(topic))
+        .get_by_role_and_label(Role::Link, &title(topic))
         .click();
     harness.run_steps(3);
     assert_eq!(harness.state().help_topic(), Some(topic));

@@ -10,6 +10,7 @@ use eframe::egui;
 use crate::firmware::{Chip, FlashFile, PackOptions, pack};
 use crate::station::files::{Existing, read_firmware, write_atomically};
 use crate::station::{Command, Reader, file_name};
+use crate::t;
 use crate::ui::dialogs::{Answer, Dialog};
 use crate::ui::style::WARN;
 
@@ -19,8 +20,33 @@ pub const APP_ADDRESS: u32 = 0x10000;
 pub const PARTITION_TABLE_ADDRESS: u32 = 0x8000;
 /// The chips the dialog offers (those with ROM DFU and known addresses).
 const CHIPS: [Chip; 2] = [Chip::Esp32S2, Chip::Esp32S3];
-const PICK_BOOTLOADER: &str = "Choose the bootloader";
-const PICK_PARTITION_TABLE: &str = "Choose the partition table";
+
+/// One of the optional files the dialog picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// The second-stage bootloader.
+    Bootloader,
+    /// The partition table.
+    PartitionTable,
+}
+
+impl Pick {
+    /// The file's name in the dialog's row.
+    fn label(self) -> String {
+        match self {
+            Pick::Bootloader => t!("help-make-bootloader"),
+            Pick::PartitionTable => t!("help-make-partition-table"),
+        }
+    }
+
+    /// The title of the file dialog that picks it.
+    fn title(self) -> String {
+        match self {
+            Pick::Bootloader => t!("help-make-pick-bootloader"),
+            Pick::PartitionTable => t!("help-make-pick-partition-table"),
+        }
+    }
+}
 
 /// Where the chip's ROM looks for the second-stage bootloader.
 pub fn bootloader_address(chip: Chip) -> u32 {
@@ -42,8 +68,8 @@ pub struct MakeDialog {
     pub partition_table: Option<PathBuf>,
     /// The existing output the user agreed to replace.
     replace: Option<PathBuf>,
-    /// The file dialog open for one of the optional files, by its title.
-    picking: Option<(&'static str, Dialog)>,
+    /// The file dialog open for one of the optional files.
+    picking: Option<(Pick, Dialog)>,
     /// Why the last Choose... showed no dialog.
     unavailable: Option<String>,
 }
@@ -77,15 +103,17 @@ impl MakeDialog {
     /// Where the dfu.bin is written: next to the app, `<app name>-dfu.bin`.
     pub fn output(&self) -> PathBuf {
         let stem = self.app.file_stem().unwrap_or_default().to_string_lossy();
-        self.app.with_file_name(format!("{stem}-dfu.bin"))
+        self.app.with_file_name(format!("{stem}-dfu.bin")) // not for people: a file name
     }
 
     /// Takes a picked file (the answer to one of this dialog's pickers).
-    pub fn picked(&mut self, title: &str, path: Option<PathBuf>) {
-        match title {
-            PICK_BOOTLOADER if path.is_some() => self.bootloader = path,
-            PICK_PARTITION_TABLE if path.is_some() => self.partition_table = path,
-            _ => {}
+    pub fn picked(&mut self, pick: Pick, path: Option<PathBuf>) {
+        if path.is_none() {
+            return;
+        }
+        match pick {
+            Pick::Bootloader => self.bootloader = path,
+            Pick::PartitionTable => self.partition_table = path,
         }
     }
 
@@ -117,29 +145,30 @@ impl MakeDialog {
 
     /// Shows the dialog window.
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Request> {
-        if let Some((title, dialog)) = &self.picking
+        if let Some((pick, dialog)) = &self.picking
             && let Some(answer) = dialog.answer()
         {
-            let title = *title;
+            let pick = *pick;
             self.picking = None;
             match answer {
-                Answer::Picked(path) => self.picked(title, Some(path)),
+                Answer::Picked(path) => self.picked(pick, Some(path)),
                 Answer::Cancelled => {}
                 Answer::Unavailable(why) => self.unavailable = Some(why),
             }
         }
         let mut request = None;
         let mut choose = None;
-        egui::Window::new("Make dfu.bin")
+        egui::Window::new(t!("help-make-window-title"))
+            .id(egui::Id::unique("make_dfu_bin_window")) // not for people: an id
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                egui::Grid::new("make_dfu_bin")
+                egui::Grid::new("make_dfu_bin") // not for people: an id
                     .num_columns(3)
                     .spacing([12.0, 8.0])
                     .show(ui, |ui| {
-                        let label = ui.label("Chip");
+                        let label = ui.label(t!("help-make-chip"));
                         egui::ComboBox::from_id_salt("make_chip")
                             .selected_text(self.chip.name())
                             .show_ui(ui, |ui| {
@@ -150,57 +179,49 @@ impl MakeDialog {
                             .response
                             .labelled_by(label.id);
                         ui.end_row();
-                        ui.label("App");
-                        ui.label(format!("{} at 0x{APP_ADDRESS:x}", file_name(&self.app)));
+                        ui.label(t!("help-make-app"));
+                        ui.label(t!(
+                            "help-make-file-at",
+                            name = file_name(&self.app),
+                            address = format!("{APP_ADDRESS:#x}")
+                        ));
                         ui.end_row();
                         let address = bootloader_address(self.chip);
                         let bootloader = &mut self.bootloader;
                         let picks = [
-                            file_row(ui, "Bootloader", address, bootloader, PICK_BOOTLOADER),
+                            file_row(ui, Pick::Bootloader, address, bootloader),
                             file_row(
                                 ui,
-                                "Partition table",
+                                Pick::PartitionTable,
                                 PARTITION_TABLE_ADDRESS,
                                 &mut self.partition_table,
-                                PICK_PARTITION_TABLE,
                             ),
                         ];
                         choose = picks.into_iter().flatten().next();
-                        ui.label("Writes");
+                        ui.label(t!("help-make-writes"));
                         ui.label(self.output().display().to_string());
                         ui.end_row();
                     });
-                ui.label(
-                    egui::RichText::new(
-                        "Add the bootloader and partition table for a board that has none yet.",
-                    )
-                    .weak(),
-                );
+                ui.label(egui::RichText::new(t!("help-make-hint")).weak());
                 if let Some(why) = &self.unavailable {
                     ui.label(
-                        egui::RichText::new(format!(
-                            "⚠ No file dialog can be shown: {why} Install a file-dialog \
-                             service (the XDG desktop portal, or zenity)."
-                        ))
-                        .color(WARN),
+                        egui::RichText::new(t!("help-make-no-file-dialog", reason = why.as_str()))
+                            .color(WARN),
                     );
                 }
                 let output = self.output();
                 let confirmed = self.replace.as_ref() == Some(&output);
                 if confirmed {
                     ui.label(
-                        egui::RichText::new(format!(
-                            "{} exists already. Press Replace and load to overwrite it.",
-                            file_name(&output)
-                        ))
-                        .color(WARN),
+                        egui::RichText::new(t!("help-make-exists", name = file_name(&output)))
+                            .color(WARN),
                     );
                 }
                 ui.horizontal(|ui| {
                     let label = if confirmed {
-                        "Replace and load"
+                        t!("help-make-replace-and-load")
                     } else {
-                        "Make and load"
+                        t!("help-make-and-load")
                     };
                     if ui.button(label).clicked() {
                         if !confirmed && std::fs::symlink_metadata(&output).is_ok() {
@@ -211,38 +232,48 @@ impl MakeDialog {
                             request = Some(Request::Load(path, command));
                         }
                     }
-                    if ui.button("Close").clicked() {
+                    if ui.button(t!("help-close")).clicked() {
                         request = Some(Request::Close);
                     }
                 });
             });
-        if let Some(title) = choose
+        if let Some(pick) = choose
             && self.picking.is_none()
         {
-            self.picking = Some((title, Dialog::binary(ctx, title)));
+            self.picking = Some((pick, Dialog::binary(ctx, &pick.title())));
         }
         request
     }
 }
 
-/// One optional file: its name at `address`, Choose... and Remove. Returns the title of
-/// the file dialog to open when Choose... was pressed.
+/// One optional file: its name at `address`, Choose... and Remove. Returns the file to
+/// pick when Choose... was pressed.
 fn file_row(
     ui: &mut egui::Ui,
-    label: &str,
+    pick: Pick,
     address: u32,
     path: &mut Option<PathBuf>,
-    title: &'static str,
-) -> Option<&'static str> {
-    ui.label(label);
-    let name = path.as_deref().map_or("none".into(), file_name);
-    ui.label(format!("{name} at 0x{address:x}"));
+) -> Option<Pick> {
+    ui.label(pick.label());
+    let address = format!("{address:#x}");
+    ui.label(match path.as_deref() {
+        Some(path) => t!(
+            "help-make-file-at",
+            name = file_name(path),
+            address = address
+        ),
+        None => t!("help-make-no-file-at", address = address),
+    });
     let mut choose = None;
     ui.horizontal(|ui| {
-        if ui.button("Choose...").on_hover_text(title).clicked() {
-            choose = Some(title);
+        if ui
+            .button(t!("help-make-choose"))
+            .on_hover_text(pick.title())
+            .clicked()
+        {
+            choose = Some(pick);
         }
-        if path.is_some() && ui.button("Remove").clicked() {
+        if path.is_some() && ui.button(t!("help-make-remove")).clicked() {
             *path = None;
         }
     });
@@ -284,8 +315,8 @@ mod tests {
     #[test]
     fn the_bootloader_goes_where_the_chip_looks() {
         let mut dialog = MakeDialog::new("/w/build/blink.bin".into(), Chip::Esp32S3);
-        dialog.picked(PICK_BOOTLOADER, Some("/w/b.bin".into()));
-        dialog.picked(PICK_PARTITION_TABLE, None);
+        dialog.picked(Pick::Bootloader, Some("/w/b.bin".into()));
+        dialog.picked(Pick::PartitionTable, None);
         assert_eq!(dialog.output(), PathBuf::from("/w/build/blink-dfu.bin"));
         assert_eq!(
             dialog.files(),

@@ -29,6 +29,7 @@ use crate::failure::Code;
 use crate::firmware::Chip;
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
+use crate::t;
 use install::Install;
 use make::{MakeDialog, Request};
 use triggers::{Opening, Watch};
@@ -108,8 +109,8 @@ impl Help {
     pub fn button(&mut self, ui: &mut egui::Ui) {
         let open = !matches!(self.panel, Panel::Closed);
         if ui
-            .selectable_label(open, "Help")
-            .on_hover_text("What to do when a board is not seen or a flash fails")
+            .selectable_label(open, t!("help-button"))
+            .on_hover_text(t!("help-button-hint"))
             .clicked()
         {
             self.panel = if open { Panel::Closed } else { Panel::List };
@@ -143,19 +144,23 @@ impl Help {
         if matches!(self.panel, Panel::Closed) {
             return load;
         }
-        egui::Panel::right("help")
+        egui::Panel::right("help") // not for people: the panel's id
             .resizable(true)
             .default_size(380.0)
             .size_range(300.0..=720.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.heading("Help");
+                    ui.heading(t!("help-heading"));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if ui.button("Close").on_hover_text("Close the help").clicked() {
+                        if ui
+                            .button(t!("help-close"))
+                            .on_hover_text(t!("help-close-hint"))
+                            .clicked()
+                        {
                             self.panel = Panel::Closed;
                         }
                         if matches!(self.panel, Panel::Topic(_))
-                            && ui.button("All topics").clicked()
+                            && ui.button(t!("help-all-topics")).clicked()
                         {
                             self.panel = Panel::List;
                         }
@@ -189,10 +194,8 @@ impl Help {
 
     /// "Save support report...": one file to send to whoever helps, with what they need.
     fn support_report(&mut self, ui: &mut egui::Ui, session_log: &Log) {
-        let button = egui::Button::new("Save support report...");
-        let hint = "A file with the app's and the system's versions, the boards' USB \
-                    descriptors, the last flashes' DFU requests and this session's log \
-                    (no firmware, no PIN), to send to whoever helps you";
+        let button = egui::Button::new(t!("help-support-report"));
+        let hint = t!("help-support-report-hint");
         if ui
             .add_enabled(self.report.is_none(), button)
             .on_hover_text(hint)
@@ -236,7 +239,7 @@ impl Help {
         for (i, step) in content.steps.iter().enumerate() {
             ui.horizontal_top(|ui| {
                 ui.label(RichText::new(format!("{}.", i + 1)).strong());
-                ui.add(egui::Label::new(*step).wrap());
+                ui.add(egui::Label::new(step.as_str()).wrap());
             });
         }
         if let Some(picture) = content.picture {
@@ -250,7 +253,7 @@ impl Help {
                 .show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     for line in content.code {
-                        ui.add(egui::Label::new(RichText::new(*line).monospace()).wrap());
+                        ui.add(egui::Label::new(RichText::new(line).monospace()).wrap());
                     }
                 });
         }
@@ -265,8 +268,8 @@ impl Help {
     fn udev_actions(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if ui
-                .button("Copy rule")
-                .on_hover_text("Copy the udev rule to the clipboard")
+                .button(t!("help-copy-rule"))
+                .on_hover_text(t!("help-copy-rule-hint"))
                 .clicked()
             {
                 ui.ctx().copy_text(UDEV_RULE.to_owned());
@@ -274,9 +277,12 @@ impl Help {
             let linux = Platform::current() == Platform::Linux;
             let running = matches!(self.install, Install::Running(_));
             if ui
-                .add_enabled(linux && !running, egui::Button::new("Install rule"))
-                .on_hover_text("Write the rule as root (asks for your password), reload udev")
-                .on_disabled_hover_text("Linux only, one at a time")
+                .add_enabled(
+                    linux && !running,
+                    egui::Button::new(t!("help-install-rule")),
+                )
+                .on_hover_text(t!("help-install-rule-hint"))
+                .on_disabled_hover_text(t!("help-install-rule-off-hint"))
                 .clicked()
             {
                 self.install.start(ui.ctx());
@@ -291,10 +297,10 @@ impl Help {
         let clicked = ui
             .add_enabled(
                 self.raw_app.is_some() && self.make.is_none(),
-                egui::Button::new("Make dfu.bin..."),
+                egui::Button::new(t!("help-make-dfu-bin")),
             )
-            .on_hover_text("Pack the app into a dfu.bin next to it, then load that")
-            .on_disabled_hover_text("Drop the app image on the window first")
+            .on_hover_text(t!("help-make-dfu-bin-hint"))
+            .on_disabled_hover_text(t!("help-make-dfu-bin-off-hint"))
             .clicked();
         if clicked && let Some(app) = &self.raw_app {
             // The chip of the first board listed, as the board the file is for.
@@ -308,11 +314,11 @@ impl Help {
 
 /// Every topic's title as a link; returns the one clicked.
 fn list(ui: &mut egui::Ui) -> Option<Topic> {
-    ui.label("Choose what you see:");
+    ui.label(t!("help-list-intro"));
     ui.add_space(4.0);
     let mut chosen = None;
     for topic in Topic::ALL {
-        if ui.link(topic.content().title).clicked() {
+        if ui.link(topic.title()).clicked() {
             chosen = Some(topic);
         }
     }
@@ -320,12 +326,12 @@ fn list(ui: &mut egui::Ui) -> Option<Topic> {
 }
 /// "Try without hardware": plug in emulated boards (the demo).
 fn demo_boards(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    ui.label(RichText::new("Try without hardware").strong());
+    ui.label(RichText::new(t!("help-demo-heading")).strong());
     ui.horizontal_wrapped(|ui| {
         for chip in DEMO_CHIPS {
             if ui
-                .button(format!("Plug in an emulated {chip}"))
-                .on_hover_text("An emulated board that flashes like a real one")
+                .button(t!("help-demo-plug", chip = chip.name()))
+                .on_hover_text(t!("help-demo-plug-hint"))
                 .clicked()
             {
                 commands.push(Command::StartDemo);

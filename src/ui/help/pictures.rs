@@ -6,6 +6,7 @@
 use eframe::egui::{self, Color32, FontId, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
 use super::topics::Picture;
+use crate::t;
 
 const PCB: Color32 = Color32::from_rgb(0x23, 0x5e, 0x96);
 const PCB_EDGE: Color32 = Color32::from_rgb(0x12, 0x3a, 0x60);
@@ -22,24 +23,13 @@ const GOLD: Color32 = Color32::from_rgb(0xd4, 0xa0, 0x17);
 /// Draws `picture` across the available width, with an accessible description.
 pub fn show(ui: &mut egui::Ui, picture: Picture) {
     let (height, description) = match picture {
-        Picture::DownloadMode => (
-            170.0,
-            "Picture: a dev board's BOOT and RESET buttons. 1: hold BOOT. 2: press and \
-             release RESET. 3: release BOOT.",
-        ),
-        Picture::Reset => (
-            150.0,
-            "Picture: a dev board; press and release RESET, BOOT stays up.",
-        ),
-        Picture::Wiring => (
-            150.0,
-            "Picture: USB cable to the chip. Red +5 V, white D- to GPIO19, green D+ to \
-             GPIO20, black GND. Swap D+ and D- if the board is not seen.",
-        ),
+        Picture::DownloadMode => (170.0, t!("help-picture-download-mode")),
+        Picture::Reset => (150.0, t!("help-picture-reset")),
+        Picture::Wiring => (150.0, t!("help-picture-wiring")),
     };
     let width = ui.available_width().min(440.0);
     let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, description));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &description));
     let painter = ui.painter_at(rect);
     let text = ui.visuals().text_color();
     match picture {
@@ -50,7 +40,7 @@ pub fn show(ui: &mut egui::Ui, picture: Picture) {
                 vec2(130.0, 110.0),
             );
             dev_board(&painter, board, Button::Up, Button::Tap);
-            caption(&painter, board, "Press and release RESET", text);
+            caption(&painter, board, &t!("help-picture-press-reset"), text);
         }
         Picture::Wiring => wiring(&painter, rect, text),
     }
@@ -71,9 +61,9 @@ enum Button {
 
 fn download_mode(painter: &egui::Painter, rect: Rect, text: Color32) {
     let steps = [
-        (Button::Held, Button::Up, "1. Hold BOOT"),
-        (Button::Held, Button::Tap, "2. Tap RESET"),
-        (Button::Release, Button::Up, "3. Release BOOT"),
+        (Button::Held, Button::Up, t!("help-picture-hold-boot")),
+        (Button::Held, Button::Tap, t!("help-picture-tap-reset")),
+        (Button::Release, Button::Up, t!("help-picture-release-boot")),
     ];
     let gap = 18.0;
     let width = ((rect.width() - 2.0 * gap) / 3.0).min(130.0);
@@ -82,7 +72,7 @@ fn download_mode(painter: &egui::Painter, rect: Rect, text: Color32) {
         let x = left + i as f32 * (width + gap);
         let board = Rect::from_min_size(pos2(x, rect.top() + 16.0), vec2(width, 110.0));
         dev_board(painter, board, boot, reset);
-        caption(painter, board, label, text);
+        caption(painter, board, &label, text);
         if i > 0 {
             let y = board.center().y;
             painter.arrow(
@@ -136,14 +126,18 @@ fn dev_board(painter: &egui::Painter, rect: Rect, boot: Button, reset: Button) {
     painter.text(
         module.center(),
         egui::Align2::CENTER_CENTER,
-        "ESP32",
+        t!("help-picture-module"),
         FontId::monospace(11.0),
         PCB_EDGE,
     );
     let y = rect.bottom() - 24.0;
     let dx = rect.width() * 0.27;
-    switch(painter, pos2(rect.center().x - dx, y), "BOOT", boot);
-    switch(painter, pos2(rect.center().x + dx, y), "RESET", reset);
+    let (boot_label, reset_label) = (
+        t!("help-picture-boot-button"),
+        t!("help-picture-reset-button"),
+    );
+    switch(painter, pos2(rect.center().x - dx, y), &boot_label, boot);
+    switch(painter, pos2(rect.center().x + dx, y), &reset_label, reset);
 }
 
 fn switch(painter: &egui::Painter, center: Pos2, label: &str, state: Button) {
@@ -179,14 +173,30 @@ fn switch(painter: &egui::Painter, center: Pos2, label: &str, state: Button) {
     }
 }
 
-/// A USB plug's four wires, in their colours, to the chip's pins; D+ and D- with the
-/// swap hint.
+/// A USB plug's four wires, in their colours (each with the catalogue keys of its
+/// colour's name and its pin), to the chip's pins; D+ and D- with the swap hint.
 fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
     let wires = [
-        (Color32::from_rgb(0xd3, 0x2f, 0x2f), "red", "+5 V"),
-        (Color32::from_rgb(0xf4, 0xf4, 0xf4), "white", "D-  GPIO19"),
-        (Color32::from_rgb(0x2e, 0x9d, 0x4a), "green", "D+  GPIO20"),
-        (Color32::from_rgb(0x1c, 0x1c, 0x1c), "black", "GND"),
+        (
+            Color32::from_rgb(0xd3, 0x2f, 0x2f),
+            "help-picture-wire-red",
+            "help-picture-pin-power",
+        ),
+        (
+            Color32::from_rgb(0xf4, 0xf4, 0xf4),
+            "help-picture-wire-white",
+            "help-picture-pin-d-minus",
+        ),
+        (
+            Color32::from_rgb(0x2e, 0x9d, 0x4a),
+            "help-picture-wire-green",
+            "help-picture-pin-d-plus",
+        ),
+        (
+            Color32::from_rgb(0x1c, 0x1c, 0x1c),
+            "help-picture-wire-black",
+            "help-picture-pin-ground",
+        ),
     ];
     let plug = Rect::from_min_size(rect.min + vec2(4.0, 14.0), vec2(54.0, 112.0));
     painter.rect(
@@ -199,7 +209,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
     painter.text(
         plug.center(),
         egui::Align2::CENTER_CENTER,
-        "USB",
+        t!("help-picture-usb-plug"),
         FontId::proportional(14.0),
         PCB_EDGE,
     );
@@ -213,7 +223,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
         painter.text(
             pos2(plug.right() + 10.0, y - 5.0),
             egui::Align2::LEFT_BOTTOM,
-            name,
+            t!(name),
             FontId::proportional(11.0),
             text,
         );
@@ -221,7 +231,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
         painter.text(
             to + vec2(12.0, 0.0),
             egui::Align2::LEFT_CENTER,
-            pin,
+            t!(pin),
             FontId::monospace(13.0),
             text,
         );
@@ -239,7 +249,7 @@ fn wiring(painter: &egui::Painter, rect: Rect, text: Color32) {
     painter.text(
         pos2(x + 16.0, (top + bottom) / 2.0),
         egui::Align2::LEFT_CENTER,
-        "swap if\nnot seen",
+        t!("help-picture-swap-hint"),
         FontId::proportional(11.0),
         text,
     );

@@ -14,6 +14,7 @@ use crate::dfu::{Phase, TransportError};
 use crate::failure::Code;
 use crate::firmware::{Chip, human_size};
 use crate::station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
+use crate::t;
 
 /// No board has appeared this long after start: how to get one into download mode.
 pub const NO_BOARD_AFTER: f64 = 10.0;
@@ -104,9 +105,9 @@ impl Watch {
                 result: Err(error),
             } if error.code == Code::RawEspApp => Some(Opening::new(
                 Topic::RawAppImage,
-                format!(
-                    "{} is an application image.",
-                    crate::station::file_name(path)
+                t!(
+                    "help-context-raw-app",
+                    name = crate::station::file_name(path)
                 ),
             )),
             // A PASS opens nothing: its banner says what to do. Failures open their topic.
@@ -118,8 +119,14 @@ impl Watch {
                         reason,
                         cause,
                     },
-            } => failure_topic(*code, cause.as_ref(), Platform::current())
-                .map(|topic| Opening::new(topic, format!("Board {}: {reason}", device.path))),
+            } => failure_topic(*code, cause.as_ref(), Platform::current()).map(|topic| {
+                let context = t!(
+                    "help-context-failure",
+                    board = device.path.as_str(),
+                    reason = reason.as_str()
+                );
+                Opening::new(topic, context)
+            }),
             _ => None,
         }
     }
@@ -166,7 +173,7 @@ impl Watch {
             next.push(now + WIRING_AFTER);
             return Some(Opening::new(
                 Topic::NoBoard,
-                format!("No board has appeared in {NO_BOARD_AFTER:.0} s."),
+                t!("help-context-no-board", seconds = NO_BOARD_AFTER.round()),
             ));
         };
         if self.wiring_opened {
@@ -179,7 +186,7 @@ impl Watch {
         self.wiring_opened = true;
         Some(Opening::new(
             Topic::Wiring,
-            "Still no board: on a custom board, check the USB wiring.".into(),
+            t!("help-context-still-no-board"),
         ))
     }
 
@@ -221,9 +228,10 @@ impl Watch {
         self.s3_opened_for = Some(image.path.clone());
         Some(Opening::new(
             Topic::S3NeverAppears,
-            format!(
-                "{} is for the ESP32-S3, and no ESP32-S3 has appeared in {S3_AFTER:.0} s.",
-                image.name()
+            t!(
+                "help-context-s3-missing",
+                name = image.name(),
+                seconds = S3_AFTER.round()
             ),
         ))
     }
@@ -256,16 +264,20 @@ impl Watch {
                 continue;
             }
             erase.opened = true;
-            let part = progress.part.as_deref().unwrap_or("the file index");
-            let size = scene
-                .image
-                .and_then(|image| part_size(image, part))
-                .map(|size| format!(" ({})", human_size(size)))
-                .unwrap_or_default();
-            opening = Some(Opening::new(
-                Topic::LongErase,
-                format!("Board {} is erasing {part}{size}...", row.device.id.path),
-            ));
+            let board = row.device.id.path.as_str();
+            let context = match progress.part.as_deref() {
+                None => t!("help-context-erasing-index", board = board),
+                Some(part) => match scene.image.and_then(|image| part_size(image, part)) {
+                    Some(size) => t!(
+                        "help-context-erasing-part-size",
+                        board = board,
+                        part = part,
+                        size = human_size(size)
+                    ),
+                    None => t!("help-context-erasing-part", board = board, part = part),
+                },
+            };
+            opening = Some(Opening::new(Topic::LongErase, context));
         }
         opening
     }
