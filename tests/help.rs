@@ -268,7 +268,7 @@ fn a_pass_opens_no_help_its_banner_says_press_reset() {
     wait_for(&mut harness, "the PASS banner", |h| has_label(h, "✔ PASS"));
     assert!(
         harness
-            .query_all_by_label_contains(PRESS_RESET)
+            .query_all_by_label_contains(&PRESS_RESET.to_string())
             .next()
             .is_some()
     );

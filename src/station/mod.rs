@@ -78,8 +78,8 @@ impl Device {
     /// The mode in words: one name, "download mode", whether the ROM shows its runtime
     /// interface or is already in DFU mode (a technician cannot tell them apart, and
     /// either flashes the same).
-    pub fn mode_name(&self) -> &'static str {
-        "download mode"
+    pub fn mode_name(&self) -> String {
+        crate::t!("station-download-mode")
     }
 }
 
@@ -273,20 +273,33 @@ impl JobProgress {
         }
     }
 
-    /// The phase in a few words: `Erasing app.bin.1 (up to 40 s)`, `Waiting for the board`.
+    /// The phase in a few words: `Erasing app.bin.1 (up to 40 s)`, `Waiting for the board`;
+    /// without a part, the file index is meant.
     pub fn headline(&self) -> String {
-        let part = self.part.as_deref().unwrap_or("the file index");
-        match self.phase {
-            Phase::Preparing => "Preparing".into(),
-            Phase::Detaching => "Detaching".into(),
-            Phase::WaitingForBoard => "Waiting for the board".into(),
-            Phase::Erasing => match self.erase_limit {
-                Some(limit) => format!("Erasing {part} (up to {} s)", limit.as_secs()),
-                None => format!("Erasing {part}"),
-            },
-            Phase::Writing => format!("Writing {part}"),
-            Phase::Manifesting => "Manifesting".into(),
-            Phase::Done => "Done".into(),
+        let part = self.part.as_deref();
+        let limit = self.erase_limit.map(|limit| limit.as_secs());
+        match (self.phase, part, limit) {
+            (Phase::Preparing, ..) => crate::t!("station-phase-preparing"),
+            (Phase::Detaching, ..) => crate::t!("station-phase-detaching"),
+            (Phase::WaitingForBoard, ..) => crate::t!("station-phase-waiting"),
+            (Phase::Erasing, None, None) => crate::t!("station-phase-erasing-index"),
+            (Phase::Erasing, Some(part), None) => {
+                crate::t!("station-phase-erasing-part", part = part)
+            }
+            (Phase::Erasing, None, Some(seconds)) => {
+                crate::t!("station-phase-erasing-index-limit", seconds = seconds)
+            }
+            (Phase::Erasing, Some(part), Some(seconds)) => {
+                crate::t!(
+                    "station-phase-erasing-part-limit",
+                    part = part,
+                    seconds = seconds
+                )
+            }
+            (Phase::Writing, None, _) => crate::t!("station-phase-writing-index"),
+            (Phase::Writing, Some(part), _) => crate::t!("station-phase-writing-part", part = part),
+            (Phase::Manifesting, ..) => crate::t!("station-phase-manifesting"),
+            (Phase::Done, ..) => crate::t!("station-phase-done"),
         }
     }
 }
@@ -315,14 +328,26 @@ impl Outcome {
     /// What to do now: after a PASS, start the new firmware; after a FAIL, the advice.
     pub fn next_step(&self) -> String {
         match self {
-            Outcome::Pass { .. } => PRESS_RESET.to_owned(),
+            Outcome::Pass { .. } => PRESS_RESET.to_string(),
             Outcome::Fail { code, cause, .. } => advice(*code, cause.as_ref(), Platform::current()),
         }
     }
 }
 
 /// What to do after a PASS: the ESP ROM stays in download mode until the board restarts.
-pub const PRESS_RESET: &str = "Press RESET on the board to start the new firmware.";
+/// `Press RESET on the board to start the new firmware.`, in the language of the thread
+/// that shows it.
+pub const PRESS_RESET: PressReset = PressReset;
+
+/// The sentence [`PRESS_RESET`]: the catalogue's words, looked up each time it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PressReset;
+
+impl std::fmt::Display for PressReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!("station-press-reset"))
+    }
+}
 
 /// Events for the UI.
 #[derive(Debug, Clone, PartialEq)]
@@ -388,4 +413,73 @@ pub enum Event {
         /// The unit's id (the values file's first column).
         unit: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with_lang};
+
+    /// The headline of a flash in `phase`, at `part` (none: the file index), with an
+    /// erase limit of `limit` seconds.
+    fn headline(phase: Phase, part: Option<&str>, limit: Option<u64>) -> String {
+        JobProgress {
+            phase,
+            part: part.map(str::to_owned),
+            erase_limit: limit.map(Duration::from_secs),
+            ..JobProgress::starting()
+        }
+        .headline()
+    }
+
+    /// Every phase, with and without a part and an erase limit.
+    fn headlines() -> Vec<String> {
+        vec![
+            headline(Phase::Preparing, None, None),
+            headline(Phase::WaitingForBoard, None, None),
+            headline(Phase::Erasing, None, None),
+            headline(Phase::Erasing, None, Some(40)),
+            headline(Phase::Erasing, Some("app.bin"), Some(40)),
+            headline(Phase::Writing, None, Some(40)),
+            headline(Phase::Writing, Some("app.bin"), None),
+            headline(Phase::Manifesting, None, None),
+            PRESS_RESET.to_string(),
+        ]
+    }
+
+    #[test]
+    fn phases_read_in_english_as_before() {
+        assert_eq!(
+            with_lang(Lang::En, headlines),
+            [
+                "Preparing",
+                "Waiting for the board",
+                "Erasing the file index",
+                "Erasing the file index (up to 40 s)",
+                "Erasing app.bin (up to 40 s)",
+                "Writing the file index",
+                "Writing app.bin",
+                "Manifesting",
+                "Press RESET on the board to start the new firmware.",
+            ]
+        );
+    }
+
+    #[test]
+    fn phases_read_in_chinese() {
+        assert_eq!(
+            with_lang(Lang::ZhCn, headlines),
+            [
+                "正在准备",
+                "正在等待板子",
+                "正在擦除文件索引",
+                "正在擦除文件索引（最多 40 秒）",
+                "正在擦除 app.bin（最多 40 秒）",
+                "正在写入文件索引",
+                "正在写入 app.bin",
+                "正在收尾",
+                "按板子上的 RESET 键，启动新固件。",
+            ]
+        );
+    }
 }

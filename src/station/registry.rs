@@ -21,16 +21,17 @@ pub enum BoardState {
 
 impl BoardState {
     /// The state in a word or two, the same in the window and on the command line:
-    /// `Ready`, `Writing app.bin 42%`, `Waiting for the board`, `PASS`, `FAIL`.
+    /// `Ready`, `Writing app.bin 42%`, `Waiting for the board`, `PASS`, `FAIL` (in
+    /// Chinese 通过, 失败).
     pub fn words(&self) -> String {
         match self {
-            BoardState::Idle => "Ready".into(),
+            BoardState::Idle => crate::t!("station-ready"),
             BoardState::Flashing(p) if p.total > 0 => {
                 format!("{} {:.0}%", p.headline(), p.fraction() * 100.0)
             }
             BoardState::Flashing(p) => p.headline(),
-            BoardState::Done(Outcome::Pass { .. }) => "PASS".into(),
-            BoardState::Done(Outcome::Fail { .. }) => "FAIL".into(),
+            BoardState::Done(Outcome::Pass { .. }) => crate::t!("station-pass"),
+            BoardState::Done(Outcome::Fail { .. }) => crate::t!("station-fail"),
         }
     }
 }
@@ -296,6 +297,31 @@ mod tests {
             BoardState::Done(_)
         ));
         assert_eq!(registry.shift(), &Shift::default());
+    }
+
+    #[test]
+    fn the_state_words_are_in_the_threads_language() {
+        use crate::dfu::Phase;
+        use crate::i18n::{Lang, with_lang};
+        let pass = BoardState::Done(Outcome::Pass {
+            elapsed: Duration::from_secs(1),
+        });
+        let writing = BoardState::Flashing(JobProgress {
+            phase: Phase::Writing,
+            done: 42,
+            total: 100,
+            part: Some("app.bin".into()),
+            ..JobProgress::starting()
+        });
+        let words = || [BoardState::Idle.words(), pass.words(), writing.words()];
+        assert_eq!(
+            with_lang(Lang::En, words),
+            ["Ready", "PASS", "Writing app.bin 42%"]
+        );
+        assert_eq!(
+            with_lang(Lang::ZhCn, words),
+            ["就绪", "通过", "正在写入 app.bin 42%"]
+        );
     }
 
     #[test]

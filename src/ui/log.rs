@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use eframe::egui;
 
+use crate::i18n::decimal;
 use crate::station::{BoardState, Event, Outcome, Registry};
 
 /// How many lines the session log keeps.
@@ -45,33 +46,31 @@ impl Log {
         dropped
             .chain(lines.map(str::to_owned))
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n") // not for people: a line break (the scan reads `\n` as the word n)
     }
 
     /// `(1234 older lines dropped)`, once lines were dropped.
     fn dropped_note(&self) -> Option<String> {
-        (self.dropped > 0).then(|| {
-            let s = if self.dropped == 1 { "" } else { "s" };
-            format!("({} older line{s} dropped)", self.dropped)
-        })
+        (self.dropped > 0).then(|| crate::t!("station-log-dropped", count = self.dropped))
     }
 
     /// The panel: a header with show/hide and "Copy log", then the lines.
     pub fn show(&self, ui: &mut egui::Ui, open: &mut bool) {
         ui.horizontal(|ui| {
-            let action = if *open { "Hide log" } else { "Show log" };
+            let count = self.lines.len();
+            let label = if *open {
+                crate::t!("station-log-hide", count = count)
+            } else {
+                crate::t!("station-log-show", count = count)
+            };
             if ui
-                .button(format!(
-                    "{action} ({} line{})",
-                    self.lines.len(),
-                    if self.lines.len() == 1 { "" } else { "s" }
-                ))
-                .on_hover_text("Show or hide the log")
+                .button(label)
+                .on_hover_text(crate::t!("station-log-show-hint"))
                 .clicked()
             {
                 *open = !*open;
             }
-            if ui.button("Copy log").clicked() {
+            if ui.button(crate::t!("station-log-copy")).clicked() {
                 ui.ctx().copy_text(self.text());
             }
             if let Some(note) = self.dropped_note() {
@@ -99,29 +98,29 @@ impl Log {
 /// What a log line says about `event` (the time aside).
 fn describe(event: &Event, registry: &Registry) -> Option<String> {
     Some(match event {
-        Event::DeviceAdded(device) => format!(
-            "{}  {} in {}, serial {}",
-            device.id.path,
-            device.chip_name(),
-            device.mode_name(),
-            device.serial
+        Event::DeviceAdded(device) => crate::t!(
+            "station-log-board-arrived",
+            path = device.id.path.as_str(),
+            chip = device.chip_name(),
+            mode = device.mode_name(),
+            serial = device.serial.as_str(),
         ),
-        Event::DeviceRemoved(id) => format!("{}  left the bus", id.path),
+        Event::DeviceRemoved(id) => crate::t!("station-log-board-left", path = id.path.as_str()),
         Event::ImageLoaded { path, result } => match result {
-            Ok(image) => format!(
-                "Loaded {}: {}, SHA-256 {}",
-                path.display(),
-                crate::firmware::human_size(image.file.len() as u64),
-                image.image.short_sha256()
+            Ok(image) => crate::t!(
+                "station-log-loaded",
+                path = path.display().to_string(),
+                size = crate::firmware::human_size(image.file.len() as u64),
+                sha256 = image.image.short_sha256(),
             ),
-            Err(error) => format!(
-                "Refused {} [{}]: {}",
-                path.display(),
-                error.code,
-                error.message
+            Err(error) => crate::t!(
+                "station-log-refused",
+                path = path.display().to_string(),
+                code = error.code.as_str(),
+                message = error.message.as_str(),
             ),
         },
-        Event::JobStarted(id) => format!("{}  flashing", id.path),
+        Event::JobStarted(id) => crate::t!("station-log-flashing", path = id.path.as_str()),
         Event::JobProgress { device, progress } => {
             let before = registry.row(device).map(|r| &r.state);
             if let Some(BoardState::Flashing(p)) = before
@@ -133,25 +132,68 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             format!("{}  {}", device.path, progress.headline())
         }
         Event::JobFinished { device, outcome } => match outcome {
-            Outcome::Pass { elapsed } => {
-                format!("{}  PASS in {:.1} s", device.path, elapsed.as_secs_f64())
-            }
-            Outcome::Fail { code, reason, .. } => {
-                format!("{}  FAIL [{code}]: {reason}", device.path)
-            }
+            Outcome::Pass { elapsed } => crate::t!(
+                "station-log-pass",
+                path = device.path.as_str(),
+                seconds = decimal(elapsed.as_secs_f64(), 1),
+            ),
+            Outcome::Fail { code, reason, .. } => crate::t!(
+                "station-log-fail",
+                path = device.path.as_str(),
+                code = code.as_str(),
+                reason = reason.as_str(),
+            ),
         },
-        Event::LogOpened { folder, .. } => format!("Production log in {}", folder.display()),
+        Event::LogOpened { folder, .. } => {
+            crate::t!("station-log-folder", folder = folder.display().to_string())
+        }
         Event::LogPaused(pause) => pause.banner(),
-        Event::SoundSilent(why) => format!("No result tones: {why}"),
+        Event::SoundSilent(why) => crate::t!("station-log-no-tones", why = why.as_str()),
         Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } => return None,
-        Event::DemoStarted => "Demo mode: emulated boards on an in-process bus".to_owned(),
+        Event::DemoStarted => crate::t!("station-log-demo"),
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::i18n::{Lang, with_lang};
     use crate::station::DeviceId;
+
+    #[test]
+    fn log_lines_are_in_the_threads_language() {
+        let registry = Registry::default();
+        let mut log = Log {
+            dropped: 1,
+            ..Log::default()
+        };
+        let device = DeviceId {
+            source: "demo",
+            path: "1-1".into(),
+        };
+        let pass = Event::JobFinished {
+            device,
+            outcome: Outcome::Pass {
+                elapsed: Duration::from_millis(3140),
+            },
+        };
+        log.record(3723.0, &pass, &registry);
+        assert_eq!(
+            with_lang(Lang::En, || log.text()),
+            "(1 older line dropped)\n01:02:03  1-1  PASS in 3.1 s"
+        );
+        log.dropped = 2;
+        assert_eq!(
+            with_lang(Lang::ZhCn, || log.text()),
+            "（已丢弃 2 行较早的日志）\n01:02:03  1-1  PASS in 3.1 s"
+        );
+        assert_eq!(
+            with_lang(Lang::ZhCn, || describe(&pass, &registry)).unwrap(),
+            "1-1  通过，用时 3.1 秒"
+        );
+    }
 
     #[test]
     fn the_log_keeps_its_last_lines_and_counts_the_dropped_ones() {

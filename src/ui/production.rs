@@ -8,9 +8,7 @@ use eframe::egui::{self, RichText};
 
 use super::dialogs::{Answer, Dialog};
 use super::style::{FAIL, PASS, WARN};
-
-/// What "Choose folder..." says when no folder dialog can be shown.
-const NO_FOLDER_DIALOG: &str = "No folder dialog can be shown on this computer: install a file-dialog service (the XDG desktop portal, or zenity), or start DFU Station with a profile that names the folder.";
+use crate::i18n::decimal;
 use crate::station::Event;
 use crate::station::factory::RECENT_RECORDS;
 use crate::station::log::{LogPause, Record, Verdict};
@@ -79,17 +77,15 @@ impl Production {
     /// The log folder, "Open folder" and "Choose folder..." (not when `locked`).
     pub fn folder_row(&mut self, ui: &mut egui::Ui, locked: bool) {
         ui.horizontal(|ui| {
-            let folder = self
-                .folder
-                .as_ref()
-                .map_or("No log folder chosen".to_owned(), |f| {
-                    f.display().to_string()
-                });
+            let folder = self.folder.as_ref().map_or_else(
+                || crate::t!("station-no-log-folder"),
+                |f| f.display().to_string(),
+            );
             ui.label(RichText::new(folder).monospace());
             if let Some(folder) = &self.folder
                 && ui
-                    .button("Open folder")
-                    .on_hover_text("Show the JSONL and CSV files in the file manager")
+                    .button(crate::t!("station-open-folder"))
+                    .on_hover_text(crate::t!("station-open-folder-hint"))
                     .clicked()
             {
                 let folder = folder.clone();
@@ -98,17 +94,18 @@ impl Production {
             let choose = ui
                 .add_enabled(
                     !locked && self.picking.is_none(),
-                    egui::Button::new("Choose folder..."),
+                    egui::Button::new(crate::t!("station-choose-folder")),
                 )
-                .on_hover_text("Where the production log is written")
-                .on_disabled_hover_text("Locked to the factory profile");
+                .on_hover_text(crate::t!("station-choose-folder-hint"))
+                .on_disabled_hover_text(crate::t!("station-locked-to-profile"));
             if choose.clicked() {
                 self.unavailable = None;
                 self.pick(ui.ctx());
             }
         });
         if let Some(why) = &self.unavailable {
-            ui.label(RichText::new(format!("⚠ {NO_FOLDER_DIALOG} {why}")).color(WARN));
+            let text = crate::t!("station-no-folder-dialog", why = why.as_str());
+            ui.label(RichText::new(text).color(WARN));
         }
     }
 
@@ -117,19 +114,20 @@ impl Production {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                egui::Grid::new("production_log")
+                egui::Grid::new("production_log") // not for people: an egui id
                     .striped(true)
                     .num_columns(7)
                     .show(ui, |ui| {
                         for header in [
-                            "Time (UTC)",
-                            "USB",
-                            "Serial",
-                            "Chip",
-                            "Result",
-                            "Error",
-                            "Duration",
+                            "station-column-time",
+                            "station-column-usb",
+                            "station-column-serial",
+                            "station-column-chip",
+                            "station-column-result",
+                            "station-column-error",
+                            "station-column-duration",
                         ] {
+                            let header = crate::t!(header);
                             ui.label(RichText::new(header).strong());
                         }
                         ui.end_row();
@@ -141,7 +139,7 @@ impl Production {
     }
 
     fn pick(&mut self, ctx: &egui::Context) {
-        self.picking = Some(Dialog::folder(ctx, "Production log folder"));
+        self.picking = Some(Dialog::folder(ctx, &crate::t!("station-log-folder-title")));
     }
 }
 
@@ -150,10 +148,11 @@ fn row(ui: &mut egui::Ui, r: &Record) {
     ui.label(RichText::new(&r.usb_path).monospace());
     ui.label(&r.serial);
     ui.label(&r.chip);
+    // The log's files say PASS, FAIL, CANCELLED; the view says them in the window's language.
     let (text, colour) = match r.result {
-        Verdict::Pass => ("PASS", PASS),
-        Verdict::Fail => ("FAIL", FAIL),
-        Verdict::Cancelled => ("CANCELLED", FAIL),
+        Verdict::Pass => (crate::t!("station-pass"), PASS),
+        Verdict::Fail => (crate::t!("station-fail"), FAIL),
+        Verdict::Cancelled => (crate::t!("station-cancelled"), FAIL),
     };
     ui.label(RichText::new(text).strong().color(colour));
     let error = r.error_code.map_or("", |code| code.as_str());
@@ -161,6 +160,7 @@ fn row(ui: &mut egui::Ui, r: &Record) {
     if let Some(message) = &r.error_message {
         label.on_hover_text(message);
     }
-    ui.label(format!("{:.1} s", r.duration_ms as f64 / 1000.0));
+    let seconds = decimal(r.duration_ms as f64 / 1000.0, 1);
+    ui.label(crate::t!("station-duration", seconds = seconds));
     ui.end_row();
 }

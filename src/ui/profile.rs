@@ -13,7 +13,7 @@ use super::style::FAIL;
 use crate::firmware::esp::hex;
 use crate::station::factory::Settings;
 use crate::station::files::Existing;
-use crate::station::profile::{Profile, ProfileError};
+use crate::station::profile::{PROFILE_NEXT_TO_EXE, Profile, ProfileError};
 use crate::station::provision::Provisioning;
 use crate::station::{ImageError, LoadedImage};
 
@@ -153,31 +153,31 @@ impl Factory {
     /// (greyed out while locked or, for auto mode, while the log is paused).
     pub fn setup(&mut self, ui: &mut egui::Ui, paused: bool) {
         let locked = self.locked;
-        let why = "Locked to the factory profile: Unlock with the engineer's PIN";
+        let why = crate::t!("station-locked-why");
         let auto_why = if paused {
-            "Flashing is paused: the production log cannot be written"
+            crate::t!("station-paused-why")
         } else {
-            why
+            why.clone()
         };
         ui.add_enabled(
             !locked && !paused,
-            egui::Checkbox::new(&mut self.settings.auto, "Auto mode"),
+            egui::Checkbox::new(&mut self.settings.auto, crate::t!("station-auto-mode")),
         )
-        .on_hover_text("Flash every board that fits the file as soon as it is plugged in")
+        .on_hover_text(crate::t!("station-auto-mode-hint"))
         .on_disabled_hover_text(auto_why);
         ui.add_enabled(
             !locked,
-            egui::Checkbox::new(&mut self.settings.sound, "Sound"),
+            egui::Checkbox::new(&mut self.settings.sound, crate::t!("station-sound")),
         )
-        .on_hover_text("A short tone per result")
-        .on_disabled_hover_text(why);
+        .on_hover_text(crate::t!("station-sound-hint"))
+        .on_disabled_hover_text(why.as_str());
         ui.horizontal(|ui| {
-            ui.label("Station name");
+            ui.label(crate::t!("station-name"));
             let name = egui::TextEdit::singleline(&mut self.settings.station)
                 .desired_width(160.0)
-                .hint_text("name");
+                .hint_text(crate::t!("station-name-placeholder"));
             ui.add_enabled(!locked, name)
-                .on_hover_text("Written to every record of the production log")
+                .on_hover_text(crate::t!("station-name-hint"))
                 .on_disabled_hover_text(why);
         });
     }
@@ -185,7 +185,7 @@ impl Factory {
     /// "Unlock..." and what the station is locked to; or, unlocked, "Save profile...".
     pub fn lock_controls(&mut self, ui: &mut egui::Ui, image: Option<&Arc<LoadedImage>>) {
         if self.locked {
-            if ui.button("Unlock...").clicked() {
+            if ui.button(crate::t!("station-unlock-button")).clicked() {
                 self.dialog = Some(Dialog::Unlock {
                     pin: String::new(),
                     wrong: false,
@@ -195,21 +195,24 @@ impl Factory {
                 .profile
                 .as_ref()
                 .map_or(String::new(), |(path, _)| crate::station::file_name(path));
-            ui.label(RichText::new(format!("Locked to {name}")).strong())
-                .on_hover_text("The image and settings are set by the factory profile");
+            ui.label(RichText::new(crate::t!("station-locked-to", name = name)).strong())
+                .on_hover_text(crate::t!("station-locked-to-hint"));
             return;
         }
         let can_save = image.is_some() && self.settings.log_folder.is_some();
         let save = ui
-            .add_enabled(can_save, egui::Button::new("Save profile..."))
-            .on_hover_text("Lock this station to the current file and settings")
-            .on_disabled_hover_text("Open a valid file and choose a log folder first");
+            .add_enabled(
+                can_save,
+                egui::Button::new(crate::t!("station-save-profile")),
+            )
+            .on_hover_text(crate::t!("station-save-profile-hint"))
+            .on_disabled_hover_text(crate::t!("station-save-profile-first"));
         if save.clicked()
             && let Some(image) = image
         {
             let folder = image.path.parent().unwrap_or(Path::new("."));
             self.dialog = Some(Dialog::Save {
-                path: folder.join("dfu-station.toml").display().to_string(),
+                path: folder.join(PROFILE_NEXT_TO_EXE).display().to_string(),
                 pin: String::new(),
                 error: None,
                 replace: None,
@@ -227,21 +230,22 @@ impl Factory {
         let mut saved = None;
         match &mut dialog {
             Dialog::Unlock { pin, wrong } => {
-                egui::Modal::new(egui::Id::unique("unlock")).show(ctx, |ui| {
-                    ui.heading("Unlock the settings");
-                    ui.label("Enter the engineer's PIN to change the file or the settings.");
+                let id = egui::Id::unique("unlock"); // not for people: an egui id
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.heading(crate::t!("station-unlock-title"));
+                    ui.label(crate::t!("station-unlock-explain"));
                     let enter = pin_field(ui, pin);
                     if *wrong {
-                        ui.label(RichText::new("Wrong PIN. Try again.").color(FAIL));
+                        ui.label(RichText::new(crate::t!("station-wrong-pin")).color(FAIL));
                     }
                     ui.horizontal(|ui| {
-                        if ui.button("Unlock").clicked() || enter {
+                        if ui.button(crate::t!("station-unlock")).clicked() || enter {
                             let profile = self.profile.as_ref().map(|(_, p)| p);
                             unlocked = profile.is_none_or(|p| p.unlocks(pin));
                             *wrong = !unlocked;
                             pin.clear();
                         }
-                        close = ui.button("Cancel").clicked();
+                        close = ui.button(crate::t!("station-cancel")).clicked();
                     });
                 });
             }
@@ -251,15 +255,13 @@ impl Factory {
                 error,
                 replace,
             } => {
-                egui::Modal::new(egui::Id::unique("save_profile")).show(ctx, |ui| {
-                    ui.heading("Save a factory profile");
-                    ui.label(
-                        "The station starts locked to the current file and settings when \
-                         started with --profile FILE, or with dfu-station.toml next to it.",
-                    );
-                    ui.label("Profile file");
+                let id = egui::Id::unique("save_profile"); // not for people: an egui id
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.heading(crate::t!("station-save-title"));
+                    ui.label(crate::t!("station-save-explain"));
+                    ui.label(crate::t!("station-profile-file"));
                     ui.add(egui::TextEdit::singleline(path).desired_width(420.0));
-                    ui.label("PIN to unlock (empty: no PIN)");
+                    ui.label(crate::t!("station-profile-pin"));
                     pin_field(ui, pin);
                     if let Some(error) = error {
                         ui.label(RichText::new(error.as_str()).color(FAIL));
@@ -267,9 +269,9 @@ impl Factory {
                     ui.horizontal(|ui| {
                         let confirmed = replace.as_ref() == Some(path);
                         let label = if confirmed {
-                            "Replace and lock"
+                            crate::t!("station-replace-and-lock")
                         } else {
-                            "Save and lock"
+                            crate::t!("station-save-and-lock")
                         };
                         if ui.button(label).clicked()
                             && let Some(image) = image
@@ -287,15 +289,15 @@ impl Factory {
                                     if source.kind() == std::io::ErrorKind::AlreadyExists =>
                                 {
                                     *replace = Some(path.clone());
-                                    *error = Some(format!(
-                                        "{path} exists already. Press Replace and lock to \
-                                         overwrite it, or choose another name."
+                                    *error = Some(crate::t!(
+                                        "station-profile-exists",
+                                        path = path.as_str()
                                     ));
                                 }
                                 Err(e) => *error = Some(e.to_string()),
                             }
                         }
-                        close = ui.button("Cancel").clicked();
+                        close = ui.button(crate::t!("station-cancel")).clicked();
                     });
                 });
             }
@@ -335,7 +337,7 @@ impl Factory {
 
 /// A password field labelled "PIN"; returns whether Enter was pressed in it.
 fn pin_field(ui: &mut egui::Ui, pin: &mut String) -> bool {
-    let label = ui.label("PIN");
+    let label = ui.label(crate::t!("station-pin"));
     let response = ui
         .add(
             egui::TextEdit::singleline(pin)

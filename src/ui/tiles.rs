@@ -7,9 +7,9 @@ use eframe::egui::{self, Color32, RichText};
 use super::devices::row_label;
 use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
-use crate::advice::DOWNLOAD_MODE;
 use crate::advice::headline;
-use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, PRESS_RESET, Registry, Row};
+use crate::i18n::decimal;
+use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
 
 /// The smallest tile height.
 const MIN_TILE_HEIGHT: f32 = 150.0;
@@ -32,8 +32,8 @@ pub enum TileAction {
 /// one, else the board's place in the list (boards are listed by port path), from 1.
 pub fn slot_name(slots: &[String], path: &str, index: usize) -> String {
     match slots.iter().position(|p| p == path) {
-        Some(i) => format!("Slot {}", i + 1),
-        None => format!("Slot {}", index + 1),
+        Some(i) => crate::t!("station-slot", number = i + 1),
+        None => crate::t!("station-slot", number = index + 1),
     }
 }
 
@@ -48,10 +48,7 @@ pub fn show(
     let rows = registry.rows();
     if rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.label(
-                RichText::new(format!("No board yet. Plug boards in. {DOWNLOAD_MODE}"))
-                    .size(size::LARGE),
-            );
+            ui.label(RichText::new(crate::t!("station-no-board-yet")).size(size::LARGE));
         });
         return None;
     }
@@ -128,7 +125,7 @@ fn tile(
             .response
         })
         .inner;
-    let label = format!("{slot}: {}", row_label(row));
+    let label = crate::t!("station-tile-name", slot = slot, board = row_label(row));
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &label));
     (response, action)
 }
@@ -150,14 +147,18 @@ fn contents(
                 .color(text),
         );
         ui.label(
-            RichText::new(format!("{} · USB {}", device.chip_name(), device.id.path))
-                .size(size::HEADING)
-                .color(text),
+            RichText::new(crate::t!(
+                "station-tile-board",
+                chip = device.chip_name(),
+                path = device.id.path.as_str()
+            ))
+            .size(size::HEADING)
+            .color(text),
         );
     });
     if let Some(unit) = &row.unit {
         ui.label(
-            RichText::new(format!("Unit {unit}"))
+            RichText::new(crate::t!("station-unit", unit = unit.as_str()))
                 .size(size::EMPHASIS)
                 .strong()
                 .color(text),
@@ -166,15 +167,16 @@ fn contents(
     let status = status::board(row, image);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
-            result_word(ui, Tone::Pass, "PASS", text);
+            result_word(ui, Tone::Pass, &crate::t!("station-pass"), text);
+            let seconds = decimal(elapsed.as_secs_f64(), 1);
             ui.label(
-                RichText::new(format!("{PRESS_RESET} ({:.1} s)", elapsed.as_secs_f64()))
+                RichText::new(crate::t!("station-press-reset-after", seconds = seconds))
                     .size(size::EMPHASIS)
                     .color(text),
             );
         }
         BoardState::Done(Outcome::Fail { code, .. }) => {
-            result_word(ui, Tone::Fail, "FAIL", text);
+            result_word(ui, Tone::Fail, &crate::t!("station-fail"), text);
             ui.add(
                 egui::Label::new(
                     RichText::new(headline(*code))
@@ -204,11 +206,11 @@ fn contents(
         BoardState::Idle => {
             let colour = status.tone.colour(ui.visuals());
             let word = if status.tone == Tone::Fail {
-                "Can't flash"
+                crate::t!("station-cant-flash")
             } else if row.present {
-                "Ready"
+                crate::t!("station-ready")
             } else {
-                "Unplugged"
+                crate::t!("station-unplugged")
             };
             let word = format!("{} {word}", status.tone.icon());
             ui.label(
@@ -224,15 +226,15 @@ fn contents(
         ui.horizontal(|ui| {
             let retry = row.present && image.is_some_and(|image| image.fits(device));
             if ui
-                .add_enabled(retry, egui::Button::new("Retry"))
-                .on_hover_text("Flash this board again")
+                .add_enabled(retry, egui::Button::new(crate::t!("station-retry")))
+                .on_hover_text(crate::t!("station-retry-hint"))
                 .clicked()
             {
                 action = Some(TileAction::Retry(device.id.clone()));
             }
             if ui
-                .button("Clear")
-                .on_hover_text("Clear this result")
+                .button(crate::t!("station-clear"))
+                .on_hover_text(crate::t!("station-clear-hint"))
                 .clicked()
             {
                 action = Some(TileAction::Clear(device.id.clone()));
@@ -251,4 +253,19 @@ fn result_word(ui: &mut egui::Ui, tone: Tone, word: &str, text: Color32) {
             .strong()
             .color(text),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, with_lang};
+
+    #[test]
+    fn a_slot_is_named_by_the_profile_else_by_its_place() {
+        let slots = ["1-4".to_owned(), "1-2".to_owned()];
+        assert_eq!(slot_name(&slots, "1-2", 0), "Slot 2");
+        assert_eq!(slot_name(&slots, "1-9", 2), "Slot 3");
+        let chinese = with_lang(Lang::ZhCn, || slot_name(&slots, "1-4", 5));
+        assert_eq!(chinese, "槽位 1");
+    }
 }

@@ -1,1 +1,110 @@
-# station
+# 工位：板子磁贴和槽位、生产记录视图、生产设置及其锁定、会话日志，以及窗口和命令行共用的
+# 板子状态词和烧录阶段。术语见 common.ftl。
+# 变量：$path（USB 端口路径如 1-2，或文件）、$chip（ESP32-S2）、$part（app.bin）、
+# $seconds（数字）、$count（数字）、$code（wrong-chip，保持英文）。
+
+## 板子状态和烧录阶段
+
+station-ready = 就绪
+# 结果词在磁贴上以大字显示，要短。
+station-pass = 通过
+station-fail = 失败
+station-cancelled = 已取消
+station-cant-flash = 无法烧录
+station-unplugged = 已拔出
+station-download-mode = 下载模式
+station-press-reset = 按板子上的 RESET 键，启动新固件。
+station-phase-preparing = 正在准备
+# 板子从运行接口切换到 DFU 模式。
+station-phase-detaching = 正在切换模式
+station-phase-waiting = 正在等待板子
+station-phase-erasing-index = 正在擦除文件索引
+station-phase-erasing-part = 正在擦除 { $part }
+station-phase-erasing-index-limit = 正在擦除文件索引（最多 { $seconds } 秒）
+station-phase-erasing-part-limit = 正在擦除 { $part }（最多 { $seconds } 秒）
+station-phase-writing-index = 正在写入文件索引
+station-phase-writing-part = 正在写入 { $part }
+# DFU 的最后一步：板子接收固件。
+station-phase-manifesting = 正在收尾
+station-phase-done = 完成
+
+## 工位视图的磁贴
+
+station-no-board-yet = 还没有板子。请插入板子。让板子进入下载模式：按住 BOOT 键，按下并松开 RESET 键，再松开 BOOT 键。
+station-slot = 槽位 { $number }
+station-tile-name = { $slot }：{ $board }
+station-tile-board = { $chip } · USB { $path }
+station-unit = 单元编号 { $unit }
+station-press-reset-after = 按板子上的 RESET 键，启动新固件。（用时 { $seconds } 秒）
+station-retry = 重试
+station-retry-hint = 重新烧录这块板子
+station-clear = 清除
+station-clear-hint = 清除这个结果
+
+## 生产记录视图（记录文件本身保持英文）
+
+station-no-log-folder = 未选择记录文件夹
+station-open-folder = 打开文件夹
+station-open-folder-hint = 在文件管理器中显示 JSONL 和 CSV 文件
+station-choose-folder = 选择文件夹…
+station-choose-folder-hint = 生产记录写入的位置
+station-log-folder-title = 生产记录文件夹
+station-no-folder-dialog = ⚠ 这台电脑无法显示选择文件夹的对话框：请安装文件对话框服务（XDG 桌面门户或 zenity），或用指定了文件夹的生产配置启动 DFU Station。{ $why }
+station-column-time = 时间（UTC）
+station-column-usb = USB 端口
+station-column-serial = 序列号
+station-column-chip = 芯片
+station-column-result = 结果
+station-column-error = 错误
+station-column-duration = 用时
+station-duration = { $seconds } 秒
+
+## 生产设置、生产配置及其锁定
+
+station-locked-to-profile = 已锁定为生产配置
+station-locked-why = 已锁定为生产配置：请用工程师的 PIN 解锁
+station-paused-why = 烧录已暂停：无法写入生产记录
+station-auto-mode = 自动模式
+station-auto-mode-hint = 与文件匹配的板子一插入就烧录
+station-sound = 提示音
+station-sound-hint = 每个结果响一声
+station-name = 工位名称
+station-name-placeholder = 名称
+station-name-hint = 写入生产记录的每一条
+station-unlock-button = 解锁…
+station-locked-to = 已锁定为 { $name }
+station-locked-to-hint = 固件文件和设置由生产配置决定
+station-save-profile = 保存生产配置…
+station-save-profile-hint = 把本工位锁定为当前的文件和设置
+station-save-profile-first = 请先打开有效的文件，并选择记录文件夹
+station-unlock-title = 解锁设置
+station-unlock-explain = 输入工程师的 PIN，才能更改文件或设置。
+station-pin = PIN
+station-wrong-pin = PIN 错误，请重试。
+station-unlock = 解锁
+station-cancel = 取消
+station-save-title = 保存生产配置
+station-save-explain = 用 --profile FILE 启动，或程序旁边有 dfu-station.toml 时，工位启动后即锁定为当前的文件和设置。
+station-profile-file = 配置文件
+station-profile-pin = 解锁 PIN（留空则不设 PIN）
+station-save-and-lock = 保存并锁定
+station-replace-and-lock = 替换并锁定
+station-profile-exists = { $path } 已存在。按“替换并锁定”覆盖它，或换一个文件名。
+
+## 会话日志（每行以时间开头）
+
+station-log-show = 显示日志（{ $count } 行）
+station-log-hide = 隐藏日志（{ $count } 行）
+station-log-show-hint = 显示或隐藏日志
+station-log-copy = 复制日志
+station-log-dropped = （已丢弃 { $count } 行较早的日志）
+station-log-board-arrived = { $path }  { $chip }，{ $mode }，序列号 { $serial }
+station-log-board-left = { $path }  已从 USB 断开
+station-log-loaded = 已载入 { $path }：{ $size }，SHA-256 { $sha256 }
+station-log-refused = 已拒绝 { $path } [{ $code }]：{ $message }
+station-log-flashing = { $path }  开始烧录
+station-log-pass = { $path }  通过，用时 { $seconds } 秒
+station-log-fail = { $path }  失败 [{ $code }]：{ $reason }
+station-log-folder = 生产记录位于 { $folder }
+station-log-no-tones = 无法播放结果提示音：{ $why }
+station-log-demo = 演示模式：模拟的板子，接在程序内部的虚拟总线上
