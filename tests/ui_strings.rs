@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 const NOT_FOR_PEOPLE: &[&str] = &[
     "id_salt(",
     "Id::new(",
+    "Id::unique(",
+    "Grid::new(",
     "push_id(",
     "with_id(",
     "get_value(",
@@ -67,7 +69,17 @@ fn the_window_says_nothing_outside_the_catalogue() {
 }
 
 /// Whether a literal has letters outside `{placeholders}` (a sentence, a word, a unit).
+/// One token that reads as a name in code is not a word: a file name (`app.ron`), an
+/// identifier (`DFU_STATION_LANG`), a path, a lowercase kebab name (`dfu-station`).
 fn has_words(literal: &str) -> bool {
+    let token = !literal.contains(char::is_whitespace);
+    let code_name = literal.contains(['_', '.', '/'])
+        || literal
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if token && code_name && !literal.is_empty() {
+        return false;
+    }
     let mut depth = 0;
     literal.chars().any(|c| {
         match c {
@@ -104,11 +116,18 @@ fn literals(line: &str) -> Vec<String> {
                 i += 1;
                 while i < chars.len() && chars[i] != '"' {
                     if chars[i] == '\\' && !raw {
+                        // An escape is not a letter: `\n` is a line break, not "n".
                         i += 1;
+                        let escaped = match chars.get(i) {
+                            Some('n' | 'r' | 't' | '0') => ' ',
+                            Some(c) => *c,
+                            None => break,
+                        };
+                        text.push(escaped);
+                        i += 1;
+                        continue;
                     }
-                    if let Some(c) = chars.get(i) {
-                        text.push(*c);
-                    }
+                    text.push(chars[i]);
                     i += 1;
                 }
                 found.push(text);
@@ -155,8 +174,13 @@ fn the_scan_sees_sentences_and_lets_keys_and_ids_through() {
         vec!["Open a file"]
     );
     assert_eq!(literals(r#"format!("{}%", 3)"#), vec!["{}%"]);
+    assert_eq!(literals(r#"lines.join("\n")"#), vec![" "]);
     assert!(has_words("Open a file"));
     assert!(has_words("{:.1} s"));
     assert!(!has_words("{}%"));
     assert!(!has_words("{count}"));
+    assert!(has_words("Help"));
+    assert!(!has_words("app.ron"));
+    assert!(!has_words("DFU_STATION_LANG"));
+    assert!(!has_words("dfu-station"));
 }

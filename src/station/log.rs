@@ -100,14 +100,10 @@ pub struct LogPause {
 impl LogPause {
     /// The sentence the window's banner and the command line show.
     pub fn banner(&self) -> String {
-        let held = match self.held.len() {
-            0 => String::new(),
-            1 => " 1 record is held until it can be written.".to_owned(),
-            n => format!(" {n} records are held until they can be written."),
-        };
-        format!(
-            "Production log not writable: {}. Flashing is paused.{held}",
-            self.error
+        crate::t!(
+            "station-log-paused",
+            error = self.error.to_string(),
+            held = self.held.len()
         )
     }
 }
@@ -383,6 +379,39 @@ pub fn read_recent(folder: &Path, count: usize) -> io::Result<Vec<Record>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pause_banner_counts_the_held_records_in_each_language() {
+        let pause = |held: usize| LogPause {
+            error: "/mnt/log: Read-only file system".into(),
+            held: (0..held)
+                .map(|i| record(&format!("SN{i}"), Verdict::Pass))
+                .collect(),
+        };
+        assert_eq!(
+            pause(0).banner(),
+            "Production log not writable: /mnt/log: Read-only file system. Flashing is paused."
+        );
+        assert!(
+            pause(1)
+                .banner()
+                .ends_with("paused. 1 record is held until it can be written.")
+        );
+        assert!(
+            pause(4)
+                .banner()
+                .ends_with(" 4 records are held until they can be written.")
+        );
+        let chinese = crate::i18n::with_lang(crate::i18n::Lang::ZhCn, || pause(2).banner());
+        assert!(
+            chinese.starts_with("生产记录无法写入：/mnt/log"),
+            "{chinese}"
+        );
+        assert!(
+            chinese.ends_with("2 条记录暂存，等可以写入时再写。"),
+            "{chinese}"
+        );
+    }
 
     fn record(serial: &str, result: Verdict) -> Record {
         Record {

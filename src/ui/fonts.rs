@@ -14,7 +14,7 @@ use eframe::egui;
 pub const CJK_FALLBACK: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-DFUStation.otf");
 
 /// The bundled font's name among egui's fonts.
-const CJK_FALLBACK_NAME: &str = "NotoSansSC-DFUStation";
+const CJK_FALLBACK_NAME: &str = "NotoSansSC-DFUStation"; // not for people: a font name
 
 /// Adds the bundled CJK font as the last place egui looks for a character: after the
 /// configured fonts and after any provider already added (eframe adds the system's).

@@ -46,7 +46,7 @@ impl Log {
         dropped
             .chain(lines.map(str::to_owned))
             .collect::<Vec<_>>()
-            .join("\n") // not for people: a line break (the scan reads `\n` as the word n)
+            .join("\n")
     }
 
     /// `(1234 older lines dropped)`, once lines were dropped.

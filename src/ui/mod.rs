@@ -94,7 +94,9 @@ impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StartError::Profile(error) => error.fmt(f),
-            StartError::Window(errors) => write!(f, "could not open the window: {errors}"),
+            StartError::Window(errors) => {
+                f.write_str(&crate::t!("start-window-failed", errors = errors.as_str()))
+            }
         }
     }
 }
@@ -108,8 +110,8 @@ pub fn open_window(profile: Option<&Path>, demo: bool) -> Result<(), StartError>
     if let Err(error) = &result {
         rfd::MessageDialog::new()
             .set_level(rfd::MessageLevel::Error)
-            .set_title("DFU Station cannot start")
-            .set_description(format!("DFU Station cannot start: {error}"))
+            .set_title(crate::t!("start-failed-title"))
+            .set_description(crate::t!("start-failed", error = error.to_string()))
             .set_buttons(rfd::MessageButtons::Ok)
             .show();
     }
@@ -129,9 +131,12 @@ fn start(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
         match run(options.clone(), renderer) {
             Ok(()) => return Ok(()),
             Err(error) => {
-                eprintln!(
-                    "dfu-station: the {renderer} renderer could not open the window: {error}"
+                let message = crate::t!(
+                    "start-renderer-failed",
+                    renderer = renderer.to_string(),
+                    error = error.to_string()
                 );
+                eprintln!("{message}");
                 failures.push(format!("{renderer}: {error}"));
             }
         }

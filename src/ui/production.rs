@@ -114,7 +114,7 @@ impl Production {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                egui::Grid::new("production_log") // not for people: an egui id
+                egui::Grid::new("production_log")
                     .striped(true)
                     .num_columns(7)
                     .show(ui, |ui| {

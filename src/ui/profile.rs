@@ -230,7 +230,7 @@ impl Factory {
         let mut saved = None;
         match &mut dialog {
             Dialog::Unlock { pin, wrong } => {
-                let id = egui::Id::unique("unlock"); // not for people: an egui id
+                let id = egui::Id::unique("unlock");
                 egui::Modal::new(id).show(ctx, |ui| {
                     ui.heading(crate::t!("station-unlock-title"));
                     ui.label(crate::t!("station-unlock-explain"));
@@ -255,7 +255,7 @@ impl Factory {
                 error,
                 replace,
             } => {
-                let id = egui::Id::unique("save_profile"); // not for people: an egui id
+                let id = egui::Id::unique("save_profile");
                 egui::Modal::new(id).show(ctx, |ui| {
                     ui.heading(crate::t!("station-save-title"));
                     ui.label(crate::t!("station-save-explain"));

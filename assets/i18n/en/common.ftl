@@ -8,3 +8,9 @@ boards-count = { $count ->
     [one] { $count } board
    *[other] { $count } boards
 }
+
+# The window could not start (a native dialog, or stderr).
+start-failed-title = DFU Station cannot start
+start-failed = DFU Station cannot start: { $error }
+start-window-failed = could not open the window: { $errors }
+start-renderer-failed = dfu-station: the { $renderer } renderer could not open the window: { $error }

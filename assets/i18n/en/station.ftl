@@ -130,3 +130,10 @@ station-log-fail = { $path }  FAIL [{ $code }]: { $reason }
 station-log-folder = Production log in { $folder }
 station-log-no-tones = No result tones: { $why }
 station-log-demo = Demo mode: emulated boards on an in-process bus
+
+# The production log cannot be written: the banner and the command line's line.
+station-log-paused = Production log not writable: { $error }. Flashing is paused.{ $held ->
+    [0] {""}
+    [one] {" "}1 record is held until it can be written.
+   *[other] {" "}{ $held } records are held until they can be written.
+}

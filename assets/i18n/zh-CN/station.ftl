@@ -108,3 +108,9 @@ station-log-fail = { $path }  失败 [{ $code }]：{ $reason }
 station-log-folder = 生产记录位于 { $folder }
 station-log-no-tones = 无法播放结果提示音：{ $why }
 station-log-demo = 演示模式：模拟的板子，接在程序内部的虚拟总线上
+
+# 生产记录无法写入：横幅和命令行的提示。
+station-log-paused = 生产记录无法写入：{ $error }。烧录已暂停。{ $held ->
+    [0] {""}
+   *[other] { $held } 条记录暂存，等可以写入时再写。
+}
