@@ -164,11 +164,14 @@ fn print_description(path: &Path, image: &FirmwareImage) {
     println!("{}", t!("cli-file-payload", bytes = image.payload_len));
     println!("{}", t!("cli-file-sha256", sha256 = hex(&image.sha256)));
     if !image.regions.is_empty() {
+        let address = t!("cli-column-address");
+        let size = t!("cli-column-size");
+        let parts = t!("cli-column-parts");
         println!(
-            "\n  {:<12} {:>10}  {:<5} {}",
-            t!("cli-column-address"),
-            t!("cli-column-size"),
-            t!("cli-column-parts"),
+            "\n  {address}{} {}{size}  {parts}{} {}",
+            padding(&address, 12),
+            padding(&size, 10),
+            padding(&parts, 5),
             t!("cli-column-name")
         );
         for r in &image.regions {
@@ -187,4 +190,22 @@ fn print_description(path: &Path, image: &FirmwareImage) {
             println!("  - {w}");
         }
     }
+}
+
+/// The spaces that pad `text` to `columns` terminal columns: a Chinese character takes two.
+fn padding(text: &str, columns: usize) -> String {
+    let used: usize = text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+    " ".repeat(columns.saturating_sub(used))
+}
+
+/// Whether a terminal shows `c` two columns wide (CJK, Hangul, full-width forms).
+fn wide(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}')
 }
