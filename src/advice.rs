@@ -30,9 +30,15 @@ impl Platform {
     }
 }
 
-/// How to put an ESP32-S2/S3 board in download mode (the ROM's USB DFU), as one sentence.
+/// How to put an ESP32-S2/S3 board in download mode (the ROM's USB DFU), as one sentence,
+/// in English: for text that is not translated (see [`download_mode`]).
 pub const DOWNLOAD_MODE: &str =
     "Put the board in download mode: hold BOOT, press and release RESET, then release BOOT.";
+
+/// [`DOWNLOAD_MODE`] in the reader's language.
+pub fn download_mode() -> String {
+    crate::t!("advice-download-mode")
+}
 
 /// The udev rule that lets the logged-in user open Espressif boards on Linux.
 pub const UDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#;
@@ -40,26 +46,19 @@ pub const UDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+=
 /// Where [`UDEV_RULE`] goes (before 73-seat-late.rules, which applies `uaccess`).
 pub const UDEV_RULE_PATH: &str = "/etc/udev/rules.d/70-dfu-station.rules";
 
-/// Rebuilding a damaged or malformed dfu.bin.
-const REBUILD: &str =
-    "Rebuild the file with `idf.py dfu` (or `dfu-station pack`) and open it again.";
-/// Getting an intact copy of a file that was cut or changed on its way.
-const FRESH_COPY: &str =
-    "Get a fresh copy of the file (it was cut or changed after it was built) and open it again.";
-/// Replugging, for a board that stopped answering properly.
-const REPLUG: &str = "Unplug and replug the board, put it in download mode, then flash again.";
-
 /// What to do about a failure with `code` on `platform`; the USB error behind it
 /// (`cause`), when there is one that names the fix, comes first.
 pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) -> String {
     if let Some(fix) = cause.and_then(|cause| usb_fix(cause, platform)) {
         return fix;
     }
-    let text = match code {
-        Code::TooShort => "Check that the right file was picked and that it was copied completely.",
-        Code::NoSuffix => "For ESP32-S2/S3 boards, build a dfu.bin with `idf.py dfu`.",
-        Code::SuffixCrcMismatch | Code::CpioTruncated | Code::CpioSizePastEnd => FRESH_COPY,
-        Code::Md5Mismatch => FRESH_COPY,
+    let key = match code {
+        Code::TooShort => "advice-check-file-picked",
+        Code::NoSuffix => "advice-build-dfu-bin",
+        Code::SuffixCrcMismatch | Code::CpioTruncated | Code::CpioSizePastEnd => {
+            "advice-fresh-copy"
+        }
+        Code::Md5Mismatch => "advice-fresh-copy",
         Code::BadSuffixLength
         | Code::NotCpio
         | Code::CpioBadMagic
@@ -70,129 +69,73 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
         | Code::IndexCountMismatch
         | Code::IndexNameMismatch
         | Code::BadFlashParams
-        | Code::AddressOverflow => REBUILD,
-        Code::IndexNameNotTerminated => "Use shorter part names and rebuild the file.",
-        Code::OverlappingRegions => "Fix the parts' addresses and rebuild the file.",
-        Code::RegionPastFlash => {
-            "Build the image for the board's flash size (`--flash-size`) or move the part."
-        }
-        Code::RawEspApp | Code::ElfFile => {
-            "Make a dfu.bin from it (`idf.py dfu` in its project, or `dfu-station pack`) and open that."
-        }
-        Code::FileUnreadable => {
-            "Check that the file exists, that you may read it and that its drive is connected."
-        }
-        Code::ProfileImageChanged => {
-            "Set the board aside and call your engineer: the locked file must be saved again."
-        }
-        Code::UsbUnavailable => {
-            "Check that the computer has USB support (on Linux, that /dev/bus/usb exists). Everything else keeps working."
-        }
-        Code::NoBoard => {
-            return format!(
-                "{DOWNLOAD_MODE} Use a data cable (not a charge-only one), then try again."
-            );
-        }
-        Code::AmbiguousBoard => "Choose one board by its port path (-p) or serial number (-S).",
-        Code::BadSelector => "Write the board as VID:PID in hex, e.g. 303a:0002.",
-        Code::WrongChip => {
-            "Use a file built for this board's chip (`idf.py set-target`, then `idf.py dfu`), or plug in the board it is meant for."
-        }
-        Code::OpenFailed => {
-            "Check the cable and that no other program uses the board, then flash again."
-        }
-        Code::LogNotWritable => {
-            "Free space or fix the log folder's permissions (or choose another folder); flashing resumes once the log is written."
-        }
-        Code::ProvisionValuesInvalid => {
-            "Fix every row listed (`dfu-station provision check CONFIG VALUES` lists them), then load the profile again."
-        }
-        Code::ProvisionPartition => {
-            "Build the dfu.bin with a partition table holding the NVS data partition the profile names (type data, subtype nvs), or name another partition in the profile."
-        }
-        Code::NoRowsLeft => {
-            "Set the board aside: ask the engineer for a values file with new rows (and a new log folder)."
-        }
-        Code::JournalNotWritable => {
-            "Free space or fix the log folder's permissions, then start again; rows already claimed are never given again."
-        }
-        Code::JournalRefused => {
-            "Use the values file the journal was started with, or another log folder; call your engineer if the journal is damaged."
-        }
-        Code::NvsImageFailed => {
-            "Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent."
-        }
-        Code::DfuDeviceError => "Check that the file is meant for this board, then flash again.",
-        Code::DfuTransferFailed => {
-            "Check the cable and that no other program uses the board, then flash again."
-        }
-        Code::DfuBadReply | Code::DfuBusyTooLong | Code::DfuUnexpectedState => REPLUG,
-        Code::DfuAppMode => return format!("{DOWNLOAD_MODE} Then flash again."),
-        Code::DfuNotBackAfterDetach => {
-            "Check the cable and the USB permissions or driver, then flash again."
-        }
-        Code::DfuCancelled => {
-            "The board may hold a partial image: flash it again before it is used."
-        }
-        Code::InternalError => {
-            "Flash the board again, and send a support report (Help) so this gets fixed."
-        }
+        | Code::AddressOverflow => "advice-rebuild",
+        Code::IndexNameNotTerminated => "advice-shorter-part-names",
+        Code::OverlappingRegions => "advice-fix-addresses",
+        Code::RegionPastFlash => "advice-fit-flash-size",
+        Code::RawEspApp | Code::ElfFile => "advice-make-dfu-bin",
+        Code::FileUnreadable => "advice-check-file-readable",
+        Code::ProfileImageChanged => "advice-locked-file-changed",
+        Code::UsbUnavailable => "advice-check-usb-support",
+        Code::NoBoard => "advice-download-mode-and-data-cable",
+        Code::AmbiguousBoard => "advice-choose-one-board",
+        Code::BadSelector => "advice-write-vid-pid",
+        Code::WrongChip => "advice-use-file-for-chip",
+        Code::OpenFailed | Code::DfuTransferFailed => "advice-check-cable-and-programs",
+        Code::LogNotWritable => "advice-fix-log-folder",
+        Code::ProvisionValuesInvalid => "advice-fix-listed-rows",
+        Code::ProvisionPartition => "advice-add-nvs-partition",
+        Code::NoRowsLeft => "advice-ask-for-new-rows",
+        Code::JournalNotWritable => "advice-fix-journal-folder",
+        Code::JournalRefused => "advice-use-journal-values",
+        Code::NvsImageFailed => "advice-check-row",
+        Code::DfuDeviceError => "advice-check-file-for-board",
+        Code::DfuBadReply | Code::DfuBusyTooLong | Code::DfuUnexpectedState => "advice-replug",
+        Code::DfuAppMode => "advice-download-mode-then-flash",
+        Code::DfuNotBackAfterDetach => "advice-check-cable-and-permissions",
+        Code::DfuCancelled => "advice-flash-partial-board-again",
+        Code::InternalError => "advice-send-support-report",
     };
-    text.to_owned()
+    crate::t!(key)
 }
 
 /// The fix for a USB error, where the error itself names one.
+///
+/// Each platform's fix is a message of its own rather than a `$platform` selector in one
+/// message: they are different instructions (a udev rule, a driver, a claimed interface),
+/// not one sentence that changes a word, and only the Linux one takes variables.
 fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
-    let text = match (error, platform) {
+    let key = match (error, platform) {
         (TransportError::Access, Platform::Linux) => {
-            return Some(format!(
-                "Let your user open Espressif boards: put the line\n  {UDEV_RULE}\ninto \
-                 {UDEV_RULE_PATH}, run `sudo udevadm control --reload && sudo udevadm trigger`, \
-                 then unplug and replug the board."
+            return Some(crate::t!(
+                "advice-install-udev-rule",
+                rule = UDEV_RULE,
+                path = UDEV_RULE_PATH
             ));
         }
         (TransportError::Access, Platform::Windows)
-        | (TransportError::NotSupported, Platform::Windows) => {
-            "Install the WinUSB driver on the board's DFU interface (interface 2, the one \
-             without a driver) with Zadig, or install Espressif's USB driver, then unplug \
-             and replug the board."
-        }
-        (TransportError::Access, Platform::Other) => {
-            "The system refused access: check that no other driver has claimed the board's \
-             DFU interface and that your user may use USB devices, then replug the board."
-        }
-        (TransportError::NotSupported, _) => {
-            "No driver lets programs open the board's DFU interface: check that no other \
-             driver has claimed it, then replug the board."
-        }
-        (TransportError::Busy, _) => {
-            "Another program holds the board (dfu-util, idf.py, a serial monitor or another \
-             DFU Station): close it and try again."
-        }
-        (TransportError::NoDevice, _) => {
-            return Some(format!(
-                "The board was unplugged or restarted. Check the cable. {DOWNLOAD_MODE} Then try again."
-            ));
-        }
+        | (TransportError::NotSupported, Platform::Windows) => "advice-install-winusb",
+        (TransportError::Access, Platform::Other) => "advice-access-refused",
+        (TransportError::NotSupported, _) => "advice-no-driver",
+        (TransportError::Busy, _) => "advice-board-busy",
+        (TransportError::NoDevice, _) => "advice-board-gone",
         (TransportError::Stall | TransportError::Timeout | TransportError::Other(_), _) => {
             return None;
         }
     };
-    Some(text.to_owned())
+    Some(crate::t!(key))
 }
 
 /// A failure in a technician's words, with the next step: what the window shows first
 /// (the technical message goes under "Details"). No protocol words, no numbers.
-pub fn headline(code: Code) -> &'static str {
-    match code {
+pub fn headline(code: Code) -> String {
+    let key = match code {
         Code::SuffixCrcMismatch
         | Code::CpioTruncated
         | Code::CpioSizePastEnd
-        | Code::Md5Mismatch => "The file is damaged. Get a fresh copy of it.",
-        Code::TooShort => "The file is too short to be firmware. Pick the right file.",
-        Code::NoSuffix | Code::NotCpio => {
-            "This is not a firmware file for these boards. Ask your engineer for the dfu.bin."
-        }
+        | Code::Md5Mismatch => "failure-file-damaged",
+        Code::TooShort => "failure-file-too-short",
+        Code::NoSuffix | Code::NotCpio => "failure-not-firmware",
         Code::BadSuffixLength
         | Code::CpioBadMagic
         | Code::CpioBadHexField
@@ -205,64 +148,33 @@ pub fn headline(code: Code) -> &'static str {
         | Code::BadFlashParams
         | Code::OverlappingRegions
         | Code::RegionPastFlash
-        | Code::AddressOverflow => "The file was built wrong. Ask your engineer to rebuild it.",
-        Code::RawEspApp | Code::ElfFile => {
-            "This is not a dfu.bin yet. Make a dfu.bin from it first."
-        }
-        Code::FileUnreadable => "The file cannot be read. Check that its drive is connected.",
-        Code::ProfileImageChanged => {
-            "The station's file has changed. Set the boards aside and call your engineer."
-        }
-        Code::UsbUnavailable => "USB does not work on this computer. Call your engineer.",
-        Code::NoBoard => "No board found. Put the board in download mode.",
-        Code::AmbiguousBoard => "Several boards match. Choose one.",
-        Code::BadSelector => "The board is not named right. Check the command.",
-        Code::WrongChip => "This file is for another chip. Use the right file or board.",
-        Code::OpenFailed => {
-            "The board cannot be opened. Close other flashing programs and replug it."
-        }
-        Code::LogNotWritable => {
-            "The production log cannot be written. Fix the log folder to go on."
-        }
-        Code::ProvisionValuesInvalid => {
-            "The per-board data has mistakes. Ask your engineer to fix the values file."
-        }
-        Code::ProvisionPartition => {
-            "The file has no place for per-board data. Ask your engineer for the right file."
-        }
-        Code::NoRowsLeft => {
-            "There is no per-board data left. Set the board aside and call your engineer."
-        }
-        Code::JournalNotWritable => {
-            "The list of boards given data cannot be written. Fix the log folder to go on."
-        }
-        Code::JournalRefused => {
-            "The list of boards given data does not match this station. Call your engineer."
-        }
-        Code::NvsImageFailed => {
-            "This board's data could not be prepared. Set the board aside and call your engineer."
-        }
-        Code::DfuDeviceError => {
-            "The board refused the firmware. Check that the file is for this board, then flash again."
-        }
-        Code::DfuTransferFailed => {
-            "The connection to the board broke. Check the cable and flash again."
-        }
-        Code::DfuBadReply | Code::DfuUnexpectedState => {
-            "The board stopped answering properly. Replug it in download mode and flash again."
-        }
-        Code::DfuBusyTooLong => {
-            "The board took too long. Replug it in download mode and flash again."
-        }
-        Code::DfuAppMode => {
-            "The board is not in download mode. Put it in download mode and flash again."
-        }
-        Code::DfuNotBackAfterDetach => {
-            "The board did not come back. Check the cable and flash again."
-        }
-        Code::DfuCancelled => "Flashing was stopped. Flash the board again before it is used.",
-        Code::InternalError => "DFU Station failed. Flash again and send a support report.",
-    }
+        | Code::AddressOverflow => "failure-file-built-wrong",
+        Code::RawEspApp | Code::ElfFile => "failure-not-dfu-bin-yet",
+        Code::FileUnreadable => "failure-file-unreadable",
+        Code::ProfileImageChanged => "failure-station-file-changed",
+        Code::UsbUnavailable => "failure-usb-unavailable",
+        Code::NoBoard => "failure-no-board",
+        Code::AmbiguousBoard => "failure-several-boards",
+        Code::BadSelector => "failure-board-named-wrong",
+        Code::WrongChip => "failure-wrong-chip",
+        Code::OpenFailed => "failure-cannot-open-board",
+        Code::LogNotWritable => "failure-log-not-writable",
+        Code::ProvisionValuesInvalid => "failure-board-data-mistakes",
+        Code::ProvisionPartition => "failure-no-place-for-board-data",
+        Code::NoRowsLeft => "failure-no-board-data-left",
+        Code::JournalNotWritable => "failure-journal-not-writable",
+        Code::JournalRefused => "failure-journal-refused",
+        Code::NvsImageFailed => "failure-board-data-not-prepared",
+        Code::DfuDeviceError => "failure-board-refused-firmware",
+        Code::DfuTransferFailed => "failure-connection-broke",
+        Code::DfuBadReply | Code::DfuUnexpectedState => "failure-board-stopped-answering",
+        Code::DfuBusyTooLong => "failure-board-too-slow",
+        Code::DfuAppMode => "failure-not-in-download-mode",
+        Code::DfuNotBackAfterDetach => "failure-board-not-back",
+        Code::DfuCancelled => "failure-flashing-stopped",
+        Code::InternalError => "failure-internal-error",
+    };
+    crate::t!(key)
 }
 
 /// What happened, then what to do: the text a plain-text front (the CLI) prints.
@@ -275,8 +187,13 @@ pub fn explained(
     format!("{message}\n{}", advice(code, cause, platform))
 }
 
-/// The table of every code with its meaning and advice, as `docs/failure-codes.md` holds it.
+/// The table of every code with its meaning and advice, as `docs/failure-codes.md` holds it
+/// (in English, whatever the language).
 pub fn code_table() -> String {
+    crate::i18n::with_lang(crate::i18n::Lang::En, english_code_table)
+}
+
+fn english_code_table() -> String {
     let mut table = String::from(
         "# Failure codes\n\n\
          Every failure DFU Station reports has one of these codes: in the production log's \
@@ -358,6 +275,32 @@ mod tests {
             assert!(text.len() > 20 && text.ends_with('.'), "{code}: {text}");
         }
         assert!(advice(Code::DfuAppMode, None, Platform::Linux).starts_with(DOWNLOAD_MODE));
+        assert_eq!(download_mode(), DOWNLOAD_MODE);
+    }
+
+    /// In Chinese every headline and piece of advice is a Chinese sentence, and what is
+    /// typed or copied (the udev rule, its path, commands) stays as it is.
+    #[test]
+    fn every_code_reads_in_chinese() {
+        use crate::i18n::{Lang, with_lang};
+        with_lang(Lang::ZhCn, || {
+            for &code in Code::ALL {
+                for text in [headline(code), advice(code, None, Platform::Linux)] {
+                    assert!(
+                        text.ends_with('。') && text.chars().any(|c| c > '\u{2e80}'),
+                        "{code}: {text}"
+                    );
+                }
+            }
+            let udev = open_failed(TransportError::Access, Platform::Linux);
+            assert!(
+                udev.contains(&format!("\n  {UDEV_RULE}\n写入 {UDEV_RULE_PATH}，")),
+                "{udev:?}"
+            );
+            assert!(udev.contains("`sudo udevadm control --reload && sudo udevadm trigger`"));
+            let table = code_table();
+            assert!(table.contains(DOWNLOAD_MODE) && !table.contains('。'));
+        });
     }
 
     #[test]

@@ -6,7 +6,12 @@ use std::process::{Command, Output};
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
 fn dfu_station(args: &[&str]) -> Output {
-    Command::new(DFU_STATION).args(args).output().unwrap()
+    // English, whatever the developer's locale: the tests read the English texts.
+    Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]

@@ -20,7 +20,10 @@ fn run(command: &mut Command, args: &[&str]) -> (i32, String, String) {
 }
 
 fn dfu_station() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dfu-station"));
+    // English, whatever the developer's locale: the tests read the English texts.
+    command.env("DFU_STATION_LANG", "en");
+    command
 }
 
 fn vector() -> String {

@@ -21,6 +21,7 @@ const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 /// `flash --all IMAGE --log LOGS --demo 4`.
 fn flash_all(image: &Path, logs: &Path) -> Command {
     let mut command = Command::new(DFU_STATION);
+    command.env("DFU_STATION_LANG", "en");
     command
         .args(["flash", "--all"])
         .arg(image)
@@ -119,6 +120,7 @@ fn flash_all_and_station_refuse_to_start_without_a_writable_log() {
     let profile_path = dir.path().join("line3.toml");
     profile.save(&profile_path, Existing::Keep).unwrap();
     let out = Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .args(["station", "--profile"])
         .arg(&profile_path)
         .output()
@@ -181,6 +183,7 @@ fn pack_never_replaces_a_file_without_force() {
     std::fs::write(&out, "keep me").unwrap();
     let pack = |force: bool| {
         let mut command = Command::new(DFU_STATION);
+        command.env("DFU_STATION_LANG", "en");
         command.args(["pack", "--pid", "2", "-o"]).arg(&out);
         if force {
             command.arg("--force");
@@ -218,6 +221,7 @@ fn a_fifo_or_a_non_utf8_name_never_hangs_or_panics_the_command_line() {
     );
     for command in ["info", "flash"] {
         let out = Command::new(DFU_STATION)
+            .env("DFU_STATION_LANG", "en")
             .arg(command)
             .arg(&fifo)
             .output()
@@ -231,6 +235,7 @@ fn a_fifo_or_a_non_utf8_name_never_hangs_or_panics_the_command_line() {
         .join(std::ffi::OsStr::from_bytes(b"\xff\xfe-dfu.bin"));
     std::fs::write(&odd, common::sample(100, 1)).unwrap();
     let out = Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .arg("info")
         .arg(&odd)
         .output()

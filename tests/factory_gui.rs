@@ -131,7 +131,7 @@ fn an_image_changed_since_the_profile_was_saved_is_refused() {
     let headline = dfu_station::advice::headline(dfu_station::failure::Code::ProfileImageChanged);
     // In the strip, and why the primary button is off.
     harness.get_by_label(&format!("✖ {headline}"));
-    harness.get_by_label(headline);
+    harness.get_by_label(&headline);
     assert!(disabled(&harness, Role::Button, "Flash 1 board"));
     harness.get_by_label_contains("changed since the profile was saved");
 }

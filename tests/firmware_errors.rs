@@ -199,6 +199,7 @@ fn info_exits_2_with_the_error_for_every_crafted_file() {
         let path = dir.path().join(format!("{i}-{expected}.bin"));
         std::fs::write(&path, bytes).unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+            .env("DFU_STATION_LANG", "en")
             .args(["info", "--json"])
             .arg(&path)
             .output()
@@ -208,6 +209,7 @@ fn info_exits_2_with_the_error_for_every_crafted_file() {
         assert_eq!(report["valid"], false);
         assert_eq!(report["error"]["code"], *expected);
         let text = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+            .env("DFU_STATION_LANG", "en")
             .arg("info")
             .arg(&path)
             .output()
@@ -318,6 +320,7 @@ fn an_app_image_or_elf_file_gets_the_command_that_packs_it() {
         std::fs::write(&path, bytes).unwrap();
         for args in [&["info"][..], &["flash"][..]] {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+                .env("DFU_STATION_LANG", "en")
                 .args(args)
                 .arg(&path)
                 .output()

@@ -107,6 +107,7 @@ fn pack_cli_reproduces_vector_1_from_flasher_args_json() {
     let out = dir.path().join("dfu.bin");
     // As espflash and esptool name chips, with the JSON report every command gives.
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+        .env("DFU_STATION_LANG", "en")
         .args([
             "pack",
             "--chip",
@@ -139,6 +140,7 @@ fn pack_cli_reproduces_vector_1_from_flasher_args_json() {
 #[test]
 fn info_json_reports_vector_1() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+        .env("DFU_STATION_LANG", "en")
         .args(["info", "--json"])
         .arg(vector("1/dfu.bin"))
         .output()
@@ -173,6 +175,7 @@ fn info_json_reports_vector_1() {
 fn bad_command_lines_exit_2() {
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_dfu-station"))
+            .env("DFU_STATION_LANG", "en")
             .args(args)
             .output()
             .unwrap()

@@ -627,7 +627,7 @@ fn results_and_refusals_read_in_plain_words() {
     harness.get_by_role_and_label(Role::Button, "Flash next");
     let harness = screen(Screen::Fail, "Desk", egui::Theme::Dark);
     assert_eq!(harness.query_all_by_label("✖ FAIL").count(), 2);
-    harness.get_by_label(headline(Code::DfuTransferFailed));
+    harness.get_by_label(&headline(Code::DfuTransferFailed));
     // The protocol words are under Details and in the session log's line, nowhere else.
     let shown: Vec<String> = harness
         .query_all_by_label_contains("DNLOAD")
@@ -646,7 +646,7 @@ fn results_and_refusals_read_in_plain_words() {
             .accesskit_node()
             .is_disabled()
     );
-    harness.get_by_label(headline(Code::SuffixCrcMismatch));
+    harness.get_by_label(&headline(Code::SuffixCrcMismatch));
     let harness = screen(Screen::WrongChip, "Desk", egui::Theme::Dark);
     harness.get_by_label("Can't flash: the file is for ESP32-S3");
 }

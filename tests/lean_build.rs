@@ -8,7 +8,10 @@ const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
 #[test]
 fn without_a_command_it_says_how_to_get_the_window() {
-    let out = Command::new(DFU_STATION).output().unwrap();
+    let out = Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("this build has no window"), "{stderr}");
@@ -24,6 +27,7 @@ fn the_commands_work_as_in_the_full_build() {
         "/tests/vectors/esp-idf/1/dfu.bin"
     );
     let out = Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .args(["info", vector, "--json"])
         .output()
         .unwrap();

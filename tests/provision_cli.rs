@@ -6,6 +6,7 @@ const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
 fn dfu_station(dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .args(args)
         .current_dir(dir)
         .output()

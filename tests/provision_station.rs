@@ -354,6 +354,7 @@ fn wait_for_line(lines: &crossbeam_channel::Receiver<String>, what: &str) -> Vec
 
 fn flash_all(dir: &Path) -> (std::process::Child, crossbeam_channel::Receiver<String>) {
     let mut child = Process::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .args([
             "flash",
             "--all",
@@ -557,6 +558,7 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     )
     .unwrap();
     let run = Process::new(DFU_STATION)
+        .env("DFU_STATION_LANG", "en")
         .args([
             "flash",
             "--all",

@@ -14,8 +14,10 @@ use crate::advice::{Platform, explained};
 use crate::dfu::{Observer, Phase, Progress, TransportError};
 use crate::failure::Code;
 use crate::firmware::FirmwareImage;
+use crate::i18n::{Lang, with_lang};
 use crate::station::files::read_firmware;
 use crate::station::{self, Connection, Device, LoadedImage, Outcome};
+use crate::t;
 use crate::usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
 
 /// The `flash` command's arguments.
@@ -88,8 +90,14 @@ pub fn run(args: &FlashArgs) -> ExitCode {
         );
     }
     let mut report = Report::new(args.json);
-    let result = flash(args, &mut report);
-    report.finish(result)
+    if args.json {
+        // JSON is read by scripts: its messages are English, as its codes are.
+        let result = with_lang(Lang::En, || flash(args, &mut report));
+        with_lang(Lang::En, || report.finish(result))
+    } else {
+        let result = flash(args, &mut report);
+        report.finish(result)
+    }
 }
 
 /// Reads the file and picks the board as the arguments say, then flashes it through the
@@ -99,7 +107,7 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
         Failure::new(
             EXIT_BAD_INPUT,
             Code::FileUnreadable,
-            format!("Cannot read {e}"),
+            t!("cli-cannot-read", what = e),
             None,
         )
     })?;
@@ -140,12 +148,11 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
         Ok(Connection::new(transport, interface, waiter))
     };
     match station::flash::flash(&Device::from(board), &loaded, open, report) {
-        Outcome::Pass { .. } => Ok(format!(
-            "Flashed {} ({} bytes) to {}. Press RESET on the board to start the new firmware: \
-             the ESP ROM stays in download mode until then.",
-            args.file.display(),
-            loaded.image.payload_len,
-            board_name(board.vid, board.pid, &board.path)
+        Outcome::Pass { .. } => Ok(t!(
+            "cli-flashed-press-reset",
+            file = args.file.display().to_string(),
+            bytes = loaded.image.payload_len,
+            board = board_name(board.vid, board.pid, &board.path)
         )),
         Outcome::Fail {
             code,
@@ -190,12 +197,12 @@ fn selector(args: &FlashArgs) -> Result<Selector, String> {
 /// `ESP32-S2 [303a:0002] at 1-1`.
 fn board_name(vid: u16, pid: u16, path: &str) -> String {
     let chip = chip_of(vid, pid).map_or(String::new(), |c| format!("{c} "));
-    let at = if path.is_empty() {
-        String::new()
+    let board = format!("{chip}[{vid:04x}:{pid:04x}]");
+    if path.is_empty() {
+        board
     } else {
-        format!(" at {path}")
-    };
-    format!("{chip}[{vid:04x}:{pid:04x}]{at}")
+        t!("cli-board-at-path", board = board, path = path)
+    }
 }
 
 /// How progress is shown: a bar on a terminal, plain lines otherwise, or JSON lines.
@@ -283,11 +290,12 @@ impl Observer for Report {
         match &self.style {
             Style::Bar(bar) => bar.set_message(super::printable(&what)),
             Style::Plain if p.total == 0 => super::say(&what),
-            Style::Plain => super::say(&format!(
-                "{what}: {}% ({} of {} bytes)",
-                tenth * 10,
-                p.done,
-                p.total
+            Style::Plain => super::say(&t!(
+                "cli-flash-progress",
+                what = what,
+                percent = tenth * 10,
+                done = p.done,
+                total = p.total
             )),
             Style::Json => println!(
                 "{}",

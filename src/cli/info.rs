@@ -10,6 +10,8 @@ use crate::advice::{Platform, advice};
 use crate::failure::Code;
 use crate::firmware::esp::hex;
 use crate::firmware::{FirmwareError, FirmwareImage, human_size};
+use crate::i18n::{Lang, with_lang};
+use crate::t;
 
 /// The `--json` report: one object, valid or not.
 #[derive(Debug, Serialize)]
@@ -83,7 +85,8 @@ impl Report {
                 error: Some(ErrorReport {
                     code: error.code(),
                     message: error.to_string(),
-                    advice: advice(error.code(), None, Platform::current()),
+                    // JSON is read by scripts: its advice is English, as its codes are.
+                    advice: with_lang(Lang::En, || advice(error.code(), None, Platform::current())),
                 }),
             },
         }
@@ -94,7 +97,7 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
     let bytes = match crate::station::files::read_firmware(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("Cannot read {e}");
+            eprintln!("{}", t!("cli-cannot-read", what = e));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -105,9 +108,12 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
         match &result {
             Ok(image) => print_description(path, image),
             Err(error) => eprintln!(
-                "{}: INVALID ({})\n{}",
-                path.display(),
-                error.code(),
+                "{}\n{}",
+                t!(
+                    "cli-file-invalid",
+                    path = path.display().to_string(),
+                    code = error.code().as_str()
+                ),
                 super::refusal(path, error)
             ),
         }
@@ -125,28 +131,49 @@ pub(super) fn json_report(result: &Result<FirmwareImage, FirmwareError>) -> Stri
 
 fn print_description(path: &Path, image: &FirmwareImage) {
     let s = &image.suffix;
-    let target = match image.chip() {
-        Some(chip) => chip.name().to_owned(),
-        None if image.kind == crate::firmware::ImageKind::Esp => "any ESP chip".to_owned(),
-        None => "a generic DFU device".to_owned(),
+    let (path, kind) = (path.display().to_string(), image.kind.as_str());
+    let id = format!("{:04x}:{:04x}", s.id_vendor, s.id_product);
+    let valid = match image.chip() {
+        Some(chip) => t!(
+            "cli-file-valid-for-chip",
+            path = path,
+            kind = kind,
+            chip = chip.name(),
+            id = id
+        ),
+        None if image.kind == crate::firmware::ImageKind::Esp => {
+            t!(
+                "cli-file-valid-for-any-esp-chip",
+                path = path,
+                kind = kind,
+                id = id
+            )
+        }
+        None => t!(
+            "cli-file-valid-for-any-device",
+            path = path,
+            kind = kind,
+            id = id
+        ),
     };
-    println!(
-        "{}: valid {} image for {target} [{:04x}:{:04x}]",
-        path.display(),
-        image.kind.as_str(),
-        s.id_vendor,
-        s.id_product
-    );
+    println!("{valid}");
     if let Some(size) = image.flash_size {
-        println!("Flash size:  {}", human_size(size.into()));
+        let size = human_size(size.into());
+        println!("{}", t!("cli-file-flash-size", size = size));
     }
-    println!(
-        "Payload:     {} bytes sent to the device",
-        image.payload_len
-    );
-    println!("SHA-256:     {}", hex(&image.sha256));
+    println!("{}", t!("cli-file-payload", bytes = image.payload_len));
+    println!("{}", t!("cli-file-sha256", sha256 = hex(&image.sha256)));
     if !image.regions.is_empty() {
-        println!("\n  {:<12} {:>10}  {:<5} Name", "Address", "Size", "Parts");
+        let address = t!("cli-column-address");
+        let size = t!("cli-column-size");
+        let parts = t!("cli-column-parts");
+        println!(
+            "\n  {address}{} {}{size}  {parts}{} {}",
+            padding(&address, 12),
+            padding(&size, 10),
+            padding(&parts, 5),
+            t!("cli-column-name")
+        );
         for r in &image.regions {
             println!(
                 "  0x{:08x}   {:>10}  {:<5} {}",
@@ -158,9 +185,27 @@ fn print_description(path: &Path, image: &FirmwareImage) {
         }
     }
     if !image.warnings.is_empty() {
-        println!("\nWarnings:");
+        println!("\n{}", t!("cli-file-warnings"));
         for w in &image.warnings {
             println!("  - {w}");
         }
     }
+}
+
+/// The spaces that pad `text` to `columns` terminal columns: a Chinese character takes two.
+fn padding(text: &str, columns: usize) -> String {
+    let used: usize = text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+    " ".repeat(columns.saturating_sub(used))
+}
+
+/// Whether a terminal shows `c` two columns wide (CJK, Hangul, full-width forms).
+fn wide(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}')
 }

@@ -93,9 +93,9 @@ fn watch(args: &ListArgs) -> ExitCode {
             value["event"] = name.into();
             println!("{value}");
         } else if let UsbEvent::Added(_) = event {
-            super::say(&format!("Added: {target}"));
+            super::say(&crate::t!("cli-board-added", board = target.to_string()));
         } else {
-            super::say(&format!("Removed: {target}"));
+            super::say(&crate::t!("cli-board-removed", board = target.to_string()));
         }
     }
 }

@@ -164,20 +164,36 @@ fn dfu_util_spelling(args: Vec<OsString>) -> Vec<OsString> {
     flash
 }
 
+/// Why `path` was not written, after the command's name: it exists already (without
+/// `--force`), or the system's error.
+fn not_written(path: &std::path::Path, error: &std::io::Error) -> String {
+    let path = path.display().to_string();
+    if error.kind() == std::io::ErrorKind::AlreadyExists {
+        crate::t!("cli-exists-already", path = path)
+    } else {
+        crate::t!("cli-cannot-write", path = path, error = error.to_string())
+    }
+}
+
 /// Why a file is refused, and for a file that a build leaves beside the dfu.bin (an app
 /// image, an ELF file), the exact command that makes a dfu.bin from it.
 fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> String {
     let shown = path.to_string_lossy();
     let explained = explained(&error.to_string(), error.code(), None, Platform::current());
     match error.remedy(&shown) {
-        Some(command) => format!("{explained}\nMake a dfu.bin from it: {command}"),
+        Some(command) => format!(
+            "{explained}\n{}",
+            crate::t!("cli-make-dfu-bin-with", command = command)
+        ),
         None => explained,
     }
 }
 
 /// Parses the command line, runs the command (or, with none, opens the window) and
-/// returns its exit code.
+/// returns its exit code. The language is chosen first (`DFU_STATION_LANG`, else the
+/// system's locale), so that everything said to people is in it; `--help` stays English.
 pub fn run() -> ExitCode {
+    crate::i18n::set(crate::i18n::detect(None));
     let cli = Cli::parse_from(dfu_util_spelling(std::env::args_os().collect()));
     start_logging(cli.verbose);
     match cli.command {
@@ -192,11 +208,14 @@ pub fn run() -> ExitCode {
             let existing = crate::station::files::Existing::Keep;
             match crate::station::files::write_atomically(&output, report.as_bytes(), existing) {
                 Ok(()) => {
-                    println!("Wrote the support report to {}", output.display());
+                    let path = output.display().to_string();
+                    println!("{}", crate::t!("cli-report-written", path = path));
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
-                    eprintln!("report: cannot write {}: {error}", output.display());
+                    let path = output.display().to_string();
+                    let why = crate::t!("cli-cannot-write", path = path, error = error.to_string());
+                    eprintln!("report: {why}");
                     ExitCode::from(EXIT_BAD_INPUT)
                 }
             }
@@ -210,7 +229,8 @@ pub fn run() -> ExitCode {
             match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    eprintln!("dfu-station: cannot write the manual page: {error}");
+                    let why = crate::t!("cli-cannot-write-manual", error = error.to_string());
+                    eprintln!("dfu-station: {why}");
                     ExitCode::FAILURE
                 }
             }
@@ -238,11 +258,7 @@ fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
 /// With no command in a build without the window: says how to get one.
 #[cfg(not(feature = "gui"))]
 fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
-    eprintln!(
-        "dfu-station: this build has no window (it was built without the cargo feature \
-         `gui`). Use a command below, or build the app with the window: \
-         `cargo build --release` (the default features)."
-    );
+    eprintln!("dfu-station: {}", crate::t!("cli-no-window-in-this-build"));
     eprintln!();
     let _ = Cli::command().print_help();
     ExitCode::from(EXIT_BAD_INPUT)

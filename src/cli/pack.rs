@@ -47,17 +47,13 @@ pub struct PackArgs {
 fn parse_chip(text: &str) -> Result<Chip, String> {
     Chip::from_target(&text.to_ascii_lowercase()).ok_or_else(|| {
         let known: Vec<_> = Chip::ALL.iter().map(|c| c.target()).collect();
-        format!(
-            "\"{text}\" is not a chip DFU Station knows ({})",
-            known.join(", ")
-        )
+        crate::t!("cli-unknown-chip", text = text, known = known.join(", "))
     })
 }
 
 fn parse_pid(text: &str) -> Result<u16, String> {
     let digits = text.trim_start_matches("0x").trim_start_matches("0X");
-    u16::from_str_radix(digits, 16)
-        .map_err(|_| format!("\"{text}\" is not a USB product ID in hex (e.g. 2 or 0x0009)"))
+    u16::from_str_radix(digits, 16).map_err(|_| crate::t!("cli-not-a-product-id", text = text))
 }
 
 impl PackArgs {
@@ -69,20 +65,44 @@ impl PackArgs {
 }
 
 pub fn run(args: &PackArgs) -> ExitCode {
+    if args.json {
+        // JSON is read by scripts: its error is English, as `info --json`'s advice.
+        crate::i18n::with_lang(crate::i18n::Lang::En, || report(args))
+    } else {
+        report(args)
+    }
+}
+
+/// Packs the files and says how it went.
+fn report(args: &PackArgs) -> ExitCode {
     match pack_files(args) {
         Ok(image) if args.json => {
             println!("{}", super::info::json_report(&Ok(image)));
             ExitCode::SUCCESS
         }
         Ok(image) => {
-            let chip = Chip::from_pid(args.pid()).map_or("any chip".to_owned(), |c| c.to_string());
-            println!(
-                "Wrote {} for {chip}: {} regions, {} in flash, {} bytes",
-                args.output.display(),
-                image.regions.len(),
-                human_size(image.regions.iter().map(|r| u64::from(r.size)).sum()),
-                image.payload_len + crate::firmware::SUFFIX_LEN
-            );
+            let path = args.output.display().to_string();
+            let regions = image.regions.len();
+            let size = human_size(image.regions.iter().map(|r| u64::from(r.size)).sum());
+            let bytes = image.payload_len + crate::firmware::SUFFIX_LEN;
+            let written = match Chip::from_pid(args.pid()) {
+                Some(chip) => crate::t!(
+                    "cli-packed-for-chip",
+                    path = path,
+                    chip = chip.to_string(),
+                    regions = regions,
+                    size = size,
+                    bytes = bytes
+                ),
+                None => crate::t!(
+                    "cli-packed-for-any-chip",
+                    path = path,
+                    regions = regions,
+                    size = size,
+                    bytes = bytes
+                ),
+            };
+            println!("{written}");
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -98,9 +118,14 @@ pub fn run(args: &PackArgs) -> ExitCode {
     }
 }
 
+/// "cannot read WHAT", after the command's name.
+fn cannot_read(what: &str) -> String {
+    crate::t!("cli-cannot-read-after-command", what = what)
+}
+
 fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     if !args.files.len().is_multiple_of(2) {
-        return Err("files come in ADDRESS FILE pairs; the last address has no file".into());
+        return Err(crate::t!("cli-files-come-in-pairs"));
     }
     let mut pairs: Vec<(u32, PathBuf)> = args
         .files
@@ -115,7 +140,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
         .map_err(|e| e.to_string())?;
     if let Some(json_path) = &args.flasher_args {
         let text = std::fs::read_to_string(json_path)
-            .map_err(|e| format!("cannot read {}: {e}", json_path.display()))?;
+            .map_err(|e| cannot_read(&format!("{}: {e}", json_path.display())))?;
         let folder = json_path.parent().unwrap_or(Path::new("."));
         let listed = flasher_args_files(&text).map_err(|e| e.to_string())?;
         pairs.extend(listed.into_iter().map(|(a, p)| (a, folder.join(p))));
@@ -123,11 +148,11 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     let files = pairs
         .into_iter()
         .map(|(address, path)| {
-            let data = read_firmware(&path).map_err(|e| format!("cannot read {e}"))?;
+            let data = read_firmware(&path).map_err(|e| cannot_read(&e))?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| format!("{} is not a file", path.display()))?;
+                .ok_or_else(|| crate::t!("cli-not-a-file", path = path.display().to_string()))?;
             Ok(FlashFile {
                 address,
                 name,
@@ -146,15 +171,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     } else {
         Existing::Keep
     };
-    write_atomically(&args.output, &bytes, existing).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!(
-                "{} exists already: give --force to replace it",
-                args.output.display()
-            )
-        } else {
-            format!("cannot write {}: {e}", args.output.display())
-        }
-    })?;
+    write_atomically(&args.output, &bytes, existing)
+        .map_err(|e| super::not_written(&args.output, &e))?;
     FirmwareImage::describe(&bytes).map_err(|e| e.to_string())
 }

@@ -30,7 +30,7 @@ enum ProvisionCommand {
         /// The CSV.
         csv: PathBuf,
         /// The partition's size in bytes, a multiple of 0x1000: 0x6000 or 24576.
-        #[arg(value_parser = |s: &str| parse_address(s).map_err(|_| format!("\"{s}\" is not a size: write it like 0x6000 or 24576")))]
+        #[arg(value_parser = |s: &str| parse_address(s).map_err(|_| crate::t!("cli-not-a-size", text = s)))]
         size: u32,
         /// Where to write the image.
         #[arg(short, long)]
@@ -70,14 +70,14 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
             };
             match write_nvs(csv, *size, output, version, *force) {
                 Ok(()) => {
-                    say(&format!(
-                        "Wrote {}: an NVS partition image of {size:#x} bytes (format version {format_version})",
-                        output.display()
+                    say(&crate::t!(
+                        "cli-nvs-written",
+                        path = output.display().to_string(),
+                        size = format!("{size:#x}"),
+                        version = *format_version
                     ));
                     if nvs::read_only(*size) {
-                        say(
-                            "Below 0x3000 bytes NVS is read-only: flag the partition readonly in the partition table.",
-                        );
+                        say(&crate::t!("cli-nvs-read-only"));
                     }
                     ExitCode::SUCCESS
                 }
@@ -111,32 +111,24 @@ fn write_nvs(
     } else {
         Existing::Keep
     };
-    write_atomically(output, &image, existing).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!(
-                "{} exists already: give --force to replace it",
-                output.display()
-            )
-        } else {
-            format!("cannot write {}: {e}", output.display())
-        }
-    })
+    write_atomically(output, &image, existing).map_err(|e| super::not_written(output, &e))
 }
 
 fn check(config: &Path, values: &Path) -> ExitCode {
     let (config_text, values_text) = match (read_firmware(config), read_firmware(values)) {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => {
-            warn(&format!("provision check: cannot read {e}"));
+            let why = crate::t!("cli-cannot-read-after-command", what = e);
+            warn(&format!("provision check: {why}"));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     let problems = match mfg::Units::parse(&config_text, &values_text, &mut read_listed) {
         Ok(units) => {
-            say(&format!(
-                "{}: {} units, no problems",
-                values.display(),
-                units.units.len()
+            say(&crate::t!(
+                "cli-values-have-no-problems",
+                path = values.display().to_string(),
+                units = units.units.len()
             ));
             return ExitCode::SUCCESS;
         }
@@ -147,20 +139,21 @@ fn check(config: &Path, values: &Path) -> ExitCode {
             Sheet::Config => config,
             Sheet::Values => values,
         };
-        let column = match problem.column.as_str() {
-            "" => String::new(),
-            column => format!(" column {column}:"),
-        };
-        say(&format!(
-            "{}:{}:{column} {}",
-            file.display(),
-            problem.row,
-            problem.message
-        ));
+        let place = format!("{}:{}", file.display(), problem.row);
+        let message = problem.message.as_str();
+        say(&match problem.column.as_str() {
+            "" => crate::t!("cli-values-problem", place = place, message = message),
+            column => crate::t!(
+                "cli-values-problem-in-column",
+                place = place,
+                column = column,
+                message = message
+            ),
+        });
     }
-    match problems.len() {
-        1 => say("1 problem"),
-        n => say(&format!("{n} problems")),
-    }
+    say(&crate::t!(
+        "cli-values-problems-count",
+        count = problems.len()
+    ));
     ExitCode::from(EXIT_BAD_INPUT)
 }

@@ -15,7 +15,7 @@ use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
-use crate::advice::DOWNLOAD_MODE;
+use crate::advice::download_mode;
 use crate::failure::Code;
 use crate::firmware::Chip;
 use crate::station::demo::{DemoSource, DemoTimings};
@@ -29,6 +29,7 @@ use crate::station::{
     BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
     Row, Station, check_file, file_name,
 };
+use crate::t;
 
 #[derive(Debug, Args)]
 pub struct StationArgs {
@@ -44,10 +45,8 @@ pub struct StationArgs {
 /// `--exit-after N` attempts).
 pub fn run(args: &StationArgs) -> ExitCode {
     let Some(path) = Profile::find(args.profile.as_deref()) else {
-        eprintln!(
-            "No profile: give --profile FILE, or put {} next to the executable.",
-            crate::station::profile::PROFILE_NEXT_TO_EXE
-        );
+        let file = crate::station::profile::PROFILE_NEXT_TO_EXE;
+        eprintln!("{}", t!("cli-no-profile", file = file));
         return ExitCode::from(EXIT_BAD_INPUT);
     };
     let profile = match Profile::load(&path) {
@@ -72,13 +71,14 @@ pub fn run(args: &StationArgs) -> ExitCode {
     let Some(station) = usb_station() else {
         return ExitCode::from(EXIT_NO_BOARD);
     };
-    println!(
-        "Station {}: auto mode with {} (SHA-256 {}), log in {}. Plug boards in; Ctrl-C stops.",
-        profile.station,
-        image.name(),
-        image.image.short_sha256(),
-        profile.log_folder.display()
+    let started = t!(
+        "cli-station-started",
+        station = profile.station.as_str(),
+        file = image.name(),
+        sha256 = image.image.short_sha256(),
+        folder = profile.log_folder.display().to_string()
     );
+    println!("{started}");
     let settings = Settings {
         station: profile.station.clone(),
         log_folder: Some(profile.log_folder.clone()),
@@ -117,22 +117,24 @@ fn refuse_provisioning(error: &ProvisionError) -> ExitCode {
 fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
     let partition = provisioning.partition();
     let left = provisioning.rows_left();
-    println!(
-        "Per-board data: {} into partition \"{}\" at {:#x} ({:#x} bytes), {left} of {} rows left; row journal {}",
-        provisioning.section().values.display(),
-        partition.name,
-        partition.offset,
-        partition.size,
-        provisioning.rows(),
-        provisioning.journal_path().display()
+    let giving = t!(
+        "cli-board-data-to-give",
+        values = provisioning.section().values.display().to_string(),
+        partition = partition.name.as_str(),
+        offset = format!("{:#x}", partition.offset),
+        size = format!("{:#x}", partition.size),
+        left = left,
+        rows = provisioning.rows(),
+        journal = provisioning.journal_path().display().to_string()
     );
+    println!("{giving}");
     if left == 0 {
         let error = ProvisionError {
             code: Code::NoRowsLeft,
-            message: format!(
-                "No rows left: all {} rows of {} have been given to boards. Nothing was flashed.",
-                provisioning.rows(),
-                provisioning.section().values.display()
+            message: t!(
+                "cli-no-rows-left-nothing-flashed",
+                rows = provisioning.rows(),
+                values = provisioning.section().values.display().to_string()
             ),
         };
         return Err(refuse_provisioning(&error));
@@ -151,8 +153,9 @@ fn out_of_rows(registry: &Registry) -> bool {
 fn log_writable(folder: Option<&Path>) -> Result<(), ExitCode> {
     match folder.map(ProductionLog::open) {
         Some(Err(error)) => {
-            super::warn(&format!(
-                "Production log not writable: {error}. Nothing was flashed."
+            super::warn(&t!(
+                "cli-log-not-writable-nothing-flashed",
+                error = error.to_string()
             ));
             Err(ExitCode::from(EXIT_LOG_NOT_WRITABLE))
         }
@@ -173,7 +176,7 @@ pub fn flash_all(
     let image = match read_firmware(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
-            eprintln!("Cannot read {error}");
+            eprintln!("{}", t!("cli-cannot-read", what = error));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -230,17 +233,16 @@ pub fn flash_all(
         .into_iter()
         .partition(|d| image.mismatch(d).is_none());
     for device in &others {
-        println!(
-            "{}  {}  skipped: not for this file",
-            device.id.path,
-            device.chip_name()
+        let skipped = t!(
+            "cli-board-skipped",
+            path = device.id.path.as_str(),
+            chip = device.chip_name()
         );
+        println!("{skipped}");
     }
     if fitting.is_empty() {
-        eprintln!(
-            "No board for {} is connected.\n{DOWNLOAD_MODE}",
-            file_name(file)
-        );
+        let none = t!("cli-no-board-for-file", file = file_name(file));
+        eprintln!("{none}\n{}", download_mode());
         return ExitCode::from(EXIT_NO_BOARD);
     }
     let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
@@ -263,7 +265,7 @@ pub fn flash_all(
     println!("{}", shift_line(&followed.registry));
     let lost = count.saturating_sub(followed.registry.shift().total());
     if lost > 0 {
-        eprintln!("{lost} board(s) got no result: the station stopped. Flash them again.");
+        eprintln!("{}", t!("cli-boards-without-result", count = lost));
         return followed.exit(ExitCode::from(EXIT_FLASH_FAILED));
     }
     let code = if followed.registry.shift().failed == 0 {
@@ -284,10 +286,8 @@ fn provision_section(path: &Path) -> Result<(ProvisionSection, PathBuf), ExitCod
     match profile.provision {
         Some(section) => Ok((section, profile.log_folder)),
         None => {
-            eprintln!(
-                "The profile {} has no [provision] section (config, values, partition): it gives no per-board data.",
-                path.display()
-            );
+            let path = path.display().to_string();
+            eprintln!("{}", t!("cli-profile-without-board-data", path = path));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
@@ -349,7 +349,7 @@ fn interrupts() -> Receiver<()> {
     if let Err(error) = ctrlc::set_handler(move || {
         let _ = interrupt.try_send(());
     }) {
-        eprintln!("Ctrl-C cannot be caught ({error}): it ends the program at once.");
+        eprintln!("{}", t!("cli-ctrl-c-not-caught", error = error.to_string()));
     }
     interrupted
 }
@@ -394,10 +394,7 @@ fn follow(
                     break;
                 }
                 stopping = true;
-                super::warn(
-                    "Stopping: boards still flashing are cancelled and recorded \
-                     (Ctrl-C again quits at once).",
-                );
+                super::warn(&t!("cli-stopping"));
                 continue;
             }
         };
@@ -450,13 +447,14 @@ impl Lines {
             }
             Event::LogPaused(pause) => return self.print(&pause.banner()),
             Event::LogOpened { folder, .. } => {
-                return self.print(&format!("Production log: {}", folder.display()));
+                let folder = folder.display().to_string();
+                return self.print(&t!("cli-log-opened", folder = folder));
             }
-            Event::SoundSilent(why) => return self.print(&format!("No result tones: {why}")),
+            Event::SoundSilent(why) => {
+                return self.print(&t!("cli-no-result-tones", reason = why.to_string()));
+            }
             Event::RowsLeft { left: 0, rows } => {
-                return self.print(&format!(
-                    "No rows left: all {rows} rows of the per-board data have been given; the line stops."
-                ));
+                return self.print(&t!("cli-no-rows-left-line-stops", rows = *rows));
             }
             _ => return,
         };
@@ -499,13 +497,16 @@ impl Lines {
 fn describe(row: &Row) -> String {
     let mut board = format!("{}  {}", row.device.id.path, row.device.chip_name());
     if let Some(unit) = &row.unit {
-        board.push_str(&format!("  unit {unit}"));
+        board = t!("cli-board-unit", board = board, unit = unit.as_str());
     }
     let words = row.state.words();
     match &row.state {
-        BoardState::Done(Outcome::Pass { elapsed }) => {
-            format!("{board}  {words} in {:.1} s", elapsed.as_secs_f64())
-        }
+        BoardState::Done(Outcome::Pass { elapsed }) => t!(
+            "cli-board-passed-in",
+            board = board,
+            words = words,
+            seconds = crate::i18n::decimal(elapsed.as_secs_f64(), 1)
+        ),
         BoardState::Done(Outcome::Fail { code, reason, .. }) => {
             format!("{board}  {words} [{code}]: {reason}")
         }
@@ -516,16 +517,19 @@ fn describe(row: &Row) -> String {
 /// `Shift: 5 passed, 1 failed, 6 total, 212 boards/hour, 4 rows left`.
 fn shift_line(registry: &Registry) -> String {
     let shift = registry.shift();
+    // Either number may be missing: "none" picks the message's variant without it.
     let rate = shift
         .per_hour(Instant::now())
-        .map_or(String::new(), |r| format!(", {r:.0} boards/hour"));
+        .map_or(crate::i18n::Arg::from("none"), |r| r.round().into());
     let rows = registry
         .rows_left()
-        .map_or(String::new(), |(left, _)| format!(", {left} rows left"));
-    format!(
-        "Shift: {} passed, {} failed, {} total{rate}{rows}",
-        shift.passed,
-        shift.failed,
-        shift.total()
+        .map_or(crate::i18n::Arg::from("none"), |(left, _)| left.into());
+    t!(
+        "cli-shift",
+        passed = shift.passed,
+        failed = shift.failed,
+        total = shift.total(),
+        rate = rate,
+        rows = rows
     )
 }

@@ -359,10 +359,10 @@ impl App {
             return (Vec::new(), Some(PAUSED.to_owned()));
         }
         if self.registry.rows_left().is_some_and(|(left, _)| left == 0) {
-            return (Vec::new(), Some(headline(Code::NoRowsLeft).to_owned()));
+            return (Vec::new(), Some(headline(Code::NoRowsLeft)));
         }
         if let ImageState::Invalid { error, .. } = &self.image {
-            return (Vec::new(), Some(headline(error.code).to_owned()));
+            return (Vec::new(), Some(headline(error.code)));
         }
         let present = self.registry.rows().iter().any(|r| r.present);
         match self.mode {

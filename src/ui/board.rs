@@ -89,7 +89,7 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
             "PASS",
             format!("{PRESS_RESET} (flashed in {:.1} s)", elapsed.as_secs_f64()),
         ),
-        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, "FAIL", headline(*code).to_owned()),
+        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, "FAIL", headline(*code)),
     };
     let mut action = None;
     egui::Frame::new()

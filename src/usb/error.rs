@@ -51,15 +51,14 @@ impl UsbError {
     }
 }
 
-/// What happened, without advice.
+/// What happened, without advice, in the reader's language.
 impl fmt::Display for UsbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            UsbError::Unavailable(reason) => write!(
-                f,
-                "USB is not available on this computer (libusb could not start: {reason}); \
-                 no board can be seen"
-            ),
+            UsbError::Unavailable(reason) => f.write_str(&crate::t!(
+                "failure-usb-not-available",
+                reason = reason.as_str()
+            )),
             UsbError::Device(error) => write!(f, "{error}"),
         }
     }

@@ -87,6 +87,8 @@ pub fn run(harness_args: &[&str], command: &[impl AsRef<str>]) -> Run {
     let started = Instant::now();
     let output = Command::new("timeout")
         .args([RUN_LIMIT_SECS, "umockdev-wrapper", HARNESS])
+        // The tests read the English texts, whatever the developer's locale.
+        .env("DFU_STATION_LANG", "en")
         .args(harness_args)
         .arg("--report")
         .arg(&report)
