@@ -41,7 +41,6 @@ help-context-erasing-part-size = Board { $board } is erasing { $part } ({ $size 
 
 ## Topics: title, first thing to do, why, steps
 
-help-download-mode = Put the board in download mode: hold BOOT, press and release RESET, then release BOOT.
 
 help-no-board-title = No board found
 help-no-board-first = Put the board in download mode and plug it in with a data cable.

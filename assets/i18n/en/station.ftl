@@ -34,7 +34,7 @@ station-phase-done = Done
 
 ## The station view's tiles
 
-station-no-board-yet = No board yet. Plug boards in. Put the board in download mode: hold BOOT, press and release RESET, then release BOOT.
+station-no-board-yet = No board yet. Plug boards in. { advice-download-mode }
 # A place on the fixture, counted from 1.
 station-slot = Slot { $number }
 # A tile's name for screen readers: "Slot 1: Board 1-1: ESP32-S3, download mode, PASS".

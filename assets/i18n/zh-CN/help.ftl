@@ -42,7 +42,6 @@ help-context-erasing-part-size = 板子 { $board } 正在擦除 { $part }（{ $s
 
 ## 主题：标题、先做什么、原因、步骤
 
-help-download-mode = 让板子进入下载模式：按住 BOOT 键，按一下 RESET 键，再松开 BOOT 键。
 
 help-no-board-title = 找不到板子
 help-no-board-first = 让板子进入下载模式，再用数据线连接电脑。

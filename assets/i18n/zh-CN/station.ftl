@@ -30,7 +30,7 @@ station-phase-done = 完成
 
 ## 工位视图的磁贴
 
-station-no-board-yet = 还没有板子。请插入板子。让板子进入下载模式：按住 BOOT 键，按下并松开 RESET 键，再松开 BOOT 键。
+station-no-board-yet = 还没有板子。请插入板子。{ advice-download-mode }
 station-slot = 槽位 { $number }
 station-tile-name = { $slot }：{ $board }
 station-tile-board = { $chip } · USB { $path }

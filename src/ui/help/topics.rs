@@ -185,7 +185,7 @@ impl Topic {
             Topic::NoBoard => content(
                 keys,
                 vec![
-                    t!("help-download-mode"),
+                    crate::advice::download_mode(),
                     t!("help-no-board-data-cable"),
                     t!("help-no-board-port"),
                     t!("help-no-board-custom"),
@@ -250,7 +250,7 @@ impl Topic {
             Topic::NotBackAfterDetach => content(
                 keys,
                 vec![
-                    t!("help-download-mode"),
+                    crate::advice::download_mode(),
                     t!("help-not-back-port"),
                     t!("help-not-back-cable"),
                 ],
