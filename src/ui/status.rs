@@ -6,7 +6,9 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::style::{FAIL, PASS, WARN};
 use crate::advice::headline;
+use crate::i18n::decimal;
 use crate::station::{BoardState, LoadedImage, Outcome, PRESS_RESET, Row};
+use crate::t;
 
 /// How a status reads: its colour and icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,19 +85,19 @@ pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
     match &row.state {
         BoardState::Flashing(_) => Status::new(Tone::Busy, row.state.words()),
         BoardState::Done(Outcome::Pass { .. }) => {
-            Status::new(Tone::Pass, format!("PASS. {PRESS_RESET}"))
+            Status::new(Tone::Pass, t!("window-status-pass", reset = PRESS_RESET))
         }
-        BoardState::Done(Outcome::Fail { code, .. }) => {
-            Status::new(Tone::Fail, format!("FAIL. {}", headline(*code)))
-        }
-        BoardState::Idle if !row.present => Status::new(Tone::Neutral, "Unplugged"),
+        BoardState::Done(Outcome::Fail { code, .. }) => Status::new(
+            Tone::Fail,
+            t!("window-status-fail", reason = headline(*code)),
+        ),
+        BoardState::Idle if !row.present => Status::new(Tone::Neutral, t!("window-unplugged")),
         BoardState::Idle => match image {
-            None => Status::new(Tone::Neutral, "Ready. Open a firmware file to flash it."),
-            Some(image) if !image.fits(&row.device) => Status::new(
-                Tone::Fail,
-                format!("Can't flash: the file is for {}", image.made_for()),
-            ),
-            Some(_) => Status::new(Tone::Pass, "Ready to flash"),
+            None => Status::new(Tone::Neutral, t!("window-ready-no-file")),
+            Some(image) if !image.fits(&row.device) => {
+                Status::new(Tone::Fail, t!("window-wrong-chip", chip = image.made_for()))
+            }
+            Some(_) => Status::new(Tone::Pass, t!("window-ready")),
         },
     }
 }
@@ -103,8 +105,21 @@ pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
 /// What the file is: valid, valid with warnings, or why it cannot be used.
 pub fn file(image: &LoadedImage) -> Status {
     match image.image.warnings.len() {
-        0 => Status::new(Tone::Pass, "Valid DFU file"),
-        1 => Status::new(Tone::Warn, "Valid, 1 warning"),
-        n => Status::new(Tone::Warn, format!("Valid, {n} warnings")),
+        0 => Status::new(Tone::Pass, t!("window-file-valid")),
+        n => Status::new(Tone::Warn, t!("window-file-valid-warnings", count = n)),
+    }
+}
+
+/// A size as people read it: `512 KiB`, `1.5 MiB`, `100 bytes` (whole units without a
+/// decimal).
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => t!("window-size-mib", size = b / MIB),
+        b if b >= MIB => t!("window-size-mib", size = decimal(b as f64 / MIB as f64, 1)),
+        b if b >= KIB && b % KIB == 0 => t!("window-size-kib", size = b / KIB),
+        b if b >= KIB => t!("window-size-kib", size = decimal(b as f64 / KIB as f64, 1)),
+        b => t!("window-size-bytes", count = b),
     }
 }
