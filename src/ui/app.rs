@@ -19,7 +19,7 @@ use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
 use crate::advice::{DOWNLOAD_MODE, headline};
 use crate::failure::Code;
-use crate::i18n::{self, decimal};
+use crate::i18n::{self, Lang, decimal};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
 use crate::station::files::{Existing, write_atomically};
@@ -33,6 +33,8 @@ use crate::t;
 const LAST_IMAGE_KEY: &str = "last_image"; // not for people: a settings key
 /// Storage key of the factory settings (when not started with a profile).
 const FACTORY_KEY: &str = "factory"; // not for people: a settings key
+/// Storage key of the language picked in the window.
+const LANGUAGE_KEY: &str = "language";
 /// egui's tooltip delay, in seconds (restored once the pointer moves after a drop).
 const TOOLTIP_DELAY: f32 = 0.5;
 /// The catalogue key of what Open... says when no file dialog can be shown.
@@ -86,6 +88,8 @@ pub struct App {
     image: ImageState,
     /// Remembered between runs.
     last_image: Option<PathBuf>,
+    /// The language picked in the window, remembered between runs.
+    language: Option<Lang>,
     log: Log,
     log_open: bool,
     /// The file dialog of Open..., while it is open.
@@ -144,12 +148,18 @@ impl App {
             .storage
             .and_then(|storage| eframe::get_value(storage, FACTORY_KEY))
             .unwrap_or_default();
+        let language: Option<Lang> = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, LANGUAGE_KEY))
+            .flatten();
+        i18n::set(i18n::detect(language));
         let mut app = App {
             station,
             registry: Registry::default(),
             selected: None,
             image: ImageState::None,
             last_image: last_image.clone(),
+            language,
             log: Log::default(),
             log_open: false,
             dialog: None,
@@ -340,6 +350,7 @@ impl App {
             ui.label(egui::RichText::new(name).monospace())
                 .on_hover_text(t!("window-file-hint"));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.language_menu(ui);
                 self.help.button(ui);
                 let (passed, failed) = self.registry.counts();
                 ui.label(t!(
@@ -350,6 +361,24 @@ impl App {
                 .on_hover_text(t!("window-pass-fail-hint"));
             });
         });
+    }
+
+    /// The language menu: each language by its own name. A pick speaks at once and is
+    /// remembered.
+    fn language_menu(&mut self, ui: &mut egui::Ui) {
+        let now = i18n::lang();
+        let mut picked = now;
+        egui::ComboBox::new("language", t!("language"))
+            .selected_text(now.own_name())
+            .show_ui(ui, |ui| {
+                for lang in Lang::ALL {
+                    ui.selectable_value(&mut picked, lang, lang.own_name());
+                }
+            });
+        if picked != now {
+            i18n::set(picked);
+            self.language = Some(picked);
+        }
     }
 
     /// The boards the primary action would flash, and why it cannot when it cannot. Desk:
@@ -597,6 +626,7 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
+        eframe::set_value(storage, LANGUAGE_KEY, &self.language);
         if !self.with_profile {
             eframe::set_value(storage, FACTORY_KEY, &self.factory.settings);
         }
