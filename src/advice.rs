@@ -30,12 +30,9 @@ impl Platform {
     }
 }
 
-/// How to put an ESP32-S2/S3 board in download mode (the ROM's USB DFU), as one sentence,
-/// in English: for text that is not translated (see [`download_mode`]).
-pub const DOWNLOAD_MODE: &str =
-    "Put the board in download mode: hold BOOT, press and release RESET, then release BOOT.";
-
-/// [`DOWNLOAD_MODE`] in the reader's language.
+/// How to put an ESP32-S2/S3 board in download mode (the ROM's USB DFU), as one sentence
+/// in the reader's language: `Put the board in download mode: hold BOOT, press and
+/// release RESET, then release BOOT.`
 pub fn download_mode() -> String {
     crate::t!("advice-download-mode")
 }
@@ -274,8 +271,11 @@ mod tests {
             let text = advice(code, None, Platform::Linux);
             assert!(text.len() > 20 && text.ends_with('.'), "{code}: {text}");
         }
-        assert!(advice(Code::DfuAppMode, None, Platform::Linux).starts_with(DOWNLOAD_MODE));
-        assert_eq!(download_mode(), DOWNLOAD_MODE);
+        assert!(advice(Code::DfuAppMode, None, Platform::Linux).starts_with(&download_mode()));
+        assert_eq!(
+            download_mode(),
+            "Put the board in download mode: hold BOOT, press and release RESET, then release BOOT."
+        );
     }
 
     /// In Chinese every headline and piece of advice is a Chinese sentence, and what is
@@ -299,7 +299,8 @@ mod tests {
             );
             assert!(udev.contains("`sudo udevadm control --reload && sudo udevadm trigger`"));
             let table = code_table();
-            assert!(table.contains(DOWNLOAD_MODE) && !table.contains('。'));
+            let english = with_lang(Lang::En, download_mode);
+            assert!(table.contains(&english) && !table.contains('。'));
         });
     }
 

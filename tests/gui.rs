@@ -374,7 +374,10 @@ fn open_without_a_file_dialog_service_alone() {
         .get_by_role_and_label(Role::Button, "Open...")
         .click();
     wait_for(&mut harness, "the no-dialog message", |h| {
-        has_label(h, &format!("⚠ {}", dfu_station::ui::NO_FILE_DIALOG))
+        has_label(
+            h,
+            &format!("⚠ {}", dfu_station::t!(dfu_station::ui::NO_FILE_DIALOG)),
+        )
     });
     // Open... can be pressed again, and a drop still works.
     assert!(

@@ -18,7 +18,7 @@ use dfu_station::dfu::TransportError;
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::{Chip, FirmwareImage};
 use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::{DeviceSource, Event, PRESS_RESET, Station};
+use dfu_station::station::{DeviceSource, Event, Station, press_reset};
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
 use dfu_station::usb::UsbError;
@@ -268,7 +268,7 @@ fn a_pass_opens_no_help_its_banner_says_press_reset() {
     wait_for(&mut harness, "the PASS banner", |h| has_label(h, "✔ PASS"));
     assert!(
         harness
-            .query_all_by_label_contains(&PRESS_RESET.to_string())
+            .query_all_by_label_contains(&press_reset())
             .next()
             .is_some()
     );

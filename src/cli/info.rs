@@ -9,7 +9,7 @@ use super::EXIT_BAD_INPUT;
 use crate::advice::{Platform, advice};
 use crate::failure::Code;
 use crate::firmware::esp::hex;
-use crate::firmware::{FirmwareError, FirmwareImage, human_size};
+use crate::firmware::{FirmwareError, FirmwareImage};
 use crate::i18n::{Lang, with_lang};
 use crate::t;
 
@@ -158,7 +158,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
     };
     println!("{valid}");
     if let Some(size) = image.flash_size {
-        let size = human_size(size.into());
+        let size = crate::i18n::size(size.into());
         println!("{}", t!("cli-file-flash-size", size = size));
     }
     println!("{}", t!("cli-file-payload", bytes = image.payload_len));
@@ -178,7 +178,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
             println!(
                 "  0x{:08x}   {:>10}  {:<5} {}",
                 r.address,
-                human_size(r.size.into()),
+                crate::i18n::size(r.size.into()),
                 r.parts.len(),
                 r.name
             );

@@ -8,7 +8,7 @@ use clap::Args;
 use super::EXIT_BAD_INPUT;
 use crate::firmware::esp::DEFAULT_PART_SIZE;
 use crate::firmware::{
-    Chip, FirmwareImage, FlashFile, PackError, PackOptions, flasher_args_files, human_size, pack,
+    Chip, FirmwareImage, FlashFile, PackError, PackOptions, flasher_args_files, pack,
     parse_flash_size,
 };
 use crate::station::files::{Existing, read_firmware, write_atomically};
@@ -83,7 +83,7 @@ fn report(args: &PackArgs) -> ExitCode {
         Ok(image) => {
             let path = args.output.display().to_string();
             let regions = image.regions.len();
-            let size = human_size(image.regions.iter().map(|r| u64::from(r.size)).sum());
+            let size = crate::i18n::size(image.regions.iter().map(|r| u64::from(r.size)).sum());
             let bytes = image.payload_len + crate::firmware::SUFFIX_LEN;
             let written = match Chip::from_pid(args.pid()) {
                 Some(chip) => crate::t!(

@@ -331,17 +331,10 @@ impl fmt::Display for Warning {
     }
 }
 
-/// A size as people read it: `512 KiB`, `1.5 MiB`, `100 bytes`.
+/// A size in English, for messages that stay English (the production log's reasons):
+/// `512 KiB`, `1.5 MiB`, `100 bytes`. [`crate::i18n::size`] is the same in the reader's language.
 pub fn human_size(bytes: u64) -> String {
-    const KIB: u64 = 1024;
-    const MIB: u64 = 1024 * KIB;
-    match bytes {
-        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
-        b if b >= MIB => format!("{:.1} MiB", b as f64 / MIB as f64),
-        b if b >= KIB && b % KIB == 0 => format!("{} KiB", b / KIB),
-        b if b >= KIB => format!("{:.1} KiB", b as f64 / KIB as f64),
-        b => format!("{b} bytes"),
-    }
+    crate::i18n::with_lang(crate::i18n::Lang::En, || crate::i18n::size(bytes))
 }
 
 #[cfg(test)]

@@ -328,25 +328,16 @@ impl Outcome {
     /// What to do now: after a PASS, start the new firmware; after a FAIL, the advice.
     pub fn next_step(&self) -> String {
         match self {
-            Outcome::Pass { .. } => PRESS_RESET.to_string(),
+            Outcome::Pass { .. } => press_reset(),
             Outcome::Fail { code, cause, .. } => advice(*code, cause.as_ref(), Platform::current()),
         }
     }
 }
 
 /// What to do after a PASS: the ESP ROM stays in download mode until the board restarts.
-/// `Press RESET on the board to start the new firmware.`, in the language of the thread
-/// that shows it.
-pub const PRESS_RESET: PressReset = PressReset;
-
-/// The sentence [`PRESS_RESET`]: the catalogue's words, looked up each time it is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PressReset;
-
-impl std::fmt::Display for PressReset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::t!("station-press-reset"))
-    }
+/// `Press RESET on the board to start the new firmware.`, in this thread's language.
+pub fn press_reset() -> String {
+    crate::t!("station-press-reset")
 }
 
 /// Events for the UI.
@@ -443,7 +434,7 @@ mod tests {
             headline(Phase::Writing, None, Some(40)),
             headline(Phase::Writing, Some("app.bin"), None),
             headline(Phase::Manifesting, None, None),
-            PRESS_RESET.to_string(),
+            press_reset(),
         ]
     }
 

@@ -14,11 +14,12 @@ use super::log::Log;
 use super::production::Production;
 use super::profile::{Factory, Remembered};
 use super::status::Tone;
-use super::style::{ACCENT, FAIL, PASS, WARN, size};
+use super::style::{ACCENT, FAIL, WARN, size};
 use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
-use crate::advice::{DOWNLOAD_MODE, headline};
+use crate::advice::{download_mode, headline};
 use crate::failure::Code;
+use crate::i18n::{self, Lang, decimal};
 use crate::station::demo::DEMO_CHIPS;
 use crate::station::factory::Settings;
 use crate::station::files::{Existing, write_atomically};
@@ -26,19 +27,18 @@ use crate::station::{
     BoardState, Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row,
     Station, file_name,
 };
+use crate::t;
 
 /// Storage key of the last image's path.
-const LAST_IMAGE_KEY: &str = "last_image";
+const LAST_IMAGE_KEY: &str = "last_image"; // not for people: a settings key
 /// Storage key of the factory settings (when not started with a profile).
-const FACTORY_KEY: &str = "factory";
+const FACTORY_KEY: &str = "factory"; // not for people: a settings key
+/// Storage key of the language picked in the window.
+const LANGUAGE_KEY: &str = "language";
 /// egui's tooltip delay, in seconds (restored once the pointer moves after a drop).
 const TOOLTIP_DELAY: f32 = 0.5;
-/// What Open... says when no file dialog can be shown.
-pub const NO_FILE_DIALOG: &str = "No file dialog can be shown on this computer. Drag the \
-    dfu.bin onto this window instead, or install a file-dialog service (the XDG desktop \
-    portal, or zenity).";
-/// Why the primary button is off while the production log cannot be written.
-const PAUSED: &str = "Flashing is paused: the production log cannot be written";
+/// The catalogue key of what Open... says when no file dialog can be shown.
+pub const NO_FILE_DIALOG: &str = "window-no-file-dialog";
 
 /// The window's two ways of working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,8 @@ pub struct App {
     image: ImageState,
     /// Remembered between runs.
     last_image: Option<PathBuf>,
+    /// The language picked in the window, remembered between runs.
+    language: Option<Lang>,
     log: Log,
     log_open: bool,
     /// The file dialog of Open..., while it is open.
@@ -147,12 +149,18 @@ impl App {
             .storage
             .and_then(|storage| eframe::get_value(storage, FACTORY_KEY))
             .unwrap_or_default();
+        let language: Option<Lang> = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, LANGUAGE_KEY))
+            .flatten();
+        i18n::set(i18n::detect(language));
         let mut app = App {
             station,
             registry: Registry::default(),
             selected: None,
             image: ImageState::None,
             last_image: last_image.clone(),
+            language,
             log: Log::default(),
             log_open: false,
             dialog: None,
@@ -324,31 +332,54 @@ impl App {
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_centered(|ui| {
-            ui.heading(egui::RichText::new("DFU Station").strong());
+            ui.heading(egui::RichText::new(t!("window-app-name")).strong());
             ui.separator();
             let locked = self.factory.locked();
             ui.add_enabled_ui(!locked, |ui| {
-                ui.selectable_value(&mut self.mode, Mode::Desk, "Desk")
-                    .on_hover_text("One board at a time: file, board, Flash, result")
-                    .on_disabled_hover_text("Locked to the factory profile");
+                ui.selectable_value(&mut self.mode, Mode::Desk, t!("window-mode-desk"))
+                    .on_hover_text(t!("window-mode-desk-hint"))
+                    .on_disabled_hover_text(t!("window-locked"));
             });
-            ui.selectable_value(&mut self.mode, Mode::Station, "Station")
-                .on_hover_text("A tile per slot of the fixture, the shift's counters, auto mode");
+            ui.selectable_value(&mut self.mode, Mode::Station, t!("window-mode-station"))
+                .on_hover_text(t!("window-mode-station-hint"));
             ui.separator();
             let name = match &self.image {
-                ImageState::None => "No file".to_owned(),
+                ImageState::None => t!("window-no-file"),
                 ImageState::Loading(path) | ImageState::Invalid { path, .. } => file_name(path),
                 ImageState::Loaded(image) => image.name(),
             };
             ui.label(egui::RichText::new(name).monospace())
-                .on_hover_text("The file to flash");
+                .on_hover_text(t!("window-file-hint"));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.language_menu(ui);
                 self.help.button(ui);
                 let (passed, failed) = self.registry.counts();
-                ui.label(format!("PASS {passed} · FAIL {failed}"))
-                    .on_hover_text("Boards flashed since the app started");
+                ui.label(t!(
+                    "window-pass-fail-count",
+                    passed = passed,
+                    failed = failed
+                ))
+                .on_hover_text(t!("window-pass-fail-hint"));
             });
         });
+    }
+
+    /// The language menu: each language by its own name. A pick speaks at once and is
+    /// remembered.
+    fn language_menu(&mut self, ui: &mut egui::Ui) {
+        let now = i18n::lang();
+        let mut picked = now;
+        egui::ComboBox::new("language", t!("language"))
+            .selected_text(now.own_name())
+            .show_ui(ui, |ui| {
+                for lang in Lang::ALL {
+                    ui.selectable_value(&mut picked, lang, lang.own_name());
+                }
+            });
+        if picked != now {
+            i18n::set(picked);
+            self.language = Some(picked);
+        }
     }
 
     /// The boards the primary action would flash, and why it cannot when it cannot. Desk:
@@ -356,7 +387,7 @@ impl App {
     fn primary_targets(&self) -> (Vec<Row>, Option<String>) {
         let image = self.image.loaded();
         if self.production.paused().is_some() {
-            return (Vec::new(), Some(PAUSED.to_owned()));
+            return (Vec::new(), Some(t!("window-paused")));
         }
         if self.registry.rows_left().is_some_and(|(left, _)| left == 0) {
             return (Vec::new(), Some(headline(Code::NoRowsLeft)));
@@ -375,12 +406,12 @@ impl App {
             }
             Mode::Station => {
                 let Some(image) = image else {
-                    return (Vec::new(), Some("Open a firmware file first".into()));
+                    return (Vec::new(), Some(t!("window-open-firmware-first")));
                 };
                 let all: Vec<Row> = self.flashable(image).cloned().collect();
                 let reason = match () {
-                    _ if !present => Some("Plug in boards in download mode".to_owned()),
-                    _ if all.is_empty() => Some("No board is ready for this file".to_owned()),
+                    _ if !present => Some(t!("window-plug-in-boards")),
+                    _ if all.is_empty() => Some(t!("window-no-board-ready")),
                     _ => None,
                 };
                 (all, reason)
@@ -392,12 +423,7 @@ impl App {
     /// cannot, the reason is written under it.
     fn primary_action(&mut self, ui: &mut egui::Ui) {
         let (targets, reason) = self.primary_targets();
-        let count = targets.len().max(1);
-        let label = if count == 1 {
-            "Flash 1 board".to_owned()
-        } else {
-            format!("Flash {count} boards")
-        };
+        let label = t!("window-flash-boards", count = targets.len().max(1));
         let text = egui::RichText::new(label).size(size::ACTION).strong();
         // White on the accent; off, the theme's own (readable) disabled text.
         let text = if reason.is_none() {
@@ -437,12 +463,10 @@ impl App {
 
     fn bottom_panel(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.bottom_tab, BottomTab::Session, "Session log");
-            ui.selectable_value(
-                &mut self.bottom_tab,
-                BottomTab::Production,
-                "Production log",
-            );
+            let session = t!("window-session-log");
+            ui.selectable_value(&mut self.bottom_tab, BottomTab::Session, session);
+            let production = t!("window-production-log");
+            ui.selectable_value(&mut self.bottom_tab, BottomTab::Production, production);
         });
         match self.bottom_tab {
             BottomTab::Session => self.log.show(ui, &mut self.log_open),
@@ -475,22 +499,15 @@ impl App {
             self.confirm_quit = false;
             return;
         }
-        egui::Modal::new(egui::Id::unique("quit_with_held_records")).show(ctx, |ui| {
-            ui.heading("Records not written yet");
-            let records = if held == 1 {
-                "1 record is".to_owned()
-            } else {
-                format!("{held} records are")
-            };
-            ui.label(format!(
-                "{records} not written to the production log yet: it cannot be written. \
-                 Quitting now loses them."
-            ));
+        let id = egui::Id::unique("quit_with_held_records"); // not for people: an egui id
+        egui::Modal::new(id).show(ctx, |ui| {
+            ui.heading(t!("window-held-records-title"));
+            ui.label(t!("window-held-records", count = held));
             ui.horizontal(|ui| {
-                if ui.button("Keep waiting").clicked() {
+                if ui.button(t!("window-keep-waiting")).clicked() {
                     self.confirm_quit = false;
                 }
-                if ui.button("Quit anyway").clicked() {
+                if ui.button(t!("window-quit-anyway")).clicked() {
                     self.confirm_quit = false;
                     self.quit_anyway = true;
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -513,12 +530,12 @@ impl App {
             let rows = self.registry.rows();
             let listed: Vec<String> = rows
                 .iter()
-                .map(|r| format!("{} at {}", r.device.chip_name(), r.device.id.path))
+                .map(|r| format!("{} at {}", r.device.chip_name(), r.device.id.path)) // not for people: the smoke tests read it
                 .collect();
             let summary = format!(
-                "{} board{} listed{}{}",
+                "{} board{} listed{}{}", // not for people: the smoke tests read it
                 listed.len(),
-                if listed.len() == 1 { "" } else { "s" },
+                if listed.len() == 1 { "" } else { "s" }, // not for people: the smoke tests read it
                 if listed.is_empty() { "" } else { ": " },
                 listed.join(", ")
             );
@@ -526,9 +543,9 @@ impl App {
             ctx.clone().request_screenshot(move |image| {
                 std::thread::spawn(move || {
                     if let Err(error) = save_png(&path, &image) {
-                        eprintln!("dfu-station: could not save {}: {error}", path.display());
+                        eprintln!("dfu-station: could not save {}: {error}", path.display()); // not for people: a line for whoever ran the screenshot
                     } else {
-                        println!("Saved {}: {summary}", path.display());
+                        println!("Saved {}: {summary}", path.display()); // not for people: the smoke tests read it
                     }
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                     ctx.request_repaint();
@@ -557,16 +574,16 @@ impl eframe::App for App {
         self.help
             .tick(&ctx, &self.registry, image.as_deref(), selected.as_ref());
 
-        egui::Panel::top("top_bar")
+        egui::Panel::top("top_bar") // not for people: an egui id
             .exact_size(48.0)
             .show(ui, |ui| self.top_bar(ui));
         if self.mode == Mode::Station {
-            egui::Panel::top("station_strip")
+            egui::Panel::top("station_strip") // not for people: an egui id
                 .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(10.0))
                 .show(ui, |ui| self.station_strip(ui));
         }
         if let Some(pause) = self.production.paused() {
-            egui::Panel::top("log_paused")
+            egui::Panel::top("log_paused") // not for people: an egui id
                 .frame(egui::Frame::new().fill(FAIL).inner_margin(8.0))
                 .show(ui, |ui| {
                     let text = egui::RichText::new(pause.banner())
@@ -575,7 +592,7 @@ impl eframe::App for App {
                     ui.add(egui::Label::new(text).wrap());
                 });
         }
-        egui::Panel::bottom("log")
+        egui::Panel::bottom("log") // not for people: an egui id
             .resizable(self.log_open || self.bottom_tab == BottomTab::Production)
             .show(ui, |ui| self.bottom_panel(ui));
         if self.mode == Mode::Station {
@@ -610,6 +627,7 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
+        eframe::set_value(storage, LANGUAGE_KEY, &self.language);
         if !self.with_profile {
             eframe::set_value(storage, FACTORY_KEY, &self.factory.settings);
         }
@@ -631,32 +649,30 @@ impl App {
             }
         }
         let count = flashing.len();
-        let boards = if count == 1 { "board is" } else { "boards are" };
+        let quit_id = egui::Id::unique("quit"); // not for people: an egui id
         match self.quit {
             Quit::No => {}
             Quit::Stopping if flashing.is_empty() => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Quit::Stopping => {
-                egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
-                    ui.heading(format!("Stopping {count} {boards} flashing..."));
-                    ui.label("The window closes once every flash has ended and been recorded.");
+                egui::Modal::new(quit_id).show(ctx, |ui| {
+                    ui.heading(t!("window-stopping", count = count));
+                    ui.label(t!("window-closes-when-recorded"));
                 });
             }
             Quit::Asking if flashing.is_empty() => self.quit = Quit::No,
             Quit::Asking => {
-                egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
-                    ui.heading(format!("{count} {boards} flashing. Stop them and quit?"));
-                    ui.label(
-                        "Each stopped board is recorded as cancelled and must be flashed again.",
-                    );
+                egui::Modal::new(quit_id).show(ctx, |ui| {
+                    ui.heading(t!("window-quit-while-flashing", count = count));
+                    ui.label(t!("window-stopped-are-cancelled"));
                     ui.horizontal(|ui| {
-                        if ui.button("Stop them and quit").clicked() {
+                        if ui.button(t!("window-stop-and-quit")).clicked() {
                             self.quit = Quit::Stopping;
                             self.commands
                                 .extend(flashing.iter().cloned().map(Command::Cancel));
                         }
-                        if ui.button("Keep flashing").clicked() {
+                        if ui.button(t!("window-keep-flashing")).clicked() {
                             self.quit = Quit::No;
                         }
                     });
@@ -668,7 +684,7 @@ impl App {
     /// Desk: the board list on the left; in the middle the three steps: the file, the
     /// board (or how to get one), the primary button; then the result.
     fn desk(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
-        let forget = egui::Panel::left("devices")
+        let forget = egui::Panel::left("devices") // not for people: an egui id
             .resizable(true)
             .default_size(ctx.content_rect().width() * 0.36)
             .size_range(300.0..=1100.0)
@@ -689,13 +705,13 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let refusal = if self.factory.locked() {
-                    Some("Locked to the factory profile: Unlock with the engineer's PIN")
+                    Some(t!("window-open-locked"))
                 } else if self.dialog.is_some() {
-                    Some("The file dialog is open")
+                    Some(t!("window-file-dialog-open"))
                 } else {
                     None
                 };
-                if image_card::show(ui, &self.image, refusal) {
+                if image_card::show(ui, &self.image, refusal.as_deref()) {
                     self.open_file(ui.ctx());
                 }
                 if let Some(why) = &self.dialog_unavailable {
@@ -721,7 +737,7 @@ impl App {
                     .inner_margin(12.0)
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(egui::RichText::new("3  Flash").size(size::HEADING));
+                        ui.label(egui::RichText::new(t!("window-step-flash")).size(size::HEADING));
                         ui.add_space(4.0);
                         self.primary_action(ui);
                     });
@@ -755,19 +771,19 @@ impl App {
         ui.horizontal(|ui| {
             let station = &self.factory.settings.station;
             let station = if station.is_empty() {
-                "Station"
+                t!("window-station-default-name")
             } else {
-                station
+                station.clone()
             };
             ui.label(egui::RichText::new(station).size(size::TILE_TITLE).strong());
             ui.separator();
             ui.vertical(|ui| match &self.image {
                 ImageState::Loaded(image) => {
                     ui.label(egui::RichText::new(image.name()).monospace().strong());
-                    ui.label(format!(
-                        "For {} · SHA-256 {}",
-                        image.made_for(),
-                        image.image.short_sha256()
+                    ui.label(t!(
+                        "window-file-for-sha",
+                        chip = image.made_for(),
+                        sha = image.image.short_sha256(),
                     ));
                 }
                 ImageState::Invalid { path, error } => {
@@ -780,37 +796,45 @@ impl App {
                     ui.label(egui::RichText::new(&error.message).weak());
                 }
                 ImageState::Loading(path) => {
-                    ui.label(format!("Checking {}...", file_name(path)));
+                    ui.label(t!("window-checking", name = file_name(path)));
                 }
                 ImageState::None => {
-                    ui.label("No firmware file");
+                    ui.label(t!("window-no-firmware-file"));
                 }
             });
             ui.separator();
             let shift = self.registry.shift();
-            let count = |ui: &mut egui::Ui, word: &str, n: u32, colour| {
+            let count = |ui: &mut egui::Ui, tone: Tone, words: String| {
                 ui.label(
-                    egui::RichText::new(format!("{word} {n}"))
+                    egui::RichText::new(format!("{} {words}", tone.icon()))
                         .size(size::TILE_TITLE)
                         .strong()
-                        .color(colour),
+                        .color(tone.colour(ui.visuals())),
                 );
             };
-            count(ui, "✔ PASS", shift.passed, PASS);
-            count(ui, "✖ FAIL", shift.failed, FAIL);
+            count(
+                ui,
+                Tone::Pass,
+                t!("window-shift-passed", count = shift.passed),
+            );
+            count(
+                ui,
+                Tone::Fail,
+                t!("window-shift-failed", count = shift.failed),
+            );
             let rate = shift
                 .per_hour(std::time::Instant::now())
-                .map_or("-".to_owned(), |r| format!("{r:.0}"));
-            ui.label(format!("{rate} boards/h"))
-                .on_hover_text("The pace since the first board of the shift");
+                .map_or(i18n::Arg::from("-"), |r| decimal(r, 0));
+            ui.label(t!("window-boards-per-hour", rate = rate))
+                .on_hover_text(t!("window-boards-per-hour-hint"));
             if let Some((left, rows)) = self.registry.rows_left() {
                 let (tone, text) = if left == 0 {
-                    (
-                        Tone::Fail,
-                        format!("No rows left of {rows}: the line stops"),
-                    )
+                    (Tone::Fail, t!("window-no-rows-left", rows = rows))
                 } else {
-                    (Tone::Neutral, format!("{left} of {rows} rows left"))
+                    (
+                        Tone::Neutral,
+                        t!("window-rows-left", left = left, rows = rows),
+                    )
                 };
                 ui.label(
                     egui::RichText::new(format!("{} {text}", tone.icon()))
@@ -818,25 +842,25 @@ impl App {
                         .strong()
                         .color(tone.colour(ui.visuals())),
                 )
-                .on_hover_text("Per-board data: rows of the values file no board has had yet");
+                .on_hover_text(t!("window-rows-left-hint"));
             }
             if self.factory.settings.auto && self.production.paused().is_none() {
                 ui.label(
-                    egui::RichText::new(" AUTO ON ")
+                    egui::RichText::new(t!("window-auto-on"))
                         .strong()
                         .size(size::EMPHASIS)
                         .color(egui::Color32::WHITE)
                         .background_color(ACCENT),
                 )
-                .on_hover_text("Every board that fits the file is flashed as it is plugged in");
+                .on_hover_text(t!("window-auto-on-hint"));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let image = self.image.loaded().cloned();
                 if self.factory.locked() {
                     self.factory.lock_controls(ui, image.as_ref());
                 } else if ui
-                    .button("Station setup...")
-                    .on_hover_text("Auto mode, sound, station name, log folder, profile")
+                    .button(t!("window-station-setup-button"))
+                    .on_hover_text(t!("window-station-setup-hint"))
                     .clicked()
                 {
                     self.setup_open = !self.setup_open;
@@ -855,7 +879,8 @@ impl App {
         let mut open = true;
         let paused = self.production.paused().is_some();
         let image = self.image.loaded().cloned();
-        egui::Window::new("Station setup")
+        egui::Window::new(t!("window-station-setup"))
+            .id(egui::Id::unique("station_setup")) // not for people: an egui id
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
@@ -863,7 +888,7 @@ impl App {
             .show(ctx, |ui| {
                 self.factory.setup(ui, paused);
                 ui.separator();
-                ui.label("Production log folder");
+                ui.label(t!("window-log-folder"));
                 self.production.folder_row(ui, false);
                 ui.separator();
                 self.factory.lock_controls(ui, image.as_ref());
@@ -878,8 +903,8 @@ fn no_board_step(ui: &mut egui::Ui) {
         .inner_margin(12.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(egui::RichText::new("2  Board").size(size::HEADING));
-            ui.label(egui::RichText::new(DOWNLOAD_MODE).size(size::EMPHASIS));
+            ui.label(egui::RichText::new(t!("window-step-board-none")).size(size::HEADING));
+            ui.label(egui::RichText::new(download_mode()).size(size::EMPHASIS));
             super::help::download_mode_picture(ui);
         });
 }
@@ -894,7 +919,7 @@ fn no_file_dialog(ui: &mut egui::Ui, why: &str) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(
-                egui::RichText::new(format!("⚠ {NO_FILE_DIALOG}"))
+                egui::RichText::new(format!("{} {}", Tone::Warn.icon(), t!(NO_FILE_DIALOG)))
                     .color(WARN)
                     .strong(),
             );

@@ -7,23 +7,24 @@ use eframe::egui::{self, Color32, RichText};
 use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
 use crate::advice::headline;
-use crate::firmware::human_size;
-use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, PRESS_RESET, Row};
+use crate::i18n::decimal;
+use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, Row};
+use crate::t;
 
 /// Why the primary action cannot flash `row` with `image`, if it cannot, in plain words.
 pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<String> {
     let Some(image) = image else {
-        return Some("Open a firmware file first (step 1)".into());
+        return Some(t!("window-refusal-open-file"));
     };
     match row {
-        None => Some("Plug in a board in download mode".into()),
-        Some(row) if !row.present => Some("The board is unplugged".into()),
-        Some(row) if row.flashing() => Some("The board is being flashed".into()),
+        None => Some(t!("window-refusal-plug-in")),
+        Some(row) if !row.present => Some(t!("window-refusal-unplugged")),
+        Some(row) if row.flashing() => Some(t!("window-refusal-flashing")),
         Some(row) if matches!(row.state, BoardState::Done(_)) => {
-            Some("Press Flash next for the next board".into())
+            Some(t!("window-refusal-flash-next"))
         }
         Some(row) if !image.fits(&row.device) => {
-            Some(format!("Can't flash: the file is for {}", image.made_for()))
+            Some(t!("window-wrong-chip", chip = image.made_for()))
         }
         Some(_) => None,
     }
@@ -50,10 +51,10 @@ pub fn show(
             ui.set_width(ui.available_width());
             let device = &row.device;
             ui.label(
-                RichText::new(format!(
-                    "2  Board: {} at USB {}",
-                    device.chip_name(),
-                    device.id.path
+                RichText::new(t!(
+                    "window-step-board",
+                    chip = device.chip_name(),
+                    path = device.id.path.as_str(),
                 ))
                 .size(size::HEADING),
             );
@@ -62,10 +63,8 @@ pub fn show(
                 BoardState::Flashing(progress) => {
                     flashing(ui, progress);
                     if ui
-                        .add(egui::Button::new("Cancel").min_size([90.0, 28.0].into()))
-                        .on_hover_text(
-                            "Stop before the next block; the board keeps a partial image",
-                        )
+                        .add(egui::Button::new(t!("window-cancel")).min_size([90.0, 28.0].into()))
+                        .on_hover_text(t!("window-cancel-hint"))
                         .clicked()
                     {
                         commands.push(Command::Cancel(device.id.clone()));
@@ -86,10 +85,13 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
         Outcome::Pass { elapsed } => (
             PASS,
             Tone::Pass,
-            "PASS",
-            format!("{PRESS_RESET} (flashed in {:.1} s)", elapsed.as_secs_f64()),
+            t!("station-pass"),
+            t!(
+                "window-pass-press-reset",
+                seconds = decimal(elapsed.as_secs_f64(), 1),
+            ),
         ),
-        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, "FAIL", headline(*code)),
+        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, t!("station-fail"), headline(*code)),
     };
     let mut action = None;
     egui::Frame::new()
@@ -114,11 +116,12 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
                 .wrap(),
             );
             ui.add_space(6.0);
-            let next = egui::Button::new(RichText::new("Flash next").size(size::EMPHASIS))
-                .min_size([140.0, 34.0].into());
+            let next =
+                egui::Button::new(RichText::new(t!("window-flash-next")).size(size::EMPHASIS))
+                    .min_size([140.0, 34.0].into());
             if ui
                 .add(next)
-                .on_hover_text("Clear this result and go on with the next board")
+                .on_hover_text(t!("window-flash-next-hint"))
                 .clicked()
             {
                 action = Some(CardAction::FlashNext);
@@ -130,7 +133,7 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
         cause,
     } = outcome
     {
-        egui::CollapsingHeader::new("Details")
+        egui::CollapsingHeader::new(t!("window-details"))
             .id_salt("fail_details")
             .show(ui, |ui| {
                 ui.label(RichText::new(reason).size(size::REASON));
@@ -139,7 +142,7 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
                     cause.as_ref(),
                     crate::advice::Platform::current(),
                 ));
-                ui.label(RichText::new(format!("Error code: {code}")).weak());
+                ui.label(RichText::new(t!("window-error-code", code = code.as_str())).weak());
             });
     }
     action
@@ -154,19 +157,20 @@ fn flashing(ui: &mut egui::Ui, progress: &JobProgress) {
     ui.add(egui::ProgressBar::new(progress.fraction()).desired_height(24.0));
     ui.horizontal(|ui| {
         if let Some(rate) = progress.bytes_per_second {
-            ui.label(format!("{}/s", human_size(rate as u64)));
+            ui.label(t!("window-rate", size = crate::i18n::size(rate as u64)));
             ui.separator();
         }
         if let Some(eta) = progress.eta {
             let seconds = eta.as_secs();
-            ui.label(format!("{}:{:02} left", seconds / 60, seconds % 60));
+            let time = format!("{}:{:02}", seconds / 60, seconds % 60);
+            ui.label(t!("window-time-left", time = time));
             ui.separator();
         }
         if progress.total > 0 {
-            ui.label(format!(
-                "{} of {}",
-                human_size(progress.done),
-                human_size(progress.total)
+            ui.label(t!(
+                "window-done-of-total",
+                done = crate::i18n::size(progress.done),
+                total = crate::i18n::size(progress.total),
             ));
         }
     });

@@ -8,16 +8,17 @@ use super::style::size;
 
 use crate::station::demo::DEMO;
 use crate::station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
+use crate::t;
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
 pub fn row_label(row: &Row) -> String {
     let d = &row.device;
-    format!(
-        "Board {}: {}, {}, {}",
-        d.id.path,
-        d.chip_name(),
-        d.mode_name(),
-        row.state.words()
+    t!(
+        "window-board-row",
+        path = d.id.path.as_str(),
+        chip = d.chip_name(),
+        mode = d.mode_name(),
+        state = row.state.words(),
     )
 }
 
@@ -55,13 +56,11 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) -> Option<DeviceId> {
     ui.add_space(6.0);
-    ui.heading("Boards");
+    ui.heading(t!("window-boards"));
     ui.add_space(4.0);
     if registry.rows().is_empty() {
-        ui.label(
-            "No board yet. Plug in an ESP32-S2/S3 in download mode; it shows up here at once.",
-        );
-        ui.label(RichText::new("No hardware at hand? Help > Plug in an emulated board.").weak());
+        ui.label(t!("window-no-board-yet"));
+        ui.label(RichText::new(t!("window-no-hardware")).weak());
         return None;
     }
     let mut forget = None;
@@ -133,12 +132,13 @@ fn card(
                                     .size(size::CARD_TITLE),
                             );
                             ui.label(device.mode_name());
-                            let path = format!("USB {}", device.id.path);
+                            let path = t!("window-usb-path", path = device.id.path.as_str());
                             ui.label(RichText::new(path).monospace());
                             if let Some(unit) = &row.unit {
-                                ui.label(RichText::new(format!("unit {unit}")).strong());
+                                let unit = t!("window-unit", unit = unit.as_str());
+                                ui.label(RichText::new(unit).strong());
                             }
-                            let serial = format!("serial {}", device.serial);
+                            let serial = t!("window-serial", serial = device.serial.as_str());
                             ui.add(egui::Label::new(RichText::new(serial).weak()).truncate());
                         });
                     });
@@ -147,9 +147,9 @@ fn card(
                 if !row.present && !row.flashing() {
                     ui.horizontal(|ui| {
                         if !matches!(row.state, BoardState::Idle) {
-                            ui.label(RichText::new("Unplugged").weak());
+                            ui.label(RichText::new(t!("window-unplugged")).weak());
                         }
-                        if ui.small_button("Dismiss").clicked() {
+                        if ui.small_button(t!("window-dismiss")).clicked() {
                             *forget = Some(device.id.clone());
                         }
                     });
@@ -164,7 +164,7 @@ fn card(
 fn badge(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
     let tone = status::board(row, image).tone;
     let words = match row.state {
-        BoardState::Idle if tone == status::Tone::Fail => "Can't flash".to_owned(),
+        BoardState::Idle if tone == status::Tone::Fail => t!("window-cannot-flash"),
         _ => row.state.words(),
     };
     let text = format!("{} {words}", tone.icon());
@@ -190,17 +190,17 @@ fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
 
 fn demo_controls(ui: &mut egui::Ui, path: &str, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Demo board:").weak());
+        ui.label(RichText::new(t!("window-demo-board")).weak());
         if ui
-            .small_button("Unplug")
-            .on_hover_text("Pull the emulated board out")
+            .small_button(t!("window-unplug"))
+            .on_hover_text(t!("window-unplug-hint"))
             .clicked()
         {
             commands.push(Command::Demo(DemoCommand::Unplug(path.to_owned())));
         }
         if ui
-            .small_button("Put in download mode")
-            .on_hover_text("Hold BOOT and press RESET on the emulated board")
+            .small_button(t!("window-put-in-download-mode"))
+            .on_hover_text(t!("window-put-in-download-mode-hint"))
             .clicked()
         {
             commands.push(Command::Demo(DemoCommand::DownloadMode(path.to_owned())));

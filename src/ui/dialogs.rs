@@ -10,6 +10,7 @@ use eframe::egui;
 
 use crate::station::files::{Existing, write_atomically};
 use crate::station::support;
+use crate::t;
 
 /// How a file dialog ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +52,9 @@ impl Dialog {
     /// Asks for a DFU file to flash.
     pub fn dfu_file(ctx: &egui::Context) -> Dialog {
         let dialog = rfd::FileDialog::new()
-            .set_title("Open a DFU file")
-            .add_filter("DFU file", &["bin", "dfu"])
-            .add_filter("Any file", &["*"]);
+            .set_title(t!("window-open-dfu-file"))
+            .add_filter(t!("window-filter-dfu"), &["bin", "dfu"]) // not for people: file extensions
+            .add_filter(t!("window-filter-any"), &["*"]);
         Dialog::show(ctx, dialog, rfd::FileDialog::pick_file)
     }
 
@@ -61,8 +62,8 @@ impl Dialog {
     pub fn binary(ctx: &egui::Context, title: &str) -> Dialog {
         let dialog = rfd::FileDialog::new()
             .set_title(title)
-            .add_filter("Binary file", &["bin"])
-            .add_filter("Any file", &["*"]);
+            .add_filter(t!("window-filter-binary"), &["bin"]) // not for people: file extensions
+            .add_filter(t!("window-filter-any"), &["*"]);
         Dialog::show(ctx, dialog, rfd::FileDialog::pick_file)
     }
 
@@ -86,9 +87,10 @@ impl Dialog {
 /// the session bus and falls back to zenity: with neither, it shows nothing at all.
 #[cfg(target_os = "linux")]
 pub fn service() -> Result<(), String> {
-    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    const PORTAL: &str = "org.freedesktop.portal.Desktop"; // not for people: a D-Bus name
+    const ZENITY: &str = "zenity"; // not for people: a program's file name
     let portal = zbus::blocking::Connection::session()
-        .map_err(|e| format!("no session bus ({e})"))
+        .map_err(|e| t!("window-no-session-bus", error = e.to_string()))
         .and_then(|bus| {
             let dbus = zbus::blocking::fdo::DBusProxy::new(&bus).map_err(|e| e.to_string())?;
             let name = zbus::names::BusName::try_from(PORTAL).map_err(|e| e.to_string())?;
@@ -98,15 +100,15 @@ pub fn service() -> Result<(), String> {
             if running || activatable {
                 Ok(())
             } else {
-                Err(format!("{PORTAL} is not on the session bus"))
+                Err(t!("window-portal-missing", name = PORTAL))
             }
         });
-    let zenity = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("zenity").is_file()));
+    let zenity = std::env::var_os("PATH") // not for people: an environment variable
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(ZENITY).is_file()));
     match portal {
         Ok(()) => Ok(()),
         Err(_) if zenity => Ok(()),
-        Err(why) => Err(format!("No XDG desktop portal ({why}) and no zenity.")),
+        Err(why) => Err(t!("window-no-dialog-service", why = why)),
     }
 }
 
@@ -124,8 +126,8 @@ pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Rec
     let ctx = ctx.clone();
     std::thread::spawn(move || {
         let Some(path) = rfd::FileDialog::new()
-            .set_title("Save support report")
-            .set_file_name("dfu-station-report.txt")
+            .set_title(t!("window-save-support-report"))
+            .set_file_name("dfu-station-report.txt") // not for people: a file name, in every language
             .save_file()
         else {
             return;
@@ -133,11 +135,12 @@ pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Rec
         // The dialog asked before a file is replaced.
         let report = support::report(&session_log);
         let said = match write_atomically(&path, report.as_bytes(), Existing::Replace) {
-            Ok(()) => format!(
-                "Saved to {}. Send this file to whoever helps you.",
-                path.display()
+            Ok(()) => t!("window-report-saved", path = path.display().to_string()),
+            Err(error) => t!(
+                "window-report-not-saved",
+                path = path.display().to_string(),
+                error = error.to_string(),
             ),
-            Err(error) => format!("Could not save to {}: {error}", path.display()),
         };
         let _ = tx.send(said);
         ctx.request_repaint();

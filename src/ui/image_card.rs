@@ -7,8 +7,9 @@ use super::app::ImageState;
 use super::status::{self, Tone};
 use super::style::{FAIL, REGION_COLOURS, WARN, size};
 use crate::advice::headline;
-use crate::firmware::{Region, human_size};
+use crate::firmware::Region;
 use crate::station::{LoadedImage, file_name};
+use crate::t;
 
 /// The card (Desk, step 1). Returns whether "Open..." was clicked; `open_refusal` says
 /// why it is off.
@@ -19,11 +20,12 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
-                ui.label(RichText::new("1  Firmware").size(size::HEADING));
+                ui.label(RichText::new(t!("window-step-firmware")).size(size::HEADING));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let button = egui::Button::new(t!("window-open"));
                     open = ui
-                        .add_enabled(open_refusal.is_none(), egui::Button::new("Open..."))
-                        .on_hover_text("Choose a dfu.bin")
+                        .add_enabled(open_refusal.is_none(), button)
+                        .on_hover_text(t!("window-open-hint"))
                         .on_disabled_hover_text(open_refusal.unwrap_or_default())
                         .clicked();
                 });
@@ -34,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                 ImageState::Loading(path) => {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label(format!("Checking {}...", file_name(path)));
+                        ui.label(t!("window-checking", name = file_name(path)));
                     });
                 }
                 ImageState::Invalid { path, error } => {
@@ -46,12 +48,13 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                         )
                         .wrap(),
                     );
-                    egui::CollapsingHeader::new("Details")
+                    egui::CollapsingHeader::new(t!("window-details"))
                         .id_salt("file_error_details")
                         .show(ui, |ui| {
                             ui.label(&error.message);
                             ui.label(error.advice());
-                            ui.label(RichText::new(format!("Error code: {}", error.code)).weak());
+                            let code = t!("window-error-code", code = error.code.as_str());
+                            ui.label(RichText::new(code).weak());
                         });
                 }
                 ImageState::Loaded(image) => loaded(ui, image),
@@ -66,16 +69,16 @@ fn drop_zone(ui: &mut egui::Ui) {
     let stroke = Stroke::new(2.0, ui.visuals().weak_text_color());
     ui.painter()
         .rect_stroke(rect, 8.0, stroke, StrokeKind::Inside);
-    let text = "Drop the dfu.bin here, or press Open...";
+    let text = t!("window-drop-here");
     ui.painter().text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        text,
+        &text,
         egui::FontId::proportional(size::HEADING),
         ui.visuals().text_color(),
     );
-    ui.interact(rect, ui.scope_id().with("drop_zone"), Sense::hover())
-        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+    ui.interact(rect, ui.scope_id().with("drop_zone"), Sense::hover()) // not for people: an egui id
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
 }
 
 fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
@@ -83,10 +86,11 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
     ui.label(RichText::new(loaded.name()).monospace().strong());
     let chip = image
         .chip()
-        .map_or("any chip (not recorded in the file)", |c| c.name());
-    ui.label(format!(
-        "For {chip} · {}",
-        human_size(loaded.file.len() as u64)
+        .map_or_else(|| t!("window-any-chip"), |c| c.name().to_owned());
+    ui.label(t!(
+        "window-file-for-size",
+        chip = chip,
+        size = crate::i18n::size(loaded.file.len() as u64),
     ));
     status::file(loaded).show(ui, size::HEADING);
     for warning in &image.warnings {
@@ -96,21 +100,21 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
         );
     }
     // Open or closed as the engineer left it (egui remembers it with the window).
-    egui::CollapsingHeader::new("Details")
+    egui::CollapsingHeader::new(t!("window-details"))
         .id_salt("file_details")
         .show(ui, |ui| {
-            egui::Grid::new("image_facts")
+            egui::Grid::new("image_facts") // not for people: an egui id
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label("SHA-256");
+                    ui.label(t!("window-sha256"));
                     ui.label(RichText::new(image.short_sha256()).monospace())
                         .on_hover_text(crate::firmware::esp::hex(&image.sha256));
                     ui.end_row();
-                    ui.label("Flash size");
+                    ui.label(t!("window-flash-size"));
                     ui.label(
                         image
                             .flash_size
-                            .map_or("unknown".into(), |s| human_size(s.into())),
+                            .map_or_else(|| t!("window-unknown"), |s| crate::i18n::size(s.into())),
                     );
                     ui.end_row();
                 });
@@ -128,7 +132,7 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
         .map_or(end.next_power_of_two(), u64::from)
         .max(end)
         .max(1);
-    ui.label(RichText::new(format!("Flash map ({})", human_size(size))).strong());
+    ui.label(RichText::new(t!("window-flash-map", size = crate::i18n::size(size))).strong());
     let (bar, _) = ui.allocate_exact_size(vec2(ui.available_width(), 40.0), Sense::hover());
     let painter = ui.painter_at(bar);
     let visuals = ui.visuals();
@@ -150,7 +154,7 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
         }
         let label = region_label(region);
         let response = ui
-            .interact(rect, ui.scope_id().with(("region", i)), Sense::hover())
+            .interact(rect, ui.scope_id().with(("region", i)), Sense::hover()) // not for people: an egui id
             .on_hover_text(region_details(region));
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
         if response.hovered() {
@@ -163,12 +167,12 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
         }
     }
     ui.horizontal(|ui| {
-        ui.label(RichText::new("0x0").weak().monospace());
+        ui.label(RichText::new(format!("{:#x}", 0)).weak().monospace());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(RichText::new(format!("0x{size:x}")).weak().monospace());
+            ui.label(RichText::new(format!("{size:#x}")).weak().monospace());
         });
     });
-    egui::Grid::new("regions")
+    egui::Grid::new("regions") // not for people: an egui id
         .num_columns(4)
         .striped(true)
         .show(ui, |ui| {
@@ -177,8 +181,8 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
                 ui.painter()
                     .rect_filled(swatch, 2.0, REGION_COLOURS[i % REGION_COLOURS.len()]);
                 ui.label(RichText::new(&region.name).monospace());
-                ui.label(RichText::new(format!("0x{:06x}", region.address)).monospace());
-                ui.label(human_size(region.size.into()));
+                ui.label(RichText::new(address(region.address.into())).monospace());
+                ui.label(crate::i18n::size(region.size.into()));
                 ui.end_row();
             }
         });
@@ -186,29 +190,30 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
 
 /// A region in one line: `app.bin at 0x10000, 1.1 MiB`.
 fn region_label(region: &Region) -> String {
-    format!(
-        "{} at 0x{:x}, {}",
-        region.name,
-        region.address,
-        human_size(region.size.into())
+    t!(
+        "window-region",
+        name = region.name.as_str(),
+        address = format!("{:#x}", region.address),
+        size = crate::i18n::size(region.size.into()),
     )
 }
 
+/// A region's name, its addresses (`0x010000 - 0x120000`), size and parts.
 fn region_details(region: &Region) -> String {
-    let parts = region.parts.len();
-    format!(
-        "{}\n0x{:06x} - 0x{:06x}\n{} in {} part{}",
-        region.name,
-        region.address,
-        region.end(),
-        human_size(region.size.into()),
-        parts,
-        if parts == 1 { "" } else { "s" }
+    t!(
+        "window-region-details",
+        name = region.name.as_str(),
+        start = address(region.address.into()),
+        end = address(region.end()),
+        size = crate::i18n::size(region.size.into()),
+        count = region.parts.len(),
     )
 }
 
-/// What the drop highlight says.
-const DROP_TEXT: &str = "Drop the DFU file to check it";
+/// An address in the flash, six hex digits: `0x010000`.
+fn address(address: u64) -> String {
+    format!("{address:#08x}")
+}
 
 /// A clear highlight over the whole window while a file hovers over it.
 pub fn drop_highlight(ctx: &egui::Context) {
@@ -218,8 +223,9 @@ pub fn drop_highlight(ctx: &egui::Context) {
     }
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
-        egui::Id::unique("drop"),
+        egui::Id::unique("drop"), // not for people: an egui id
     ));
+    let text = t!("window-drop-to-check");
     let rect = ctx.content_rect();
     let accent = ctx.global_style().visuals.selection.bg_fill;
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(150));
@@ -232,17 +238,17 @@ pub fn drop_highlight(ctx: &egui::Context) {
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        DROP_TEXT,
+        &text,
         egui::FontId::proportional(32.0),
         Color32::WHITE,
     );
     // Painted text is invisible to screen readers: the drop zone is also a label.
-    egui::Area::new(egui::Id::unique("drop_zone"))
+    egui::Area::new(egui::Id::unique("drop_zone")) // not for people: an egui id
         .order(egui::Order::Foreground)
         .fixed_pos(rect.min)
         .interactable(false)
         .show(ctx, |ui| {
             ui.allocate_rect(rect, Sense::hover())
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, DROP_TEXT));
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
         });
 }

@@ -110,7 +110,7 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             Ok(image) => crate::t!(
                 "station-log-loaded",
                 path = path.display().to_string(),
-                size = crate::firmware::human_size(image.file.len() as u64),
+                size = crate::i18n::size(image.file.len() as u64),
                 sha256 = image.image.short_sha256(),
             ),
             Err(error) => crate::t!(

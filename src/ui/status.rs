@@ -6,7 +6,8 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::style::{FAIL, PASS, WARN};
 use crate::advice::headline;
-use crate::station::{BoardState, LoadedImage, Outcome, PRESS_RESET, Row};
+use crate::station::{BoardState, LoadedImage, Outcome, Row};
+use crate::t;
 
 /// How a status reads: its colour and icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,20 +83,18 @@ impl Status {
 pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
     match &row.state {
         BoardState::Flashing(_) => Status::new(Tone::Busy, row.state.words()),
-        BoardState::Done(Outcome::Pass { .. }) => {
-            Status::new(Tone::Pass, format!("PASS. {PRESS_RESET}"))
-        }
-        BoardState::Done(Outcome::Fail { code, .. }) => {
-            Status::new(Tone::Fail, format!("FAIL. {}", headline(*code)))
-        }
-        BoardState::Idle if !row.present => Status::new(Tone::Neutral, "Unplugged"),
+        BoardState::Done(Outcome::Pass { .. }) => Status::new(Tone::Pass, t!("window-status-pass")),
+        BoardState::Done(Outcome::Fail { code, .. }) => Status::new(
+            Tone::Fail,
+            t!("window-status-fail", reason = headline(*code)),
+        ),
+        BoardState::Idle if !row.present => Status::new(Tone::Neutral, t!("window-unplugged")),
         BoardState::Idle => match image {
-            None => Status::new(Tone::Neutral, "Ready. Open a firmware file to flash it."),
-            Some(image) if !image.fits(&row.device) => Status::new(
-                Tone::Fail,
-                format!("Can't flash: the file is for {}", image.made_for()),
-            ),
-            Some(_) => Status::new(Tone::Pass, "Ready to flash"),
+            None => Status::new(Tone::Neutral, t!("window-ready-no-file")),
+            Some(image) if !image.fits(&row.device) => {
+                Status::new(Tone::Fail, t!("window-wrong-chip", chip = image.made_for()))
+            }
+            Some(_) => Status::new(Tone::Pass, t!("window-ready")),
         },
     }
 }
@@ -103,8 +102,7 @@ pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
 /// What the file is: valid, valid with warnings, or why it cannot be used.
 pub fn file(image: &LoadedImage) -> Status {
     match image.image.warnings.len() {
-        0 => Status::new(Tone::Pass, "Valid DFU file"),
-        1 => Status::new(Tone::Warn, "Valid, 1 warning"),
-        n => Status::new(Tone::Warn, format!("Valid, {n} warnings")),
+        0 => Status::new(Tone::Pass, t!("window-file-valid")),
+        n => Status::new(Tone::Warn, t!("window-file-valid-warnings", count = n)),
     }
 }

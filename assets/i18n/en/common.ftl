@@ -4,13 +4,17 @@
 
 # The language menu's label.
 language = Language
-boards-count = { $count ->
-    [one] { $count } board
-   *[other] { $count } boards
-}
 
 # The window could not start (a native dialog, or stderr).
 start-failed-title = DFU Station cannot start
 start-failed = DFU Station cannot start: { $error }
 start-window-failed = could not open the window: { $errors }
 start-renderer-failed = dfu-station: the { $renderer } renderer could not open the window: { $error }
+
+# Sizes: whole units without decimals, else one decimal (i18n::size).
+size-bytes = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}
+size-kib = { $size } KiB
+size-mib = { $size } MiB

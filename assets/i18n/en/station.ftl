@@ -42,7 +42,7 @@ station-tile-name = { $slot }: { $board }
 station-tile-board = { $chip } · USB { $path }
 # The row of the per-board data a board was given (its id, e.g. SN-0003).
 station-unit = Unit { $unit }
-station-press-reset-after = Press RESET on the board to start the new firmware. ({ $seconds } s)
+station-press-reset-after = { station-press-reset } ({ $seconds } s)
 station-retry = Retry
 station-retry-hint = Flash this board again
 station-clear = Clear

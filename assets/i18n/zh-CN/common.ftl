@@ -9,10 +9,14 @@
 # 中文里不用复数：{ $count } 块板子。
 
 language = 语言
-boards-count = { $count } 块板子
 
 # 窗口无法启动（系统对话框或标准错误输出）。
 start-failed-title = DFU Station 无法启动
 start-failed = DFU Station 无法启动：{ $error }
 start-window-failed = 无法打开窗口：{ $errors }
 start-renderer-failed = dfu-station：{ $renderer } 渲染器无法打开窗口：{ $error }
+
+# 大小：整数不带小数，否则一位小数（i18n::size）。
+size-bytes = { $count } 字节
+size-kib = { $size } KiB
+size-mib = { $size } MiB

@@ -12,7 +12,7 @@ use super::topics::Topic;
 use crate::advice::Platform;
 use crate::dfu::{Phase, TransportError};
 use crate::failure::Code;
-use crate::firmware::{Chip, human_size};
+use crate::firmware::Chip;
 use crate::station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
 use crate::t;
 
@@ -272,7 +272,7 @@ impl Watch {
                         "help-context-erasing-part-size",
                         board = board,
                         part = part,
-                        size = human_size(size)
+                        size = crate::i18n::size(size)
                     ),
                     None => t!("help-context-erasing-part", board = board, part = part),
                 },
