@@ -16,10 +16,12 @@ use dfu_station::advice::headline;
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::failure::Code;
 use dfu_station::firmware::Chip;
+use dfu_station::i18n::{Lang, with_lang};
 use dfu_station::station::demo::{DEMO, DemoTimings};
 use dfu_station::station::{
     Command, Device, DeviceId, Event, JobProgress, Outcome, Station, check_file,
 };
+use dfu_station::t;
 use dfu_station::ui::{App, Options};
 use eframe::egui;
 use egui::Role;
@@ -374,10 +376,7 @@ fn open_without_a_file_dialog_service_alone() {
         .get_by_role_and_label(Role::Button, "Open...")
         .click();
     wait_for(&mut harness, "the no-dialog message", |h| {
-        has_label(
-            h,
-            &format!("⚠ {}", dfu_station::t!(dfu_station::ui::NO_FILE_DIALOG)),
-        )
+        has_label(h, &format!("⚠ {}", t!(dfu_station::ui::NO_FILE_DIALOG)))
     });
     // Open... can be pressed again, and a drop still works.
     assert!(
@@ -527,7 +526,7 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
             load_realistic(&mut harness, &script);
             harness.run_steps(3);
             if mode == "Desk" {
-                harness.get_by_label("Details").click();
+                harness.get_by_label(&t!("window-details")).click();
             }
         }
         Screen::Flashing => {
@@ -584,13 +583,15 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
         }
         Screen::Help => {
             harness.run_steps(2);
-            harness.get_by_role_and_label(Role::Button, "Help").click();
+            harness
+                .get_by_role_and_label(Role::Button, &t!("help-button"))
+                .click();
         }
     }
     harness.run_steps(3);
     if mode == "Station" {
         harness
-            .get_by_role_and_label(Role::Button, "Station")
+            .get_by_role_and_label(Role::Button, &t!("window-mode-station"))
             .click();
         harness.run_steps(3);
     }
@@ -618,6 +619,54 @@ fn snapshot_every_screen_in_desk_and_station_dark_and_light() {
             }
         }
     }
+}
+
+/// The window in Simplified Chinese (`tests/snapshots/zh-CN/`), dark: empty, the file with
+/// its flash map, two boards flashing, PASS, FAIL, and the station view; then the same at
+/// the smallest window (960×560), where no text may be cut off or run into another.
+#[test]
+fn snapshot_the_window_in_chinese() {
+    with_lang(Lang::ZhCn, || {
+        let mut results = SnapshotResults::new();
+        let screens = [
+            (Screen::Empty, "Desk"),
+            (Screen::FileLoaded, "Desk"),
+            (Screen::Flashing, "Desk"),
+            (Screen::Pass, "Desk"),
+            (Screen::Fail, "Desk"),
+            (Screen::Flashing, "Station"),
+            (Screen::Pass, "Station"),
+        ];
+        for (s, mode) in screens {
+            let mut harness = screen(s, mode, egui::Theme::Dark);
+            let name = format!("zh-CN/{}_{}", mode.to_lowercase(), s.name());
+            harness.snapshot(&name);
+            results.extend_harness(&mut harness);
+            harness.set_size(egui::vec2(960.0, 560.0));
+            harness.run_steps(3);
+            harness.snapshot(&format!("{name}_smallest"));
+            results.extend_harness(&mut harness);
+        }
+    });
+}
+
+/// In Chinese the window reads Chinese to a screen reader too: the board's row, the
+/// result banner and the primary button; the failure code stays ASCII.
+#[test]
+fn the_chinese_window_reads_chinese() {
+    with_lang(Lang::ZhCn, || {
+        let harness = screen(Screen::Pass, "Desk", egui::Theme::Dark);
+        let pass = format!("✔ {}", t!("station-pass"));
+        assert_eq!(pass, "✔ 通过");
+        assert_eq!(harness.query_all_by_label(&pass).count(), 2);
+        harness.get_by_label_contains("板子 1-1：ESP32-S3");
+        let harness = screen(Screen::Fail, "Desk", egui::Theme::Dark);
+        harness.get_by_label(&headline(Code::DfuTransferFailed));
+        assert!(headline(Code::DfuTransferFailed).contains('。'));
+        let harness = screen(Screen::FileLoaded, "Desk", egui::Theme::Dark);
+        harness.get_by_role_and_label(Role::Button, &t!("window-flash-boards", count = 1));
+        assert!(t!("window-flash-boards", count = 1).contains("烧录"));
+    });
 }
 
 /// What the screens say: the result banner, the plain headline with the detail under

@@ -17,8 +17,10 @@ use crossbeam_channel::unbounded;
 use dfu_station::dfu::TransportError;
 use dfu_station::emulator::{Fault, RomConfig, When};
 use dfu_station::firmware::{Chip, FirmwareImage};
+use dfu_station::i18n::{Lang, with_lang};
 use dfu_station::station::demo::{DemoSource, DemoTimings};
 use dfu_station::station::{DeviceSource, Event, Station, press_reset};
+use dfu_station::t;
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
 use dfu_station::usb::UsbError;
@@ -408,7 +410,9 @@ fn still_app(theme: egui::Theme) -> Harness<'static, App> {
 
 fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut SnapshotResults) {
     let mut harness = still_app(theme);
-    harness.get_by_role_and_label(Role::Button, "Help").click();
+    harness
+        .get_by_role_and_label(Role::Button, &t!("help-button"))
+        .click();
     harness.run_steps(2);
     harness
         .get_by_role_and_label(Role::Link, &title(topic))
@@ -475,6 +479,21 @@ fn snapshot_every_topic() {
         snapshot_topic(topic, egui::Theme::Dark, &name, &mut results);
     }
     results.unwrap();
+}
+
+/// The three topics with pictures in Simplified Chinese: the words in the pictures too
+/// (`tests/snapshots/zh-CN/`).
+#[test]
+fn snapshot_pictures_in_chinese() {
+    with_lang(Lang::ZhCn, || {
+        assert_eq!(t!("help-button"), "帮助");
+        let mut results = SnapshotResults::new();
+        for topic in [Topic::NoBoard, Topic::Wiring, Topic::PressReset] {
+            let name = format!("zh-CN/help_{}", snake_case(topic));
+            snapshot_topic(topic, egui::Theme::Dark, &name, &mut results);
+        }
+        results.unwrap();
+    });
 }
 
 #[test]

@@ -12,6 +12,8 @@ mkdir -p "$app/Contents/MacOS" "$app/Contents/Resources"
 cp target/release/dfu-station "$app/Contents/MacOS/"
 sed "s/@VERSION@/$version/g" packaging/macos/Info.plist >"$app/Contents/Info.plist"
 cp packaging/macos/dfu-station.icns "$app/Contents/Resources/"
+# The bundled CJK font's licence travels with it (SIL OFL 1.1).
+cp assets/fonts/OFL.txt "$app/Contents/Resources/NotoSansSC-OFL.txt"
 echo "Built $app ($version)"
 if [ "${1:-}" = --dmg ]; then
   dmg="target/release/dfu-station-$version-macos.dmg"

@@ -364,18 +364,21 @@ impl App {
         });
     }
 
-    /// The language menu: each language by its own name. A pick speaks at once and is
-    /// remembered.
+    /// The language menu, "Language" before it: each language by its own name. A pick
+    /// speaks at once and is remembered. Drawn right to left (the top bar's right end).
     fn language_menu(&mut self, ui: &mut egui::Ui) {
         let now = i18n::lang();
         let mut picked = now;
-        egui::ComboBox::new("language", t!("language"))
+        let menu = egui::ComboBox::from_id_salt("language")
             .selected_text(now.own_name())
             .show_ui(ui, |ui| {
                 for lang in Lang::ALL {
                     ui.selectable_value(&mut picked, lang, lang.own_name());
                 }
-            });
+            })
+            .response;
+        // Screen readers name the menu by its label.
+        menu.labelled_by(ui.label(t!("language")).id);
         if picked != now {
             i18n::set(picked);
             self.language = Some(picked);

@@ -19,6 +19,8 @@ for size in 16 24 32 48 64 128 256 512; do
   install -Dm644 "assets/icons/dfu-station-$size.png" \
     "$appdir/usr/share/icons/hicolor/${size}x${size}/apps/dfu-station.png"
 done
+# The bundled CJK font's licence travels with it (SIL OFL 1.1).
+install -Dm644 assets/fonts/OFL.txt "$appdir/usr/share/doc/dfu-station/NotoSansSC-OFL.txt"
 install -Dm644 packaging/linux/70-dfu-station.rules "$appdir/usr/share/dfu-station/70-dfu-station.rules"
 "$LINUXDEPLOY" --appdir "$appdir" \
   --desktop-file "$appdir/usr/share/applications/io.github.dfu_station.DfuStation.desktop" \
