@@ -644,7 +644,7 @@ fn snapshot_the_window_in_chinese() {
             results.extend_harness(&mut harness);
             harness.set_size(egui::vec2(960.0, 560.0));
             harness.run_steps(3);
-            harness.snapshot(&format!("{name}_smallest"));
+            harness.snapshot(format!("{name}_smallest"));
             results.extend_harness(&mut harness);
         }
     });

@@ -20,6 +20,7 @@ fn screenshot_under_xvfb(env: &[(&str, &str)]) -> (Output, image::RgbaImage) {
         .env("HOME", dir.path())
         .env("XDG_DATA_HOME", dir.path())
         .env_remove("WAYLAND_DISPLAY")
+        .env("DFU_STATION_LANG", "en")
         .envs(env.iter().copied())
         .output()
         .expect("xvfb-run (Debian package xvfb) runs");
@@ -49,6 +50,22 @@ fn the_window_falls_back_to_opengl_where_the_gpu_renderer_cannot_start() {
         stderr.contains("the wgpu renderer could not open the window"),
         "{stderr}"
     );
+}
+
+/// In Chinese on a system whose fontconfig lists no font at all (fontique's enumeration
+/// of the system's fonts panics there), the window starts anyway and draws its Chinese
+/// with the bundled font.
+#[test]
+fn the_window_starts_in_chinese_on_a_system_without_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fonts.conf");
+    std::fs::write(
+        &config,
+        "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    screenshot_under_xvfb(&[("DFU_STATION_LANG", "zh-CN"), ("FONTCONFIG_FILE", config)]);
 }
 
 #[test]

@@ -1,20 +1,45 @@
 //! Chinese (and other CJK) text in the window. egui's own fonts have no CJK glyphs, so a
-//! character they lack is looked for, in this order: the system's fonts (eframe's
-//! `system_fonts` provider: fontconfig, DirectWrite or Core Text, found on demand), then
-//! the font bundled here, Noto Sans CJK SC cut down to the zh-CN catalogue and the GB 2312
+//! character they lack is looked for, in this order: the system's fonts (the provider
+//! eframe's `system_fonts` feature would add: fontconfig, DirectWrite or Core Text, found
+//! on demand; in the real window only, so tests draw the same everywhere), then the font
+//! bundled here, Noto Sans CJK SC cut down to the zh-CN catalogue and the GB 2312
 //! hanzi (see `packaging/fonts/make-cjk-fallback.sh`). So the window is complete on a
 //! system without CJK fonts, and the bundled font is not even parsed until a CJK
 //! character is drawn.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use eframe::egui;
+use egui_system_font_provider::SystemFontProvider;
 
 /// The bundled CJK fallback font (SIL Open Font License 1.1, `assets/fonts/`).
 pub const CJK_FALLBACK: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-DFUStation.otf");
 
 /// The bundled font's name among egui's fonts.
 const CJK_FALLBACK_NAME: &str = "NotoSansSC-DFUStation"; // not for people: a font name
+
+/// Adds the system's fonts as a place egui looks for a character its own fonts lack.
+/// Enumerating them can fail (fontique panics on a fontconfig that lists no font): then
+/// the system has no font to give, said once on stderr, and the window goes on.
+pub fn install_system(ctx: &egui::Context) {
+    let system = SystemFontProvider::new();
+    let failed = AtomicBool::new(false);
+    ctx.add_font_provider(Arc::new(move |request: &egui::FallbackRequest<'_>| {
+        if failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            egui::FontProvider::font_for(&system, request)
+        }));
+        found.unwrap_or_else(|_| {
+            failed.store(true, Ordering::Relaxed);
+            eprintln!("dfu-station: {}", crate::t!("fonts-system-failed"));
+            None
+        })
+    }));
+}
 
 /// Adds the bundled CJK font as the last place egui looks for a character: after the
 /// configured fonts and after any provider already added (eframe adds the system's).

@@ -162,6 +162,8 @@ fn run(options: Options, renderer: eframe::Renderer) -> eframe::Result {
     let native = eframe::NativeOptions {
         viewport,
         persistence_path: settings_file(),
+        // Added by `fonts::install_system` instead, guarded against a failing enumeration.
+        system_font_fallback: false,
         renderer,
         ..Default::default()
     };
@@ -169,6 +171,7 @@ fn run(options: Options, renderer: eframe::Renderer) -> eframe::Result {
         STORAGE_NAME,
         native,
         Box::new(move |cc| {
+            fonts::install_system(&cc.egui_ctx);
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
             let (sources, usb_error) = start_usb();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start time and idle cost of the real app, in English and in Chinese (the CJK font
-# loaded): under Xvfb (1366x768) with 2 demo boards.
+# Start time and idle cost of the real app, in English, in Chinese with the system's CJK
+# fonts, and in Chinese with the bundled CJK font only (fontconfig shown no fonts):
+# under Xvfb (1366x768) with 2 demo boards.
 #   - start: from launch until the window has shown both boards and saved a screenshot
 #     of itself (DFU_STATION_SCREENSHOT), best of 3;
 #   - idle: after start-up, CPU time and resident memory over 10 s.
@@ -13,8 +14,13 @@ cd "$(dirname "$0")/../.."
 export BIN SETTLE="${SETTLE:-3}" SECONDS_IDLE="${SECONDS_IDLE:-10}"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
-for lang in en zh-CN; do
-  HOME="$home" XDG_DATA_HOME="$home" WAYLAND_DISPLAY= DFU_STATION_LANG="$lang" LANG_NAME="$lang" \
+printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' > "$home/no-fonts.conf"
+for run in en zh-CN zh-CN/bundled; do
+  lang=${run%/*}
+  fonts=${FONTCONFIG_FILE:-}
+  [ "$run" != zh-CN/bundled ] || fonts="$home/no-fonts.conf"
+  HOME="$home" XDG_DATA_HOME="$home" WAYLAND_DISPLAY= DFU_STATION_LANG="$lang" LANG_NAME="$run" \
+  FONTCONFIG_FILE="$fonts" \
     xvfb-run -a -s "-screen 0 1366x768x24" bash -c '
       best=
       for run in 1 2 3; do
@@ -34,7 +40,7 @@ for lang in en zh-CN; do
       kill "$pid"; wait "$pid" 2>/dev/null || true
       awk -v t=$((after - before)) -v hz="$hz" -v s="$SECONDS_IDLE" -v rss="$rss_kb" \
           -v lang="$LANG_NAME" -v best="$best" "BEGIN {
-        printf \"%-5s start %d ms (to a screenshot with both boards, best of 3); idle %d s with 2 demo boards: CPU %.2f%% of a core, RSS %.1f MB\n\", lang, best, s, 100 * t / hz / s, rss / 1024
+        printf \"%-13s start %d ms (to a screenshot with both boards, best of 3); idle %d s with 2 demo boards: CPU %.2f%% of a core, RSS %.1f MB\n\", lang, best, s, 100 * t / hz / s, rss / 1024
       }"
     '
 done

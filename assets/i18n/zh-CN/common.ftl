@@ -20,3 +20,6 @@ start-renderer-failed = dfu-station：{ $renderer } 渲染器无法打开窗口�
 size-bytes = { $count } 字节
 size-kib = { $size } KiB
 size-mib = { $size } MiB
+
+# 无法列出系统字体：改用内置的中文字体。
+fonts-system-failed = 无法列出系统字体，窗口改用自带字体。
