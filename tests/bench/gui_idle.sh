@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start time and idle cost of the real app, in English, in Chinese with the system's CJK
-# fonts, and in Chinese with the bundled CJK font only (fontconfig shown no fonts):
+# fonts, and in Chinese with the bundled CJK font only (fontconfig shown no font, or
+# only the Latin fonts in the folder LATIN_FONTS, e.g. /usr/share/fonts/truetype/dejavu):
 # under Xvfb (1366x768) with 2 demo boards.
 #   - start: from launch until the window has shown both boards and saved a screenshot
 #     of itself (DFU_STATION_SCREENSHOT), best of 3;
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 export BIN SETTLE="${SETTLE:-3}" SECONDS_IDLE="${SECONDS_IDLE:-10}"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
-printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' > "$home/no-fonts.conf"
+printf '<?xml version="1.0"?>\n<fontconfig>%s</fontconfig>\n' "${LATIN_FONTS:+<dir>$LATIN_FONTS</dir>}" > "$home/no-fonts.conf"
 for run in en zh-CN zh-CN/bundled; do
   lang=${run%/*}
   fonts=${FONTCONFIG_FILE:-}

@@ -20,4 +20,4 @@ size-kib = { $size } KiB
 size-mib = { $size } MiB
 
 # The system's fonts could not be listed: the bundled Chinese font is used.
-fonts-system-failed = the system's fonts could not be listed; the window uses its own fonts.
+fonts-system-failed = dfu-station: the system's fonts could not be listed; the window uses its own fonts.

@@ -22,4 +22,4 @@ size-kib = { $size } KiB
 size-mib = { $size } MiB
 
 # 无法列出系统字体：改用内置的中文字体。
-fonts-system-failed = 无法列出系统字体，窗口改用自带字体。
+fonts-system-failed = dfu-station：无法列出系统字体，窗口改用自带字体。
