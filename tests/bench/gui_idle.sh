@@ -18,10 +18,10 @@ trap 'rm -rf "$home"' EXIT
 printf '<?xml version="1.0"?>\n<fontconfig>%s</fontconfig>\n' "${LATIN_FONTS:+<dir>$LATIN_FONTS</dir>}" > "$home/no-fonts.conf"
 for run in en zh-CN zh-CN/bundled; do
   lang=${run%/*}
-  fonts=${FONTCONFIG_FILE:-}
-  [ "$run" != zh-CN/bundled ] || fonts="$home/no-fonts.conf"
-  HOME="$home" XDG_DATA_HOME="$home" WAYLAND_DISPLAY= DFU_STATION_LANG="$lang" LANG_NAME="$run" \
-  FONTCONFIG_FILE="$fonts" \
+  # The system's fonts as they are, or (bundled) a fontconfig that lists no CJK font.
+  fonts=()
+  [ "$run" != zh-CN/bundled ] || fonts=(FONTCONFIG_FILE="$home/no-fonts.conf")
+  env "${fonts[@]}" HOME="$home" XDG_DATA_HOME="$home" WAYLAND_DISPLAY= DFU_STATION_LANG="$lang" LANG_NAME="$run" \
     xvfb-run -a -s "-screen 0 1366x768x24" bash -c '
       best=
       for run in 1 2 3; do
