@@ -42,7 +42,8 @@ pub fn install_system(ctx: &egui::Context) {
 }
 
 /// Adds the bundled CJK font as the last place egui looks for a character: after the
-/// configured fonts and after any provider already added (eframe adds the system's).
+/// configured fonts and after any provider already added ([`install_system`], in the
+/// real window).
 pub fn install(ctx: &egui::Context) {
     ctx.add_font_provider(Arc::new(|request: &egui::FallbackRequest<'_>| {
         let first = request.cluster.chars().next()?;
