@@ -46,18 +46,37 @@ pub const UDEV_RULE_PATH: &str = "/etc/udev/rules.d/70-dfu-station.rules";
 /// What to do about a failure with `code` on `platform`; the USB error behind it
 /// (`cause`), when there is one that names the fix, comes first.
 pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) -> String {
-    if let Some(fix) = cause.and_then(|cause| usb_fix(cause, platform)) {
-        return fix;
-    }
-    let key = match code {
-        Code::TooShort => "advice-check-file-picked",
-        Code::NoSuffix => "advice-build-dfu-bin",
-        Code::SuffixCrcMismatch | Code::CpioTruncated | Code::CpioSizePastEnd => {
-            "advice-fresh-copy"
-        }
-        Code::Md5Mismatch => "advice-fresh-copy",
+    cause
+        .and_then(|cause| usb_fix(cause, platform))
+        .unwrap_or_else(|| crate::t!(plain_words(code).next))
+}
+
+/// A failure in a technician's words, with the next step: what the window shows first
+/// (the technical message goes under "Details"). No protocol words, no numbers.
+pub fn headline(code: Code) -> String {
+    crate::t!(plain_words(code).headline)
+}
+
+/// The catalogue keys of a failure's plain words.
+struct PlainWords {
+    /// What happened, said to a technician (`failure-*`).
+    headline: &'static str,
+    /// What to do next (`advice-*`).
+    next: &'static str,
+}
+
+/// Every code's headline and next step, side by side in one match so that no code lacks
+/// either and a group of codes is named once.
+fn plain_words(code: Code) -> PlainWords {
+    let (headline, next) = match code {
+        Code::SuffixCrcMismatch
+        | Code::CpioTruncated
+        | Code::CpioSizePastEnd
+        | Code::Md5Mismatch => ("failure-file-damaged", "advice-fresh-copy"),
+        Code::TooShort => ("failure-file-too-short", "advice-check-file-picked"),
+        Code::NoSuffix => ("failure-not-firmware", "advice-build-dfu-bin"),
+        Code::NotCpio => ("failure-not-firmware", "advice-rebuild"),
         Code::BadSuffixLength
-        | Code::NotCpio
         | Code::CpioBadMagic
         | Code::CpioBadHexField
         | Code::CpioBadName
@@ -66,34 +85,59 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
         | Code::IndexCountMismatch
         | Code::IndexNameMismatch
         | Code::BadFlashParams
-        | Code::AddressOverflow => "advice-rebuild",
-        Code::IndexNameNotTerminated => "advice-shorter-part-names",
-        Code::OverlappingRegions => "advice-fix-addresses",
-        Code::RegionPastFlash => "advice-fit-flash-size",
-        Code::RawEspApp | Code::ElfFile => "advice-make-dfu-bin",
-        Code::FileUnreadable => "advice-check-file-readable",
-        Code::ProfileImageChanged => "advice-locked-file-changed",
-        Code::UsbUnavailable => "advice-check-usb-support",
-        Code::NoBoard => "advice-download-mode-and-data-cable",
-        Code::AmbiguousBoard => "advice-choose-one-board",
-        Code::BadSelector => "advice-write-vid-pid",
-        Code::WrongChip => "advice-use-file-for-chip",
-        Code::OpenFailed | Code::DfuTransferFailed => "advice-check-cable-and-programs",
-        Code::LogNotWritable => "advice-fix-log-folder",
-        Code::ProvisionValuesInvalid => "advice-fix-listed-rows",
-        Code::ProvisionPartition => "advice-add-nvs-partition",
-        Code::NoRowsLeft => "advice-ask-for-new-rows",
-        Code::JournalNotWritable => "advice-fix-journal-folder",
-        Code::JournalRefused => "advice-use-journal-values",
-        Code::NvsImageFailed => "advice-check-row",
-        Code::DfuDeviceError => "advice-check-file-for-board",
-        Code::DfuBadReply | Code::DfuBusyTooLong | Code::DfuUnexpectedState => "advice-replug",
-        Code::DfuAppMode => "advice-download-mode-then-flash",
-        Code::DfuNotBackAfterDetach => "advice-check-cable-and-permissions",
-        Code::DfuCancelled => "advice-flash-partial-board-again",
-        Code::InternalError => "advice-send-support-report",
+        | Code::AddressOverflow => ("failure-file-built-wrong", "advice-rebuild"),
+        Code::IndexNameNotTerminated => ("failure-file-built-wrong", "advice-shorter-part-names"),
+        Code::OverlappingRegions => ("failure-file-built-wrong", "advice-fix-addresses"),
+        Code::RegionPastFlash => ("failure-file-built-wrong", "advice-fit-flash-size"),
+        Code::RawEspApp | Code::ElfFile => ("failure-not-dfu-bin-yet", "advice-make-dfu-bin"),
+        Code::FileUnreadable => ("failure-file-unreadable", "advice-check-file-readable"),
+        Code::ProfileImageChanged => ("failure-station-file-changed", "advice-locked-file-changed"),
+        Code::UsbUnavailable => ("failure-usb-unavailable", "advice-check-usb-support"),
+        Code::NoBoard => ("failure-no-board", "advice-download-mode-and-data-cable"),
+        Code::AmbiguousBoard => ("failure-several-boards", "advice-choose-one-board"),
+        Code::BadSelector => ("failure-board-named-wrong", "advice-write-vid-pid"),
+        Code::WrongChip => ("failure-wrong-chip", "advice-use-file-for-chip"),
+        Code::OpenFailed => (
+            "failure-cannot-open-board",
+            "advice-check-cable-and-programs",
+        ),
+        Code::DfuTransferFailed => (
+            "failure-connection-broke",
+            "advice-check-cable-and-programs",
+        ),
+        Code::LogNotWritable => ("failure-log-not-writable", "advice-fix-log-folder"),
+        Code::ProvisionValuesInvalid => ("failure-board-data-mistakes", "advice-fix-listed-rows"),
+        Code::ProvisionPartition => (
+            "failure-no-place-for-board-data",
+            "advice-add-nvs-partition",
+        ),
+        Code::NoRowsLeft => ("failure-no-board-data-left", "advice-ask-for-new-rows"),
+        Code::JournalNotWritable => ("failure-journal-not-writable", "advice-fix-journal-folder"),
+        Code::JournalRefused => ("failure-journal-refused", "advice-use-journal-values"),
+        Code::NvsImageFailed => ("failure-board-data-not-prepared", "advice-check-row"),
+        Code::DfuDeviceError => (
+            "failure-board-refused-firmware",
+            "advice-check-file-for-board",
+        ),
+        Code::DfuBadReply | Code::DfuUnexpectedState => {
+            ("failure-board-stopped-answering", "advice-replug")
+        }
+        Code::DfuBusyTooLong => ("failure-board-too-slow", "advice-replug"),
+        Code::DfuAppMode => (
+            "failure-not-in-download-mode",
+            "advice-download-mode-then-flash",
+        ),
+        Code::DfuNotBackAfterDetach => (
+            "failure-board-not-back",
+            "advice-check-cable-and-permissions",
+        ),
+        Code::DfuCancelled => (
+            "failure-flashing-stopped",
+            "advice-flash-partial-board-again",
+        ),
+        Code::InternalError => ("failure-internal-error", "advice-send-support-report"),
     };
-    crate::t!(key)
+    PlainWords { headline, next }
 }
 
 /// The fix for a USB error, where the error itself names one.
@@ -121,57 +165,6 @@ fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
         }
     };
     Some(crate::t!(key))
-}
-
-/// A failure in a technician's words, with the next step: what the window shows first
-/// (the technical message goes under "Details"). No protocol words, no numbers.
-pub fn headline(code: Code) -> String {
-    let key = match code {
-        Code::SuffixCrcMismatch
-        | Code::CpioTruncated
-        | Code::CpioSizePastEnd
-        | Code::Md5Mismatch => "failure-file-damaged",
-        Code::TooShort => "failure-file-too-short",
-        Code::NoSuffix | Code::NotCpio => "failure-not-firmware",
-        Code::BadSuffixLength
-        | Code::CpioBadMagic
-        | Code::CpioBadHexField
-        | Code::CpioBadName
-        | Code::IndexMissing
-        | Code::IndexSize
-        | Code::IndexCountMismatch
-        | Code::IndexNameMismatch
-        | Code::IndexNameNotTerminated
-        | Code::BadFlashParams
-        | Code::OverlappingRegions
-        | Code::RegionPastFlash
-        | Code::AddressOverflow => "failure-file-built-wrong",
-        Code::RawEspApp | Code::ElfFile => "failure-not-dfu-bin-yet",
-        Code::FileUnreadable => "failure-file-unreadable",
-        Code::ProfileImageChanged => "failure-station-file-changed",
-        Code::UsbUnavailable => "failure-usb-unavailable",
-        Code::NoBoard => "failure-no-board",
-        Code::AmbiguousBoard => "failure-several-boards",
-        Code::BadSelector => "failure-board-named-wrong",
-        Code::WrongChip => "failure-wrong-chip",
-        Code::OpenFailed => "failure-cannot-open-board",
-        Code::LogNotWritable => "failure-log-not-writable",
-        Code::ProvisionValuesInvalid => "failure-board-data-mistakes",
-        Code::ProvisionPartition => "failure-no-place-for-board-data",
-        Code::NoRowsLeft => "failure-no-board-data-left",
-        Code::JournalNotWritable => "failure-journal-not-writable",
-        Code::JournalRefused => "failure-journal-refused",
-        Code::NvsImageFailed => "failure-board-data-not-prepared",
-        Code::DfuDeviceError => "failure-board-refused-firmware",
-        Code::DfuTransferFailed => "failure-connection-broke",
-        Code::DfuBadReply | Code::DfuUnexpectedState => "failure-board-stopped-answering",
-        Code::DfuBusyTooLong => "failure-board-too-slow",
-        Code::DfuAppMode => "failure-not-in-download-mode",
-        Code::DfuNotBackAfterDetach => "failure-board-not-back",
-        Code::DfuCancelled => "failure-flashing-stopped",
-        Code::InternalError => "failure-internal-error",
-    };
-    crate::t!(key)
 }
 
 /// What happened, then what to do: the text a plain-text front (the CLI) prints.
