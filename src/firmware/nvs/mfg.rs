@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::error::{NvsError, Origin};
 use super::value::{Raw, encode};
 use super::writer::check_key;
-use super::{Encoding, Row, RowKind, Version, generate, sheet};
+use super::{Encoding, ReadFile, Row, RowKind, Version, generate, sheet};
 
 /// Which input a problem is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,11 @@ impl Problem {
             column: column.to_owned(),
             message: message.into(),
         }
+    }
+
+    /// Records each problem of `sheet` it is given (row, column, message) in `problems`.
+    fn reporter(sheet: Sheet, problems: &mut Vec<Problem>) -> impl FnMut(usize, &str, String) {
+        move |row, column, message| problems.push(Problem::at(sheet, row, column, message))
     }
 }
 
@@ -87,7 +92,7 @@ impl Units {
     pub fn parse(
         config: &[u8],
         values: &[u8],
-        files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+        files: &mut ReadFile<'_>,
     ) -> Result<Units, Vec<Problem>> {
         let mut problems = Vec::new();
         let entries = read_config(config, &mut problems);
@@ -143,40 +148,52 @@ impl Units {
         unit: &Unit,
         size: u32,
         version: Version,
-        files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+        files: &mut ReadFile<'_>,
     ) -> Result<Vec<u8>, NvsError> {
         generate(&self.rows(unit), size, version, files)
     }
 }
 
-/// The rows of a CSV sheet, or the line and why it cannot be read.
-fn utf8_records(csv: &[u8]) -> Result<Vec<sheet::Record>, (usize, String)> {
-    sheet::decode(csv)
+/// The rows of `sheet` that hold something; `None`, with the problem in `problems`, when
+/// the file is not UTF-8 text or not CSV.
+fn filled_records(
+    csv: &[u8],
+    sheet: Sheet,
+    column: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<sheet::Record>> {
+    let records = sheet::decode(csv)
         .map_err(|line| {
             (
                 line,
                 "the file is not UTF-8 text; save it as UTF-8".to_owned(),
             )
         })
-        .and_then(|text| sheet::records(&text))
+        .and_then(|text| sheet::records(&text));
+    match records {
+        Ok(records) => Some(
+            records
+                .into_iter()
+                .filter(|r| !is_blank(&r.fields))
+                .collect(),
+        ),
+        Err((line, message)) => {
+            problems.push(Problem::at(sheet, line, column, message));
+            None
+        }
+    }
 }
 
 /// The config's entries; its problems go to `problems`.
 fn read_config(csv: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> {
-    let mut problem = |row: usize, column: &str, message: String| {
-        problems.push(Problem::at(Sheet::Config, row, column, message))
+    let Some(records) = filled_records(csv, Sheet::Config, "key", problems) else {
+        return Vec::new();
     };
-    let records = match utf8_records(csv) {
-        Ok(records) => records,
-        Err((line, message)) => {
-            problem(line, "key", message);
-            return Vec::new();
-        }
-    };
+    let mut problem = Problem::reporter(Sheet::Config, problems);
     let mut entries = Vec::new();
     // Rows by (is a namespace, name): namespaces and keys each appear once.
     let mut seen: HashMap<(bool, String), usize> = HashMap::new();
-    for record in records.iter().filter(|r| !is_blank(&r.fields)) {
+    for record in &records {
         let f = &record.fields;
         let name = f.first().cloned().unwrap_or_default();
         let namespace = f.iter().any(|c| c == "namespace");
@@ -267,20 +284,14 @@ fn read_config(csv: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> {
 fn read_values(
     entries: &[Entry],
     csv: &[u8],
-    files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    files: &mut ReadFile<'_>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Unit> {
-    let mut problem = |row: usize, column: &str, message: String| {
-        problems.push(Problem::at(Sheet::Values, row, column, message))
+    let Some(records) = filled_records(csv, Sheet::Values, "", problems) else {
+        return Vec::new();
     };
-    let records = match utf8_records(csv) {
-        Ok(records) => records,
-        Err((line, message)) => {
-            problem(line, "", message);
-            return Vec::new();
-        }
-    };
-    let mut records = records.into_iter().filter(|r| !is_blank(&r.fields));
+    let mut problem = Problem::reporter(Sheet::Values, problems);
+    let mut records = records.into_iter();
     let Some(header) = records.next() else {
         problem(
             1,
@@ -392,11 +403,7 @@ fn read_values(
 }
 
 /// Whether a value can be written with its key's encoding (a file's content is read).
-fn check_value(
-    key: &Key,
-    value: &str,
-    files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<(), String> {
+fn check_value(key: &Key, value: &str, files: &mut ReadFile<'_>) -> Result<(), String> {
     let blank_number = matches!(key.encoding, Encoding::Integer(_)) && value.trim().is_empty();
     if blank_number || (key.file && value.is_empty()) {
         return Err(format!(

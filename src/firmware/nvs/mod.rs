@@ -32,6 +32,9 @@ pub use writer::generate;
 /// Bytes in an NVS page.
 pub const PAGE_SIZE: u32 = 4096;
 
+/// Reads the contents of a `file` entry's path (its value in the CSV), or says why not.
+pub type ReadFile<'a> = dyn FnMut(&str) -> Result<Vec<u8>, String> + 'a;
+
 /// The NVS format version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Version {
@@ -87,7 +90,7 @@ pub fn generate_csv(
     csv: &[u8],
     size: u32,
     version: Version,
-    files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    files: &mut ReadFile<'_>,
 ) -> Result<Vec<u8>, NvsError> {
     generate(&parse_csv(csv)?, size, version, files)
 }

@@ -7,20 +7,27 @@ use sha1::Sha1;
 
 use super::error::{Field, NvsError, Place, RowProblem};
 use super::value::{Raw, Value, encode};
-use super::{PAGE_SIZE, Row, RowKind, Version};
+use super::{PAGE_SIZE, ReadFile, Row, RowKind, Version};
 
+// A page: a 32-byte header, a 32-byte bitmap of entry states, then 126 entries of 32 bytes.
 const PAGE: usize = PAGE_SIZE as usize;
-const ENTRY: usize = 32;
-const FIRST_ENTRY: usize = 64;
-const ENTRIES_PER_PAGE: usize = 126;
 const BITMAP: usize = 32;
+const FIRST_ENTRY: usize = 64;
+const ENTRY: usize = 32;
+const ENTRIES_PER_PAGE: usize = 126;
+
+// A page header's state word: the page being filled, or one that is full.
 const STATE_ACTIVE: u32 = 0xFFFF_FFFE;
 const STATE_FULL: u32 = 0xFFFF_FFFC;
+
+// An entry's type byte for what this writer lays out itself (integers carry theirs in
+// their encoding), and the chunk index of an entry that is not a blob's chunk.
 const TYPE_STRING: u8 = 0x21;
 const TYPE_BLOB: u8 = 0x41;
 const TYPE_BLOB_DATA: u8 = 0x42;
 const TYPE_BLOB_INDEX: u8 = 0x48;
 const CHUNK_ANY: u8 = 0xFF;
+
 /// Keys are C strings in 16 bytes.
 const MAX_KEY: usize = 15;
 
@@ -36,7 +43,7 @@ pub fn generate(
     rows: &[Row],
     size: u32,
     version: Version,
-    files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    files: &mut ReadFile<'_>,
 ) -> Result<Vec<u8>, NvsError> {
     if size < PAGE_SIZE {
         return Err(NvsError::SizeTooSmall { size });
@@ -135,7 +142,7 @@ impl State {
         row: &Row,
         version: Version,
         size: u32,
-        files: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+        files: &mut ReadFile<'_>,
     ) -> Result<Vec<Write>, (Field, Problem)> {
         let row_problem = |field, problem| (field, Problem::Row(problem));
         check_key(&row.key).map_err(|p| row_problem(Field::Key, p))?;
