@@ -83,22 +83,17 @@ pub struct Content {
     pub action: Option<Action>,
 }
 
-/// Builds a topic's content from its catalogue keys (`<topic>-title`, `-first`, `-why`).
-fn content(
-    [title, first, why]: [&str; 3],
-    steps: Vec<String>,
-    picture: Option<Picture>,
-    code: Vec<String>,
-    action: Option<Action>,
-) -> Content {
+/// A topic's words from its catalogue keys (`<topic>-title`, `-first`, `-why`) and its
+/// steps; no picture, lines to copy or action until the topic adds them.
+fn content([title, first, why]: [&str; 3], steps: Vec<String>) -> Content {
     Content {
         title: t!(title),
         first: t!(first),
         why: t!(why),
         steps,
-        picture,
-        code,
-        action,
+        picture: None,
+        code: Vec::new(),
+        action: None,
     }
 }
 
@@ -182,45 +177,46 @@ impl Topic {
     pub fn content(self) -> Content {
         let keys = self.keys();
         match self {
-            Topic::NoBoard => content(
-                keys,
-                vec![
-                    crate::advice::download_mode(),
-                    t!("help-no-board-data-cable"),
-                    t!("help-no-board-port"),
-                    t!("help-no-board-custom"),
-                ],
-                Some(Picture::DownloadMode),
-                Vec::new(),
-                None,
-            ),
-            Topic::Wiring => content(
-                keys,
-                vec![
-                    t!("help-wiring-pins"),
-                    t!("help-wiring-colours"),
-                    t!("help-wiring-swap"),
-                    t!("help-wiring-power"),
-                ],
-                Some(Picture::Wiring),
-                Vec::new(),
-                None,
-            ),
-            Topic::LinuxAccess => content(
-                keys,
-                vec![
-                    t!("help-linux-access-install", path = UDEV_RULE_PATH),
-                    t!("help-linux-access-by-hand", command = RELOAD_UDEV),
-                    t!("help-linux-access-replug"),
-                ],
-                None,
-                vec![
+            Topic::NoBoard => Content {
+                picture: Some(Picture::DownloadMode),
+                ..content(
+                    keys,
+                    vec![
+                        crate::advice::download_mode(),
+                        t!("help-no-board-data-cable"),
+                        t!("help-no-board-port"),
+                        t!("help-no-board-custom"),
+                    ],
+                )
+            },
+            Topic::Wiring => Content {
+                picture: Some(Picture::Wiring),
+                ..content(
+                    keys,
+                    vec![
+                        t!("help-wiring-pins"),
+                        t!("help-wiring-colours"),
+                        t!("help-wiring-swap"),
+                        t!("help-wiring-power"),
+                    ],
+                )
+            },
+            Topic::LinuxAccess => Content {
+                code: vec![
                     UDEV_RULE.to_owned(),
                     t!("help-linux-access-plugdev-comment"),
                     PLUGDEV_RULE.to_owned(),
                 ],
-                Some(Action::UdevRule),
-            ),
+                action: Some(Action::UdevRule),
+                ..content(
+                    keys,
+                    vec![
+                        t!("help-linux-access-install", path = UDEV_RULE_PATH),
+                        t!("help-linux-access-by-hand", command = RELOAD_UDEV),
+                        t!("help-linux-access-replug"),
+                    ],
+                )
+            },
             Topic::WindowsDriver => content(
                 keys,
                 vec![
@@ -230,9 +226,6 @@ impl Topic {
                     t!("help-windows-driver-serial"),
                     t!("help-windows-driver-replug"),
                 ],
-                None,
-                Vec::new(),
-                None,
             ),
             Topic::S3NeverAppears => content(
                 keys,
@@ -243,21 +236,18 @@ impl Topic {
                     t!("help-s3-security"),
                     t!("help-s3-serial"),
                 ],
-                None,
-                Vec::new(),
-                None,
             ),
-            Topic::NotBackAfterDetach => content(
-                keys,
-                vec![
-                    crate::advice::download_mode(),
-                    t!("help-not-back-port"),
-                    t!("help-not-back-cable"),
-                ],
-                Some(Picture::DownloadMode),
-                Vec::new(),
-                None,
-            ),
+            Topic::NotBackAfterDetach => Content {
+                picture: Some(Picture::DownloadMode),
+                ..content(
+                    keys,
+                    vec![
+                        crate::advice::download_mode(),
+                        t!("help-not-back-port"),
+                        t!("help-not-back-cable"),
+                    ],
+                )
+            },
             Topic::LongErase => content(
                 keys,
                 vec![
@@ -265,21 +255,19 @@ impl Topic {
                     t!("help-long-erase-hands-off"),
                     t!("help-long-erase-moves"),
                 ],
-                None,
-                Vec::new(),
-                None,
             ),
-            Topic::RawAppImage => content(
-                keys,
-                vec![
-                    t!("help-raw-app-make", address = format!("{APP_ADDRESS:#x}")),
-                    t!("help-raw-app-idf", command = IDF_DFU, path = IDF_DFU_OUTPUT),
-                    t!("help-raw-app-drop"),
-                ],
-                None,
-                vec![IDF_DFU.to_owned()],
-                Some(Action::MakeDfuBin),
-            ),
+            Topic::RawAppImage => Content {
+                code: vec![IDF_DFU.to_owned()],
+                action: Some(Action::MakeDfuBin),
+                ..content(
+                    keys,
+                    vec![
+                        t!("help-raw-app-make", address = format!("{APP_ADDRESS:#x}")),
+                        t!("help-raw-app-idf", command = IDF_DFU, path = IDF_DFU_OUTPUT),
+                        t!("help-raw-app-drop"),
+                    ],
+                )
+            },
             Topic::WrongChip => content(
                 keys,
                 vec![
@@ -291,33 +279,21 @@ impl Topic {
                         dfu_command = IDF_DFU
                     ),
                 ],
-                None,
-                Vec::new(),
-                None,
             ),
-            Topic::PressReset => content(
-                keys,
-                vec![t!("help-press-reset-press"), t!("help-press-reset-replug")],
-                Some(Picture::Reset),
-                Vec::new(),
-                None,
-            ),
-            Topic::Busy => content(
-                keys,
-                vec![t!("help-busy-close"), t!("help-busy-again")],
-                None,
-                Vec::new(),
-                None,
-            ),
+            Topic::PressReset => Content {
+                picture: Some(Picture::Reset),
+                ..content(
+                    keys,
+                    vec![t!("help-press-reset-press"), t!("help-press-reset-replug")],
+                )
+            },
+            Topic::Busy => content(keys, vec![t!("help-busy-close"), t!("help-busy-again")]),
             Topic::UsbUnavailable => content(
                 keys,
                 vec![
                     t!("help-usb-unavailable-check", path = USB_DEVICES),
                     t!("help-usb-unavailable-restart"),
                 ],
-                None,
-                Vec::new(),
-                None,
             ),
         }
     }
