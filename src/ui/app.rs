@@ -353,13 +353,16 @@ impl App {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.language_menu(ui);
                 self.help.button(ui);
-                let (passed, failed) = self.registry.counts();
-                ui.label(t!(
-                    "window-pass-fail-count",
-                    passed = passed,
-                    failed = failed
-                ))
-                .on_hover_text(t!("window-pass-fail-hint"));
+                // Station's strip shows the same counts, large.
+                if self.mode == Mode::Desk {
+                    let (passed, failed) = self.registry.counts();
+                    ui.label(t!(
+                        "window-pass-fail-count",
+                        passed = passed,
+                        failed = failed
+                    ))
+                    .on_hover_text(t!("window-pass-fail-hint"));
+                }
             });
         });
     }

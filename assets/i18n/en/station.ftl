@@ -42,7 +42,7 @@ station-tile-name = { $slot }: { $board }
 station-tile-board = { $chip } · USB { $path }
 # The row of the per-board data a board was given (its id, e.g. SN-0003).
 station-unit = Unit { $unit }
-station-press-reset-after = { station-press-reset } ({ $seconds } s)
+station-press-reset-after = { station-press-reset } ({ $seconds }{"\u00A0"}s)
 station-retry = Retry
 station-retry-hint = Flash this board again
 station-clear = Clear
@@ -65,7 +65,7 @@ station-column-chip = Chip
 station-column-result = Result
 station-column-error = Error
 station-column-duration = Duration
-station-duration = { $seconds } s
+station-duration = { $seconds }{"\u00A0"}s
 
 ## Factory settings, the profile and its lock
 

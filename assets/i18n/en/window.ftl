@@ -14,7 +14,7 @@ window-mode-station-hint = A tile per slot of the fixture, the shift's counters,
 window-no-file = No file
 window-file-hint = The file to flash
 window-pass-fail-count = PASS { $passed } · FAIL { $failed }
-window-pass-fail-hint = Boards flashed since the app started
+window-pass-fail-hint = Boards flashed since the app started (demo boards do not count)
 
 ## The primary button and why it is off
 
@@ -96,7 +96,7 @@ window-closes-when-recorded = The window closes once every flash has ended and b
 window-cancel = Cancel
 window-cancel-hint = Stop before the next block; the board keeps a partial image
 # $reset is the sentence that says to press RESET; $seconds has one decimal.
-window-pass-press-reset = { station-press-reset } (flashed in { $seconds } s)
+window-pass-press-reset = { station-press-reset } (flashed in { $seconds }{"\u00A0"}s)
 window-flash-next = Flash next
 window-flash-next-hint = Clear this result and go on with the next board
 window-details = Details

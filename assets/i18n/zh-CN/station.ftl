@@ -35,7 +35,7 @@ station-slot = 槽位 { $number }
 station-tile-name = { $slot }：{ $board }
 station-tile-board = { $chip } · USB { $path }
 station-unit = 单元编号 { $unit }
-station-press-reset-after = { station-press-reset }（用时 { $seconds } 秒）
+station-press-reset-after = { station-press-reset }（用时 { $seconds }{"\u00A0"}秒）
 station-retry = 重试
 station-retry-hint = 重新烧录这块板子
 station-clear = 清除
@@ -57,7 +57,7 @@ station-column-chip = 芯片
 station-column-result = 结果
 station-column-error = 错误
 station-column-duration = 用时
-station-duration = { $seconds } 秒
+station-duration = { $seconds }{"\u00A0"}秒
 
 ## 生产设置、生产配置及其锁定
 

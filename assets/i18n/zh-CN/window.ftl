@@ -13,7 +13,7 @@ window-mode-station-hint = 夹具每个槽位一个方块，本班计数，自�
 window-no-file = 无文件
 window-file-hint = 要烧录的文件
 window-pass-fail-count = 通过 { $passed } · 失败 { $failed }
-window-pass-fail-hint = 本次启动以来烧录的板子
+window-pass-fail-hint = 本次启动以来烧录的板子（演示板子不计入）
 
 ## 主按钮及其不可用的原因
 
@@ -83,7 +83,7 @@ window-closes-when-recorded = 所有烧录结束并记录后，窗口即关闭�
 window-cancel = 取消
 window-cancel-hint = 在下一个数据块前停止；板子上会留下不完整的固件
 # $reset 是提示按 RESET 键的句子；$seconds 带一位小数。
-window-pass-press-reset = { station-press-reset }（烧录用时 { $seconds } 秒）
+window-pass-press-reset = { station-press-reset }（烧录用时 { $seconds }{"\u00A0"}秒）
 window-flash-next = 烧录下一块
 window-flash-next-hint = 清除此结果，继续下一块板子
 window-details = 详情
