@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dfu_station::advice::{Platform, advice};
 use dfu_station::dfu::{
-    Attributes, CANCEL_CHECK, Clock, Deadlines, DfuError, DfuInterface, Engine, FakeClock,
+    Attributes, CANCEL_CHECK, Clock, Control, Deadlines, DfuError, DfuInterface, Engine, FakeClock,
     FunctionalDescriptor, InterfaceMode, Location, Operation, Payload, Phase, Progress,
     ProtocolError, Request, State, Status, Transport, TransportError,
 };
@@ -134,14 +134,9 @@ impl FakeDevice {
 }
 
 impl Transport for FakeDevice {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
-        let request = Request::from_u8(request).expect("a DFU request");
+    fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError> {
+        let Control { value, timeout, .. } = control;
+        let request = Request::from_u8(control.request).expect("a DFU request");
         self.calls.push(Call::Out {
             request,
             value,
@@ -180,14 +175,9 @@ impl Transport for FakeDevice {
         }
     }
 
-    fn control_in(
-        &mut self,
-        request: u8,
-        _value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
-        let request = Request::from_u8(request).expect("a DFU request");
+    fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError> {
+        let timeout = control.timeout;
+        let request = Request::from_u8(control.request).expect("a DFU request");
         self.calls.push(Call::In { request, timeout });
         if let Some(error) = self.injected_failure(request) {
             return Err(error);

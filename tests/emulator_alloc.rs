@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use dfu_station::dfu::{FakeClock, Transport};
+use dfu_station::dfu::{Control, FakeClock, Transport};
 use dfu_station::dfu::{Request, State};
 use dfu_station::emulator::{Bus, EspRom, Mode, RomConfig};
 use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
@@ -50,9 +50,9 @@ fn dnload_and_getstatus_allocate_nothing_per_block() {
     let mut counted = 0;
     for (n, block) in payload.chunks(64).enumerate() {
         let start = ALLOCATIONS.load(Ordering::Relaxed);
-        t.control_out(Request::Dnload as u8, n as u16, block, timeout)
+        t.control_out(Control::new(Request::Dnload, n as u16, timeout), block)
             .unwrap();
-        t.control_in(Request::GetStatus as u8, 0, &mut status, timeout)
+        t.control_in(Control::new(Request::GetStatus, 0, timeout), &mut status)
             .unwrap();
         assert_eq!(status[4], State::DfuDnloadIdle as u8);
         if n * 64 > first_data {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sample;
-use dfu_station::dfu::{Clock, FakeClock, Transport, TransportError};
+use dfu_station::dfu::{Clock, Control, FakeClock, Transport, TransportError};
 use dfu_station::dfu::{Request, State, Status};
 use dfu_station::emulator::{
     Board, Bus, EmulatedTransport, EspRom, Fault, Mode, Presence, RomConfig, When,
@@ -39,7 +39,7 @@ fn setup() -> (Arc<FakeClock>, Bus) {
 
 fn get_status(t: &mut impl Transport) -> Result<[u8; 6], TransportError> {
     let mut status = [0; 6];
-    let len = t.control_in(Request::GetStatus as u8, 0, &mut status, TIMEOUT)?;
+    let len = t.control_in(Control::new(Request::GetStatus, 0, TIMEOUT), &mut status)?;
     assert_eq!(len, 6);
     Ok(status)
 }
@@ -69,11 +69,11 @@ fn download(
 ) -> Result<(), Failure> {
     let mut number = 0u16;
     for chunk in payload.chunks(block) {
-        t.control_out(Request::Dnload as u8, number, chunk, TIMEOUT)?;
+        t.control_out(Control::new(Request::Dnload, number, TIMEOUT), chunk)?;
         assert_eq!(settle(t, clock)?, State::DfuDnloadIdle as u8);
         number = number.wrapping_add(1);
     }
-    t.control_out(Request::Dnload as u8, number, &[], TIMEOUT)?;
+    t.control_out(Control::new(Request::Dnload, number, TIMEOUT), &[])?;
     assert_eq!(settle(t, clock)?, State::DfuIdle as u8);
     Ok(())
 }
@@ -90,7 +90,7 @@ fn detach(bus: &Bus, clock: &FakeClock) -> Result<EmulatedTransport, TransportEr
     let mut runtime = bus.open(PORT).unwrap();
     assert_eq!(runtime.info().mode, Mode::Runtime);
     assert_eq!(
-        runtime.control_out(Request::Detach as u8, 1000, &[], TIMEOUT),
+        runtime.control_out(Control::new(Request::Detach, 1000, TIMEOUT), &[]),
         Err(TransportError::NoDevice),
         "the ROM reboots at once: DETACH is lost"
     );
@@ -307,7 +307,7 @@ fn requests_in_the_wrong_state_stall_into_err_unknown() {
     let (_, mut t) = plug_dfu(&bus, RomConfig::new(Chip::Esp32S2));
     // A zero-length DNLOAD in dfuIDLE, then UPLOAD (not supported), then DETACH.
     assert_eq!(
-        t.control_out(Request::Dnload as u8, 0, &[], TIMEOUT),
+        t.control_out(Control::new(Request::Dnload, 0, TIMEOUT), &[]),
         Err(TransportError::Stall)
     );
     let status = get_status(&mut t).unwrap();
@@ -317,27 +317,27 @@ fn requests_in_the_wrong_state_stall_into_err_unknown() {
     );
     // In dfuERROR, only CLRSTATUS (and status queries) are allowed.
     assert_eq!(
-        t.control_out(Request::Abort as u8, 0, &[], TIMEOUT),
+        t.control_out(Control::new(Request::Abort, 0, TIMEOUT), &[]),
         Err(TransportError::Stall)
     );
-    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::ClrStatus, 0, TIMEOUT), &[])
         .unwrap();
     let mut buf = [0; 64];
     assert_eq!(
-        t.control_in(Request::Upload as u8, 0, &mut buf, TIMEOUT),
+        t.control_in(Control::new(Request::Upload, 0, TIMEOUT), &mut buf),
         Err(TransportError::Stall)
     );
-    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::ClrStatus, 0, TIMEOUT), &[])
         .unwrap();
     assert_eq!(
-        t.control_out(Request::Dnload as u8, 0, &[0; 65], TIMEOUT),
+        t.control_out(Control::new(Request::Dnload, 0, TIMEOUT), &[0; 65]),
         Err(TransportError::Stall),
         "more than wTransferSize"
     );
-    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::ClrStatus, 0, TIMEOUT), &[])
         .unwrap();
     let mut state = [0];
-    t.control_in(Request::GetState as u8, 0, &mut state, TIMEOUT)
+    t.control_in(Control::new(Request::GetState, 0, TIMEOUT), &mut state)
         .unwrap();
     assert_eq!(state[0], State::DfuIdle as u8);
 }
@@ -349,8 +349,11 @@ fn polling_before_bw_poll_timeout_is_rejected() {
     let mut config = RomConfig::new(Chip::Esp32S2);
     config.poll_timeout = Duration::from_millis(5);
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT)
-        .unwrap();
+    t.control_out(
+        Control::new(Request::Dnload, 0, TIMEOUT),
+        &body(&image)[..64],
+    )
+    .unwrap();
     let status = get_status(&mut t).unwrap();
     assert_eq!(status[..5], [0, 5, 0, 0, State::DfuDnBusy as u8]);
     assert_eq!(get_status(&mut t), Err(TransportError::Stall));
@@ -381,7 +384,7 @@ fn fault_stall_at_block_then_recovery() {
     );
     assert_eq!(board.lock().state(), State::DfuError);
     assert_eq!(board.lock().status(), Status::ErrUnknown);
-    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::ClrStatus, 0, TIMEOUT), &[])
         .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
     let offset = data_offset(&image);
@@ -474,8 +477,11 @@ fn fault_get_status_never_completes() {
     let mut config = RomConfig::new(Chip::Esp32S2);
     config.faults = vec![Fault::HangGetStatusAfter(0)];
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT)
-        .unwrap();
+    t.control_out(
+        Control::new(Request::Dnload, 0, TIMEOUT),
+        &body(&image)[..64],
+    )
+    .unwrap();
     let start = clock.now();
     assert_eq!(get_status(&mut t), Err(TransportError::Timeout));
     assert_eq!(clock.now() - start, TIMEOUT);
@@ -494,7 +500,7 @@ fn fault_stuck_in_dnbusy() {
     config.faults = vec![Fault::StuckBusyAt(1)];
     let (_, mut t) = plug_dfu(&bus, config);
     for (n, chunk) in body(&image)[..128].chunks(64).enumerate() {
-        t.control_out(Request::Dnload as u8, n as u16, chunk, TIMEOUT)
+        t.control_out(Control::new(Request::Dnload, n as u16, TIMEOUT), chunk)
             .unwrap();
         let first = get_status(&mut t).unwrap();
         assert_eq!(first[..5], [0, 1, 0, 0, State::DfuDnBusy as u8]);
@@ -537,7 +543,7 @@ fn fault_left_over_dnload_idle() {
     let mut config = RomConfig::new(Chip::Esp32S2);
     config.faults = vec![Fault::StartIn(State::DfuDnloadIdle)];
     let (_, mut t) = plug_dfu(&bus, config);
-    t.control_out(Request::Abort as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::Abort, 0, TIMEOUT), &[])
         .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
 }
@@ -555,10 +561,13 @@ fn fault_left_over_error() {
         (Status::ErrUnknown as u8, State::DfuError as u8)
     );
     assert_eq!(
-        t.control_out(Request::Dnload as u8, 0, &body(&image)[..64], TIMEOUT),
+        t.control_out(
+            Control::new(Request::Dnload, 0, TIMEOUT),
+            &body(&image)[..64]
+        ),
         Err(TransportError::Stall)
     );
-    t.control_out(Request::ClrStatus as u8, 0, &[], TIMEOUT)
+    t.control_out(Control::new(Request::ClrStatus, 0, TIMEOUT), &[])
         .unwrap();
     download(&mut t, &clock, body(&image), 64).unwrap();
 }
@@ -574,21 +583,27 @@ fn erase_slower_than_the_timeout_times_out() {
     let payload = body(&image);
     let mut sent = 0;
     while sent + 64 <= first_data {
-        t.control_out(Request::Dnload as u8, 0, &payload[sent..sent + 64], TIMEOUT)
-            .unwrap();
+        t.control_out(
+            Control::new(Request::Dnload, 0, TIMEOUT),
+            &payload[sent..sent + 64],
+        )
+        .unwrap();
         settle(&mut t, &clock).unwrap();
         sent += 64;
     }
     let start = clock.now();
     assert_eq!(
-        t.control_out(Request::Dnload as u8, 0, &payload[sent..sent + 64], TIMEOUT),
+        t.control_out(
+            Control::new(Request::Dnload, 0, TIMEOUT),
+            &payload[sent..sent + 64]
+        ),
         Err(TransportError::Timeout),
         "128 sectors (the first part of the 1 MiB file) take 128 s"
     );
     assert_eq!(clock.now() - start, TIMEOUT);
     let long = Duration::from_secs(200);
     let mut status = [0; 6];
-    t.control_in(Request::GetStatus as u8, 0, &mut status, long)
+    t.control_in(Control::new(Request::GetStatus, 0, long), &mut status)
         .unwrap();
     assert_eq!(
         clock.now() - start,

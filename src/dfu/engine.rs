@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::protocol::{DeviceStatus, DfuInterface, FunctionalDescriptor, InterfaceMode};
 use super::protocol::{ProtocolError, Request, STATUS_LEN, State, Status};
-use super::{Clock, Transport, TransportError};
+use super::{Clock, Control, Transport, TransportError};
 use crate::failure::Code;
 use crate::firmware::{FirmwareImage, Part, Region};
 
@@ -371,10 +371,12 @@ impl<'a> Engine<'a> {
         self.report(Phase::Detaching, 0, 0);
         self.check_cancel(at)?;
         let gone = match transport.control_out(
-            Request::Detach as u8,
-            self.deadlines.detach_ms,
+            Control::new(
+                Request::Detach,
+                self.deadlines.detach_ms,
+                self.deadlines.control,
+            ),
             &[],
-            self.deadlines.control,
         ) {
             Ok(()) => false,
             Err(TransportError::NoDevice) => true,
@@ -599,10 +601,8 @@ impl<'a> Engine<'a> {
         let mut reply = [0u8; STATUS_LEN];
         let len = transport
             .control_in(
-                Request::GetStatus as u8,
-                0,
+                Control::new(Request::GetStatus, 0, self.deadlines.transfer),
                 &mut reply,
-                self.deadlines.transfer,
             )
             .map_err(|error| transfer_failed(error, Request::GetStatus.into(), at))?;
         DeviceStatus::parse(&reply[..len.min(STATUS_LEN)])
@@ -618,7 +618,7 @@ impl<'a> Engine<'a> {
         at: Location,
     ) -> Result<(), DfuError> {
         transport
-            .control_out(Request::Dnload as u8, block_number, data, timeout)
+            .control_out(Control::new(Request::Dnload, block_number, timeout), data)
             .map_err(|error| transfer_failed(error, Request::Dnload.into(), at))
     }
 
@@ -630,7 +630,7 @@ impl<'a> Engine<'a> {
         at: Location,
     ) -> Result<(), DfuError> {
         transport
-            .control_out(request as u8, 0, &[], self.deadlines.control)
+            .control_out(Control::new(request, 0, self.deadlines.control), &[])
             .map_err(|error| transfer_failed(error, request.into(), at))
     }
 

@@ -14,4 +14,4 @@ pub use protocol::{
     Attributes, DeviceStatus, DfuInterface, FUNCTIONAL_DESCRIPTOR_TYPE, FunctionalDescriptor,
     InterfaceMode, ProtocolError, Request, STATUS_LEN, State, Status,
 };
-pub use transport::{Clock, FakeClock, SystemClock, Transport, TransportError};
+pub use transport::{Clock, Control, FakeClock, SystemClock, Transport, TransportError};

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeviceStatus, DfuInterface, Reenumerate, Request, State, Transport, TransportError};
+use super::{
+    Control, DeviceStatus, DfuInterface, Reenumerate, Request, State, Transport, TransportError,
+};
 
 /// One request and its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,19 +196,13 @@ fn describe_status(reply: &[u8]) -> Answer {
 }
 
 impl<T: Transport> Transport for Traced<T> {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
+    fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError> {
         let began = Instant::now();
-        let result = self.inner.control_out(request, value, data, timeout);
-        let name = request_name(request);
+        let result = self.inner.control_out(control, data);
+        let name = request_name(control.request);
         self.record(
             &name,
-            value,
+            control.value,
             data.len(),
             began,
             plain(result.as_ref().map(|_| ())),
@@ -214,21 +210,21 @@ impl<T: Transport> Transport for Traced<T> {
         result
     }
 
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
+    fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError> {
         let began = Instant::now();
-        let result = self.inner.control_in(request, value, buf, timeout);
+        let result = self.inner.control_in(control, buf);
         let answer = match &result {
-            Ok(n) if request == Request::GetStatus as u8 => describe_status(&buf[..*n]),
+            Ok(n) if control.request == Request::GetStatus as u8 => describe_status(&buf[..*n]),
             other => plain(other.as_ref().map(|_| ())),
         };
         let length = *result.as_ref().unwrap_or(&0);
-        self.record(&request_name(request), value, length, began, answer);
+        self.record(
+            &request_name(control.request),
+            control.value,
+            length,
+            began,
+            answer,
+        );
         result
     }
 

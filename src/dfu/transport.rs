@@ -5,6 +5,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::protocol::Request;
+
 /// Why a transfer failed. The engine decides what each means in its phase (a stalled
 /// DETACH is normal for the ESP ROM; a stalled DNLOAD is not).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,26 +34,36 @@ pub enum TransportError {
     Other(String),
 }
 
+/// One DFU class request to the interface: which request (bRequest), its wValue, and how
+/// long the device may take to complete the transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Control {
+    /// The DFU request number (DETACH = 0 ... ABORT = 6).
+    pub request: u8,
+    /// wValue: the block number of DNLOAD and UPLOAD, DETACH's timeout in ms, else 0.
+    pub value: u16,
+    /// How long the transfer may take before it fails with [`TransportError::Timeout`].
+    pub timeout: Duration,
+}
+
+impl Control {
+    /// `request` with wValue `value`, allowed `timeout`.
+    pub fn new(request: Request, value: u16, timeout: Duration) -> Control {
+        Control {
+            request: request as u8,
+            value,
+            timeout,
+        }
+    }
+}
+
 /// Class control transfers to one DFU interface (the transport knows its wIndex).
-/// `request` is the DFU request number (DETACH = 0 ... ABORT = 6).
 pub trait Transport {
-    /// Host-to-device class request (bmRequestType 0x21).
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError>;
+    /// Host-to-device class request (bmRequestType 0x21) carrying `data`.
+    fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError>;
 
     /// Device-to-host class request (bmRequestType 0xA1); returns the bytes received.
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError>;
+    fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError>;
 
     /// USB bus reset of the device.
     fn reset(&mut self) -> Result<(), TransportError>;
@@ -61,23 +73,11 @@ pub trait Transport {
 macro_rules! forward_transport {
     ($($pointer:ty),+) => {$(
         impl<T: Transport + ?Sized> Transport for $pointer {
-            fn control_out(
-                &mut self,
-                request: u8,
-                value: u16,
-                data: &[u8],
-                timeout: Duration,
-            ) -> Result<(), TransportError> {
-                (**self).control_out(request, value, data, timeout)
+            fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError> {
+                (**self).control_out(control, data)
             }
-            fn control_in(
-                &mut self,
-                request: u8,
-                value: u16,
-                buf: &mut [u8],
-                timeout: Duration,
-            ) -> Result<usize, TransportError> {
-                (**self).control_in(request, value, buf, timeout)
+            fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError> {
+                (**self).control_in(control, buf)
             }
             fn reset(&mut self) -> Result<(), TransportError> {
                 (**self).reset()

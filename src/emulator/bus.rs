@@ -8,7 +8,7 @@ use super::descriptors::DEVICE_LEN;
 use super::protocol::Setup;
 use super::rom::{EspRom, Mode, Outcome, Presence};
 use crate::dfu::{
-    Clock, DfuInterface, FunctionalDescriptor, InterfaceMode, Reenumerate, Transport,
+    Clock, Control, DfuInterface, FunctionalDescriptor, InterfaceMode, Reenumerate, Transport,
     TransportError,
 };
 
@@ -305,11 +305,11 @@ impl EmulatedTransport {
         DfuInterface { mode, descriptor }
     }
 
-    fn setup(&self, request_type: u8, request: u8, value: u16, length: usize) -> Setup {
+    fn setup(&self, request_type: u8, control: Control, length: usize) -> Setup {
         Setup {
             request_type,
-            request,
-            value,
+            request: control.request,
+            value: control.value,
             index: u16::from(self.info.interface),
             length: length as u16,
         }
@@ -350,27 +350,17 @@ impl EmulatedTransport {
 }
 
 impl Transport for EmulatedTransport {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
-        let setup = self.setup(Setup::CLASS_OUT, request, value, data.len());
-        self.transfer(timeout, |rom, now| rom.control_out(&setup, data, now))
-            .map(drop)
+    fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError> {
+        let setup = self.setup(Setup::CLASS_OUT, control, data.len());
+        self.transfer(control.timeout, |rom, now| {
+            rom.control_out(&setup, data, now)
+        })
+        .map(drop)
     }
 
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
-        let setup = self.setup(Setup::CLASS_IN, request, value, buf.len());
-        self.transfer(timeout, |rom, now| rom.control_in(&setup, buf, now))
+    fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError> {
+        let setup = self.setup(Setup::CLASS_IN, control, buf.len());
+        self.transfer(control.timeout, |rom, now| rom.control_in(&setup, buf, now))
     }
 
     fn reset(&mut self) -> Result<(), TransportError> {

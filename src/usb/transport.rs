@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use rusb::{Context, DeviceHandle};
 
 use super::{DfuTarget, Selector, Usb, transport_error};
-use crate::dfu::{DfuInterface, InterfaceMode, Reenumerate, Transport, TransportError};
+use crate::dfu::{Control, DfuInterface, InterfaceMode, Reenumerate, Transport, TransportError};
 
 /// bmRequestType of DFU class requests to an interface, host to device and back.
 const CLASS_OUT: u8 = 0x21;
@@ -24,42 +24,18 @@ impl UsbTransport {
 }
 
 impl Transport for UsbTransport {
-    fn control_out(
-        &mut self,
-        request: u8,
-        value: u16,
-        data: &[u8],
-        timeout: Duration,
-    ) -> Result<(), TransportError> {
+    fn control_out(&mut self, control: Control, data: &[u8]) -> Result<(), TransportError> {
+        let (request, value, index) = (control.request, control.value, self.interface.into());
         self.handle
-            .write_control(
-                CLASS_OUT,
-                request,
-                value,
-                self.interface.into(),
-                data,
-                timeout,
-            )
+            .write_control(CLASS_OUT, request, value, index, data, control.timeout)
             .map(drop)
             .map_err(transport_error)
     }
 
-    fn control_in(
-        &mut self,
-        request: u8,
-        value: u16,
-        buf: &mut [u8],
-        timeout: Duration,
-    ) -> Result<usize, TransportError> {
+    fn control_in(&mut self, control: Control, buf: &mut [u8]) -> Result<usize, TransportError> {
+        let (request, value, index) = (control.request, control.value, self.interface.into());
         self.handle
-            .read_control(
-                CLASS_IN,
-                request,
-                value,
-                self.interface.into(),
-                buf,
-                timeout,
-            )
+            .read_control(CLASS_IN, request, value, index, buf, control.timeout)
             .map_err(transport_error)
     }
 
