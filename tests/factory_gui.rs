@@ -201,6 +201,7 @@ fn rows_left_and_each_boards_unit_show() {
     harness.run_steps(3);
     harness.get_by_label("Unit SN-0003");
     harness.get_by_label("• 8 of 10 rows left");
+    harness.snapshot("station_rows_left");
     events.send(Event::RowsLeft { left: 0, rows: 10 }).unwrap();
     harness.run_steps(3);
     harness.get_by_label("✖ No rows left of 10: the line stops");
