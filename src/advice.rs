@@ -5,6 +5,7 @@
 
 use crate::dfu::TransportError;
 use crate::failure::Code;
+use crate::firmware::Warning;
 
 /// The operating system whose advice to give (drivers and permissions differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,20 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
 /// (the technical message goes under "Details"). No protocol words, no numbers.
 pub fn headline(code: Code) -> String {
     crate::t!(plain_words(code).headline)
+}
+
+/// A file's warning in a technician's words, with what to do: what the window shows under
+/// "Valid, N warnings" (the warning's own technical message goes under "Details").
+pub fn warning_headline(warning: &Warning) -> String {
+    let key = match warning {
+        Warning::AnyChip => "warning-any-chip",
+        Warning::UnknownChip { .. } => "warning-unknown-chip",
+        Warning::NoFlashParams => "warning-no-flash-size",
+        Warning::LongErase { .. } => "warning-long-erase",
+        Warning::DataAfterTrailer { .. } => "warning-extra-data",
+        Warning::NothingToFlash => "warning-nothing-to-flash",
+    };
+    crate::t!(key)
 }
 
 /// The catalogue keys of a failure's plain words.
@@ -210,6 +225,7 @@ fn english_code_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, with_lang};
 
     /// The advice for a board that could not be opened because of `error`.
     fn open_failed(error: TransportError, platform: Platform) -> String {
@@ -275,7 +291,6 @@ mod tests {
     /// typed or copied (the udev rule, its path, commands) stays as it is.
     #[test]
     fn every_code_reads_in_chinese() {
-        use crate::i18n::{Lang, with_lang};
         with_lang(Lang::ZhCn, || {
             for &code in Code::ALL {
                 for text in [headline(code), advice(code, None, Platform::Linux)] {
@@ -297,22 +312,24 @@ mod tests {
         });
     }
 
+    /// Words a technician should not have to read first.
+    const PROTOCOL_WORDS: [&str; 12] = [
+        "DNLOAD",
+        "GETSTATUS",
+        "DETACH",
+        "errVERIFY",
+        "dfuERROR",
+        "dfuIDLE",
+        "manifest",
+        "suffix",
+        "CPIO",
+        "0x",
+        "USB 1-",
+        "block",
+    ];
+
     #[test]
     fn every_headline_is_plain_and_names_a_next_step() {
-        const PROTOCOL_WORDS: [&str; 12] = [
-            "DNLOAD",
-            "GETSTATUS",
-            "DETACH",
-            "errVERIFY",
-            "dfuERROR",
-            "dfuIDLE",
-            "manifest",
-            "suffix",
-            "CPIO",
-            "0x",
-            "USB 1-",
-            "block",
-        ];
         const NEXT_STEPS: [&str; 14] = [
             "Get", "Pick", "Ask", "Make", "Check", "Set", "Call", "Put", "Choose", "Use", "Close",
             "Fix", "Flash", "Replug",
@@ -331,6 +348,49 @@ mod tests {
             assert!(
                 NEXT_STEPS.iter().any(|verb| step.starts_with(verb)) && step.ends_with('.'),
                 "{code}: \"{step}\" is not a next step"
+            );
+        }
+    }
+
+    /// A file's warnings read plainly: what is the matter, then what to do, without the
+    /// technical detail the warning's own message gives; in Chinese too.
+    #[test]
+    fn every_warning_reads_plainly_in_both_languages() {
+        let warnings = [
+            Warning::AnyChip,
+            Warning::UnknownChip { pid: 0x1234 },
+            Warning::NoFlashParams,
+            Warning::LongErase {
+                name: "app.bin".into(),
+                size: 1 << 20,
+            },
+            Warning::DataAfterTrailer { bytes: 12 },
+            Warning::NothingToFlash,
+        ];
+        let technical = [
+            "ESP-IDF",
+            "flash_params",
+            "product ID",
+            "trailer",
+            "archive",
+            "KiB",
+        ];
+        for warning in &warnings {
+            let text = with_lang(Lang::En, || warning_headline(warning));
+            for word in PROTOCOL_WORDS.iter().chain(&technical) {
+                assert!(
+                    !text.to_lowercase().contains(&word.to_lowercase()),
+                    "{warning:?}: {text} says {word}"
+                );
+            }
+            assert!(
+                text.split_once(". ").is_some() && text.ends_with('.'),
+                "{warning:?}: {text} is not what is the matter, then what to do"
+            );
+            let chinese = with_lang(Lang::ZhCn, || warning_headline(warning));
+            assert!(
+                chinese.ends_with('。') && chinese.chars().any(|c| c > '\u{2e80}'),
+                "{warning:?}: {chinese}"
             );
         }
     }

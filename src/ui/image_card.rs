@@ -94,8 +94,9 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
     ));
     status::file(loaded).show(ui, size::HEADING);
     for warning in &image.warnings {
+        let plain = crate::advice::warning_headline(warning);
         ui.add(
-            egui::Label::new(RichText::new(format!("{} {warning}", Tone::Warn.icon())).color(WARN))
+            egui::Label::new(RichText::new(format!("{} {plain}", Tone::Warn.icon())).color(WARN))
                 .wrap(),
         );
     }
@@ -118,6 +119,10 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
                     );
                     ui.end_row();
                 });
+            // The warnings as the file reader words them (product IDs, part names).
+            for warning in &image.warnings {
+                ui.add(egui::Label::new(RichText::new(warning.to_string()).weak()).wrap());
+            }
             if !image.regions.is_empty() {
                 ui.add_space(8.0);
                 flash_map(ui, &image.regions, image.flash_size);

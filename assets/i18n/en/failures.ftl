@@ -84,3 +84,13 @@ advice-access-refused = The system refused access: check that no other driver ha
 advice-no-driver = No driver lets programs open the board's DFU interface: check that no other driver has claimed it, then replug the board.
 advice-board-busy = Another program holds the board (dfu-util, idf.py, a serial monitor or another DFU Station): close it and try again.
 advice-board-gone = The board was unplugged or restarted. Check the cable. { advice-download-mode } Then try again.
+
+## A file's warnings: what the window shows under "Valid, N warnings". A plain sentence,
+## then what to do; the technical detail (product IDs, file names) goes under Details.
+
+warning-any-chip = The file does not say which chip it is for. Make sure it is the right file for this board.
+warning-unknown-chip = The file is for a chip DFU Station does not know. Ask your engineer whether it is right for this board.
+warning-no-flash-size = The file does not say the board's flash size, so its fit cannot be checked. It can still be flashed.
+warning-long-erase = Part of the firmware is erased in one go, so flashing may seem to stop for a while. Wait, and do not unplug the board.
+warning-extra-data = The file has extra data at its end that the board ignores. Ask your engineer for a clean build if in doubt.
+warning-nothing-to-flash = The file holds nothing to write: flashing it changes nothing. Ask your engineer for the right file.

@@ -84,3 +84,13 @@ advice-access-refused = 系统拒绝访问：请确认板子的 DFU 接口没有
 advice-no-driver = 没有驱动让程序打开板子的 DFU 接口：请确认它没有被其他驱动占用，然后重新插拔板子。
 advice-board-busy = 另一个程序正占用这块板子（dfu-util、idf.py、串口监视器或另一个 DFU Station）：请关闭它，然后重试。
 advice-board-gone = 板子已被拔下或重启了。请检查数据线。{ advice-download-mode }然后重试。
+
+## 文件的警告：窗口在“有效，N 条警告”下显示的内容。先用一句平实的话说明，再说该做什么；
+## 技术细节（产品 ID、文件名）放在“详情”里。
+
+warning-any-chip = 文件没有注明适用于哪种芯片。请确认它是这块板子的正确文件。
+warning-unknown-chip = 文件适用的芯片 DFU Station 不认识。请向工程师确认它是否适用于这块板子。
+warning-no-flash-size = 文件没有注明板子的闪存大小，无法核对是否装得下。仍然可以烧录。
+warning-long-erase = 固件的一部分会一次性擦除，烧录时可能看起来停顿一段时间。请耐心等待，不要拔下板子。
+warning-extra-data = 文件末尾有板子会忽略的多余数据。如有疑问，请向工程师要一份干净的构建。
+warning-nothing-to-flash = 文件中没有要写入的内容：烧录它不会改变任何东西。请向工程师要正确的文件。
