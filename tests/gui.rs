@@ -15,7 +15,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use dfu_station::advice::headline;
 use dfu_station::dfu::{InterfaceMode, Phase};
 use dfu_station::failure::Code;
-use dfu_station::firmware::Chip;
+use dfu_station::firmware::{Chip, PackOptions};
 use dfu_station::i18n::{Lang, with_lang};
 use dfu_station::station::demo::{DEMO, DemoTimings};
 use dfu_station::station::{
@@ -738,13 +738,39 @@ fn states_are_told_apart_in_greyscale() {
     for word in ["✔ PASS", "✖ FAIL", "✖ Can't flash", "✔ Ready"] {
         harness.get_by_label(word);
     }
+    greyscale_snapshot(&mut harness, "screens/station_states_greyscale");
+}
+
+/// Told apart without colour: a file with warnings reads "⚠ Valid, 2 warnings", not the
+/// "✔" of a clean file nor the "✖" of a damaged one. Desk in greyscale, a snapshot.
+#[test]
+fn a_file_with_warnings_is_told_apart_in_greyscale() {
+    let (mut harness, script) = scripted();
+    script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    // Made for any chip (PID 0xFFFF) and with the app in one 1.2 MiB part (a long erase).
+    let image = common::realistic_image_packed(&PackOptions {
+        pid: 0xFFFF,
+        flash_size: 4 << 20,
+        part_size: 2 << 20,
+    });
+    drop_file(&mut harness, "/home/tech/old-idf/build/dfu.bin", image);
+    harness.step();
+    script.answer_load();
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(4);
+    harness.get_by_label("⚠ Valid, 2 warnings");
+    greyscale_snapshot(&mut harness, "screens/desk_file_warnings_greyscale");
+}
+
+/// The window as a colour-blind reader might see it: each pixel's luma only.
+fn greyscale_snapshot(harness: &mut Harness<'_, App>, name: &str) {
     let mut image = harness.render().expect("rendered");
     for pixel in image.pixels_mut() {
         let [r, g, b, a] = pixel.0;
         let luma = (0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b)) as u8;
         pixel.0 = [luma, luma, luma, a];
     }
-    egui_kittest::image_snapshot(&image, "screens/station_states_greyscale");
+    egui_kittest::image_snapshot(&image, name);
 }
 
 #[test]

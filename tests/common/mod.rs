@@ -111,6 +111,15 @@ pub fn sample(len: usize, seed: u32) -> Vec<u8> {
 /// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
 /// into 512 KiB parts, for `chip`.
 pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
+    realistic_image_packed(&dfu_station::firmware::PackOptions {
+        pid: chip.pid(),
+        flash_size: 4 << 20,
+        ..dfu_station::firmware::PackOptions::default()
+    })
+}
+
+/// The same three regions as [`realistic_image`], packed with `options`.
+pub fn realistic_image_packed(options: &dfu_station::firmware::PackOptions) -> Vec<u8> {
     let files = [
         dfu_station::firmware::FlashFile {
             address: 0x1000,
@@ -128,12 +137,7 @@ pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
             data: sample(0x12_3456, 3),
         },
     ];
-    let options = dfu_station::firmware::PackOptions {
-        pid: chip.pid(),
-        flash_size: 4 << 20,
-        ..dfu_station::firmware::PackOptions::default()
-    };
-    dfu_station::firmware::pack(&files, &options).unwrap()
+    dfu_station::firmware::pack(&files, options).unwrap()
 }
 
 #[cfg(feature = "gui")]
