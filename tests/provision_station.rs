@@ -137,6 +137,37 @@ fn journal(folder: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A station for line 3 with per-board data over `demo`'s boards, asked to flash every
+/// one of them, and a registry that knows those boards from the start, as `flash --all`
+/// knows them: a result may come before the watcher says the board arrived.
+fn flash_every_board(
+    demo: &Arc<DemoSource>,
+    logs: &Path,
+    provisioning: &Arc<Provisioning>,
+    image: &Arc<LoadedImage>,
+) -> (Station, Registry) {
+    let source: Arc<dyn DeviceSource> = demo.clone();
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: "line 3".into(),
+        log_folder: Some(logs.to_owned()),
+        auto: None,
+        sound: false,
+        provision: Some(provisioning.clone()),
+    };
+    station.commands.send(Command::Configure(settings)).unwrap();
+    let mut registry = Registry::default();
+    for device in demo.devices() {
+        registry.apply(&Event::DeviceAdded(device.clone()));
+        let image = image.clone();
+        station
+            .commands
+            .send(Command::Flash { device, image })
+            .unwrap();
+    }
+    (station, registry)
+}
+
 #[test]
 fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,27 +194,7 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
         };
         assert_eq!(demo.plug_config(rom(faults)), format!("1-{port}"));
     }
-    let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
-    let settings = Settings {
-        station: "line 3".into(),
-        log_folder: Some(logs.clone()),
-        auto: None,
-        sound: false,
-        provision: Some(provisioning.clone()),
-    };
-    station.commands.send(Command::Configure(settings)).unwrap();
-    // The boards asked to flash are known from the start: a result may come before the
-    // watcher says the board arrived.
-    let mut registry = Registry::default();
-    for device in demo.devices() {
-        registry.apply(&Event::DeviceAdded(device.clone()));
-        let image = image.clone();
-        station
-            .commands
-            .send(Command::Flash { device, image })
-            .unwrap();
-    }
+    let (station, mut registry) = flash_every_board(&demo, &logs, &provisioning, &image);
 
     let mut records: Vec<Record> = Vec::new();
     let mut given: BTreeMap<String, String> = BTreeMap::new();
@@ -285,27 +296,7 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     drop(station);
     let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     (0..3).for_each(|_| drop(demo.plug_config(rom(Vec::new()))));
-    let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
-    let settings = Settings {
-        station: "line 3".into(),
-        log_folder: Some(logs.clone()),
-        auto: None,
-        sound: false,
-        provision: Some(provisioning.clone()),
-    };
-    station.commands.send(Command::Configure(settings)).unwrap();
-    // The boards asked to flash are known from the start, as `flash --all` knows them: a
-    // result may come before the watcher says the board arrived.
-    let mut registry = Registry::default();
-    for device in demo.devices() {
-        registry.apply(&Event::DeviceAdded(device.clone()));
-        let image = image.clone();
-        station
-            .commands
-            .send(Command::Flash { device, image })
-            .unwrap();
-    }
+    let (station, mut registry) = flash_every_board(&demo, &logs, &provisioning, &image);
     let mut finished = BTreeMap::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     while finished.len() < 3 {
