@@ -137,25 +137,37 @@ fn journal(folder: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A station for line 3 with per-board data over `demo`'s boards, asked to flash every
-/// one of them, and a registry that knows those boards from the start, as `flash --all`
-/// knows them: a result may come before the watcher says the board arrived.
+/// A station for line 3 over `demo`'s boards, logging to `logs`, giving each board a row
+/// of `provisioning`, in auto mode with `auto` when there is one.
+fn start_line(
+    demo: &Arc<DemoSource>,
+    logs: &Path,
+    provisioning: &Arc<Provisioning>,
+    auto: Option<Arc<LoadedImage>>,
+) -> Station {
+    let source: Arc<dyn DeviceSource> = demo.clone();
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: "line 3".into(),
+        log_folder: Some(logs.to_owned()),
+        auto,
+        sound: false,
+        provision: Some(provisioning.clone()),
+    };
+    station.commands.send(Command::Configure(settings)).unwrap();
+    station
+}
+
+/// [`start_line`] asked to flash every one of `demo`'s boards, and a registry that knows
+/// those boards from the start, as `flash --all` knows them: a result may come before the
+/// watcher says the board arrived.
 fn flash_every_board(
     demo: &Arc<DemoSource>,
     logs: &Path,
     provisioning: &Arc<Provisioning>,
     image: &Arc<LoadedImage>,
 ) -> (Station, Registry) {
-    let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
-    let settings = Settings {
-        station: "line 3".into(),
-        log_folder: Some(logs.to_owned()),
-        auto: None,
-        sound: false,
-        provision: Some(provisioning.clone()),
-    };
-    station.commands.send(Command::Configure(settings)).unwrap();
+    let station = start_line(demo, logs, provisioning, None);
     let mut registry = Registry::default();
     for device in demo.devices() {
         registry.apply(&Event::DeviceAdded(device.clone()));
@@ -626,16 +638,7 @@ fn auto_mode_picks_no_board_once_the_rows_ran_out() {
     let provisioning = Arc::new(Provisioning::open(&section, &image, &logs).unwrap());
     let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
     (0..3).for_each(|_| drop(demo.plug_config(rom(Vec::new()))));
-    let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
-    let settings = Settings {
-        station: "line 3".into(),
-        log_folder: Some(logs.clone()),
-        auto: Some(image),
-        sound: false,
-        provision: Some(provisioning),
-    };
-    station.commands.send(Command::Configure(settings)).unwrap();
+    let station = start_line(&demo, &logs, &provisioning, Some(image));
 
     let mut registry = Registry::default();
     let mut started = Vec::new();
@@ -686,16 +689,7 @@ fn a_cancelled_board_spends_its_row() {
     let mut slow = rom(Vec::new());
     slow.erase_time_per_sector = Duration::from_millis(500);
     demo.plug_config(slow);
-    let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
-    let settings = Settings {
-        station: "line 3".into(),
-        log_folder: Some(logs.clone()),
-        auto: None,
-        sound: false,
-        provision: Some(provisioning.clone()),
-    };
-    station.commands.send(Command::Configure(settings)).unwrap();
+    let station = start_line(&demo, &logs, &provisioning, None);
     let device = demo.devices().remove(0);
     let id = device.id.clone();
     station
