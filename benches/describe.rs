@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use dfu_station::firmware::{FirmwareImage, FlashFile, PackOptions, pack};
+use firmware::{FirmwareImage, FlashFile, PackOptions, pack};
 
 const IMAGE_SIZE: usize = 16 << 20;
 const RUNS: u32 = 10;

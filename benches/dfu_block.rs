@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use dfu_station::dfu::{Deadlines, Engine, FakeClock, Payload, Progress};
-use dfu_station::emulator::{Bus, EspRom, Mode, RomConfig};
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, pack};
+use dfu::emulator::{Bus, EspRom, Mode, RomConfig};
+use dfu::{Deadlines, Engine, FakeClock, Payload, Progress};
+use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, pack};
 
 /// Counts the bytes allocated by this process.
 struct Counting;

@@ -9,10 +9,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfu_station::emulator::RomConfig;
-use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
-use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::{Command, Event, LoadedImage, Outcome, Station, check_file};
+use dfu::emulator::RomConfig;
+use firmware::{Chip, FlashFile, PackOptions, pack};
+use station::demo::{DemoSource, DemoTimings};
+use station::{Command, Event, LoadedImage, Outcome, Station, check_file};
 
 fn image() -> Arc<LoadedImage> {
     let app = (0..256 << 10)

@@ -4,13 +4,13 @@
 use std::num::NonZeroU16;
 use std::time::Duration;
 
-use dfu_station::advice::{Platform, advice};
-use dfu_station::dfu::{
+use dfu::{
     Attributes, CANCEL_CHECK, Clock, Control, Deadlines, DfuError, DfuInterface, Engine, FakeClock,
     FunctionalDescriptor, InterfaceMode, Location, Operation, Payload, Phase, Progress,
     ProtocolError, Request, State, Status, Transport, TransportError,
 };
-use dfu_station::firmware::{FirmwareImage, FlashFile, PackOptions, pack};
+use firmware::{FirmwareImage, FlashFile, PackOptions, pack};
+use station::advice::{Platform, advice};
 
 const LONG: Duration = Duration::from_secs(30);
 const SHORT: Duration = Duration::from_secs(5);
@@ -639,7 +639,7 @@ fn cancelling_stops_and_sends_abort() {
         blocks: u32,
         seen: u32,
     }
-    impl dfu_station::dfu::Observer for CancelAfter {
+    impl dfu::Observer for CancelAfter {
         fn progress(&mut self, progress: Progress<'_>) {
             if progress.phase == Phase::Writing {
                 self.seen += 1;
@@ -914,7 +914,7 @@ impl<'c> CancelAt<'c> {
     }
 }
 
-impl dfu_station::dfu::Observer for CancelAt<'_> {
+impl dfu::Observer for CancelAt<'_> {
     fn progress(&mut self, progress: Progress<'_>) {
         if self.phases.last() != Some(&progress.phase) {
             self.phases.push(progress.phase);

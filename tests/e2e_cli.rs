@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::harness::{Run, VECTOR_FILES, assert_vector_flashed, payload, run, sh};
 use common::packed_image;
 use common::vector;
-use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
+use firmware::{Chip, FlashFile, PackOptions, pack};
 use serde_json::Value;
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 
 use common::harness::{run, sh};
 use common::packed_image;
-use dfu_station::firmware::esp::hex;
-use dfu_station::station::files::Existing;
-use dfu_station::station::log::{Record, Verdict};
-use dfu_station::station::profile::Profile;
+use firmware::esp::hex;
 use sha2::{Digest, Sha256};
+use station::files::Existing;
+use station::log::{Record, Verdict};
+use station::profile::Profile;
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 

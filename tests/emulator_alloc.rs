@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use dfu_station::dfu::{Control, FakeClock, Transport};
-use dfu_station::dfu::{Request, State};
-use dfu_station::emulator::{Bus, EspRom, Mode, RomConfig};
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
+use dfu::emulator::{Bus, EspRom, Mode, RomConfig};
+use dfu::{Control, FakeClock, Transport};
+use dfu::{Request, State};
+use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
 struct Counting;
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sample;
-use dfu_station::dfu::{Clock, Control, FakeClock, Transport, TransportError};
-use dfu_station::dfu::{Request, State, Status};
-use dfu_station::emulator::{
+use dfu::emulator::{
     Board, Bus, EmulatedTransport, EspRom, Fault, Mode, Presence, RomConfig, When,
 };
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
+use dfu::{Clock, Control, FakeClock, Transport, TransportError};
+use dfu::{Request, State, Status};
+use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 const PORT: &str = "1-1";

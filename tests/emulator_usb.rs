@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dfu_station::dfu::{Clock, FakeClock};
-use dfu_station::dfu::{Request, State};
-use dfu_station::emulator::{Bus, EspRom, Mode, Outcome, Presence, RomConfig, SECTOR, Setup};
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
+use dfu::emulator::{Bus, EspRom, Mode, Outcome, Presence, RomConfig, SECTOR, Setup};
+use dfu::{Clock, FakeClock};
+use dfu::{Request, State};
+use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
 
 const NOW: Duration = Duration::from_secs(10);
 

@@ -8,14 +8,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfu_station::dfu::{Status, TransportError};
-use dfu_station::emulator::{Fault, RomConfig, When};
-use dfu_station::firmware::esp::hex;
-use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
-use dfu_station::station::demo::{DEMO, DemoSource, DemoTimings};
-use dfu_station::station::factory::Settings;
-use dfu_station::station::log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
-use dfu_station::station::{
+use dfu::emulator::{Fault, RomConfig, When};
+use dfu::{Status, TransportError};
+use firmware::esp::hex;
+use firmware::{Chip, FlashFile, PackOptions, pack};
+use station::demo::{DEMO, DemoSource, DemoTimings};
+use station::factory::Settings;
+use station::log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
+use station::{
     BoardState, Command, Connection, DemoCommand, Device, DeviceId, DeviceSource, Event,
     LoadedImage, Outcome, Registry, Station, check_file,
 };
@@ -250,7 +250,7 @@ fn auto_mode_flashes_each_plug_in_once() {
     bench.until("both back in DFU mode", |b| {
         b.present()
             .iter()
-            .filter(|d| d.mode == dfu_station::dfu::InterfaceMode::Dfu)
+            .filter(|d| d.mode == dfu::InterfaceMode::Dfu)
             .count()
             == 2
     });
@@ -280,7 +280,7 @@ impl DeviceSource for PanicsOn12 {
     fn name(&self) -> &'static str {
         self.0.name()
     }
-    fn watch(&self, events: crossbeam_channel::Sender<dfu_station::station::SourceEvent>) {
+    fn watch(&self, events: crossbeam_channel::Sender<station::SourceEvent>) {
         self.0.watch(events)
     }
     fn open(&self, path: &str) -> Result<Connection, TransportError> {
@@ -376,7 +376,7 @@ fn a_cancelled_flash_is_recorded_as_cancelled() {
     commands.send(Command::Flash { device, image }).unwrap();
     bench.until("the erase", |b| {
         matches!(&b.registry.row(&id).unwrap().state,
-            BoardState::Flashing(p) if p.phase == dfu_station::dfu::Phase::Erasing)
+            BoardState::Flashing(p) if p.phase == dfu::Phase::Erasing)
     });
     bench.station.commands.send(Command::Cancel(id)).unwrap();
     bench.until("the record", |b| b.records.len() == 1);

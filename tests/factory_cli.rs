@@ -10,11 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::packed_image;
-use dfu_station::firmware::esp::hex;
-use dfu_station::station::files::Existing;
-use dfu_station::station::log::{ProductionLog, Record, Verdict, utc_now};
-use dfu_station::station::profile::Profile;
+use firmware::esp::hex;
 use sha2::{Digest, Sha256};
+use station::files::Existing;
+use station::log::{ProductionLog, Record, Verdict, utc_now};
+use station::profile::Profile;
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 

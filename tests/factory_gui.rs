@@ -9,20 +9,20 @@ use std::time::Duration;
 
 use common::realistic_image;
 use crossbeam_channel::{Sender, unbounded};
-use dfu_station::dfu::{InterfaceMode, Phase};
-use dfu_station::firmware::Chip;
-use dfu_station::firmware::esp::hex;
-use dfu_station::station::files::Existing;
-use dfu_station::station::log::{LogPause, Record, Verdict};
-use dfu_station::station::profile::Profile;
-use dfu_station::station::usb_source::USB;
-use dfu_station::station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
+use dfu::{InterfaceMode, Phase};
 use dfu_station::ui::{App, Options, StartProfile};
 use eframe::egui;
 use egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use firmware::Chip;
+use firmware::esp::hex;
 use sha2::{Digest, Sha256};
+use station::files::Existing;
+use station::log::{LogPause, Record, Verdict};
+use station::profile::Profile;
+use station::usb_source::USB;
+use station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
 
 /// A profile "line 3" with PIN 4711 and auto mode, for an ESP32-S3 image, in `dir`.
 fn save_profile(dir: &Path) -> std::path::PathBuf {
@@ -128,7 +128,7 @@ fn an_image_changed_since_the_profile_was_saved_is_refused() {
     std::fs::write(dir.path().join("dfu.bin"), image).unwrap();
     let (mut harness, _events) = app(&path);
     harness.run_steps(3);
-    let headline = dfu_station::advice::headline(dfu_station::failure::Code::ProfileImageChanged);
+    let headline = station::advice::headline(failure::Code::ProfileImageChanged);
     // In the strip, and why the primary button is off.
     harness.get_by_label(&format!("✖ {headline}"));
     harness.get_by_label(&headline);

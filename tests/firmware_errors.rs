@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Item, archive, esp_body, esp_file, index, resuffix, suffixed, vector};
-use dfu_station::firmware::{ESPRESSIF_VID, FirmwareError, FirmwareImage, Warning};
+use firmware::{ESPRESSIF_VID, FirmwareError, FirmwareImage, Warning};
 
 fn vector1() -> Vec<u8> {
     std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -63,7 +63,7 @@ fn crafted() -> Vec<(&'static str, Vec<u8>)> {
             let mut f = vector1();
             let n = f.len();
             f[n - 5] = 17;
-            let crc = dfu_station::firmware::jamcrc(&f[..n - 4]);
+            let crc = firmware::jamcrc(&f[..n - 4]);
             f[n - 4..].copy_from_slice(&crc.to_le_bytes());
             f
         }),

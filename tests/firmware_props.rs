@@ -4,7 +4,7 @@
 mod common;
 
 use common::vector;
-use dfu_station::firmware::{FirmwareImage, FlashFile, PackOptions, pack};
+use firmware::{FirmwareImage, FlashFile, PackOptions, pack};
 use proptest::prelude::*;
 
 /// Random non-overlapping files: (gap before, size, fill seed) laid out in order.

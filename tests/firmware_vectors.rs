@@ -3,7 +3,7 @@
 mod common;
 
 use common::vector;
-use dfu_station::firmware::{Chip, FirmwareImage, FlashFile, PackOptions, pack};
+use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, pack};
 
 fn describe(path: &str) -> FirmwareImage {
     FirmwareImage::describe(&std::fs::read(vector(path)).unwrap()).unwrap()

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{realistic_image, vector};
-use dfu_station::dfu::{
+use dfu::emulator::{Board, Bus, EspRom, Fault, Mode, RomConfig, When};
+use dfu::{
     Clock, Deadlines, DfuError, Engine, FakeClock, Observer, Operation, Payload, Phase, Progress,
     Request, State, Status, TransportError,
 };
-use dfu_station::emulator::{Board, Bus, EspRom, Fault, Mode, RomConfig, When};
-use dfu_station::firmware::{Chip, FirmwareImage};
+use firmware::{Chip, FirmwareImage};
 
 const PORT: &str = "1-1";
 
@@ -492,17 +492,17 @@ fn a_corrupted_payload_is_refused_by_the_board_with_err_verify() {
 
 /// An ESP32-S2 image with one 3 MiB app part (bigger than mkdfu's 512 KiB parts).
 fn three_mib_part() -> Vec<u8> {
-    let files = [dfu_station::firmware::FlashFile {
+    let files = [firmware::FlashFile {
         address: 0x10000,
         name: "app.bin".into(),
         data: common::sample(3 << 20, 9),
     }];
-    let options = dfu_station::firmware::PackOptions {
+    let options = firmware::PackOptions {
         flash_size: 8 << 20,
         part_size: 4 << 20,
         ..Default::default()
     };
-    dfu_station::firmware::pack(&files, &options).unwrap()
+    firmware::pack(&files, &options).unwrap()
 }
 
 /// Slow flash: 60 ms per 4 KiB sector, 46 s for a 3 MiB part.

@@ -12,22 +12,20 @@ use std::time::{Duration, Instant};
 use common::app::{drop_file, has_label, row_label, wait_for};
 use common::{realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
-use dfu_station::advice::headline;
-use dfu_station::dfu::{InterfaceMode, Phase};
-use dfu_station::failure::Code;
-use dfu_station::firmware::{Chip, PackOptions};
-use dfu_station::i18n::{Lang, with_lang};
-use dfu_station::station::demo::{DEMO, DemoTimings};
-use dfu_station::station::{
-    Command, Device, DeviceId, Event, JobProgress, Outcome, Station, check_file,
-};
-use dfu_station::t;
+use dfu::{InterfaceMode, Phase};
 use dfu_station::ui::{App, Options};
 use eframe::egui;
 use egui::Role;
 use egui::accesskit::Toggled;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, SnapshotResults};
+use failure::Code;
+use firmware::{Chip, PackOptions};
+use i18n::t;
+use i18n::{Lang, with_lang};
+use station::advice::headline;
+use station::demo::{DEMO, DemoTimings};
+use station::{Command, Device, DeviceId, Event, JobProgress, Outcome, Station, check_file};
 
 fn vector_1() -> Vec<u8> {
     std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -117,7 +115,7 @@ fn a_valid_dropped_file_shows_its_regions() {
     }
     harness.get_by_label_contains("For ESP32-S2");
     harness.get_by_label(
-        &dfu_station::firmware::FirmwareImage::describe(&vector_1())
+        &firmware::FirmwareImage::describe(&vector_1())
             .unwrap()
             .short_sha256(),
     );
@@ -127,15 +125,13 @@ fn a_valid_dropped_file_shows_its_regions() {
 fn a_bad_file_shows_its_error() {
     let mut bad = vector_1();
     bad[100] ^= 0xFF;
-    let expected = dfu_station::firmware::FirmwareImage::describe(&bad)
+    let expected = firmware::FirmwareImage::describe(&bad)
         .unwrap_err()
         .to_string();
     let mut harness = app(false, DemoTimings::default());
     drop_file(&mut harness, "/bench/broken.bin", bad.clone());
-    let code = dfu_station::firmware::FirmwareImage::describe(&bad)
-        .unwrap_err()
-        .code();
-    let headline = format!("✖ {}", dfu_station::advice::headline(code));
+    let code = firmware::FirmwareImage::describe(&bad).unwrap_err().code();
+    let headline = format!("✖ {}", station::advice::headline(code));
     wait_for(&mut harness, "the error", |h| has_label(h, &headline));
     // What happened, in an engineer's words, is under Details.
     harness.get_by_label("Details").click();
@@ -565,7 +561,7 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
                 outcome: Outcome::Fail {
                     code: Code::DfuTransferFailed,
                     reason: "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).".into(),
-                    cause: Some(dfu_station::dfu::TransportError::NoDevice),
+                    cause: Some(dfu::TransportError::NoDevice),
                 },
             });
         }

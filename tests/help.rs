@@ -14,20 +14,20 @@ use common::app::{drop_file, has_label, row_label, wait_for};
 use common::no_usb::with_no_spare_descriptor;
 use common::{realistic_image, vector};
 use crossbeam_channel::unbounded;
-use dfu_station::dfu::TransportError;
-use dfu_station::emulator::{Fault, RomConfig, When};
-use dfu_station::firmware::{Chip, FirmwareImage};
-use dfu_station::i18n::{Lang, with_lang};
-use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::{DeviceSource, Event, Station, press_reset};
-use dfu_station::t;
+use dfu::TransportError;
+use dfu::emulator::{Fault, RomConfig, When};
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
-use dfu_station::usb::UsbError;
 use eframe::egui;
 use egui::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, SnapshotResults};
+use firmware::{Chip, FirmwareImage};
+use i18n::t;
+use i18n::{Lang, with_lang};
+use station::demo::{DemoSource, DemoTimings};
+use station::{DeviceSource, Event, Station, press_reset};
+use usb::UsbError;
 
 /// Seconds of app time per frame (egui_kittest's default step).
 const STEP: f64 = 0.25;
@@ -381,7 +381,7 @@ fn access_denied_inside_the_harness() {
         std::env::var_os("UMOCKDEV_DIR").is_some(),
         "run through access_denied_on_linux_opens_the_udev_help"
     );
-    let usb = dfu_station::station::usb_source::UsbSource::new().expect("libusb starts");
+    let usb = station::usb_source::UsbSource::new().expect("libusb starts");
     let mut harness = app(vec![Arc::new(usb)], Options::default());
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
     drop_file(&mut harness, "/bench/dfu.bin", vector_1());

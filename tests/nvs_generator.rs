@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use dfu_station::firmware::nvs::{self, NvsError, Version};
+use firmware::nvs::{self, NvsError, Version};
 
 mod common;
 
@@ -265,7 +265,7 @@ fn random_mixes_land_on_the_same_page_boundaries() {
 
 #[test]
 fn a_units_image_is_what_the_generator_makes_of_mfg_gens_csv() {
-    use dfu_station::firmware::nvs::mfg::Units;
+    use firmware::nvs::mfg::Units;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cert-2.pem"), "unit two's certificate\n").unwrap();
     let config = "device,namespace,\nserial,data,string\nboard_rev,data,u16\nmac,data,hex2bin\n\

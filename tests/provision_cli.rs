@@ -34,10 +34,10 @@ fn provision_nvs_writes_the_library_image_and_keeps_existing_files() {
     );
     assert!(stdout(&out).contains("Wrote nvs.bin: an NVS partition image of 0x6000 bytes"));
     let written = std::fs::read(dir.path().join("nvs.bin")).unwrap();
-    let expected = dfu_station::firmware::nvs::generate_csv(
+    let expected = firmware::nvs::generate_csv(
         csv.as_bytes(),
         24576,
-        dfu_station::firmware::nvs::Version::V2,
+        firmware::nvs::Version::V2,
         &mut |_| Ok(vec![7u8; 5000]),
     )
     .unwrap();

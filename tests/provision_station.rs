@@ -15,19 +15,17 @@ use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dfu_station::dfu::Status;
-use dfu_station::emulator::{Fault, RomConfig};
-use dfu_station::failure::Code;
-use dfu_station::firmware::esp::hex;
-use dfu_station::firmware::{Chip, FlashFile, PackOptions, pack};
-use dfu_station::station::demo::{DemoSource, DemoTimings};
-use dfu_station::station::factory::Settings;
-use dfu_station::station::log::{CSV_NAME, Record, Verdict, read_recent};
-use dfu_station::station::provision::{ProvisionSection, Provisioning};
-use dfu_station::station::provision_journal::JOURNAL_NAME;
-use dfu_station::station::{
-    Command, DeviceSource, Event, LoadedImage, Outcome, Registry, Station, check_file,
-};
+use dfu::Status;
+use dfu::emulator::{Fault, RomConfig};
+use failure::Code;
+use firmware::esp::hex;
+use firmware::{Chip, FlashFile, PackOptions, pack};
+use station::demo::{DemoSource, DemoTimings};
+use station::factory::Settings;
+use station::log::{CSV_NAME, Record, Verdict, read_recent};
+use station::provision::{ProvisionSection, Provisioning};
+use station::provision_journal::JOURNAL_NAME;
+use station::{Command, DeviceSource, Event, LoadedImage, Outcome, Registry, Station, check_file};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
@@ -702,7 +700,7 @@ fn a_cancelled_board_spends_its_row() {
         let left = deadline.saturating_duration_since(Instant::now());
         match station.events.recv_timeout(left).expect("the record") {
             Event::JobProgress { progress, .. }
-                if !cancelled && progress.phase == dfu_station::dfu::Phase::Erasing =>
+                if !cancelled && progress.phase == dfu::Phase::Erasing =>
             {
                 station.commands.send(Command::Cancel(id.clone())).unwrap();
                 cancelled = true;

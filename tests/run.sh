@@ -46,10 +46,10 @@ fi
 [ "${1:-}" = "--deps" ] && exit 0
 
 # The umockdev feature builds the harness and its end-to-end tests (tests/e2e_*.rs).
-cargo test --features umockdev --no-fail-fast
+cargo test --workspace --features umockdev --no-fail-fast
 
 # The lean build: the command line and the library without the window or sound.
-cargo test --no-default-features --no-fail-fast
+cargo test --workspace --no-default-features --no-fail-fast
 
 # The release app driven from outside through AT-SPI and XDND on emulated boards (Debian's
 # python3, which has the gi bindings).

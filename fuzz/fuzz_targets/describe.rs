@@ -1,7 +1,7 @@
 //! Any bytes, as a whole file, must give a description or a typed error: never a panic.
 #![no_main]
 
-use dfu_station::firmware::{DfuSuffix, FirmwareImage};
+use firmware::{DfuSuffix, FirmwareImage};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

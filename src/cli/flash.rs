@@ -10,15 +10,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD, EXIT_PERMISSION};
-use crate::advice::{Platform, explained};
-use crate::dfu::{Observer, Phase, Progress, TransportError};
-use crate::failure::Code;
-use crate::firmware::FirmwareImage;
-use crate::i18n::{Lang, with_lang};
-use crate::station::files::read_firmware;
-use crate::station::{self, Connection, Device, LoadedImage, Outcome};
-use crate::t;
-use crate::usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
+use dfu::{Observer, Phase, Progress, TransportError};
+use failure::Code;
+use firmware::FirmwareImage;
+use i18n::t;
+use i18n::{Lang, with_lang};
+use station::advice::{Platform, explained};
+use station::files::read_firmware;
+use station::{self, Connection, Device, LoadedImage, Outcome};
+use usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
 
 /// The `flash` command's arguments.
 #[derive(Debug, Args)]
@@ -82,7 +82,7 @@ impl Failure {
 /// The `flash` command: one board, or with `--all` every fitting board.
 pub fn run(args: &FlashArgs) -> ExitCode {
     if args.all {
-        return super::station::flash_all(
+        return super::all_boards::flash_all(
             &args.file,
             args.log.as_deref(),
             args.demo,

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::EXIT_BAD_INPUT;
-use crate::advice::{Platform, advice};
-use crate::failure::Code;
-use crate::firmware::esp::hex;
-use crate::firmware::{FirmwareError, FirmwareImage};
-use crate::i18n::{Lang, with_lang};
-use crate::t;
+use failure::Code;
+use firmware::esp::hex;
+use firmware::{FirmwareError, FirmwareImage};
+use i18n::t;
+use i18n::{Lang, with_lang};
+use station::advice::{Platform, advice};
 
 /// The `--json` report: one object, valid or not.
 #[derive(Debug, Serialize)]
@@ -94,7 +94,7 @@ impl Report {
 }
 
 pub fn run(path: &Path, json: bool) -> ExitCode {
-    let bytes = match crate::station::files::read_firmware(path) {
+    let bytes = match station::files::read_firmware(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("{}", t!("cli-cannot-read", what = e));
@@ -141,7 +141,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
             chip = chip.name(),
             id = id
         ),
-        None if image.kind == crate::firmware::ImageKind::Esp => {
+        None if image.kind == firmware::ImageKind::Esp => {
             t!(
                 "cli-file-valid-for-any-esp-chip",
                 path = path,
@@ -158,7 +158,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
     };
     println!("{valid}");
     if let Some(size) = image.flash_size {
-        let size = crate::i18n::size(size.into());
+        let size = i18n::size(size.into());
         println!("{}", t!("cli-file-flash-size", size = size));
     }
     println!("{}", t!("cli-file-payload", bytes = image.payload_len));
@@ -178,7 +178,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
             println!(
                 "  0x{:08x}   {:>10}  {:<5} {}",
                 r.address,
-                crate::i18n::size(r.size.into()),
+                i18n::size(r.size.into()),
                 r.parts.len(),
                 r.name
             );

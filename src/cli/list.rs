@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::EXIT_NO_BOARD;
-use crate::advice::{Platform, explained};
-use crate::failure::Code;
-use crate::station;
-use crate::usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
+use failure::Code;
+use station;
+use station::advice::{Platform, explained};
+use usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -35,7 +35,7 @@ pub fn run(args: &ListArgs) -> ExitCode {
     let targets = match Usb::new().and_then(|usb| usb.list()) {
         Ok(targets) => targets,
         Err(error) => {
-            eprintln!("{}", error.explained());
+            eprintln!("{}", station::advice::explain_usb(&error));
             return ExitCode::from(EXIT_NO_BOARD);
         }
     };
@@ -65,7 +65,7 @@ fn watch(args: &ListArgs) -> ExitCode {
     let watcher = match Usb::new().map(|usb| usb.watch(WatchMode::from_env())) {
         Ok(watcher) => watcher,
         Err(error) => {
-            eprintln!("{}", error.explained());
+            eprintln!("{}", station::advice::explain_usb(&error));
             return ExitCode::from(EXIT_NO_BOARD);
         }
     };
@@ -93,9 +93,9 @@ fn watch(args: &ListArgs) -> ExitCode {
             value["event"] = name.into();
             println!("{value}");
         } else if let UsbEvent::Added(_) = event {
-            super::say(&crate::t!("cli-board-added", board = target.to_string()));
+            super::say(&i18n::t!("cli-board-added", board = target.to_string()));
         } else {
-            super::say(&crate::t!("cli-board-removed", board = target.to_string()));
+            super::say(&i18n::t!("cli-board-removed", board = target.to_string()));
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The command-line front: a thin layer over the same library the app uses.
 
+mod all_boards;
 mod flash;
 mod info;
 mod list;
 mod pack;
 mod provision;
-mod station;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::advice::{Platform, explained};
+use station::advice::{Platform, explained};
 
 /// Exit code: flashing failed.
 pub const EXIT_FLASH_FAILED: u8 = 1;
@@ -100,7 +100,7 @@ enum Command {
     Flash(flash::FlashArgs),
     /// Run a factory profile without a window: flash every fitting board as it is plugged
     /// in, log every attempt, one live line per board.
-    Station(station::StationArgs),
+    Station(all_boards::StationArgs),
     /// Per-board NVS data: write an NVS image (`nvs`), check a values file (`check`).
     Provision(provision::ProvisionArgs),
     /// Write a support report (versions, every DFU device's descriptors, the last
@@ -169,21 +169,21 @@ fn dfu_util_spelling(args: Vec<OsString>) -> Vec<OsString> {
 fn not_written(path: &std::path::Path, error: &std::io::Error) -> String {
     let path = path.display().to_string();
     if error.kind() == std::io::ErrorKind::AlreadyExists {
-        crate::t!("cli-exists-already", path = path)
+        i18n::t!("cli-exists-already", path = path)
     } else {
-        crate::t!("cli-cannot-write", path = path, error = error.to_string())
+        i18n::t!("cli-cannot-write", path = path, error = error.to_string())
     }
 }
 
 /// Why a file is refused, and for a file that a build leaves beside the dfu.bin (an app
 /// image, an ELF file), the exact command that makes a dfu.bin from it.
-fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> String {
+fn refusal(path: &std::path::Path, error: &firmware::FirmwareError) -> String {
     let shown = path.to_string_lossy();
     let explained = explained(&error.to_string(), error.code(), None, Platform::current());
     match error.remedy(&shown) {
         Some(command) => format!(
             "{explained}\n{}",
-            crate::t!("cli-make-dfu-bin-with", command = command)
+            i18n::t!("cli-make-dfu-bin-with", command = command)
         ),
         None => explained,
     }
@@ -193,7 +193,7 @@ fn refusal(path: &std::path::Path, error: &crate::firmware::FirmwareError) -> St
 /// returns its exit code. The language is chosen first (`DFU_STATION_LANG`, else the
 /// system's locale), so that everything said to people is in it; `--help` stays English.
 pub fn run() -> ExitCode {
-    crate::i18n::set(crate::i18n::detect(None));
+    i18n::set(i18n::detect(None));
     let cli = Cli::parse_from(dfu_util_spelling(std::env::args_os().collect()));
     start_logging(cli.verbose);
     match cli.command {
@@ -201,20 +201,20 @@ pub fn run() -> ExitCode {
         Some(Command::Pack(args)) => pack::run(&args),
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Flash(args)) => flash::run(&args),
-        Some(Command::Station(args)) => station::run(&args),
+        Some(Command::Station(args)) => all_boards::run(&args),
         Some(Command::Provision(args)) => provision::run(&args),
         Some(Command::Report { output }) => {
-            let report = crate::station::support::report(&[]);
-            let existing = crate::station::files::Existing::Keep;
-            match crate::station::files::write_atomically(&output, report.as_bytes(), existing) {
+            let report = station::support::report(&[]);
+            let existing = station::files::Existing::Keep;
+            match station::files::write_atomically(&output, report.as_bytes(), existing) {
                 Ok(()) => {
                     let path = output.display().to_string();
-                    println!("{}", crate::t!("cli-report-written", path = path));
+                    println!("{}", i18n::t!("cli-report-written", path = path));
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
                     let path = output.display().to_string();
-                    let why = crate::t!("cli-cannot-write", path = path, error = error.to_string());
+                    let why = i18n::t!("cli-cannot-write", path = path, error = error.to_string());
                     eprintln!("report: {why}");
                     ExitCode::from(EXIT_BAD_INPUT)
                 }
@@ -229,7 +229,7 @@ pub fn run() -> ExitCode {
             match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
-                    let why = crate::t!("cli-cannot-write-manual", error = error.to_string());
+                    let why = i18n::t!("cli-cannot-write-manual", error = error.to_string());
                     eprintln!("dfu-station: {why}");
                     ExitCode::FAILURE
                 }
@@ -258,7 +258,7 @@ fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
 /// With no command in a build without the window: says how to get one.
 #[cfg(not(feature = "gui"))]
 fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
-    eprintln!("dfu-station: {}", crate::t!("cli-no-window-in-this-build"));
+    eprintln!("dfu-station: {}", i18n::t!("cli-no-window-in-this-build"));
     eprintln!();
     let _ = Cli::command().print_help();
     ExitCode::from(EXIT_BAD_INPUT)

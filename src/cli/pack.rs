@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::EXIT_BAD_INPUT;
-use crate::firmware::esp::DEFAULT_PART_SIZE;
-use crate::firmware::{
+use firmware::esp::DEFAULT_PART_SIZE;
+use firmware::{
     Chip, FirmwareImage, FlashFile, PackError, PackOptions, flasher_args_files, pack,
     parse_flash_size,
 };
-use crate::station::files::{Existing, read_firmware, write_atomically};
+use station::files::{Existing, read_firmware, write_atomically};
 
 #[derive(Debug, Args)]
 pub struct PackArgs {
@@ -47,13 +47,13 @@ pub struct PackArgs {
 fn parse_chip(text: &str) -> Result<Chip, String> {
     Chip::from_target(&text.to_ascii_lowercase()).ok_or_else(|| {
         let known: Vec<_> = Chip::ALL.iter().map(|c| c.target()).collect();
-        crate::t!("cli-unknown-chip", text = text, known = known.join(", "))
+        i18n::t!("cli-unknown-chip", text = text, known = known.join(", "))
     })
 }
 
 fn parse_pid(text: &str) -> Result<u16, String> {
     let digits = text.trim_start_matches("0x").trim_start_matches("0X");
-    u16::from_str_radix(digits, 16).map_err(|_| crate::t!("cli-not-a-product-id", text = text))
+    u16::from_str_radix(digits, 16).map_err(|_| i18n::t!("cli-not-a-product-id", text = text))
 }
 
 impl PackArgs {
@@ -67,7 +67,7 @@ impl PackArgs {
 pub fn run(args: &PackArgs) -> ExitCode {
     if args.json {
         // JSON is read by scripts: its error is English, as `info --json`'s advice.
-        crate::i18n::with_lang(crate::i18n::Lang::En, || report(args))
+        i18n::with_lang(i18n::Lang::En, || report(args))
     } else {
         report(args)
     }
@@ -83,10 +83,10 @@ fn report(args: &PackArgs) -> ExitCode {
         Ok(image) => {
             let path = args.output.display().to_string();
             let regions = image.regions.len();
-            let size = crate::i18n::size(image.regions.iter().map(|r| u64::from(r.size)).sum());
-            let bytes = image.payload_len + crate::firmware::SUFFIX_LEN;
+            let size = i18n::size(image.regions.iter().map(|r| u64::from(r.size)).sum());
+            let bytes = image.payload_len + firmware::SUFFIX_LEN;
             let written = match Chip::from_pid(args.pid()) {
-                Some(chip) => crate::t!(
+                Some(chip) => i18n::t!(
                     "cli-packed-for-chip",
                     path = path,
                     chip = chip.to_string(),
@@ -94,7 +94,7 @@ fn report(args: &PackArgs) -> ExitCode {
                     size = size,
                     bytes = bytes
                 ),
-                None => crate::t!(
+                None => i18n::t!(
                     "cli-packed-for-any-chip",
                     path = path,
                     regions = regions,
@@ -120,22 +120,17 @@ fn report(args: &PackArgs) -> ExitCode {
 
 /// "cannot read WHAT", after the command's name.
 fn cannot_read(what: &str) -> String {
-    crate::t!("cli-cannot-read-after-command", what = what)
+    i18n::t!("cli-cannot-read-after-command", what = what)
 }
 
 fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     if !args.files.len().is_multiple_of(2) {
-        return Err(crate::t!("cli-files-come-in-pairs"));
+        return Err(i18n::t!("cli-files-come-in-pairs"));
     }
     let mut pairs: Vec<(u32, PathBuf)> = args
         .files
         .chunks(2)
-        .map(|pair| {
-            Ok((
-                crate::firmware::parse_address(&pair[0])?,
-                PathBuf::from(&pair[1]),
-            ))
-        })
+        .map(|pair| Ok((firmware::parse_address(&pair[0])?, PathBuf::from(&pair[1]))))
         .collect::<Result<_, PackError>>()
         .map_err(|e| e.to_string())?;
     if let Some(json_path) = &args.flasher_args {
@@ -152,7 +147,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| crate::t!("cli-not-a-file", path = path.display().to_string()))?;
+                .ok_or_else(|| i18n::t!("cli-not-a-file", path = path.display().to_string()))?;
             Ok(FlashFile {
                 address,
                 name,

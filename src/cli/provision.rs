@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::{EXIT_BAD_INPUT, say, warn};
-use crate::firmware::nvs::mfg::{self, Sheet};
-use crate::firmware::nvs::{self, Version};
-use crate::firmware::parse_address;
-use crate::station::files::{Existing, read_firmware, write_atomically};
+use firmware::nvs::mfg::{self, Sheet};
+use firmware::nvs::{self, Version};
+use firmware::parse_address;
+use station::files::{Existing, read_firmware, write_atomically};
 
 /// `dfu-station provision`'s arguments.
 #[derive(Debug, Args)]
@@ -30,7 +30,7 @@ enum ProvisionCommand {
         /// The CSV.
         csv: PathBuf,
         /// The partition's size in bytes, a multiple of 0x1000: 0x6000 or 24576.
-        #[arg(value_parser = |s: &str| parse_address(s).map_err(|_| crate::t!("cli-not-a-size", text = s)))]
+        #[arg(value_parser = |s: &str| parse_address(s).map_err(|_| i18n::t!("cli-not-a-size", text = s)))]
         size: u32,
         /// Where to write the image.
         #[arg(short, long)]
@@ -70,14 +70,14 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
             };
             match write_nvs(csv, *size, output, version, *force) {
                 Ok(()) => {
-                    say(&crate::t!(
+                    say(&i18n::t!(
                         "cli-nvs-written",
                         path = output.display().to_string(),
                         size = format!("{size:#x}"),
                         version = *format_version
                     ));
                     if nvs::read_only(*size) {
-                        say(&crate::t!("cli-nvs-read-only"));
+                        say(&i18n::t!("cli-nvs-read-only"));
                     }
                     ExitCode::SUCCESS
                 }
@@ -118,14 +118,14 @@ fn check(config: &Path, values: &Path) -> ExitCode {
     let (config_text, values_text) = match (read_firmware(config), read_firmware(values)) {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => {
-            let why = crate::t!("cli-cannot-read-after-command", what = e);
+            let why = i18n::t!("cli-cannot-read-after-command", what = e);
             warn(&format!("provision check: {why}"));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     let problems = match mfg::Units::parse(&config_text, &values_text, &mut read_listed) {
         Ok(units) => {
-            say(&crate::t!(
+            say(&i18n::t!(
                 "cli-values-have-no-problems",
                 path = values.display().to_string(),
                 units = units.units.len()
@@ -142,8 +142,8 @@ fn check(config: &Path, values: &Path) -> ExitCode {
         let place = format!("{}:{}", file.display(), problem.row);
         let message = problem.message.as_str();
         say(&match problem.column.as_str() {
-            "" => crate::t!("cli-values-problem", place = place, message = message),
-            column => crate::t!(
+            "" => i18n::t!("cli-values-problem", place = place, message = message),
+            column => i18n::t!(
                 "cli-values-problem-in-column",
                 place = place,
                 column = column,
@@ -151,7 +151,7 @@ fn check(config: &Path, values: &Path) -> ExitCode {
             ),
         });
     }
-    say(&crate::t!(
+    say(&i18n::t!(
         "cli-values-problems-count",
         count = problems.len()
     ));

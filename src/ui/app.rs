@@ -17,17 +17,17 @@ use super::status::Tone;
 use super::style::{ACCENT, FAIL, WARN, size};
 use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
-use crate::advice::{download_mode, headline};
-use crate::failure::Code;
-use crate::i18n::{self, Lang, decimal};
-use crate::station::demo::DEMO_CHIPS;
-use crate::station::factory::Settings;
-use crate::station::files::{Existing, write_atomically};
-use crate::station::{
+use failure::Code;
+use i18n::t;
+use i18n::{self, Lang, decimal};
+use station::advice::{download_mode, headline};
+use station::demo::DEMO_CHIPS;
+use station::factory::Settings;
+use station::files::{Existing, write_atomically};
+use station::{
     BoardState, Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row,
     Station, file_name,
 };
-use crate::t;
 
 /// Storage key of the last image's path.
 const LAST_IMAGE_KEY: &str = "last_image"; // not for people: a settings key

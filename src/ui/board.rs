@@ -6,10 +6,10 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
-use crate::advice::headline;
-use crate::i18n::decimal;
-use crate::station::{BoardState, Command, JobProgress, LoadedImage, Outcome, Row};
-use crate::t;
+use i18n::decimal;
+use i18n::t;
+use station::advice::headline;
+use station::{BoardState, Command, JobProgress, LoadedImage, Outcome, Row};
 
 /// Why the primary action cannot flash `row` with `image`, if it cannot, in plain words.
 pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<String> {
@@ -137,10 +137,10 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
             .id_salt("fail_details")
             .show(ui, |ui| {
                 ui.label(RichText::new(reason).size(size::REASON));
-                ui.label(crate::advice::advice(
+                ui.label(station::advice::advice(
                     *code,
                     cause.as_ref(),
-                    crate::advice::Platform::current(),
+                    station::advice::Platform::current(),
                 ));
                 ui.label(RichText::new(t!("window-error-code", code = code.as_str())).weak());
             });
@@ -157,7 +157,7 @@ fn flashing(ui: &mut egui::Ui, progress: &JobProgress) {
     ui.add(egui::ProgressBar::new(progress.fraction()).desired_height(24.0));
     ui.horizontal(|ui| {
         if let Some(rate) = progress.bytes_per_second {
-            ui.label(t!("window-rate", size = crate::i18n::size(rate as u64)));
+            ui.label(t!("window-rate", size = i18n::size(rate as u64)));
             ui.separator();
         }
         if let Some(eta) = progress.eta {
@@ -169,8 +169,8 @@ fn flashing(ui: &mut egui::Ui, progress: &JobProgress) {
         if progress.total > 0 {
             ui.label(t!(
                 "window-done-of-total",
-                done = crate::i18n::size(progress.done),
-                total = crate::i18n::size(progress.total),
+                done = i18n::size(progress.done),
+                total = i18n::size(progress.total),
             ));
         }
     });

@@ -6,9 +6,9 @@ use eframe::egui::{self, RichText};
 use super::status;
 use super::style::size;
 
-use crate::station::demo::DEMO;
-use crate::station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
-use crate::t;
+use i18n::t;
+use station::demo::DEMO;
+use station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
 pub fn row_label(row: &Row) -> String {

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use crossbeam_channel::{Receiver, TryRecvError, bounded};
 use eframe::egui;
 
-use crate::station::files::{Existing, write_atomically};
-use crate::station::support;
-use crate::t;
+use i18n::t;
+use station::files::{Existing, write_atomically};
+use station::support;
 
 /// How a file dialog ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

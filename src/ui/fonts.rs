@@ -35,7 +35,7 @@ pub fn install_system(ctx: &egui::Context) {
         }));
         found.unwrap_or_else(|_| {
             failed.store(true, Ordering::Relaxed);
-            eprintln!("{}", crate::t!("fonts-system-failed"));
+            eprintln!("{}", i18n::t!("fonts-system-failed"));
             None
         })
     }));

@@ -6,10 +6,10 @@ use eframe::egui::{self, Color32, RichText, Sense, Stroke, StrokeKind, pos2, vec
 use super::app::ImageState;
 use super::status::{self, Tone};
 use super::style::{FAIL, REGION_COLOURS, WARN, size};
-use crate::advice::headline;
-use crate::firmware::Region;
-use crate::station::{LoadedImage, file_name};
-use crate::t;
+use firmware::Region;
+use i18n::t;
+use station::advice::headline;
+use station::{LoadedImage, file_name};
 
 /// The card (Desk, step 1). Returns whether "Open..." was clicked; `open_refusal` says
 /// why it is off.
@@ -90,11 +90,11 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
     ui.label(t!(
         "window-file-for-size",
         chip = chip,
-        size = crate::i18n::size(loaded.file.len() as u64),
+        size = i18n::size(loaded.file.len() as u64),
     ));
     status::file(loaded).show(ui, size::HEADING);
     for warning in &image.warnings {
-        let plain = crate::advice::warning_headline(warning);
+        let plain = station::advice::warning_headline(warning);
         ui.add(
             egui::Label::new(RichText::new(format!("{} {plain}", Tone::Warn.icon())).color(WARN))
                 .wrap(),
@@ -109,13 +109,13 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
                 .show(ui, |ui| {
                     ui.label(t!("window-sha256"));
                     ui.label(RichText::new(image.short_sha256()).monospace())
-                        .on_hover_text(crate::firmware::esp::hex(&image.sha256));
+                        .on_hover_text(firmware::esp::hex(&image.sha256));
                     ui.end_row();
                     ui.label(t!("window-flash-size"));
                     ui.label(
                         image
                             .flash_size
-                            .map_or_else(|| t!("window-unknown"), |s| crate::i18n::size(s.into())),
+                            .map_or_else(|| t!("window-unknown"), |s| i18n::size(s.into())),
                     );
                     ui.end_row();
                 });
@@ -137,7 +137,7 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
         .map_or(end.next_power_of_two(), u64::from)
         .max(end)
         .max(1);
-    ui.label(RichText::new(t!("window-flash-map", size = crate::i18n::size(size))).strong());
+    ui.label(RichText::new(t!("window-flash-map", size = i18n::size(size))).strong());
     let (bar, _) = ui.allocate_exact_size(vec2(ui.available_width(), 40.0), Sense::hover());
     let painter = ui.painter_at(bar);
     let visuals = ui.visuals();
@@ -187,7 +187,7 @@ fn flash_map(ui: &mut egui::Ui, regions: &[Region], flash_size: Option<u32>) {
                     .rect_filled(swatch, 2.0, REGION_COLOURS[i % REGION_COLOURS.len()]);
                 ui.label(RichText::new(&region.name).monospace());
                 ui.label(RichText::new(address(region.address.into())).monospace());
-                ui.label(crate::i18n::size(region.size.into()));
+                ui.label(i18n::size(region.size.into()));
                 ui.end_row();
             }
         });
@@ -199,7 +199,7 @@ fn region_label(region: &Region) -> String {
         "window-region",
         name = region.name.as_str(),
         address = format!("{:#x}", region.address),
-        size = crate::i18n::size(region.size.into()),
+        size = i18n::size(region.size.into()),
     )
 }
 
@@ -210,7 +210,7 @@ fn region_details(region: &Region) -> String {
         name = region.name.as_str(),
         start = address(region.address.into()),
         end = address(region.end()),
-        size = crate::i18n::size(region.size.into()),
+        size = i18n::size(region.size.into()),
         count = region.parts.len(),
     )
 }

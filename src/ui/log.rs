@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 
 use eframe::egui;
 
-use crate::i18n::decimal;
-use crate::station::{BoardState, Event, Outcome, Registry};
+use i18n::decimal;
+use station::{BoardState, Event, Outcome, Registry};
 
 /// How many lines the session log keeps.
 pub const MAX_LINES: usize = 5000;
@@ -51,7 +51,7 @@ impl Log {
 
     /// `(1234 older lines dropped)`, once lines were dropped.
     fn dropped_note(&self) -> Option<String> {
-        (self.dropped > 0).then(|| crate::t!("station-log-dropped", count = self.dropped))
+        (self.dropped > 0).then(|| i18n::t!("station-log-dropped", count = self.dropped))
     }
 
     /// The panel: a header with show/hide and "Copy log", then the lines.
@@ -59,18 +59,18 @@ impl Log {
         ui.horizontal(|ui| {
             let count = self.lines.len();
             let label = if *open {
-                crate::t!("station-log-hide", count = count)
+                i18n::t!("station-log-hide", count = count)
             } else {
-                crate::t!("station-log-show", count = count)
+                i18n::t!("station-log-show", count = count)
             };
             if ui
                 .button(label)
-                .on_hover_text(crate::t!("station-log-show-hint"))
+                .on_hover_text(i18n::t!("station-log-show-hint"))
                 .clicked()
             {
                 *open = !*open;
             }
-            if ui.button(crate::t!("station-log-copy")).clicked() {
+            if ui.button(i18n::t!("station-log-copy")).clicked() {
                 ui.ctx().copy_text(self.text());
             }
             if let Some(note) = self.dropped_note() {
@@ -98,29 +98,29 @@ impl Log {
 /// What a log line says about `event` (the time aside).
 fn describe(event: &Event, registry: &Registry) -> Option<String> {
     Some(match event {
-        Event::DeviceAdded(device) => crate::t!(
+        Event::DeviceAdded(device) => i18n::t!(
             "station-log-board-arrived",
             path = device.id.path.as_str(),
             chip = device.chip_name(),
             mode = device.mode_name(),
             serial = device.serial.as_str(),
         ),
-        Event::DeviceRemoved(id) => crate::t!("station-log-board-left", path = id.path.as_str()),
+        Event::DeviceRemoved(id) => i18n::t!("station-log-board-left", path = id.path.as_str()),
         Event::ImageLoaded { path, result } => match result {
-            Ok(image) => crate::t!(
+            Ok(image) => i18n::t!(
                 "station-log-loaded",
                 path = path.display().to_string(),
-                size = crate::i18n::size(image.file.len() as u64),
+                size = i18n::size(image.file.len() as u64),
                 sha256 = image.image.short_sha256(),
             ),
-            Err(error) => crate::t!(
+            Err(error) => i18n::t!(
                 "station-log-refused",
                 path = path.display().to_string(),
                 code = error.code.as_str(),
                 message = error.message.as_str(),
             ),
         },
-        Event::JobStarted(id) => crate::t!("station-log-flashing", path = id.path.as_str()),
+        Event::JobStarted(id) => i18n::t!("station-log-flashing", path = id.path.as_str()),
         Event::JobProgress { device, progress } => {
             let before = registry.row(device).map(|r| &r.state);
             if let Some(BoardState::Flashing(p)) = before
@@ -132,12 +132,12 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             format!("{}  {}", device.path, progress.headline())
         }
         Event::JobFinished { device, outcome } => match outcome {
-            Outcome::Pass { elapsed } => crate::t!(
+            Outcome::Pass { elapsed } => i18n::t!(
                 "station-log-pass",
                 path = device.path.as_str(),
                 seconds = decimal(elapsed.as_secs_f64(), 1),
             ),
-            Outcome::Fail { code, reason, .. } => crate::t!(
+            Outcome::Fail { code, reason, .. } => i18n::t!(
                 "station-log-fail",
                 path = device.path.as_str(),
                 code = code.as_str(),
@@ -145,12 +145,12 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             ),
         },
         Event::LogOpened { folder, .. } => {
-            crate::t!("station-log-folder", folder = folder.display().to_string())
+            i18n::t!("station-log-folder", folder = folder.display().to_string())
         }
         Event::LogPaused(pause) => pause.banner(),
-        Event::SoundSilent(why) => crate::t!("station-log-no-tones", why = why.as_str()),
+        Event::SoundSilent(why) => i18n::t!("station-log-no-tones", why = why.as_str()),
         Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } => return None,
-        Event::DemoStarted => crate::t!("station-log-demo"),
+        Event::DemoStarted => i18n::t!("station-log-demo"),
     })
 }
 
@@ -159,8 +159,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::i18n::{Lang, with_lang};
-    use crate::station::DeviceId;
+    use i18n::{Lang, with_lang};
+    use station::DeviceId;
 
     #[test]
     fn log_lines_are_in_the_threads_language() {

@@ -1,5 +1,5 @@
 //! The desktop app: egui views over the station. Views read the app's state and push
-//! [`Command`](crate::station::Command)s, which the app sends at the end of the frame.
+//! [`Command`](station::Command)s, which the app sends at the end of the frame.
 //!
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
@@ -33,11 +33,11 @@ pub use profile::StartProfile;
 
 use eframe::egui;
 
-use crate::station::demo::DemoTimings;
-use crate::station::profile::ProfileError;
-use crate::station::usb_source::UsbSource;
-use crate::station::{DeviceSource, Station};
-use crate::usb::UsbError;
+use station::demo::DemoTimings;
+use station::profile::ProfileError;
+use station::usb_source::UsbSource;
+use station::{DeviceSource, Station};
+use usb::UsbError;
 
 /// Environment variable: save a PNG of the window to this path once it shows its boards
 /// (or after a few seconds), then quit. For smoke tests and documentation.
@@ -95,7 +95,7 @@ impl fmt::Display for StartError {
         match self {
             StartError::Profile(error) => error.fmt(f),
             StartError::Window(errors) => {
-                f.write_str(&crate::t!("start-window-failed", errors = errors.as_str()))
+                f.write_str(&i18n::t!("start-window-failed", errors = errors.as_str()))
             }
         }
     }
@@ -110,8 +110,8 @@ pub fn open_window(profile: Option<&Path>, demo: bool) -> Result<(), StartError>
     if let Err(error) = &result {
         rfd::MessageDialog::new()
             .set_level(rfd::MessageLevel::Error)
-            .set_title(crate::t!("start-failed-title"))
-            .set_description(crate::t!("start-failed", error = error.to_string()))
+            .set_title(i18n::t!("start-failed-title"))
+            .set_description(i18n::t!("start-failed", error = error.to_string()))
             .set_buttons(rfd::MessageButtons::Ok)
             .show();
     }
@@ -131,7 +131,7 @@ fn start(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
         match run(options.clone(), renderer) {
             Ok(()) => return Ok(()),
             Err(error) => {
-                let message = crate::t!(
+                let message = i18n::t!(
                     "start-renderer-failed",
                     renderer = renderer.to_string(),
                     error = error.to_string()

@@ -8,10 +8,10 @@ use eframe::egui::{self, RichText};
 
 use super::dialogs::{Answer, Dialog};
 use super::style::{FAIL, PASS, WARN};
-use crate::i18n::decimal;
-use crate::station::Event;
-use crate::station::factory::RECENT_RECORDS;
-use crate::station::log::{LogPause, Record, Verdict};
+use i18n::decimal;
+use station::Event;
+use station::factory::RECENT_RECORDS;
+use station::log::{LogPause, Record, Verdict};
 
 /// What the tab shows.
 #[derive(Default)]
@@ -78,14 +78,14 @@ impl Production {
     pub fn folder_row(&mut self, ui: &mut egui::Ui, locked: bool) {
         ui.horizontal(|ui| {
             let folder = self.folder.as_ref().map_or_else(
-                || crate::t!("station-no-log-folder"),
+                || i18n::t!("station-no-log-folder"),
                 |f| f.display().to_string(),
             );
             ui.label(RichText::new(folder).monospace());
             if let Some(folder) = &self.folder
                 && ui
-                    .button(crate::t!("station-open-folder"))
-                    .on_hover_text(crate::t!("station-open-folder-hint"))
+                    .button(i18n::t!("station-open-folder"))
+                    .on_hover_text(i18n::t!("station-open-folder-hint"))
                     .clicked()
             {
                 let folder = folder.clone();
@@ -94,17 +94,17 @@ impl Production {
             let choose = ui
                 .add_enabled(
                     !locked && self.picking.is_none(),
-                    egui::Button::new(crate::t!("station-choose-folder")),
+                    egui::Button::new(i18n::t!("station-choose-folder")),
                 )
-                .on_hover_text(crate::t!("station-choose-folder-hint"))
-                .on_disabled_hover_text(crate::t!("station-locked-to-profile"));
+                .on_hover_text(i18n::t!("station-choose-folder-hint"))
+                .on_disabled_hover_text(i18n::t!("station-locked-to-profile"));
             if choose.clicked() {
                 self.unavailable = None;
                 self.pick(ui.ctx());
             }
         });
         if let Some(why) = &self.unavailable {
-            let text = crate::t!("station-no-folder-dialog", why = why.as_str());
+            let text = i18n::t!("station-no-folder-dialog", why = why.as_str());
             ui.label(RichText::new(text).color(WARN));
         }
     }
@@ -127,7 +127,7 @@ impl Production {
                             "station-column-error",
                             "station-column-duration",
                         ] {
-                            let header = crate::t!(header);
+                            let header = i18n::t!(header);
                             ui.label(RichText::new(header).strong());
                         }
                         ui.end_row();
@@ -139,7 +139,7 @@ impl Production {
     }
 
     fn pick(&mut self, ctx: &egui::Context) {
-        self.picking = Some(Dialog::folder(ctx, &crate::t!("station-log-folder-title")));
+        self.picking = Some(Dialog::folder(ctx, &i18n::t!("station-log-folder-title")));
     }
 }
 
@@ -150,9 +150,9 @@ fn row(ui: &mut egui::Ui, r: &Record) {
     ui.label(&r.chip);
     // The log's files say PASS, FAIL, CANCELLED; the view says them in the window's language.
     let (text, colour) = match r.result {
-        Verdict::Pass => (crate::t!("station-pass"), PASS),
-        Verdict::Fail => (crate::t!("station-fail"), FAIL),
-        Verdict::Cancelled => (crate::t!("station-cancelled"), FAIL),
+        Verdict::Pass => (i18n::t!("station-pass"), PASS),
+        Verdict::Fail => (i18n::t!("station-fail"), FAIL),
+        Verdict::Cancelled => (i18n::t!("station-cancelled"), FAIL),
     };
     ui.label(RichText::new(text).strong().color(colour));
     let error = r.error_code.map_or("", |code| code.as_str());
@@ -161,6 +161,6 @@ fn row(ui: &mut egui::Ui, r: &Record) {
         label.on_hover_text(message);
     }
     let seconds = decimal(r.duration_ms as f64 / 1000.0, 1);
-    ui.label(crate::t!("station-duration", seconds = seconds));
+    ui.label(i18n::t!("station-duration", seconds = seconds));
     ui.end_row();
 }

@@ -10,12 +10,12 @@ use eframe::egui::{self, RichText};
 use serde::{Deserialize, Serialize};
 
 use super::style::FAIL;
-use crate::firmware::esp::hex;
-use crate::station::factory::Settings;
-use crate::station::files::Existing;
-use crate::station::profile::{PROFILE_NEXT_TO_EXE, Profile, ProfileError};
-use crate::station::provision::Provisioning;
-use crate::station::{ImageError, LoadedImage};
+use firmware::esp::hex;
+use station::factory::Settings;
+use station::files::Existing;
+use station::profile::{PROFILE_NEXT_TO_EXE, Profile, ProfileError};
+use station::provision::Provisioning;
+use station::{ImageError, LoadedImage};
 
 /// The profile the window starts with, its image read and checked against its SHA-256.
 #[derive(Debug, Clone)]
@@ -153,31 +153,31 @@ impl Factory {
     /// (greyed out while locked or, for auto mode, while the log is paused).
     pub fn setup(&mut self, ui: &mut egui::Ui, paused: bool) {
         let locked = self.locked;
-        let why = crate::t!("station-locked-why");
+        let why = i18n::t!("station-locked-why");
         let auto_why = if paused {
-            crate::t!("station-paused-why")
+            i18n::t!("station-paused-why")
         } else {
             why.clone()
         };
         ui.add_enabled(
             !locked && !paused,
-            egui::Checkbox::new(&mut self.settings.auto, crate::t!("station-auto-mode")),
+            egui::Checkbox::new(&mut self.settings.auto, i18n::t!("station-auto-mode")),
         )
-        .on_hover_text(crate::t!("station-auto-mode-hint"))
+        .on_hover_text(i18n::t!("station-auto-mode-hint"))
         .on_disabled_hover_text(auto_why);
         ui.add_enabled(
             !locked,
-            egui::Checkbox::new(&mut self.settings.sound, crate::t!("station-sound")),
+            egui::Checkbox::new(&mut self.settings.sound, i18n::t!("station-sound")),
         )
-        .on_hover_text(crate::t!("station-sound-hint"))
+        .on_hover_text(i18n::t!("station-sound-hint"))
         .on_disabled_hover_text(why.as_str());
         ui.horizontal(|ui| {
-            ui.label(crate::t!("station-name"));
+            ui.label(i18n::t!("station-name"));
             let name = egui::TextEdit::singleline(&mut self.settings.station)
                 .desired_width(160.0)
-                .hint_text(crate::t!("station-name-placeholder"));
+                .hint_text(i18n::t!("station-name-placeholder"));
             ui.add_enabled(!locked, name)
-                .on_hover_text(crate::t!("station-name-hint"))
+                .on_hover_text(i18n::t!("station-name-hint"))
                 .on_disabled_hover_text(why);
         });
     }
@@ -185,7 +185,7 @@ impl Factory {
     /// "Unlock..." and what the station is locked to; or, unlocked, "Save profile...".
     pub fn lock_controls(&mut self, ui: &mut egui::Ui, image: Option<&Arc<LoadedImage>>) {
         if self.locked {
-            if ui.button(crate::t!("station-unlock-button")).clicked() {
+            if ui.button(i18n::t!("station-unlock-button")).clicked() {
                 self.dialog = Some(Dialog::Unlock {
                     pin: String::new(),
                     wrong: false,
@@ -194,19 +194,19 @@ impl Factory {
             let name = self
                 .profile
                 .as_ref()
-                .map_or(String::new(), |(path, _)| crate::station::file_name(path));
-            ui.label(RichText::new(crate::t!("station-locked-to", name = name)).strong())
-                .on_hover_text(crate::t!("station-locked-to-hint"));
+                .map_or(String::new(), |(path, _)| station::file_name(path));
+            ui.label(RichText::new(i18n::t!("station-locked-to", name = name)).strong())
+                .on_hover_text(i18n::t!("station-locked-to-hint"));
             return;
         }
         let can_save = image.is_some() && self.settings.log_folder.is_some();
         let save = ui
             .add_enabled(
                 can_save,
-                egui::Button::new(crate::t!("station-save-profile")),
+                egui::Button::new(i18n::t!("station-save-profile")),
             )
-            .on_hover_text(crate::t!("station-save-profile-hint"))
-            .on_disabled_hover_text(crate::t!("station-save-profile-first"));
+            .on_hover_text(i18n::t!("station-save-profile-hint"))
+            .on_disabled_hover_text(i18n::t!("station-save-profile-first"));
         if save.clicked()
             && let Some(image) = image
         {
@@ -232,20 +232,20 @@ impl Factory {
             Dialog::Unlock { pin, wrong } => {
                 let id = egui::Id::unique("unlock");
                 egui::Modal::new(id).show(ctx, |ui| {
-                    ui.heading(crate::t!("station-unlock-title"));
-                    ui.label(crate::t!("station-unlock-explain"));
+                    ui.heading(i18n::t!("station-unlock-title"));
+                    ui.label(i18n::t!("station-unlock-explain"));
                     let enter = pin_field(ui, pin);
                     if *wrong {
-                        ui.label(RichText::new(crate::t!("station-wrong-pin")).color(FAIL));
+                        ui.label(RichText::new(i18n::t!("station-wrong-pin")).color(FAIL));
                     }
                     ui.horizontal(|ui| {
-                        if ui.button(crate::t!("station-unlock")).clicked() || enter {
+                        if ui.button(i18n::t!("station-unlock")).clicked() || enter {
                             let profile = self.profile.as_ref().map(|(_, p)| p);
                             unlocked = profile.is_none_or(|p| p.unlocks(pin));
                             *wrong = !unlocked;
                             pin.clear();
                         }
-                        close = ui.button(crate::t!("station-cancel")).clicked();
+                        close = ui.button(i18n::t!("station-cancel")).clicked();
                     });
                 });
             }
@@ -257,11 +257,11 @@ impl Factory {
             } => {
                 let id = egui::Id::unique("save_profile");
                 egui::Modal::new(id).show(ctx, |ui| {
-                    ui.heading(crate::t!("station-save-title"));
-                    ui.label(crate::t!("station-save-explain"));
-                    ui.label(crate::t!("station-profile-file"));
+                    ui.heading(i18n::t!("station-save-title"));
+                    ui.label(i18n::t!("station-save-explain"));
+                    ui.label(i18n::t!("station-profile-file"));
                     ui.add(egui::TextEdit::singleline(path).desired_width(420.0));
-                    ui.label(crate::t!("station-profile-pin"));
+                    ui.label(i18n::t!("station-profile-pin"));
                     pin_field(ui, pin);
                     if let Some(error) = error {
                         ui.label(RichText::new(error.as_str()).color(FAIL));
@@ -269,9 +269,9 @@ impl Factory {
                     ui.horizontal(|ui| {
                         let confirmed = replace.as_ref() == Some(path);
                         let label = if confirmed {
-                            crate::t!("station-replace-and-lock")
+                            i18n::t!("station-replace-and-lock")
                         } else {
-                            crate::t!("station-save-and-lock")
+                            i18n::t!("station-save-and-lock")
                         };
                         if ui.button(label).clicked()
                             && let Some(image) = image
@@ -289,7 +289,7 @@ impl Factory {
                                     if source.kind() == std::io::ErrorKind::AlreadyExists =>
                                 {
                                     *replace = Some(path.clone());
-                                    *error = Some(crate::t!(
+                                    *error = Some(i18n::t!(
                                         "station-profile-exists",
                                         path = path.as_str()
                                     ));
@@ -297,7 +297,7 @@ impl Factory {
                                 Err(e) => *error = Some(e.to_string()),
                             }
                         }
-                        close = ui.button(crate::t!("station-cancel")).clicked();
+                        close = ui.button(i18n::t!("station-cancel")).clicked();
                     });
                 });
             }
@@ -337,7 +337,7 @@ impl Factory {
 
 /// A password field labelled "PIN"; returns whether Enter was pressed in it.
 fn pin_field(ui: &mut egui::Ui, pin: &mut String) -> bool {
-    let label = ui.label(crate::t!("station-pin"));
+    let label = ui.label(i18n::t!("station-pin"));
     let response = ui
         .add(
             egui::TextEdit::singleline(pin)

@@ -5,9 +5,9 @@
 use eframe::egui::{self, Color32, RichText};
 
 use super::style::{FAIL, PASS, WARN};
-use crate::advice::headline;
-use crate::station::{BoardState, LoadedImage, Outcome, Row};
-use crate::t;
+use i18n::t;
+use station::advice::headline;
+use station::{BoardState, LoadedImage, Outcome, Row};
 
 /// How a status reads: its colour and icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use eframe::egui::{self, Color32, RichText};
 use super::devices::row_label;
 use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
-use crate::advice::headline;
-use crate::i18n::decimal;
-use crate::station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
+use i18n::decimal;
+use station::advice::headline;
+use station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
 
 /// The smallest tile height.
 const MIN_TILE_HEIGHT: f32 = 150.0;
@@ -32,8 +32,8 @@ pub enum TileAction {
 /// one, else the board's place in the list (boards are listed by port path), from 1.
 pub fn slot_name(slots: &[String], path: &str, index: usize) -> String {
     match slots.iter().position(|p| p == path) {
-        Some(i) => crate::t!("station-slot", number = i + 1),
-        None => crate::t!("station-slot", number = index + 1),
+        Some(i) => i18n::t!("station-slot", number = i + 1),
+        None => i18n::t!("station-slot", number = index + 1),
     }
 }
 
@@ -48,7 +48,7 @@ pub fn show(
     let rows = registry.rows();
     if rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            ui.label(RichText::new(crate::t!("station-no-board-yet")).size(size::LARGE));
+            ui.label(RichText::new(i18n::t!("station-no-board-yet")).size(size::LARGE));
         });
         return None;
     }
@@ -125,7 +125,7 @@ fn tile(
             .response
         })
         .inner;
-    let label = crate::t!("station-tile-name", slot = slot, board = row_label(row));
+    let label = i18n::t!("station-tile-name", slot = slot, board = row_label(row));
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &label));
     (response, action)
 }
@@ -147,7 +147,7 @@ fn contents(
                 .color(text),
         );
         ui.label(
-            RichText::new(crate::t!(
+            RichText::new(i18n::t!(
                 "station-tile-board",
                 chip = device.chip_name(),
                 path = device.id.path.as_str()
@@ -158,7 +158,7 @@ fn contents(
     });
     if let Some(unit) = &row.unit {
         ui.label(
-            RichText::new(crate::t!("station-unit", unit = unit.as_str()))
+            RichText::new(i18n::t!("station-unit", unit = unit.as_str()))
                 .size(size::EMPHASIS)
                 .strong()
                 .color(text),
@@ -167,16 +167,16 @@ fn contents(
     let status = status::board(row, image);
     match &row.state {
         BoardState::Done(Outcome::Pass { elapsed }) => {
-            result_word(ui, Tone::Pass, &crate::t!("station-pass"), text);
+            result_word(ui, Tone::Pass, &i18n::t!("station-pass"), text);
             let seconds = decimal(elapsed.as_secs_f64(), 1);
             ui.label(
-                RichText::new(crate::t!("station-press-reset-after", seconds = seconds))
+                RichText::new(i18n::t!("station-press-reset-after", seconds = seconds))
                     .size(size::EMPHASIS)
                     .color(text),
             );
         }
         BoardState::Done(Outcome::Fail { code, .. }) => {
-            result_word(ui, Tone::Fail, &crate::t!("station-fail"), text);
+            result_word(ui, Tone::Fail, &i18n::t!("station-fail"), text);
             ui.add(
                 egui::Label::new(
                     RichText::new(headline(*code))
@@ -206,11 +206,11 @@ fn contents(
         BoardState::Idle => {
             let colour = status.tone.colour(ui.visuals());
             let word = if status.tone == Tone::Fail {
-                crate::t!("station-cant-flash")
+                i18n::t!("station-cant-flash")
             } else if row.present {
-                crate::t!("station-ready")
+                i18n::t!("station-ready")
             } else {
-                crate::t!("station-unplugged")
+                i18n::t!("station-unplugged")
             };
             let word = format!("{} {word}", status.tone.icon());
             ui.label(
@@ -226,15 +226,15 @@ fn contents(
         ui.horizontal(|ui| {
             let retry = row.present && image.is_some_and(|image| image.fits(device));
             if ui
-                .add_enabled(retry, egui::Button::new(crate::t!("station-retry")))
-                .on_hover_text(crate::t!("station-retry-hint"))
+                .add_enabled(retry, egui::Button::new(i18n::t!("station-retry")))
+                .on_hover_text(i18n::t!("station-retry-hint"))
                 .clicked()
             {
                 action = Some(TileAction::Retry(device.id.clone()));
             }
             if ui
-                .button(crate::t!("station-clear"))
-                .on_hover_text(crate::t!("station-clear-hint"))
+                .button(i18n::t!("station-clear"))
+                .on_hover_text(i18n::t!("station-clear-hint"))
                 .clicked()
             {
                 action = Some(TileAction::Clear(device.id.clone()));
@@ -258,7 +258,7 @@ fn result_word(ui: &mut egui::Ui, tone: Tone, word: &str, text: Color32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{Lang, with_lang};
+    use i18n::{Lang, with_lang};
 
     #[test]
     fn a_slot_is_named_by_the_profile_else_by_its_place() {

@@ -1,11 +1,9 @@
 //! Builders for crafted DFU files: valid ones and ones broken in exactly one way.
 #![allow(dead_code)] // each test crate uses a different subset
 
-use dfu_station::firmware::cpio::{TRAILER_NAME, write_entry};
-use dfu_station::firmware::esp::{
-    FLAG_IGNORE_MD5, FLAG_NOERASE, FLAG_PARAM, IndexRecord, flash_params,
-};
-use dfu_station::firmware::{DfuSuffix, ESPRESSIF_VID};
+use firmware::cpio::{TRAILER_NAME, write_entry};
+use firmware::esp::{FLAG_IGNORE_MD5, FLAG_NOERASE, FLAG_PARAM, IndexRecord, flash_params};
+use firmware::{DfuSuffix, ESPRESSIF_VID};
 use md5::{Digest, Md5};
 
 /// Path of a vendored ESP-IDF test vector.
@@ -110,34 +108,34 @@ pub fn sample(len: usize, seed: u32) -> Vec<u8> {
 
 /// A three-region image of about 1.2 MiB: bootloader, partition table, and an app split
 /// into 512 KiB parts, for `chip`.
-pub fn realistic_image(chip: dfu_station::firmware::Chip) -> Vec<u8> {
-    realistic_image_packed(&dfu_station::firmware::PackOptions {
+pub fn realistic_image(chip: firmware::Chip) -> Vec<u8> {
+    realistic_image_packed(&firmware::PackOptions {
         pid: chip.pid(),
         flash_size: 4 << 20,
-        ..dfu_station::firmware::PackOptions::default()
+        ..firmware::PackOptions::default()
     })
 }
 
 /// The same three regions as [`realistic_image`], packed with `options`.
-pub fn realistic_image_packed(options: &dfu_station::firmware::PackOptions) -> Vec<u8> {
+pub fn realistic_image_packed(options: &firmware::PackOptions) -> Vec<u8> {
     let files = [
-        dfu_station::firmware::FlashFile {
+        firmware::FlashFile {
             address: 0x1000,
             name: "bootloader.bin".into(),
             data: sample(0x5A30, 1),
         },
-        dfu_station::firmware::FlashFile {
+        firmware::FlashFile {
             address: 0x8000,
             name: "partition-table.bin".into(),
             data: sample(0xC00, 2),
         },
-        dfu_station::firmware::FlashFile {
+        firmware::FlashFile {
             address: 0x10000,
             name: "app.bin".into(),
             data: sample(0x12_3456, 3),
         },
     ];
-    dfu_station::firmware::pack(&files, options).unwrap()
+    firmware::pack(&files, options).unwrap()
 }
 
 #[cfg(feature = "gui")]
@@ -150,12 +148,12 @@ pub mod nvs_gen;
 
 /// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
 pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf {
-    let file = dfu_station::firmware::FlashFile {
+    let file = firmware::FlashFile {
         address: 0x10000,
         name: "app.bin".into(),
         data,
     };
-    let image = dfu_station::firmware::pack(&[file], &Default::default()).unwrap();
+    let image = firmware::pack(&[file], &Default::default()).unwrap();
     let path = dir.join("app-dfu.bin");
     std::fs::write(&path, image).unwrap();
     path
@@ -163,8 +161,8 @@ pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf 
 
 /// Every line of the production log's JSONL file in `folder` parsed (a line that does
 /// not parse fails the test), and the CSV's rows checked to match it.
-pub fn parse_log(folder: &std::path::Path) -> Vec<dfu_station::station::log::Record> {
-    use dfu_station::station::log::{CSV_NAME, JSONL_NAME, Record};
+pub fn parse_log(folder: &std::path::Path) -> Vec<station::log::Record> {
+    use station::log::{CSV_NAME, JSONL_NAME, Record};
     let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap_or_default();
     let records: Vec<Record> = jsonl
         .lines()

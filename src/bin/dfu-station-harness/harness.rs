@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::Parser;
-use dfu_station::emulator::umockdev::{BoardReport, BoardSpec, Harness, Timed, exit_code};
+use dfu::emulator::umockdev::{BoardReport, BoardSpec, Harness, Timed, exit_code};
 use serde::Serialize;
 
 use super::HARNESS_FAILED;

@@ -8,7 +8,7 @@ use crossbeam_channel::{Receiver, unbounded};
 use eframe::egui;
 
 use super::topics::{UDEV_RULE_FILE, install_script};
-use crate::t;
+use i18n::t;
 
 /// Where an installation is.
 #[derive(Debug, Default)]

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui;
 
-use crate::firmware::{Chip, FlashFile, PackOptions, pack};
-use crate::station::files::{Existing, read_firmware, write_atomically};
-use crate::station::{Command, Reader, file_name};
-use crate::t;
 use crate::ui::dialogs::{Answer, Dialog};
 use crate::ui::style::WARN;
+use firmware::{Chip, FlashFile, PackOptions, pack};
+use i18n::t;
+use station::files::{Existing, read_firmware, write_atomically};
+use station::{Command, Reader, file_name};
 
 /// Where the app goes in flash.
 pub const APP_ADDRESS: u32 = 0x10000;

@@ -24,14 +24,14 @@ use crossbeam_channel::Receiver;
 
 use super::dialogs::save_support_report;
 use super::log::Log;
-use crate::advice::{Platform, UDEV_RULE};
-use crate::failure::Code;
-use crate::firmware::Chip;
-use crate::station::demo::DEMO_CHIPS;
-use crate::station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
-use crate::t;
+use failure::Code;
+use firmware::Chip;
+use i18n::t;
 use install::Install;
 use make::{MakeDialog, Request};
+use station::advice::{Platform, UDEV_RULE};
+use station::demo::DEMO_CHIPS;
+use station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
 use triggers::{Opening, Watch};
 
 /// What the panel shows.

@@ -6,7 +6,7 @@
 use eframe::egui::{self, Color32, FontId, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
 use super::topics::Picture;
-use crate::t;
+use i18n::t;
 
 const PCB: Color32 = Color32::from_rgb(0x23, 0x5e, 0x96);
 const PCB_EDGE: Color32 = Color32::from_rgb(0x12, 0x3a, 0x60);

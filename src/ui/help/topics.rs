@@ -2,8 +2,8 @@
 //! copy, action), in one place; the words come from the catalogue (`help.ftl`).
 
 use super::make::APP_ADDRESS;
-use crate::advice::{UDEV_RULE, UDEV_RULE_PATH};
-use crate::t;
+use i18n::t;
+use station::advice::{UDEV_RULE, UDEV_RULE_PATH};
 
 /// ESP-IDF's udev rule: the `plugdev` group may open Espressif boards.
 pub const PLUGDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", ATTRS{idProduct}=="00??", GROUP="plugdev", MODE="0666""#; // not for people: a udev rule
@@ -182,7 +182,7 @@ impl Topic {
                 ..content(
                     keys,
                     vec![
-                        crate::advice::download_mode(),
+                        station::advice::download_mode(),
                         t!("help-no-board-data-cable"),
                         t!("help-no-board-port"),
                         t!("help-no-board-custom"),
@@ -242,7 +242,7 @@ impl Topic {
                 ..content(
                     keys,
                     vec![
-                        crate::advice::download_mode(),
+                        station::advice::download_mode(),
                         t!("help-not-back-port"),
                         t!("help-not-back-cable"),
                     ],
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn chinese_topics_name_the_buttons_and_keep_commands_as_they_are() {
-        use crate::i18n::{Lang, with_lang};
+        use i18n::{Lang, with_lang};
         let linux = with_lang(Lang::ZhCn, || Topic::LinuxAccess.content());
         assert!(linux.first.contains("“安装规则”"), "{}", linux.first);
         assert!(linux.steps[0].contains(UDEV_RULE_PATH));

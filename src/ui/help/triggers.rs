@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::topics::Topic;
-use crate::advice::Platform;
-use crate::dfu::{Phase, TransportError};
-use crate::failure::Code;
-use crate::firmware::Chip;
-use crate::station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
-use crate::t;
+use dfu::{Phase, TransportError};
+use failure::Code;
+use firmware::Chip;
+use i18n::t;
+use station::advice::Platform;
+use station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
 
 /// No board has appeared this long after start: how to get one into download mode.
 pub const NO_BOARD_AFTER: f64 = 10.0;
@@ -105,10 +105,7 @@ impl Watch {
                 result: Err(error),
             } if error.code == Code::RawEspApp => Some(Opening::new(
                 Topic::RawAppImage,
-                t!(
-                    "help-context-raw-app",
-                    name = crate::station::file_name(path)
-                ),
+                t!("help-context-raw-app", name = station::file_name(path)),
             )),
             // A PASS opens nothing: its banner says what to do. Failures open their topic.
             Event::JobFinished {
@@ -272,7 +269,7 @@ impl Watch {
                         "help-context-erasing-part-size",
                         board = board,
                         part = part,
-                        size = crate::i18n::size(size)
+                        size = i18n::size(size)
                     ),
                     None => t!("help-context-erasing-part", board = board, part = part),
                 },

@@ -1,0 +1,535 @@
+//! Many boards at once through the station (the app's own code): `dfu-station flash
+//! --all FILE` flashes every fitting board on the bus in parallel; `dfu-station station
+//! --profile P` runs auto mode without a window. Both show a live line per board and can
+//! write the production log.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use crossbeam_channel::Receiver;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
+use failure::Code;
+use firmware::Chip;
+use i18n::t;
+use station::advice::download_mode;
+use station::demo::{DemoSource, DemoTimings};
+use station::factory::Settings;
+use station::files::read_firmware;
+use station::log::{LogPause, ProductionLog};
+use station::profile::Profile;
+use station::provision::{ProvisionError, ProvisionSection, Provisioning};
+use station::usb_source::UsbSource;
+use station::{
+    BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
+    Row, Station, check_file, file_name,
+};
+
+#[derive(Debug, Args)]
+pub struct StationArgs {
+    /// The factory profile (TOML); default: dfu-station.toml next to the executable.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Stop after this many flash attempts (default: run until Ctrl-C).
+    #[arg(long, value_name = "N")]
+    exit_after: Option<u32>,
+}
+
+/// `station`: auto mode with the profile's image, log and name until Ctrl-C (or
+/// `--exit-after N` attempts).
+pub fn run(args: &StationArgs) -> ExitCode {
+    let Some(path) = Profile::find(args.profile.as_deref()) else {
+        let file = station::profile::PROFILE_NEXT_TO_EXE;
+        eprintln!("{}", t!("cli-no-profile", file = file));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let profile = match Profile::load(&path) {
+        Ok(profile) => profile,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if let Err(exit) = log_writable(Some(&profile.log_folder)) {
+        return exit;
+    }
+    let (image, provisioning) = match profile.open() {
+        Ok(opened) => opened,
+        Err(error) => return refuse_provisioning(&error),
+    };
+    if let Some(provisioning) = &provisioning
+        && let Err(exit) = rows_to_give(provisioning)
+    {
+        return exit;
+    }
+    let Some(station) = usb_station() else {
+        return ExitCode::from(EXIT_NO_BOARD);
+    };
+    let started = t!(
+        "cli-station-started",
+        station = profile.station.as_str(),
+        file = image.name(),
+        sha256 = image.image.short_sha256(),
+        folder = profile.log_folder.display().to_string()
+    );
+    println!("{started}");
+    let settings = Settings {
+        station: profile.station.clone(),
+        log_folder: Some(profile.log_folder.clone()),
+        auto: Some(image),
+        sound: profile.sound,
+        provision: provisioning,
+    };
+    let _ = station.commands.send(Command::Configure(settings));
+    let interrupted = interrupts();
+    let limit = args.exit_after.unwrap_or(u32::MAX);
+    let followed = follow(&station, &interrupted, &[], |registry| {
+        registry.shift().total() >= limit || out_of_rows(registry)
+    });
+    // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
+    println!("{}", shift_line(&followed.registry));
+    let code = if followed.registry.shift().failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FLASH_FAILED)
+    };
+    followed.exit(code)
+}
+
+/// The command line's refusal of per-board data that cannot be used: the message, the
+/// code and the advice; exit 5 when the journal cannot be written, else 2.
+fn refuse_provisioning(error: &ProvisionError) -> ExitCode {
+    eprintln!("{} [{}]\n{}", error.message, error.code, error.advice());
+    match error.code {
+        Code::JournalNotWritable => ExitCode::from(EXIT_LOG_NOT_WRITABLE),
+        _ => ExitCode::from(EXIT_BAD_INPUT),
+    }
+}
+
+/// Says what per-board data the line gives; refuses to start (exit 2) when no row is
+/// left, before any board is touched.
+fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
+    let partition = provisioning.partition();
+    let left = provisioning.rows_left();
+    let giving = t!(
+        "cli-board-data-to-give",
+        values = provisioning.section().values.display().to_string(),
+        partition = partition.name.as_str(),
+        offset = format!("{:#x}", partition.offset),
+        size = format!("{:#x}", partition.size),
+        left = left,
+        rows = provisioning.rows(),
+        journal = provisioning.journal_path().display().to_string()
+    );
+    println!("{giving}");
+    if left == 0 {
+        let error = ProvisionError {
+            code: Code::NoRowsLeft,
+            message: t!(
+                "cli-no-rows-left-nothing-flashed",
+                rows = provisioning.rows(),
+                values = provisioning.section().values.display().to_string()
+            ),
+        };
+        return Err(refuse_provisioning(&error));
+    }
+    Ok(())
+}
+
+/// Whether per-board data ran out and no board is flashing any more: the line stops.
+fn out_of_rows(registry: &Registry) -> bool {
+    registry.rows_left().is_some_and(|(left, _)| left == 0)
+        && !registry.rows().iter().any(Row::flashing)
+}
+
+/// Refuses to start (exit 5, the path and the OS error) when the production log in
+/// `folder` cannot be written: no board is touched then.
+fn log_writable(folder: Option<&Path>) -> Result<(), ExitCode> {
+    match folder.map(ProductionLog::open) {
+        Some(Err(error)) => {
+            super::warn(&t!(
+                "cli-log-not-writable-nothing-flashed",
+                error = error.to_string()
+            ));
+            Err(ExitCode::from(EXIT_LOG_NOT_WRITABLE))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `flash --all FILE`: every board on the bus (or `demo` emulated ones) that fits the
+/// file, in parallel; exit 0 when all passed, 1 when one failed, 3 when none fits.
+/// With `provision` (a profile), each board gets the next row of its `[provision]` data;
+/// the journal and the log go to `log`, else the profile's log folder.
+pub fn flash_all(
+    file: &Path,
+    log: Option<&Path>,
+    demo: Option<usize>,
+    provision: Option<&Path>,
+) -> ExitCode {
+    let image = match read_firmware(file) {
+        Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
+        Err(error) => {
+            eprintln!("{}", t!("cli-cannot-read", what = error));
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let image: Arc<LoadedImage> = match image {
+        Ok(image) => image,
+        Err(error) => {
+            eprintln!("{}: {}\n{}", file.display(), error.message, error.advice());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let section = match provision.map(provision_section).transpose() {
+        Ok(section) => section,
+        Err(exit) => return exit,
+    };
+    let log: Option<PathBuf> = match &section {
+        Some((_, profile_log)) => Some(log.map_or_else(|| profile_log.clone(), Path::to_owned)),
+        None => log.map(Path::to_owned),
+    };
+    if let Err(exit) = log_writable(log.as_deref()) {
+        return exit;
+    }
+    let provisioning = match (&section, &log) {
+        (Some((section, _)), Some(folder)) => match Provisioning::open(section, &image, folder) {
+            Ok(provisioning) => Some(Arc::new(provisioning)),
+            Err(error) => return refuse_provisioning(&error),
+        },
+        _ => None,
+    };
+    if let Some(provisioning) = &provisioning
+        && let Err(exit) = rows_to_give(provisioning)
+    {
+        return exit;
+    }
+    let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
+        Some(count) => {
+            let demo = DemoSource::emulated(DemoTimings::default());
+            let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
+            (0..count).for_each(|_| drop(demo.plug(chip)));
+            let devices = demo.devices();
+            (Arc::new(demo), devices)
+        }
+        None => match UsbSource::new() {
+            Ok(source) => {
+                let devices = source.devices().unwrap_or_default();
+                (Arc::new(source), devices)
+            }
+            Err(error) => {
+                eprintln!("{}", station::advice::explain_usb(&error));
+                return ExitCode::from(EXIT_NO_BOARD);
+            }
+        },
+    };
+    let (fitting, others): (Vec<_>, Vec<_>) = devices
+        .into_iter()
+        .partition(|d| image.mismatch(d).is_none());
+    for device in &others {
+        let skipped = t!(
+            "cli-board-skipped",
+            path = device.id.path.as_str(),
+            chip = device.chip_name()
+        );
+        println!("{skipped}");
+    }
+    if fitting.is_empty() {
+        let none = t!("cli-no-board-for-file", file = file_name(file));
+        eprintln!("{none}\n{}", download_mode());
+        return ExitCode::from(EXIT_NO_BOARD);
+    }
+    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let settings = Settings {
+        station: hostname(),
+        log_folder: log,
+        provision: provisioning,
+        ..Settings::default()
+    };
+    let _ = station.commands.send(Command::Configure(settings));
+    let count = fitting.len() as u32;
+    for device in &fitting {
+        let (device, image) = (device.clone(), image.clone());
+        let _ = station.commands.send(Command::Flash { device, image });
+    }
+    let interrupted = interrupts();
+    let followed = follow(&station, &interrupted, &fitting, |registry| {
+        registry.shift().total() >= count
+    });
+    println!("{}", shift_line(&followed.registry));
+    let lost = count.saturating_sub(followed.registry.shift().total());
+    if lost > 0 {
+        eprintln!("{}", t!("cli-boards-without-result", count = lost));
+        return followed.exit(ExitCode::from(EXIT_FLASH_FAILED));
+    }
+    let code = if followed.registry.shift().failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FLASH_FAILED)
+    };
+    followed.exit(code)
+}
+
+/// The `[provision]` section of the profile at `path` and its log folder; said on stderr
+/// (exit 2) when the profile cannot be read or has no such section.
+fn provision_section(path: &Path) -> Result<(ProvisionSection, PathBuf), ExitCode> {
+    let profile = Profile::load(path).map_err(|error| {
+        eprintln!("{error}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })?;
+    match profile.provision {
+        Some(section) => Ok((section, profile.log_folder)),
+        None => {
+            let path = path.display().to_string();
+            eprintln!("{}", t!("cli-profile-without-board-data", path = path));
+            Err(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
+}
+
+/// The station on the real USB bus, or `None` (said on stderr) without libusb.
+fn usb_station() -> Option<Station> {
+    match UsbSource::new() {
+        Ok(source) => Some(Station::spawn(
+            vec![Arc::new(source)],
+            DemoTimings::default(),
+            Arc::new(|| {}),
+        )),
+        Err(error) => {
+            eprintln!("{error}");
+            None
+        }
+    }
+}
+
+/// The machine's name, as a station name for `flash --all` records.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "cli".into())
+}
+
+/// What the station did while followed.
+struct Followed {
+    registry: Registry,
+    /// Why the production log could not be written at the end, if it could not.
+    pause: Option<LogPause>,
+}
+
+impl Followed {
+    /// `code`, unless the production log could not be written: then exit 5, after the
+    /// records not written yet, as JSON lines on stderr (nothing is lost).
+    fn exit(self, code: ExitCode) -> ExitCode {
+        let Some(pause) = self.pause else {
+            return code;
+        };
+        super::warn(&pause.banner());
+        for record in &pause.held {
+            eprintln!(
+                "{}",
+                serde_json::to_string(record).expect("a record serialises")
+            );
+        }
+        ExitCode::from(EXIT_LOG_NOT_WRITABLE)
+    }
+}
+
+/// Ctrl-C, caught: the shift ends with every record written (or printed), never with a
+/// flash cut off unrecorded (see [`follow`]).
+fn interrupts() -> Receiver<()> {
+    let (interrupt, interrupted) = crossbeam_channel::bounded(1);
+    if let Err(error) = ctrlc::set_handler(move || {
+        let _ = interrupt.try_send(());
+    }) {
+        eprintln!("{}", t!("cli-ctrl-c-not-caught", error = error.to_string()));
+    }
+    interrupted
+}
+
+/// Shows the station's events as live lines until `done` holds or `interrupted` says so.
+/// `asked` are the boards the command sent to flash: they have their lines even when a
+/// result (a refusal) comes before the watcher says they arrived.
+/// Interrupted while boards flash, it cancels them and waits for their results, so each
+/// is recorded (as cancelled); interrupted again, it stops at once.
+fn follow(
+    station: &Station,
+    interrupted: &Receiver<()>,
+    asked: &[Device],
+    done: impl Fn(&Registry) -> bool,
+) -> Followed {
+    let mut lines = Lines::new();
+    let mut followed = Followed {
+        registry: Registry::default(),
+        pause: None,
+    };
+    for device in asked {
+        followed.registry.apply(&Event::DeviceAdded(device.clone()));
+    }
+    let mut stopping = false;
+    while !done(&followed.registry) {
+        if stopping {
+            let flashing: Vec<DeviceId> = (followed.registry.rows().iter())
+                .filter(|row| row.flashing())
+                .map(|row| row.device.id.clone())
+                .collect();
+            if flashing.is_empty() {
+                break;
+            }
+            for id in flashing {
+                let _ = station.commands.send(Command::Cancel(id));
+            }
+        }
+        let event = crossbeam_channel::select! {
+            recv(station.events) -> event => event,
+            recv(interrupted) -> _ => {
+                if stopping {
+                    break;
+                }
+                stopping = true;
+                super::warn(&t!("cli-stopping"));
+                continue;
+            }
+        };
+        let Ok(event) = event else {
+            break;
+        };
+        followed.registry.apply(&event);
+        match &event {
+            Event::LogPaused(pause) => followed.pause = Some(pause.clone()),
+            Event::LogOpened { .. } => followed.pause = None,
+            _ => {}
+        }
+        lines.show(&event, &followed.registry);
+    }
+    followed
+}
+
+/// One live line per board: a bar on a terminal, else a line per phase and result.
+struct Lines {
+    bars: Option<(MultiProgress, HashMap<DeviceId, ProgressBar>)>,
+    /// The last headline printed per board (plain output).
+    last: HashMap<DeviceId, String>,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        let bars = std::io::stdout()
+            .is_terminal()
+            .then(|| (MultiProgress::new(), HashMap::new()));
+        Lines {
+            bars,
+            last: HashMap::new(),
+        }
+    }
+
+    fn show(&mut self, event: &Event, registry: &Registry) {
+        let (id, line) = match event {
+            Event::JobStarted(id) | Event::JobProgress { device: id, .. } => {
+                let Some(row) = registry.row(id) else { return };
+                (id, describe(row))
+            }
+            Event::JobFinished { device, .. } => {
+                let Some(row) = registry.row(device) else {
+                    return;
+                };
+                let line = describe(row);
+                self.finish(device, &line);
+                self.print(&shift_line(registry));
+                return;
+            }
+            Event::LogPaused(pause) => return self.print(&pause.banner()),
+            Event::LogOpened { folder, .. } => {
+                let folder = folder.display().to_string();
+                return self.print(&t!("cli-log-opened", folder = folder));
+            }
+            Event::SoundSilent(why) => {
+                return self.print(&t!("cli-no-result-tones", reason = why.to_string()));
+            }
+            Event::RowsLeft { left: 0, rows } => {
+                return self.print(&t!("cli-no-rows-left-line-stops", rows = *rows));
+            }
+            _ => return,
+        };
+        match &mut self.bars {
+            Some((multi, bars)) => {
+                let bar = bars.entry(id.clone()).or_insert_with(|| {
+                    let style = ProgressStyle::with_template("{msg}").expect("valid template");
+                    multi.add(ProgressBar::new_spinner().with_style(style))
+                });
+                bar.set_message(super::printable(&line));
+            }
+            None => {
+                // Plain output: a line when the phase or part changes, not per percent.
+                let headline = line.split(" · ").next().unwrap_or_default().to_owned();
+                if self.last.get(id) != Some(&headline) {
+                    super::say(&line);
+                    self.last.insert(id.clone(), headline);
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, id: &DeviceId, line: &str) {
+        self.last.remove(id);
+        match self.bars.as_mut().and_then(|(_, bars)| bars.remove(id)) {
+            Some(bar) => bar.finish_with_message(super::printable(line)),
+            None => super::say(line),
+        }
+    }
+
+    fn print(&self, line: &str) {
+        match &self.bars {
+            Some((multi, _)) => drop(multi.println(super::printable(line))),
+            None => super::say(line),
+        }
+    }
+}
+
+/// `1-2  ESP32-S2  Writing app.bin 42%`, `1-2  ESP32-S2  unit SN004  PASS in 3.1 s`.
+fn describe(row: &Row) -> String {
+    let mut board = format!("{}  {}", row.device.id.path, row.device.chip_name());
+    if let Some(unit) = &row.unit {
+        board = t!("cli-board-unit", board = board, unit = unit.as_str());
+    }
+    let words = row.state.words();
+    match &row.state {
+        BoardState::Done(Outcome::Pass { elapsed }) => t!(
+            "cli-board-passed-in",
+            board = board,
+            words = words,
+            seconds = i18n::decimal(elapsed.as_secs_f64(), 1)
+        ),
+        BoardState::Done(Outcome::Fail { code, reason, .. }) => {
+            format!("{board}  {words} [{code}]: {reason}")
+        }
+        BoardState::Idle | BoardState::Flashing(_) => format!("{board}  {words}"),
+    }
+}
+
+/// `Shift: 5 passed, 1 failed, 6 total, 212 boards/hour, 4 rows left`.
+fn shift_line(registry: &Registry) -> String {
+    let shift = registry.shift();
+    // Either number may be missing: "none" picks the message's variant without it.
+    let rate = shift
+        .per_hour(Instant::now())
+        .map_or(i18n::Arg::from("none"), |r| r.round().into());
+    let rows = registry
+        .rows_left()
+        .map_or(i18n::Arg::from("none"), |(left, _)| left.into());
+    t!(
+        "cli-shift",
+        passed = shift.passed,
+        failed = shift.failed,
+        total = shift.total(),
+        rate = rate,
+        rows = rows
+    )
+}

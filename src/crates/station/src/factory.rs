@@ -1,0 +1,322 @@
+//! Factory work on the station thread: the settings, auto mode, the production log and
+//! the result sound. Every record is built from the board and image its job started
+//! with, so a result can never land on another board's record.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::auto::AutoFlash;
+use super::demo::DEMO;
+use super::log::{LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now};
+use super::provision::{GivenRow, Provisioning};
+use super::sound::Sound;
+use super::thread::Outbox;
+use super::{Device, Event, LoadedImage, Outcome};
+use failure::Code;
+use firmware::esp::hex;
+
+/// How many records the UI's production log shows.
+pub const RECENT_RECORDS: usize = 100;
+
+/// How often the station tries again to write a production log that failed.
+pub const LOG_RETRY: Duration = Duration::from_secs(2);
+
+/// The factory settings, applied by the station thread ([`super::Command::Configure`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// The station's name, written to every record.
+    pub station: String,
+    /// Where the production log goes; `None`: no log.
+    pub log_folder: Option<PathBuf>,
+    /// Auto mode, on with this image: every fitting board is flashed as it appears.
+    pub auto: Option<Arc<LoadedImage>>,
+    /// A short tone per result.
+    pub sound: bool,
+    /// Per-board data: each board flashed gets the next row's NVS image with its download.
+    pub provision: Option<Arc<Provisioning>>,
+}
+
+/// How a flash ended, from its worker: the board and image as the job started.
+pub(super) struct Finished {
+    pub device: Device,
+    pub image: Arc<LoadedImage>,
+    pub outcome: Outcome,
+    pub duration: Duration,
+    /// Payload bytes the board accepted.
+    pub bytes: u64,
+    /// The per-board data row the board was given, if any.
+    pub unit: Option<GivenRow>,
+}
+
+/// The log record of an attempt at `station`.
+pub(super) fn record(station: &str, finished: &Finished) -> Record {
+    let (result, error_code, error_message) = match &finished.outcome {
+        Outcome::Pass { .. } => (Verdict::Pass, None, None),
+        Outcome::Fail { code, reason, .. } => {
+            let verdict = if *code == Code::DfuCancelled {
+                Verdict::Cancelled
+            } else {
+                Verdict::Fail
+            };
+            (verdict, Some(*code), Some(reason.clone()))
+        }
+    };
+    Record {
+        timestamp: utc_now(),
+        station: station.to_owned(),
+        usb_path: finished.device.id.path.clone(),
+        serial: finished.device.serial.clone(),
+        chip: finished.device.chip_name(),
+        image_name: finished.image.name(),
+        image_sha256: hex(&finished.image.image.sha256),
+        result,
+        error_code,
+        error_message,
+        duration_ms: finished.duration.as_millis() as u64,
+        bytes: finished.bytes,
+        unit_id: finished.unit.as_ref().map(|given| given.claim.id.clone()),
+    }
+}
+
+/// The production log of the chosen folder, with the records it could not write yet.
+struct LogSink {
+    folder: PathBuf,
+    /// `None` until the folder was made and the files opened once.
+    log: Option<ProductionLog>,
+    /// Records not written yet, oldest first.
+    held: VecDeque<Record>,
+    /// Why the log cannot be written, as last sent to the UI.
+    paused: Option<LogPause>,
+}
+
+impl LogSink {
+    /// Opens the log (the first time), checks it and writes the held records in order;
+    /// stops at the first failure, keeping that record and those after it.
+    fn write_held(&mut self) -> Result<(), LogError> {
+        let log = match &self.log {
+            Some(log) => log,
+            None => self.log.insert(ProductionLog::open(&self.folder)?),
+        };
+        log.check()?;
+        while let Some(record) = self.held.front() {
+            log.append(record)?;
+            self.held.pop_front();
+        }
+        Ok(())
+    }
+}
+
+/// The station thread's factory state.
+#[derive(Default)]
+pub(super) struct Factory {
+    settings: Settings,
+    log: Option<LogSink>,
+    sound: Option<Sound>,
+    pub auto: AutoFlash,
+}
+
+impl Factory {
+    /// Applies new settings; returns the boards auto mode flashes now.
+    pub fn configure(&mut self, settings: Settings, outbox: &Outbox) -> Vec<Device> {
+        if settings.log_folder != self.settings.log_folder {
+            self.log = match (&settings.log_folder, self.log.take()) {
+                (Some(folder), old) => Some(LogSink {
+                    folder: folder.clone(),
+                    log: None,
+                    held: old.map(|sink| sink.held).unwrap_or_default(),
+                    paused: None,
+                }),
+                // Records are never dropped: without a folder, they wait for the old one.
+                (None, Some(old)) if !old.held.is_empty() => Some(old),
+                (None, _) => None,
+            };
+        }
+        let resumed = settings.log_folder != self.settings.log_folder && self.retry(outbox);
+        if settings.sound && self.sound.is_none() {
+            let outbox = outbox.clone();
+            self.sound = Some(Sound::new(Box::new(move |why| {
+                outbox.send(Event::SoundSilent(why))
+            })));
+        }
+        if settings.provision != self.settings.provision
+            && let Some(provisioning) = &settings.provision
+        {
+            outbox.send(rows_left(provisioning));
+        }
+        let start = if settings.auto.as_ref() != self.auto.image() {
+            self.auto.set_image(settings.auto.clone())
+        } else if resumed {
+            self.auto.waiting()
+        } else {
+            Vec::new()
+        };
+        self.settings = settings;
+        start
+    }
+
+    /// The per-board data, if the settings bring it.
+    pub fn provisioning(&self) -> Option<&Arc<Provisioning>> {
+        self.settings.provision.as_ref()
+    }
+
+    /// Whether per-board data is on and every row has been given: the line stops.
+    pub fn rows_exhausted(&self) -> bool {
+        self.provisioning().is_some_and(|p| p.rows_left() == 0)
+    }
+
+    /// Whether no flash may start because the production log cannot be written.
+    pub fn paused(&self) -> bool {
+        self.log.as_ref().is_some_and(|sink| sink.paused.is_some())
+    }
+
+    /// Whether a flash may start now: the log, if there is one, opens for appending.
+    pub fn may_flash(&mut self, outbox: &Outbox) -> bool {
+        if let Some(sink) = &mut self.log
+            && sink.paused.is_none()
+            && let Err(error) = sink.write_held()
+        {
+            self.pause(error, outbox);
+        }
+        !self.paused()
+    }
+
+    /// Tries the log again (at start, on a new folder, every [`LOG_RETRY`] while paused):
+    /// says `LogOpened` once it works, `LogPaused` when its error or held records change.
+    /// Returns true when it works again (or for the first time).
+    pub fn retry(&mut self, outbox: &Outbox) -> bool {
+        let Some(sink) = &mut self.log else {
+            return false;
+        };
+        let resumed = sink.log.is_none() || sink.paused.is_some();
+        match sink.write_held() {
+            Ok(()) if resumed => {
+                sink.paused = None;
+                outbox.send(Event::LogOpened {
+                    recent: read_recent(&sink.folder, RECENT_RECORDS).unwrap_or_default(),
+                    folder: sink.folder.clone(),
+                });
+                true
+            }
+            Ok(()) => false,
+            Err(error) => {
+                self.pause(error, outbox);
+                false
+            }
+        }
+    }
+
+    fn pause(&mut self, error: LogError, outbox: &Outbox) {
+        let Some(sink) = &mut self.log else { return };
+        let pause = LogPause {
+            error: error.to_string(),
+            held: sink.held.iter().cloned().collect(),
+        };
+        if sink.paused.as_ref() != Some(&pause) {
+            sink.paused = Some(pause.clone());
+            outbox.send(Event::LogPaused(pause));
+        }
+    }
+
+    /// Logs a finished flash, plays its tone and tells the UI. The record is on disk, or
+    /// held and the line paused, before `JobFinished` goes out, so whoever sees the
+    /// result may exit at once and knows what is not written. Demo boards ([`DEMO`]) are
+    /// never logged.
+    /// A board given a row has the row finished in the journal first (done after a PASS,
+    /// spent otherwise); when that cannot be written, the board fails with
+    /// `journal-not-writable` (the row stays spent).
+    pub fn finished(&mut self, mut finished: Finished, outbox: &Outbox) {
+        if let Some(given) = &finished.unit {
+            let passed = matches!(finished.outcome, Outcome::Pass { .. });
+            if let Err(error) = given.provisioning.finish(given.claim.clone(), passed) {
+                finished.outcome = Outcome::Fail {
+                    code: error.code,
+                    reason: format!(
+                        "The outcome of unit {} could not be recorded: {error}. The unit is spent; set the board aside.",
+                        given.claim.id
+                    ),
+                    cause: None,
+                };
+            }
+        }
+        let pass = matches!(finished.outcome, Outcome::Pass { .. });
+        if self.settings.sound
+            && let Some(sound) = &self.sound
+        {
+            sound.play(pass);
+        }
+        let record = record(&self.settings.station, &finished);
+        let writing = self
+            .log
+            .as_mut()
+            .filter(|_| finished.device.id.source != DEMO)
+            .map(|sink| {
+                sink.held.push_back(record.clone());
+                sink.paused.is_none()
+            });
+        self.retry(outbox);
+        outbox.send(Event::JobFinished {
+            device: finished.device.id,
+            outcome: finished.outcome,
+        });
+        if writing == Some(true) && !self.paused() {
+            outbox.send(Event::Logged(record));
+        }
+    }
+}
+
+/// The rows-left event of `provisioning`.
+pub(super) fn rows_left(provisioning: &Provisioning) -> Event {
+    Event::RowsLeft {
+        left: provisioning.rows_left(),
+        rows: provisioning.rows(),
+    }
+}
+
+/// The shift's counts since the first flash started.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Shift {
+    /// Flashes that passed.
+    pub passed: u32,
+    /// Flashes that failed or were cancelled.
+    pub failed: u32,
+    /// When the first flash started.
+    pub started: Option<Instant>,
+}
+
+impl Shift {
+    /// Passed and failed.
+    pub fn total(&self) -> u32 {
+        self.passed + self.failed
+    }
+
+    /// Boards finished per hour since the first flash started, once there is a result
+    /// and a minute has passed (before that the pace says nothing).
+    pub fn per_hour(&self, now: Instant) -> Option<f64> {
+        let elapsed = now.saturating_duration_since(self.started?);
+        (self.total() > 0 && elapsed >= Duration::from_secs(60))
+            .then(|| f64::from(self.total()) * 3600.0 / elapsed.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boards_per_hour_after_the_first_minute() {
+        let start = Instant::now();
+        let shift = Shift {
+            passed: 9,
+            failed: 1,
+            started: Some(start),
+        };
+        assert_eq!(shift.per_hour(start + Duration::from_secs(30)), None);
+        assert_eq!(
+            shift.per_hour(start + Duration::from_secs(120)),
+            Some(300.0)
+        );
+        assert_eq!(Shift::default().per_hour(start), None);
+    }
+}

@@ -1,0 +1,265 @@
+//! Factory profiles: the image and settings an engineer locks a station to. The app
+//! starts locked to a profile (`--profile line3.toml`, or `dfu-station.toml` next to the
+//! executable); the technician cannot change the image or settings, and unlocking asks
+//! for the PIN the engineer set. The image is refused if its SHA-256 changed.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::files::{Existing, read_firmware, write_atomically};
+use super::provision::{ProvisionError, ProvisionSection, Provisioning};
+use super::{ImageError, LoadedImage, check_file};
+use failure::Code;
+use firmware::esp::hex;
+
+/// The file name looked for next to the executable when no `--profile` is given.
+pub const PROFILE_NEXT_TO_EXE: &str = "dfu-station.toml";
+
+/// What a station is locked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Shown in the title and written to every log record.
+    pub station: String,
+    /// The dfu.bin to flash (relative paths are relative to the profile file).
+    pub image: PathBuf,
+    /// The image's SHA-256 when the profile was saved (lowercase hex).
+    pub image_sha256: String,
+    /// Flash every fitting board as it is plugged in.
+    #[serde(default)]
+    pub auto_flash: bool,
+    /// Play a short sound per result.
+    #[serde(default)]
+    pub sound: bool,
+    /// Where the production log goes (relative paths: relative to the profile file).
+    pub log_folder: PathBuf,
+    /// SHA-256 of the unlock PIN, salted with the station name (empty: no PIN).
+    #[serde(default)]
+    pub pin_sha256: String,
+    /// The fixture's slots: USB port paths in slot order (`["1-1.1", "1-1.2"]` names
+    /// them Slot 1 and Slot 2). Boards elsewhere are numbered by their place in the list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<String>,
+    /// Per-board data (`[provision]`): each board gets the next row's NVS image. Its
+    /// journal goes into `log_folder`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<ProvisionSection>,
+}
+
+/// Why a profile cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// The profile file cannot be read.
+    #[error("Cannot read the profile {path}: {source}")]
+    Read {
+        /// The profile file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The profile file is not a valid profile (TOML syntax or a missing field).
+    #[error("The profile {path} is not valid: {message}")]
+    Invalid {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The image's SHA-256 is not the one the profile was saved with.
+    #[error(
+        "The image {image} changed since the profile was saved (SHA-256 {actual}, the profile expects {expected}). Ask the engineer for the right file or a new profile; nothing will be flashed."
+    )]
+    ImageChanged {
+        /// The image file.
+        image: PathBuf,
+        /// The SHA-256 the profile expects, lowercase hex.
+        expected: String,
+        /// The image's SHA-256 now, lowercase hex.
+        actual: String,
+    },
+    /// The profile file cannot be written.
+    #[error("Cannot write the profile {path}: {source}")]
+    Write {
+        /// The profile file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+impl Profile {
+    /// Reads a profile; relative paths in it become relative to its folder.
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut profile: Profile = toml::from_str(&text).map_err(|e| ProfileError::Invalid {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        profile.image = folder.join(&profile.image);
+        profile.log_folder = folder.join(&profile.log_folder);
+        if let Some(provision) = &mut profile.provision {
+            provision.config = folder.join(&provision.config);
+            provision.values = folder.join(&provision.values);
+        }
+        Ok(profile)
+    }
+
+    /// Writes the profile as TOML ([`write_atomically`]; an existing file only when
+    /// `existing` says to replace it).
+    pub fn save(&self, path: &Path, existing: Existing) -> Result<(), ProfileError> {
+        let text = toml::to_string_pretty(self).expect("a profile serializes");
+        write_atomically(path, text.as_bytes(), existing).map_err(|source| ProfileError::Write {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// The profile for `path` if given, else `dfu-station.toml` next to the executable
+    /// if there is one.
+    pub fn find(path: Option<&Path>) -> Option<PathBuf> {
+        path.map(Path::to_owned).or_else(|| {
+            let beside = std::env::current_exe()
+                .ok()?
+                .with_file_name(PROFILE_NEXT_TO_EXE);
+            beside.is_file().then_some(beside)
+        })
+    }
+
+    /// Checks `image_bytes` (the profile's image as read now) against the saved SHA-256.
+    pub fn check_image(&self, image_bytes: &[u8]) -> Result<(), ProfileError> {
+        let actual = hex(&Sha256::digest(image_bytes));
+        if actual == self.image_sha256 {
+            Ok(())
+        } else {
+            Err(ProfileError::ImageChanged {
+                image: self.image.clone(),
+                expected: self.image_sha256.clone(),
+                actual,
+            })
+        }
+    }
+
+    /// The profile's image (refused when its SHA-256 changed: `profile-image-changed`,
+    /// else checked as any dropped file) and, when the profile has a
+    /// `[provision]` section, its per-board data checked against that image, with the row
+    /// journal open in the log folder. Nothing may be flashed unless this passed.
+    pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), ProvisionError> {
+        let image = self.read_image().map_err(|e| ProvisionError {
+            code: e.code,
+            message: e.message,
+        })?;
+        let provisioning = match &self.provision {
+            None => None,
+            Some(section) => Some(Arc::new(Provisioning::open(
+                section,
+                &image,
+                &self.log_folder,
+            )?)),
+        };
+        Ok((image, provisioning))
+    }
+
+    fn read_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
+        let bytes = read_firmware(&self.image).map_err(|error| ImageError {
+            code: Code::FileUnreadable,
+            message: format!("The file could not be read: {error}."),
+        })?;
+        self.check_image(&bytes).map_err(|error| ImageError {
+            code: Code::ProfileImageChanged,
+            message: error.to_string(),
+        })?;
+        check_file(&self.image, Box::new(move || Ok(bytes)))
+    }
+
+    /// Sets the unlock PIN (an empty PIN: no PIN needed).
+    pub fn set_pin(&mut self, pin: &str) {
+        self.pin_sha256 = if pin.is_empty() {
+            String::new()
+        } else {
+            pin_hash(&self.station, pin)
+        };
+    }
+
+    /// Whether `pin` unlocks the station.
+    pub fn unlocks(&self, pin: &str) -> bool {
+        self.pin_sha256.is_empty() || pin_hash(&self.station, pin) == self.pin_sha256
+    }
+}
+
+fn pin_hash(station: &str, pin: &str) -> String {
+    hex(&Sha256::digest(format!("dfu-station:{station}:{pin}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(dir: &Path) -> Profile {
+        let image = b"pretend dfu.bin";
+        std::fs::write(dir.join("dfu.bin"), image).unwrap();
+        let mut profile = Profile {
+            station: "line 3".into(),
+            image: "dfu.bin".into(),
+            image_sha256: hex(&Sha256::digest(image)),
+            auto_flash: true,
+            sound: false,
+            log_folder: "logs".into(),
+            pin_sha256: String::new(),
+            slots: Vec::new(),
+            provision: None,
+        };
+        profile.set_pin("4711");
+        profile
+    }
+
+    #[test]
+    fn saved_profile_loads_with_paths_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("line3.toml");
+        let saved = profile(dir.path());
+        saved.save(&path, Existing::Keep).unwrap();
+        let loaded = Profile::load(&path).unwrap();
+        assert_eq!(loaded.image, dir.path().join("dfu.bin"));
+        assert_eq!(loaded.log_folder, dir.path().join("logs"));
+        assert!(loaded.auto_flash);
+        let bytes = std::fs::read(&loaded.image).unwrap();
+        loaded.check_image(&bytes).unwrap();
+        assert!(matches!(
+            loaded.check_image(b"another file"),
+            Err(ProfileError::ImageChanged { .. })
+        ));
+    }
+
+    #[test]
+    fn only_the_right_pin_unlocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = profile(dir.path());
+        assert!(p.unlocks("4711"));
+        assert!(!p.unlocks("0000"));
+        assert!(!p.pin_sha256.contains("4711"));
+        p.set_pin("");
+        assert!(p.unlocks("anything"));
+    }
+
+    #[test]
+    fn broken_profiles_say_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "station = 3").unwrap();
+        let message = Profile::load(&path).unwrap_err().to_string();
+        assert!(
+            message.contains("bad.toml") && message.contains("not valid"),
+            "{message}"
+        );
+        assert!(matches!(
+            Profile::load(&dir.path().join("missing.toml")),
+            Err(ProfileError::Read { .. })
+        ));
+    }
+}

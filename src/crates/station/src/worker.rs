@@ -1,0 +1,148 @@
+//! One flash, on its own thread: runs the one flash path ([`super::flash`]), reports
+//! progress (throttled) to the UI and the outcome to the station thread, which logs it.
+
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Sender;
+
+use super::factory::Finished;
+use super::flash::flash;
+use super::provision::GivenRow;
+use super::source::DeviceSource;
+use super::thread::Outbox;
+use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
+use dfu::{Observer, Phase, Progress};
+use failure::Code;
+
+/// The shortest time between two progress events of one job with the same phase and part.
+const REPORT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Everything one flash needs.
+pub(super) struct Job {
+    pub source: Arc<dyn DeviceSource>,
+    pub device: Device,
+    /// The image as loaded: what the log names.
+    pub image: Arc<LoadedImage>,
+    /// What is sent: `image`, or with per-board data `image` plus the row's NVS image.
+    pub payload: Arc<LoadedImage>,
+    /// The per-board data row this board was given.
+    pub unit: Option<GivenRow>,
+    pub cancel: Arc<AtomicBool>,
+    pub outbox: Outbox,
+    /// Where the outcome goes, with the board and image this job started with.
+    pub finished: Sender<Finished>,
+}
+
+impl Job {
+    /// Flashes and reports; returns when the board passed or failed. A panic while
+    /// flashing is a failure with code `internal-error`, reported and logged as any other.
+    pub fn run(self) {
+        let started = Instant::now();
+        let mut bytes = 0;
+        let flashed = panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut reporter = Reporter {
+                outbox: &self.outbox,
+                device: &self.device.id,
+                cancel: &self.cancel,
+                last: None,
+                download_start: None,
+                done: &mut bytes,
+            };
+            let source = &self.source;
+            let path = &self.device.id.path;
+            flash(
+                &self.device,
+                &self.payload,
+                || source.open(path),
+                &mut reporter,
+            )
+        }));
+        let outcome = flashed.unwrap_or_else(|panic| internal_error(panic.as_ref()));
+        let _ = self.finished.send(Finished {
+            device: self.device,
+            image: self.image,
+            outcome,
+            duration: started.elapsed(),
+            bytes,
+            unit: self.unit,
+        });
+    }
+}
+
+/// The failure of a worker that panicked with `payload`.
+fn internal_error(payload: &(dyn Any + Send)) -> Outcome {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .and_then(|message| message.lines().next())
+        .unwrap_or("no message");
+    Outcome::Fail {
+        code: Code::InternalError,
+        reason: format!(
+            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image."
+        ),
+        cause: None,
+    }
+}
+
+/// Turns engine reports into [`Event::JobProgress`], at most every [`REPORT_INTERVAL`]
+/// unless the phase or part changes.
+struct Reporter<'a> {
+    outbox: &'a Outbox,
+    device: &'a DeviceId,
+    cancel: &'a AtomicBool,
+    /// When the last event was sent, with its phase and part address.
+    last: Option<(Instant, Phase, Option<u32>)>,
+    /// When the download's first byte was accepted.
+    download_start: Option<(Instant, u64)>,
+    /// Payload bytes accepted so far.
+    done: &'a mut u64,
+}
+
+impl Observer for Reporter<'_> {
+    fn progress(&mut self, p: Progress<'_>) {
+        *self.done = p.done;
+        let now = Instant::now();
+        let part_address = p.part.map(|part| part.address);
+        if let Some((at, phase, part)) = self.last
+            && phase == p.phase
+            && part == part_address
+            && now - at < REPORT_INTERVAL
+        {
+            return;
+        }
+        self.last = Some((now, p.phase, part_address));
+        if p.total > 0 && self.download_start.is_none() {
+            self.download_start = Some((now, p.done));
+        }
+        let rate = self.download_start.and_then(|(at, from)| {
+            let seconds = (now - at).as_secs_f64();
+            (seconds >= 0.5 && p.done > from).then(|| (p.done - from) as f64 / seconds)
+        });
+        let eta = rate.map(|r| Duration::from_secs_f64(p.total.saturating_sub(p.done) as f64 / r));
+        self.outbox.send(Event::JobProgress {
+            device: self.device.clone(),
+            progress: JobProgress {
+                phase: p.phase,
+                done: p.done,
+                total: p.total,
+                part: p.part.map(|part| part.name.clone()),
+                bytes_per_second: rate,
+                eta,
+                erase_limit: p
+                    .part
+                    .filter(|_| p.phase == Phase::Erasing)
+                    .map(|part| part.erase_limit()),
+            },
+        });
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
