@@ -3,12 +3,20 @@
 //! the help's triggers and the advice all name failures by these codes; factories parse
 //! them, so a code is never renamed without a line in `docs/changelog.md`.
 //!
-//! What each code means is said here; what to do about it is said by
-//! [`crate::advice`]; `docs/failure-codes.md` lists both and is checked by a test.
+//! [`Failure`] is the one failure type the layers hand up: a code, what happened (in
+//! English, with the detail an engineer needs) and the typed error behind it. Each layer
+//! keeps its own error enum for what it knows (`FirmwareError`, `DfuError`, `UsbError`,
+//! ...), each with its code, and turns into a `Failure` where failures of several kinds
+//! meet (a flash's outcome, a file that cannot be used, per-board data).
+//!
+//! What each code means is said here; what to do about it is said by the station's
+//! `advice`; `docs/failure-codes.md` lists both and is checked by a test.
 #![warn(missing_docs)]
 
+use std::error::Error;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Defines [`Code`] from one table: variant, stable string, meaning.
 macro_rules! codes {
@@ -137,9 +145,132 @@ impl<'de> serde::Deserialize<'de> for Code {
     }
 }
 
+/// Why something failed: its [`Code`], what happened in English with the detail an
+/// engineer needs, and the typed error behind it, if any (an `io::Error` keeps its
+/// `ErrorKind`; a USB error tells "access denied" from "in use"). Cheap to clone: the
+/// cause is shared.
+///
+/// Its `Display` is the message, always English (logs, `--json`, Details); what a
+/// technician reads first is the station's advice for the code, in their language.
+#[derive(Clone)]
+pub struct Failure {
+    code: Code,
+    message: String,
+    cause: Option<Arc<dyn Error + Send + Sync>>,
+}
+
+impl Failure {
+    /// A failure with `code` that says `message` (English, a whole sentence).
+    pub fn new(code: Code, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// The same failure, with the typed error behind it.
+    pub fn because(mut self, cause: impl Error + Send + Sync + 'static) -> Failure {
+        self.cause = Some(Arc::new(cause));
+        self
+    }
+
+    /// A failure that is `error` itself: its code, its text as the message, and `error`
+    /// kept as the cause (so a caller can look at it again with [`Failure::cause`]).
+    pub fn from_error(code: Code, error: impl Error + Send + Sync + 'static) -> Failure {
+        Failure::new(code, error.to_string()).because(error)
+    }
+
+    /// Which failure.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// What happened, in English.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The first error of type `E` in the chain of causes, if there is one.
+    pub fn cause<E: Error + 'static>(&self) -> Option<&E> {
+        let mut next: Option<&(dyn Error + 'static)> = self.source();
+        while let Some(error) = next {
+            if let Some(found) = error.downcast_ref::<E>() {
+                return Some(found);
+            }
+            next = error.source();
+        }
+        None
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Failure");
+        debug
+            .field("code", &self.code)
+            .field("message", &self.message);
+        if let Some(cause) = &self.cause {
+            debug.field("cause", cause);
+        }
+        debug.finish()
+    }
+}
+
+impl Error for Failure {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|cause| cause as &(dyn Error + 'static))
+    }
+}
+
+/// Two failures are the same when they say the same: code and message (the cause is how
+/// it came about, not what it is).
+impl PartialEq for Failure {
+    fn eq(&self, other: &Failure) -> bool {
+        self.code == other.code && self.message == other.message
+    }
+}
+
+impl Eq for Failure {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_says_its_message_and_keeps_its_typed_cause() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let failure = Failure::new(Code::FileUnreadable, "The file could not be read.").because(io);
+        assert_eq!(failure.code(), Code::FileUnreadable);
+        assert_eq!(failure.to_string(), "The file could not be read.");
+        let kind = failure.cause::<std::io::Error>().map(|e| e.kind());
+        assert_eq!(kind, Some(std::io::ErrorKind::PermissionDenied));
+        assert!(failure.cause::<UnknownCode>().is_none());
+        assert_eq!(failure.clone(), failure);
+        assert!(format!("{failure:?}").contains("PermissionDenied"));
+    }
+
+    #[test]
+    fn a_cause_is_found_through_the_chain() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
+        struct Outer(#[source] UnknownCode);
+        let failure = Failure::from_error(Code::InternalError, Outer(UnknownCode("x".into())));
+        assert_eq!(failure.message(), "outer");
+        assert_eq!(
+            failure.cause::<UnknownCode>(),
+            Some(&UnknownCode("x".into()))
+        );
+        assert!(failure.cause::<Outer>().is_some());
+    }
 
     #[test]
     fn every_code_has_one_spelling_that_reads_back() {
