@@ -9,10 +9,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dfu::SystemClock;
 use dfu::emulator::RomConfig;
 use firmware::{Chip, FlashFile, PackOptions, pack};
 use station::demo::{DemoSource, DemoTimings};
-use station::{Command, Event, LoadedImage, Outcome, Station, check_file};
+use station::{Command, Environment, Event, LoadedImage, Outcome, Station, check_file};
 
 fn image() -> Arc<LoadedImage> {
     let app = (0..256 << 10)
@@ -42,7 +43,10 @@ fn board() -> RomConfig {
 /// Flashes fresh boards made from `configs` in parallel; returns the wall time until
 /// every board but the last `ignored` ones passed (those are left flashing).
 fn flash(configs: Vec<RomConfig>, ignored: usize, image: &Arc<LoadedImage>) -> Duration {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::new(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     let count = configs.len() - ignored;
     let waited: Vec<String> = configs
         .into_iter()
@@ -50,7 +54,12 @@ fn flash(configs: Vec<RomConfig>, ignored: usize, image: &Arc<LoadedImage>) -> D
         .take(count)
         .collect();
     let devices = demo.devices();
-    let station = Station::spawn(vec![demo], DemoTimings::default(), Arc::new(|| {}));
+    let station = Station::spawn(
+        vec![demo],
+        DemoTimings::default(),
+        Environment::without_history(),
+        Arc::new(|| {}),
+    );
     let started = Instant::now();
     for device in devices {
         let image = image.clone();

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dfu::SystemClock;
 use dfu::emulator::{Fault, RomConfig, When};
 use dfu::{Status, TransportError};
 use firmware::esp::hex;
@@ -16,8 +17,8 @@ use station::demo::{DEMO, DemoSource, DemoTimings};
 use station::factory::Settings;
 use station::log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
 use station::{
-    BoardState, Command, Connection, DemoCommand, Device, DeviceId, DeviceSource, Event,
-    LoadedImage, Outcome, Registry, Station, check_file,
+    BoardState, Command, Connection, DemoCommand, Device, DeviceId, DeviceSource, Environment,
+    Event, LoadedImage, Outcome, Registry, Station, check_file,
 };
 
 const APP_ADDRESS: usize = 0x10000;
@@ -61,7 +62,12 @@ struct Bench {
 
 impl Bench {
     fn new(source: Arc<dyn DeviceSource>, folder: &Path, auto: Option<Arc<LoadedImage>>) -> Bench {
-        let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+        let station = Station::spawn(
+            vec![source],
+            DemoTimings::default(),
+            Environment::without_history(),
+            Arc::new(|| {}),
+        );
         let settings = Settings {
             station: "line 3".into(),
             log_folder: Some(folder.to_owned()),
@@ -129,7 +135,10 @@ fn flashed_app(demo: &DemoSource, path: &str, len: usize) -> Vec<u8> {
 
 #[test]
 fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     for port in 1..=8 {
         let faults = match port {
             3 => vec![Fault::Unplug(When::Block(120))],
@@ -189,7 +198,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
                 );
                 assert!(record.bytes < image.image.payload_len as u64);
                 assert!(
-                    matches!(state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "dfu-transfer-failed")
+                    matches!(state, BoardState::Done(Outcome::Fail(failure)) if failure.code() == "dfu-transfer-failed")
                 );
             }
             6 => {
@@ -201,7 +210,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
                 let message = record.error_message.as_deref().unwrap();
                 assert!(message.contains("errVERIFY"), "{message}");
                 assert!(
-                    matches!(state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "dfu-device-error")
+                    matches!(state, BoardState::Done(Outcome::Fail(failure)) if failure.code() == "dfu-device-error")
                 );
             }
             _ => {
@@ -236,7 +245,10 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
 
 #[test]
 fn auto_mode_flashes_each_plug_in_once() {
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     demo.plug_config(rom(Vec::new()));
     demo.plug_config(rom(Vec::new()));
     let mut s3 = rom(Vec::new());
@@ -291,7 +303,10 @@ impl DeviceSource for PanicsOn12 {
 
 #[test]
 fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     for _ in 1..=3 {
         demo.plug_config(rom(Vec::new()));
     }
@@ -326,7 +341,10 @@ fn a_worker_that_panics_ends_as_fail_with_an_internal_error_record() {
 
 #[test]
 fn demo_boards_never_reach_the_production_log_nor_the_shift() {
-    let emulated = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let emulated = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     let log = tempfile::tempdir().unwrap();
     let mut bench = Bench::new(emulated, log.path(), None);
     let commands = &bench.station.commands;
@@ -362,7 +380,10 @@ fn demo_boards_never_reach_the_production_log_nor_the_shift() {
 #[test]
 fn a_cancelled_flash_is_recorded_as_cancelled() {
     // What closing the window during a flash does: Cancel to every flashing board.
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     let mut slow = rom(Vec::new());
     slow.erase_time_per_sector = Duration::from_secs(1);
     demo.plug_config(slow);
@@ -408,7 +429,10 @@ fn settings(folder: &Path, auto: Option<Arc<LoadedImage>>) -> Settings {
 
 #[test]
 fn no_flash_starts_while_the_log_folder_cannot_be_opened() {
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     demo.plug_config(rom(Vec::new()));
     demo.plug_config(rom(Vec::new()));
     let dir = tempfile::tempdir().unwrap();
@@ -434,7 +458,7 @@ fn no_flash_starts_while_the_log_folder_cannot_be_opened() {
     bench.until("the refusal", |b| b.finished.len() == 1);
     let row = bench.registry.row(&board.id).unwrap();
     assert!(
-        matches!(&row.state, BoardState::Done(Outcome::Fail { code, .. }) if *code == "log-not-writable"),
+        matches!(&row.state, BoardState::Done(Outcome::Fail(failure)) if failure.code() == "log-not-writable"),
         "{:?}",
         row.state
     );
@@ -455,7 +479,10 @@ fn no_flash_starts_while_the_log_folder_cannot_be_opened() {
 
 #[test]
 fn records_held_while_the_folder_is_gone_are_written_in_order_when_it_is_back() {
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     for _ in 0..4 {
         let mut config = rom(Vec::new());
         config.reenumeration_delay = Duration::from_millis(400);
@@ -521,7 +548,12 @@ fn the_station_refuses_a_fifo_at_once_and_a_huge_file_before_reading_it() {
     let huge = dir.path().join("huge.bin");
     let file = std::fs::File::create(&huge).unwrap();
     file.set_len(65 << 20).unwrap(); // sparse: nothing to read
-    let station = Station::spawn(Vec::new(), DemoTimings::default(), Arc::new(|| {}));
+    let station = Station::spawn(
+        Vec::new(),
+        DemoTimings::default(),
+        Environment::without_history(),
+        Arc::new(|| {}),
+    );
     for (path, expected) in [
         (&fifo, "is a FIFO, not a regular file".to_owned()),
         (
@@ -539,7 +571,7 @@ fn the_station_refuses_a_fifo_at_once_and_a_huge_file_before_reading_it() {
         else {
             panic!("{event:?}")
         };
-        assert_eq!(error.code, "file-unreadable");
-        assert!(error.message.contains(&expected), "{}", error.message);
+        assert_eq!(error.code(), "file-unreadable");
+        assert!(error.message().contains(&expected), "{}", error.message());
     }
 }

@@ -15,6 +15,7 @@ use eframe::egui;
 use egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use failure::Failure;
 use firmware::Chip;
 use firmware::esp::hex;
 use sha2::{Digest, Sha256};
@@ -97,7 +98,8 @@ fn a_locked_profile_refuses_changes_until_the_right_pin() {
     assert!(harness.query_by_label("Station setup...").is_none());
     assert!(harness.query_by_label("Auto mode").is_none());
     assert!(disabled(&harness, Role::Button, "Desk"));
-    common::app::drop_file(&mut harness, "/tmp/other.bin", vec![0u8; 64]);
+    let other = dir.path().join("other.bin"); // never written: the drop carries its bytes
+    common::app::drop_file(&mut harness, other.to_str().unwrap(), vec![0u8; 64]);
     harness.run_steps(3);
     assert!(harness.query_by_label("other.bin").is_none());
     assert!(harness.query_all_by_label("dfu.bin").count() > 0);
@@ -176,11 +178,7 @@ fn finished(events: &Sender<Event>, id: &DeviceId, outcome: Outcome) {
 }
 
 fn fail(code: &str, reason: &str) -> Outcome {
-    Outcome::Fail {
-        code: code.parse().expect("a failure code"),
-        reason: reason.into(),
-        cause: None,
-    }
+    Outcome::Fail(Failure::new(code.parse().expect("a failure code"), reason))
 }
 
 /// Per-board data: the strip says how many rows are left (and stops the line at none),

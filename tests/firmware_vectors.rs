@@ -180,16 +180,19 @@ fn bad_command_lines_exit_2() {
             .output()
             .unwrap()
     };
+    let dir = tempfile::tempdir().unwrap();
+    let never_written = dir.path().join("never-written.bin");
     let odd = run(&[
         "pack",
         "-o",
-        "/tmp/never-written.bin",
+        never_written.to_str().unwrap(),
         "--pid",
         "2",
         "0x1000",
     ]);
     assert_eq!(odd.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&odd.stderr).contains("pairs"));
+    assert!(!never_written.exists());
     assert_eq!(
         run(&["info", "/nonexistent/dfu.bin"]).status.code(),
         Some(2)

@@ -19,13 +19,15 @@ use egui::Role;
 use egui::accesskit::Toggled;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::{Harness, SnapshotResults};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::{Chip, PackOptions};
 use i18n::t;
 use i18n::{Lang, with_lang};
 use station::advice::headline;
 use station::demo::{DEMO, DemoTimings};
-use station::{Command, Device, DeviceId, Event, JobProgress, Outcome, Station, check_file};
+use station::{
+    Command, Device, DeviceId, Environment, Event, JobProgress, Outcome, Station, check_file,
+};
 
 fn vector_1() -> Vec<u8> {
     std::fs::read(vector("1/dfu.bin")).unwrap()
@@ -37,8 +39,12 @@ fn app(demo: bool, timings: DemoTimings) -> Harness<'static, App> {
         .with_size([1366.0, 768.0])
         .build_eframe(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let station =
-                Station::spawn(Vec::new(), timings, Arc::new(move || ctx.request_repaint()));
+            let station = Station::spawn(
+                Vec::new(),
+                timings,
+                Environment::without_history(),
+                Arc::new(move || ctx.request_repaint()),
+            );
             App::new(
                 cc,
                 station,
@@ -558,11 +564,13 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
             script.send(Event::DeviceRemoved(id.clone()));
             script.send(Event::JobFinished {
                 device: id,
-                outcome: Outcome::Fail {
-                    code: Code::DfuTransferFailed,
-                    reason: "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).".into(),
-                    cause: Some(dfu::TransportError::NoDevice),
-                },
+                outcome: Outcome::Fail(
+                    Failure::new(
+                        Code::DfuTransferFailed,
+                        "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).",
+                    )
+                    .because(dfu::TransportError::NoDevice),
+                ),
             });
         }
         Screen::DamagedFile => {
@@ -719,11 +727,10 @@ fn states_are_told_apart_in_greyscale() {
     script.send(Event::JobStarted(ids[1].clone()));
     script.send(Event::JobFinished {
         device: ids[1].clone(),
-        outcome: Outcome::Fail {
-            code: Code::DfuDeviceError,
-            reason: "The board reported an error.".into(),
-            cause: None,
-        },
+        outcome: Outcome::Fail(Failure::new(
+            Code::DfuDeviceError,
+            "The board reported an error.",
+        )),
     });
     harness.run_steps(3);
     harness

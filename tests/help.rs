@@ -14,6 +14,7 @@ use common::app::{drop_file, has_label, row_label, wait_for};
 use common::no_usb::with_no_spare_descriptor;
 use common::{realistic_image, vector};
 use crossbeam_channel::unbounded;
+use dfu::SystemClock;
 use dfu::TransportError;
 use dfu::emulator::{Fault, RomConfig, When};
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
@@ -26,7 +27,7 @@ use firmware::{Chip, FirmwareImage};
 use i18n::t;
 use i18n::{Lang, with_lang};
 use station::demo::{DemoSource, DemoTimings};
-use station::{DeviceSource, Event, Station, press_reset};
+use station::{DeviceSource, Environment, Event, Station, press_reset};
 use usb::UsbError;
 
 /// Seconds of app time per frame (egui_kittest's default step).
@@ -43,14 +44,22 @@ fn app(sources: Vec<Arc<dyn DeviceSource>>, options: Options) -> Harness<'static
         .build_eframe(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
-            let station = Station::spawn(sources, DemoTimings::default(), wake);
+            let station = Station::spawn(
+                sources,
+                DemoTimings::default(),
+                Environment::without_history(),
+                wake,
+            );
             App::new(cc, station, options)
         })
 }
 
 /// The app on a demo bus with one board made from `config` at 1-1, and `file` dropped.
 fn app_with_board(config: RomConfig, file: Vec<u8>) -> Harness<'static, App> {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::new(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     demo.plug_config(config);
     let mut harness = app(vec![demo], Options::default());
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
@@ -203,7 +212,10 @@ fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file_replacing
     let mut raw = common::sample(8192, 5);
     raw[0] = 0xE9;
     std::fs::write(&app_path, &raw).unwrap();
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::new(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     demo.plug_config(RomConfig::new(Chip::Esp32S3));
     let mut harness = app(vec![demo], Options::default());
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
@@ -246,7 +258,10 @@ fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file_replacing
 
 #[test]
 fn a_file_for_another_chip_opens_its_help_when_such_a_board_is_selected() {
-    let demo = Arc::new(DemoSource::new(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::new(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     demo.plug(Chip::Esp32S2);
     demo.plug(Chip::Esp32S3);
     let mut harness = app(vec![demo], Options::default());

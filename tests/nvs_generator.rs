@@ -21,7 +21,7 @@ fn python(dir: &Path, csv: &str, size: u32, version: Version) -> Result<Vec<u8>,
 /// DFU Station's image, `file` rows read relative to `dir` as the generator does.
 fn ours(dir: &Path, csv: &str, size: u32, version: Version) -> Result<Vec<u8>, NvsError> {
     nvs::generate_csv(csv.as_bytes(), size, version, &mut |path| {
-        std::fs::read(dir.join(path)).map_err(|e| e.to_string())
+        std::fs::read(dir.join(path))
     })
 }
 
@@ -127,7 +127,11 @@ fn blobs_span_pages_and_files_are_read() {
         0x3000,
         Version::V2,
     );
-    assert!(matches!(missing, Err(NvsError::File { .. })), "{missing:?}");
+    let kind = match missing {
+        Err(NvsError::File { kind, .. }) => kind,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(kind, std::io::ErrorKind::NotFound);
 }
 
 #[test]
@@ -274,7 +278,7 @@ fn a_units_image_is_what_the_generator_makes_of_mfg_gens_csv() {
                   SN-0001,3,a0b1c2d3e4f5,cert-1.pem,DS-1,AAEC\n\
                   SN-0002,4,a0b1c2d3e4f6,cert-2.pem,,AAED\n";
     std::fs::write(dir.path().join("cert-1.pem"), "unit one's certificate\n").unwrap();
-    let mut read = |path: &str| std::fs::read(dir.path().join(path)).map_err(|e| e.to_string());
+    let mut read = |path: &str| std::fs::read(dir.path().join(path));
     let units = Units::parse(config.as_bytes(), values.as_bytes(), &mut read).unwrap();
     let unit = &units.units[1];
     assert_eq!(unit.id, "SN-0002");

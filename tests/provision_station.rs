@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dfu::Status;
+use dfu::SystemClock;
 use dfu::emulator::{Fault, RomConfig};
 use failure::Code;
 use firmware::esp::hex;
@@ -25,7 +26,9 @@ use station::factory::Settings;
 use station::log::{CSV_NAME, Record, Verdict, read_recent};
 use station::provision::{ProvisionSection, Provisioning};
 use station::provision_journal::JOURNAL_NAME;
-use station::{Command, DeviceSource, Event, LoadedImage, Outcome, Registry, Station, check_file};
+use station::{
+    Command, DeviceSource, Environment, Event, LoadedImage, Outcome, Registry, Station, check_file,
+};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
@@ -144,7 +147,12 @@ fn start_line(
     auto: Option<Arc<LoadedImage>>,
 ) -> Station {
     let source: Arc<dyn DeviceSource> = demo.clone();
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let station = Station::spawn(
+        vec![source],
+        DemoTimings::default(),
+        Environment::without_history(),
+        Arc::new(|| {}),
+    );
     let settings = Settings {
         station: "line 3".into(),
         log_folder: Some(logs.to_owned()),
@@ -193,7 +201,10 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
         (NVS_ADDRESS as u32, NVS_SIZE as u32)
     );
 
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     for port in 1..=8 {
         let faults = match port {
             5 => vec![Fault::ErrorAt {
@@ -265,7 +276,7 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     // The failed board's row is spent, never given again.
     let failed_unit = given["1-5"].clone();
     assert!(
-        matches!(&outcomes["1-5"], Outcome::Fail { code, .. } if *code == Code::DfuDeviceError),
+        matches!(&outcomes["1-5"], Outcome::Fail(failure) if failure.code() == Code::DfuDeviceError),
         "{:?}",
         outcomes["1-5"]
     );
@@ -304,7 +315,10 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
 
     // Two rows left: two more boards get them, the third is refused before anything is sent.
     drop(station);
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     (0..3).for_each(|_| drop(demo.plug_config(rom(Vec::new()))));
     let (station, mut registry) = flash_every_board(&demo, &logs, &provisioning, &image);
     let mut finished = BTreeMap::new();
@@ -320,7 +334,7 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     let refused: Vec<_> = finished
         .values()
         .filter_map(|o| match o {
-            Outcome::Fail { code, reason, .. } if *code == Code::NoRowsLeft => Some(reason),
+            Outcome::Fail(failure) if failure.code() == Code::NoRowsLeft => Some(failure.message()),
             _ => None,
         })
         .collect();
@@ -495,8 +509,12 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
         ..section.clone()
     };
     let error = Provisioning::open(&bad, &image, &logs).unwrap_err();
-    assert_eq!(error.code, Code::ProvisionValuesInvalid);
-    assert!(error.message.contains("3 problems"), "{}", error.message);
+    assert_eq!(error.code(), Code::ProvisionValuesInvalid);
+    assert!(
+        error.message().contains("3 problems"),
+        "{}",
+        error.message()
+    );
     assert!(
         !logs.join(JOURNAL_NAME).exists(),
         "no journal for refused data"
@@ -508,11 +526,11 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
         ..section.clone()
     };
     let error = Provisioning::open(&phy, &image, &logs).unwrap_err();
-    assert_eq!(error.code, Code::ProvisionPartition);
+    assert_eq!(error.code(), Code::ProvisionPartition);
     assert!(
-        error.message.contains("not an NVS data partition"),
+        error.message().contains("not an NVS data partition"),
         "{}",
-        error.message
+        error.message()
     );
     let missing = ProvisionSection {
         partition: "calib".into(),
@@ -520,9 +538,9 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     };
     let error = Provisioning::open(&missing, &image, &logs).unwrap_err();
     assert!(
-        error.message.contains("no partition named \"calib\""),
+        error.message().contains("no partition named \"calib\""),
         "{}",
-        error.message
+        error.message()
     );
     let bare = pack(
         &[FlashFile {
@@ -535,11 +553,11 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     .unwrap();
     let bare = check_file(Path::new("bare.bin"), Box::new(move || Ok(bare))).unwrap();
     let error = Provisioning::open(&section, &bare, &logs).unwrap_err();
-    assert_eq!(error.code, Code::ProvisionPartition);
+    assert_eq!(error.code(), Code::ProvisionPartition);
     assert!(
-        error.message.contains("no partition table"),
+        error.message().contains("no partition table"),
         "{}",
-        error.message
+        error.message()
     );
 
     // A unit too big for the partition.
@@ -550,11 +568,11 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
         ..section.clone()
     };
     let error = Provisioning::open(&big, &image, &logs).unwrap_err();
-    assert_eq!(error.code, Code::ProvisionValuesInvalid);
+    assert_eq!(error.code(), Code::ProvisionValuesInvalid);
     assert!(
-        error.message.contains("do not fit partition \"nvs\""),
+        error.message().contains("do not fit partition \"nvs\""),
         "{}",
-        error.message
+        error.message()
     );
 
     // Through the command line: exit 2, the code and every problem, nothing flashed.
@@ -634,7 +652,10 @@ fn auto_mode_picks_no_board_once_the_rows_ran_out() {
     let logs = dir.path().join("logs");
     let (image, _, section) = line(dir.path(), 2);
     let provisioning = Arc::new(Provisioning::open(&section, &image, &logs).unwrap());
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     (0..3).for_each(|_| drop(demo.plug_config(rom(Vec::new()))));
     let station = start_line(&demo, &logs, &provisioning, Some(image));
 
@@ -683,7 +704,10 @@ fn a_cancelled_board_spends_its_row() {
     let logs = dir.path().join("logs");
     let (image, _, section) = line(dir.path(), 3);
     let provisioning = Arc::new(Provisioning::open(&section, &image, &logs).unwrap());
-    let demo = Arc::new(DemoSource::emulated(DemoTimings::default()));
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
     let mut slow = rom(Vec::new());
     slow.erase_time_per_sector = Duration::from_millis(500);
     demo.plug_config(slow);

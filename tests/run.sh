@@ -45,11 +45,32 @@ if ! python3 -c 'import esp_idf_nvs_partition_gen' 2>/dev/null; then
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 
+# No test writes to the user's home folder: the suites run with HOME and the XDG folders
+# in a folder nothing can write to (a read-only mount as root, whom permissions do not
+# stop; a folder without write permission otherwise), so a test that would change
+# someone's settings or history fails instead. Cargo, rustup and Python's user packages
+# are found where they were.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+PYTHONUSERBASE=$(python3 -m site --user-base)
+export PYTHONUSERBASE
+sealed=$(mktemp -d)
+if [ "$(id -u)" -eq 0 ]; then
+  mount -t tmpfs -o ro,size=64k tmpfs "$sealed"
+  trap 'umount "$sealed"; rmdir "$sealed"' EXIT
+else
+  chmod 555 "$sealed"
+  trap 'rmdir "$sealed"' EXIT
+fi
+sealed_home() {
+  env HOME="$sealed" XDG_CONFIG_HOME="$sealed/config" XDG_DATA_HOME="$sealed/data" \
+    XDG_STATE_HOME="$sealed/state" XDG_CACHE_HOME="$sealed/cache" "$@"
+}
+
 # The umockdev feature builds the harness and its end-to-end tests (tests/e2e_*.rs).
-cargo test --workspace --features umockdev --no-fail-fast
+sealed_home cargo test --workspace --features umockdev --no-fail-fast
 
 # The lean build: the command line and the library without the window or sound.
-cargo test --workspace --no-default-features --no-fail-fast
+sealed_home cargo test --workspace --no-default-features --no-fail-fast
 
 # The release app driven from outside through AT-SPI and XDND on emulated boards (Debian's
 # python3, which has the gi bindings).

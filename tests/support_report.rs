@@ -12,6 +12,8 @@ const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 
 #[test]
 fn verbose_flash_traces_the_dfu_conversation() {
+    let state = tempfile::tempdir().unwrap();
+    let state = state.path().display();
     let file = vector("1/dfu.bin");
     let file = file.to_str().unwrap();
     let quiet = run(
@@ -19,7 +21,7 @@ fn verbose_flash_traces_the_dfu_conversation() {
         &[
             "sh",
             "-c",
-            &format!("XDG_STATE_HOME=/tmp/dfu-station-test-state {DFU_STATION} flash {file}"),
+            &format!("XDG_STATE_HOME='{state}' {DFU_STATION} flash {file}"),
         ],
     );
     let loud = run(
@@ -27,7 +29,7 @@ fn verbose_flash_traces_the_dfu_conversation() {
         &[
             "sh",
             "-c",
-            &format!("XDG_STATE_HOME=/tmp/dfu-station-test-state {DFU_STATION} -v flash {file}"),
+            &format!("XDG_STATE_HOME='{state}' {DFU_STATION} -v flash {file}"),
         ],
     );
     assert_eq!((quiet.code, loud.code), (0, 0), "{}", loud.output());

@@ -15,20 +15,20 @@ use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::Chip;
 use i18n::t;
-use station::advice::download_mode;
+use station::advice::{download_mode, next_step};
 use station::demo::{DemoSource, DemoTimings};
 use station::factory::Settings;
 use station::files::read_firmware;
 use station::log::{LogPause, ProductionLog};
 use station::profile::Profile;
-use station::provision::{ProvisionError, ProvisionSection, Provisioning};
+use station::provision::{ProvisionSection, Provisioning};
 use station::usb_source::UsbSource;
 use station::{
-    BoardState, Command, Device, DeviceId, DeviceSource, Event, LoadedImage, Outcome, Registry,
-    Row, Station, check_file, file_name,
+    BoardState, Command, Device, DeviceId, DeviceSource, Environment, Event, LoadedImage, Outcome,
+    Registry, Row, Station, check_file, file_name,
 };
 
 #[derive(Debug, Args)]
@@ -104,9 +104,9 @@ pub fn run(args: &StationArgs) -> ExitCode {
 
 /// The command line's refusal of per-board data that cannot be used: the message, the
 /// code and the advice; exit 5 when the journal cannot be written, else 2.
-fn refuse_provisioning(error: &ProvisionError) -> ExitCode {
-    eprintln!("{} [{}]\n{}", error.message, error.code, error.advice());
-    match error.code {
+fn refuse_provisioning(error: &Failure) -> ExitCode {
+    eprintln!("{} [{}]\n{}", error, error.code(), next_step(error));
+    match error.code() {
         Code::JournalNotWritable => ExitCode::from(EXIT_LOG_NOT_WRITABLE),
         _ => ExitCode::from(EXIT_BAD_INPUT),
     }
@@ -129,14 +129,14 @@ fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
     );
     println!("{giving}");
     if left == 0 {
-        let error = ProvisionError {
-            code: Code::NoRowsLeft,
-            message: t!(
+        let error = Failure::new(
+            Code::NoRowsLeft,
+            t!(
                 "cli-no-rows-left-nothing-flashed",
                 rows = provisioning.rows(),
                 values = provisioning.section().values.display().to_string()
             ),
-        };
+        );
         return Err(refuse_provisioning(&error));
     }
     Ok(())
@@ -176,14 +176,14 @@ pub fn flash_all(
     let image = match read_firmware(file) {
         Ok(bytes) => check_file(file, Box::new(move || Ok(bytes))),
         Err(error) => {
-            eprintln!("{}", t!("cli-cannot-read", what = error));
+            eprintln!("{}", t!("cli-cannot-read", what = error.to_string()));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     let image: Arc<LoadedImage> = match image {
         Ok(image) => image,
         Err(error) => {
-            eprintln!("{}: {}\n{}", file.display(), error.message, error.advice());
+            eprintln!("{}: {error}\n{}", file.display(), next_step(&error));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -210,9 +210,10 @@ pub fn flash_all(
     {
         return exit;
     }
+    let environment = Environment::system();
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
-            let demo = DemoSource::emulated(DemoTimings::default());
+            let demo = DemoSource::emulated(DemoTimings::default(), environment.clock.clone());
             let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
             (0..count).for_each(|_| drop(demo.plug(chip)));
             let devices = demo.devices();
@@ -245,7 +246,12 @@ pub fn flash_all(
         eprintln!("{none}\n{}", download_mode());
         return ExitCode::from(EXIT_NO_BOARD);
     }
-    let station = Station::spawn(vec![source], DemoTimings::default(), Arc::new(|| {}));
+    let station = Station::spawn(
+        vec![source],
+        DemoTimings::default(),
+        environment,
+        Arc::new(|| {}),
+    );
     let settings = Settings {
         station: hostname(),
         log_folder: log,
@@ -299,6 +305,7 @@ fn usb_station() -> Option<Station> {
         Ok(source) => Some(Station::spawn(
             vec![Arc::new(source)],
             DemoTimings::default(),
+            Environment::system(),
             Arc::new(|| {}),
         )),
         Err(error) => {
@@ -507,8 +514,8 @@ fn describe(row: &Row) -> String {
             words = words,
             seconds = i18n::decimal(elapsed.as_secs_f64(), 1)
         ),
-        BoardState::Done(Outcome::Fail { code, reason, .. }) => {
-            format!("{board}  {words} [{code}]: {reason}")
+        BoardState::Done(Outcome::Fail(failure)) => {
+            format!("{board}  {words} [{}]: {failure}", failure.code())
         }
         BoardState::Idle | BoardState::Flashing(_) => format!("{board}  {words}"),
     }

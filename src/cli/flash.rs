@@ -1,5 +1,5 @@
 //! `dfu-station flash FILE [-d VID:PID[,VID:PID]] [-p PATH] [-S SERIAL] [-a ALT] [--json]`,
-//! or `flash --all FILE [--log DIR]` (every fitting board in parallel, see `station.rs`).
+//! or `flash --all FILE [--log DIR]` (every fitting board in parallel, see `all_boards.rs`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,13 +11,13 @@ use serde_json::json;
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_NO_BOARD, EXIT_PERMISSION};
 use dfu::{Observer, Phase, Progress, TransportError};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::FirmwareImage;
 use i18n::t;
 use i18n::{Lang, with_lang};
-use station::advice::{Platform, explained};
+use station::advice::explained;
 use station::files::read_firmware;
-use station::{self, Connection, Device, LoadedImage, Outcome};
+use station::{self, Connection, Device, Environment, LoadedImage, Outcome};
 use usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
 
 /// The `flash` command's arguments.
@@ -56,25 +56,21 @@ pub struct FlashArgs {
     provision: Option<PathBuf>,
 }
 
-/// Why flashing did not happen or did not work: the exit code, the failure's code, and
-/// what happened followed by what to do.
-struct Failure {
+/// How the command ends when it did not flash: the exit code, the failure's code (for
+/// `--json`) and what to print (what happened, then what to do).
+struct Stop {
     exit: u8,
     code: Code,
-    message: String,
+    text: String,
 }
 
-impl Failure {
-    fn new(
-        exit: u8,
-        code: Code,
-        what: impl Into<String>,
-        cause: Option<&TransportError>,
-    ) -> Failure {
-        Failure {
+impl Stop {
+    /// Ends with `exit`, saying `failure` and what to do about it.
+    fn new(exit: u8, failure: &Failure) -> Stop {
+        Stop {
             exit,
-            code,
-            message: explained(&what.into(), code, cause, Platform::current()),
+            code: failure.code(),
+            text: explained(failure),
         }
     }
 }
@@ -102,28 +98,24 @@ pub fn run(args: &FlashArgs) -> ExitCode {
 
 /// Reads the file and picks the board as the arguments say, then flashes it through the
 /// station's one flash path.
-fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
+fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Stop> {
     let file = read_firmware(&args.file).map_err(|e| {
-        Failure::new(
-            EXIT_BAD_INPUT,
-            Code::FileUnreadable,
-            t!("cli-cannot-read", what = e),
-            None,
-        )
+        let what = t!("cli-cannot-read", what = e.to_string());
+        Stop::new(EXIT_BAD_INPUT, &Failure::new(Code::FileUnreadable, what))
     })?;
-    let image = FirmwareImage::describe(&file).map_err(|error| Failure {
+    let image = FirmwareImage::describe(&file).map_err(|error| Stop {
         exit: EXIT_BAD_INPUT,
         code: error.code(),
-        message: format!(
+        text: format!(
             "{}: {}",
             args.file.display(),
             super::refusal(&args.file, &error)
         ),
     })?;
-    let selector =
-        selector(args).map_err(|e| Failure::new(EXIT_BAD_INPUT, Code::BadSelector, e, None))?;
+    let selector = selector(args)
+        .map_err(|e| Stop::new(EXIT_BAD_INPUT, &Failure::new(Code::BadSelector, e)))?;
 
-    let unavailable = |e: UsbError| Failure::new(EXIT_NO_BOARD, e.code(), e.to_string(), None);
+    let unavailable = |e: UsbError| Stop::new(EXIT_NO_BOARD, &e.into());
     let usb = Usb::new().map_err(unavailable)?;
     // With --path, only that port is looked at: other boards may be busy flashing.
     let targets = match &selector.path {
@@ -132,10 +124,14 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
     }
     .map_err(unavailable)?;
     let board = selector.pick(&targets).map_err(|pick| match pick {
-        Pick::NoMatch { .. } => Failure::new(EXIT_NO_BOARD, Code::NoBoard, pick.to_string(), None),
-        Pick::Ambiguous(_) => {
-            Failure::new(EXIT_BAD_INPUT, Code::AmbiguousBoard, pick.to_string(), None)
-        }
+        Pick::NoMatch { .. } => Stop::new(
+            EXIT_NO_BOARD,
+            &Failure::new(Code::NoBoard, pick.to_string()),
+        ),
+        Pick::Ambiguous(_) => Stop::new(
+            EXIT_BAD_INPUT,
+            &Failure::new(Code::AmbiguousBoard, pick.to_string()),
+        ),
     })?;
     let loaded = LoadedImage {
         path: args.file.clone(),
@@ -147,30 +143,22 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Failure> {
         let waiter = DfuModeWaiter::new(usb.clone(), board, &selector);
         Ok(Connection::new(transport, interface, waiter))
     };
-    match station::flash::flash(&Device::from(board), &loaded, open, report) {
+    let device = Device::from(board);
+    match station::flash::flash(&device, &loaded, open, report, &Environment::system()) {
         Outcome::Pass { .. } => Ok(t!(
             "cli-flashed-press-reset",
             file = args.file.display().to_string(),
             bytes = loaded.image.payload_len,
             board = board_name(board.vid, board.pid, &board.path)
         )),
-        Outcome::Fail {
-            code,
-            reason,
-            cause,
-        } => Err(Failure::new(
-            exit_code(code, cause.as_ref()),
-            code,
-            reason,
-            cause.as_ref(),
-        )),
+        Outcome::Fail(failure) => Err(Stop::new(exit_code(&failure), &failure)),
     }
 }
 
-/// The exit code of a flash that failed with `code` (and the USB error `cause`): 4 when a
-/// permission or driver stopped it, 3 when the board went away before it was opened.
-fn exit_code(code: Code, cause: Option<&TransportError>) -> u8 {
-    match (code, cause) {
+/// The exit code of a flash that failed: 4 when a permission or driver stopped it, 3 when
+/// the board went away before it was opened.
+fn exit_code(failure: &Failure) -> u8 {
+    match (failure.code(), failure.cause::<TransportError>()) {
         (_, Some(TransportError::Access | TransportError::NotSupported)) => EXIT_PERMISSION,
         (Code::WrongChip, _) => EXIT_BAD_INPUT,
         (Code::OpenFailed, Some(TransportError::NoDevice)) => EXIT_NO_BOARD,
@@ -237,7 +225,7 @@ impl Report {
     }
 
     /// Prints the result and returns the exit code.
-    fn finish(self, result: Result<String, Failure>) -> ExitCode {
+    fn finish(self, result: Result<String, Stop>) -> ExitCode {
         if let Style::Bar(bar) = &self.style {
             bar.finish_and_clear();
         }
@@ -253,7 +241,7 @@ impl Report {
                 println!(
                     "{}",
                     json!({"event": "result", "result": "error", "code": f.code,
-                           "exit_code": f.exit, "message": f.message})
+                           "exit_code": f.exit, "message": f.text})
                 );
                 ExitCode::from(f.exit)
             }
@@ -262,7 +250,7 @@ impl Report {
                 ExitCode::SUCCESS
             }
             (_, Err(f)) => {
-                super::warn(&f.message);
+                super::warn(&f.text);
                 ExitCode::from(f.exit)
             }
         }
@@ -366,33 +354,34 @@ mod tests {
     #[test]
     fn permission_and_driver_failures_exit_4() {
         use TransportError::{Access, NoDevice, NotSupported, Stall};
+        let failed = |code, cause: Option<TransportError>| {
+            let failure = Failure::new(code, "It failed.");
+            exit_code(&match cause {
+                Some(cause) => failure.because(cause),
+                None => failure,
+            })
+        };
         assert_eq!(
-            exit_code(Code::DfuNotBackAfterDetach, Some(&Access)),
+            failed(Code::DfuNotBackAfterDetach, Some(Access)),
             EXIT_PERMISSION
         );
         assert_eq!(
-            exit_code(Code::OpenFailed, Some(&NotSupported)),
+            failed(Code::OpenFailed, Some(NotSupported)),
             EXIT_PERMISSION
         );
-        assert_eq!(exit_code(Code::OpenFailed, Some(&NoDevice)), EXIT_NO_BOARD);
+        assert_eq!(failed(Code::OpenFailed, Some(NoDevice)), EXIT_NO_BOARD);
         assert_eq!(
-            exit_code(Code::DfuTransferFailed, Some(&Stall)),
+            failed(Code::DfuTransferFailed, Some(Stall)),
             EXIT_FLASH_FAILED
         );
-        assert_eq!(exit_code(Code::DfuAppMode, None), EXIT_FLASH_FAILED);
-        assert_eq!(exit_code(Code::WrongChip, None), EXIT_BAD_INPUT);
-        let failure = Failure::new(
+        assert_eq!(failed(Code::DfuAppMode, None), EXIT_FLASH_FAILED);
+        assert_eq!(failed(Code::WrongChip, None), EXIT_BAD_INPUT);
+        let stop = Stop::new(
             EXIT_PERMISSION,
-            Code::OpenFailed,
-            "Cannot open",
-            Some(&Access),
+            &Failure::new(Code::OpenFailed, "Cannot open").because(Access),
         );
-        if Platform::current() == Platform::Linux {
-            assert!(
-                failure.message.contains("70-dfu-station.rules"),
-                "{}",
-                failure.message
-            );
+        if station::advice::Platform::current() == station::advice::Platform::Linux {
+            assert!(stop.text.contains("70-dfu-station.rules"), "{}", stop.text);
         }
     }
 }

@@ -97,7 +97,7 @@ pub fn run(path: &Path, json: bool) -> ExitCode {
     let bytes = match station::files::read_firmware(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("{}", t!("cli-cannot-read", what = e));
+            eprintln!("{}", t!("cli-cannot-read", what = e.to_string()));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::EXIT_NO_BOARD;
-use failure::Code;
-use station;
-use station::advice::{Platform, explained};
+use failure::{Code, Failure};
+
+use station::advice::explained;
 use usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
 
 #[derive(Debug, Args)]
@@ -48,10 +48,7 @@ pub fn run(args: &ListArgs) -> ExitCode {
         );
     } else if targets.is_empty() {
         let none = Pick::NoMatch { present: 0 }.to_string();
-        eprintln!(
-            "{}",
-            explained(&none, Code::NoBoard, None, Platform::current())
-        );
+        eprintln!("{}", explained(&Failure::new(Code::NoBoard, none)));
     } else {
         targets
             .iter()
@@ -118,10 +115,6 @@ impl Warned {
 
 /// "Cannot open DFU device 303a:0002 at path 1-1: ..." with the advice.
 fn cannot_open(target: &DfuTarget, error: &UsbError) -> String {
-    explained(
-        &station::flash::cannot_open(target.vid, target.pid, &target.path, error),
-        error.code(),
-        error.cause(),
-        Platform::current(),
-    )
+    let message = station::flash::cannot_open(target.vid, target.pid, &target.path, error);
+    explained(&Failure::new(error.code(), message).because(error.clone()))
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use station::advice::{Platform, explained};
+use station::advice::explained;
 
 /// Exit code: flashing failed.
 pub const EXIT_FLASH_FAILED: u8 = 1;
@@ -179,7 +179,7 @@ fn not_written(path: &std::path::Path, error: &std::io::Error) -> String {
 /// image, an ELF file), the exact command that makes a dfu.bin from it.
 fn refusal(path: &std::path::Path, error: &firmware::FirmwareError) -> String {
     let shown = path.to_string_lossy();
-    let explained = explained(&error.to_string(), error.code(), None, Platform::current());
+    let explained = explained(&error.clone().into());
     match error.remedy(&shown) {
         Some(command) => format!(
             "{explained}\n{}",
@@ -204,7 +204,8 @@ pub fn run() -> ExitCode {
         Some(Command::Station(args)) => all_boards::run(&args),
         Some(Command::Provision(args)) => provision::run(&args),
         Some(Command::Report { output }) => {
-            let report = station::support::report(&[]);
+            let history = station::support::History::in_state_folder();
+            let report = station::support::report(&history, &[]);
             let existing = station::files::Existing::Keep;
             match station::files::write_atomically(&output, report.as_bytes(), existing) {
                 Ok(()) => {

@@ -143,7 +143,7 @@ fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     let files = pairs
         .into_iter()
         .map(|(address, path)| {
-            let data = read_firmware(&path).map_err(|e| cannot_read(&e))?;
+            let data = read_firmware(&path).map_err(|e| cannot_read(&e.to_string()))?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -92,8 +92,8 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
 }
 
 /// Reads a file named in a CSV, relative to the current folder.
-fn read_listed(path: &str) -> Result<Vec<u8>, String> {
-    read_firmware(Path::new(path))
+fn read_listed(path: &str) -> std::io::Result<Vec<u8>> {
+    Ok(read_firmware(Path::new(path))?)
 }
 
 fn write_nvs(
@@ -103,7 +103,7 @@ fn write_nvs(
     version: Version,
     force: bool,
 ) -> Result<(), String> {
-    let text = read_firmware(csv)?;
+    let text = read_firmware(csv).map_err(|error| error.to_string())?;
     let image = nvs::generate_csv(&text, size, version, &mut read_listed)
         .map_err(|e| format!("{}: {e}", csv.display()))?;
     let existing = if force {
@@ -118,7 +118,7 @@ fn check(config: &Path, values: &Path) -> ExitCode {
     let (config_text, values_text) = match (read_firmware(config), read_firmware(values)) {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => {
-            let why = i18n::t!("cli-cannot-read-after-command", what = e);
+            let why = i18n::t!("cli-cannot-read-after-command", what = e.to_string());
             warn(&format!("provision check: {why}"));
             return ExitCode::from(EXIT_BAD_INPUT);
         }

@@ -17,16 +17,16 @@ use super::status::Tone;
 use super::style::{ACCENT, FAIL, WARN, size};
 use super::tiles::TileAction;
 use super::{Options, board, devices, image_card, tiles};
-use failure::Code;
+use failure::{Code, Failure};
 use i18n::t;
 use i18n::{self, Lang, decimal};
 use station::advice::{download_mode, headline};
 use station::demo::DEMO_CHIPS;
 use station::factory::Settings;
-use station::files::{Existing, write_atomically};
+use station::files::{Existing, ReadError, write_atomically};
 use station::{
-    BoardState, Command, DemoCommand, DeviceId, Event, ImageError, LoadedImage, Registry, Row,
-    Station, file_name,
+    BoardState, Command, DemoCommand, DeviceId, Event, LoadedImage, Registry, Row, Station,
+    file_name,
 };
 
 /// Storage key of the last image's path.
@@ -66,7 +66,7 @@ pub enum ImageState {
     Loaded(Arc<LoadedImage>),
     Invalid {
         path: PathBuf,
-        error: ImageError,
+        error: Failure,
     },
 }
 
@@ -170,7 +170,7 @@ impl App {
                 path,
                 requested: false,
             }),
-            help: Help::default(),
+            help: Help::new(options.history.clone()),
             factory: Factory::new(remembered, options.profile.as_ref()),
             with_profile: options.profile.is_some(),
             sent: None,
@@ -293,9 +293,13 @@ impl App {
             let command = if std::fs::symlink_metadata(&path).is_ok() {
                 Command::load_path(path.clone())
             } else {
+                let name = path.clone();
                 Command::LoadImage {
                     path: path.clone(),
-                    read: Box::new(move || file.bytes()),
+                    read: Box::new(move || {
+                        let dropped = |reason| ReadError::Dropped { path: name, reason };
+                        Ok(file.bytes().map_err(dropped)?)
+                    }),
                 }
             };
             self.load(path, command);
@@ -399,7 +403,7 @@ impl App {
             return (Vec::new(), Some(headline(Code::NoRowsLeft)));
         }
         if let ImageState::Invalid { error, .. } = &self.image {
-            return (Vec::new(), Some(headline(error.code)));
+            return (Vec::new(), Some(headline(error.code())));
         }
         let present = self.registry.rows().iter().any(|r| r.present);
         match self.mode {
@@ -795,11 +799,11 @@ impl App {
                 ImageState::Invalid { path, error } => {
                     ui.label(egui::RichText::new(file_name(path)).monospace().strong());
                     ui.label(
-                        egui::RichText::new(format!("✖ {}", headline(error.code)))
+                        egui::RichText::new(format!("✖ {}", headline(error.code())))
                             .color(FAIL)
                             .strong(),
                     );
-                    ui.label(egui::RichText::new(&error.message).weak());
+                    ui.label(egui::RichText::new(error.message()).weak());
                 }
                 ImageState::Loading(path) => {
                     ui.label(t!("window-checking", name = file_name(path)));

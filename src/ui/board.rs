@@ -91,7 +91,12 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
                 seconds = decimal(elapsed.as_secs_f64(), 1),
             ),
         ),
-        Outcome::Fail { code, .. } => (FAIL, Tone::Fail, t!("station-fail"), headline(*code)),
+        Outcome::Fail(failure) => (
+            FAIL,
+            Tone::Fail,
+            t!("station-fail"),
+            headline(failure.code()),
+        ),
     };
     let mut action = None;
     egui::Frame::new()
@@ -127,22 +132,14 @@ fn banner(ui: &mut egui::Ui, outcome: &Outcome) -> Option<CardAction> {
                 action = Some(CardAction::FlashNext);
             }
         });
-    if let Outcome::Fail {
-        code,
-        reason,
-        cause,
-    } = outcome
-    {
+    if let Outcome::Fail(failure) = outcome {
         egui::CollapsingHeader::new(t!("window-details"))
             .id_salt("fail_details")
             .show(ui, |ui| {
-                ui.label(RichText::new(reason).size(size::REASON));
-                ui.label(station::advice::advice(
-                    *code,
-                    cause.as_ref(),
-                    station::advice::Platform::current(),
-                ));
-                ui.label(RichText::new(t!("window-error-code", code = code.as_str())).weak());
+                ui.label(RichText::new(failure.message()).size(size::REASON));
+                ui.label(station::advice::next_step(failure));
+                let code = t!("window-error-code", code = failure.code().as_str());
+                ui.label(RichText::new(code).weak());
             });
     }
     action

@@ -10,7 +10,7 @@ use eframe::egui;
 
 use i18n::t;
 use station::files::{Existing, write_atomically};
-use station::support;
+use station::support::{self, History};
 
 /// How a file dialog ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +121,11 @@ pub fn service() -> Result<(), String> {
 /// Asks where to save a support report (with `session_log`), writes it there, and says
 /// how that went on the returned channel; on a thread of its own. Nothing is said when
 /// the dialog is cancelled.
-pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Receiver<String> {
+pub fn save_support_report(
+    history: History,
+    session_log: Vec<String>,
+    ctx: &egui::Context,
+) -> Receiver<String> {
     let (tx, rx) = bounded(1);
     let ctx = ctx.clone();
     std::thread::spawn(move || {
@@ -133,7 +137,7 @@ pub fn save_support_report(session_log: Vec<String>, ctx: &egui::Context) -> Rec
             return;
         };
         // The dialog asked before a file is replaced.
-        let report = support::report(&session_log);
+        let report = support::report(&history, &session_log);
         let said = match write_atomically(&path, report.as_bytes(), Existing::Replace) {
             Ok(()) => t!("window-report-saved", path = path.display().to_string()),
             Err(error) => t!(

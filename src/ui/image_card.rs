@@ -41,7 +41,7 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                 }
                 ImageState::Invalid { path, error } => {
                     ui.label(RichText::new(file_name(path)).monospace().strong());
-                    let line = format!("{} {}", Tone::Fail.icon(), headline(error.code));
+                    let line = format!("{} {}", Tone::Fail.icon(), headline(error.code()));
                     ui.add(
                         egui::Label::new(
                             RichText::new(line).color(FAIL).strong().size(size::HEADING),
@@ -51,9 +51,9 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                     egui::CollapsingHeader::new(t!("window-details"))
                         .id_salt("file_error_details")
                         .show(ui, |ui| {
-                            ui.label(&error.message);
-                            ui.label(error.advice());
-                            let code = t!("window-error-code", code = error.code.as_str());
+                            ui.label(error.message());
+                            ui.label(station::advice::next_step(error));
+                            let code = t!("window-error-code", code = error.code().as_str());
                             ui.label(RichText::new(code).weak());
                         });
                 }

@@ -116,8 +116,8 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
             Err(error) => i18n::t!(
                 "station-log-refused",
                 path = path.display().to_string(),
-                code = error.code.as_str(),
-                message = error.message.as_str(),
+                code = error.code().as_str(),
+                message = error.message(),
             ),
         },
         Event::JobStarted(id) => i18n::t!("station-log-flashing", path = id.path.as_str()),
@@ -137,11 +137,11 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
                 path = device.path.as_str(),
                 seconds = decimal(elapsed.as_secs_f64(), 1),
             ),
-            Outcome::Fail { code, reason, .. } => i18n::t!(
+            Outcome::Fail(failure) => i18n::t!(
                 "station-log-fail",
                 path = device.path.as_str(),
-                code = code.as_str(),
-                reason = reason.as_str(),
+                code = failure.code().as_str(),
+                reason = failure.message(),
             ),
         },
         Event::LogOpened { folder, .. } => {

@@ -35,8 +35,9 @@ use eframe::egui;
 
 use station::demo::DemoTimings;
 use station::profile::ProfileError;
+use station::support::History;
 use station::usb_source::UsbSource;
-use station::{DeviceSource, Station};
+use station::{DeviceSource, Environment, Station};
 use usb::UsbError;
 
 /// Environment variable: save a PNG of the window to this path once it shows its boards
@@ -54,6 +55,9 @@ pub struct Options {
     pub usb_error: Option<UsbError>,
     /// Start locked to this factory profile.
     pub profile: Option<StartProfile>,
+    /// Where the support report finds the last flashes (none by default; the app's is in
+    /// the user's state folder).
+    pub history: History,
 }
 
 /// Window title: the app's name and version.
@@ -124,6 +128,7 @@ fn start(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
         demo,
         screenshot: std::env::var_os(SCREENSHOT_ENV).map(PathBuf::from),
         profile,
+        history: History::in_state_folder(),
         ..Default::default()
     };
     let mut failures = Vec::new();
@@ -175,7 +180,11 @@ fn run(options: Options, renderer: eframe::Renderer) -> eframe::Result {
             let ctx = cc.egui_ctx.clone();
             let wake = Arc::new(move || ctx.request_repaint());
             let (sources, usb_error) = start_usb();
-            let station = Station::spawn(sources, DemoTimings::default(), wake);
+            let environment = Environment {
+                history: options.history.clone(),
+                ..Environment::system()
+            };
+            let station = Station::spawn(sources, DemoTimings::default(), environment, wake);
             let options = Options {
                 usb_error,
                 ..options

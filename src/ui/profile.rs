@@ -10,12 +10,13 @@ use eframe::egui::{self, RichText};
 use serde::{Deserialize, Serialize};
 
 use super::style::FAIL;
+use failure::Failure;
 use firmware::esp::hex;
+use station::LoadedImage;
 use station::factory::Settings;
 use station::files::Existing;
 use station::profile::{PROFILE_NEXT_TO_EXE, Profile, ProfileError};
 use station::provision::Provisioning;
-use station::{ImageError, LoadedImage};
 
 /// The profile the window starts with, its image read and checked against its SHA-256.
 #[derive(Debug, Clone)]
@@ -25,7 +26,7 @@ pub struct StartProfile {
     /// What it locks the station to.
     pub profile: Profile,
     /// Its image, checked against the saved SHA-256, or why it cannot be used.
-    pub image: Result<Arc<LoadedImage>, ImageError>,
+    pub image: Result<Arc<LoadedImage>, Failure>,
     /// The per-board data of its `[provision]` section, opened with its row journal.
     pub provisioning: Option<Arc<Provisioning>>,
 }
@@ -41,13 +42,7 @@ impl StartProfile {
         // either wrong, nothing is flashed.
         let (image, provisioning) = match profile.open() {
             Ok((image, provisioning)) => (Ok(image), provisioning),
-            Err(error) => (
-                Err(ImageError {
-                    code: error.code,
-                    message: error.message,
-                }),
-                None,
-            ),
+            Err(error) => (Err(error), None),
         };
         Ok(Some(StartProfile {
             path,

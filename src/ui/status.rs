@@ -84,9 +84,9 @@ pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
     match &row.state {
         BoardState::Flashing(_) => Status::new(Tone::Busy, row.state.words()),
         BoardState::Done(Outcome::Pass { .. }) => Status::new(Tone::Pass, t!("window-status-pass")),
-        BoardState::Done(Outcome::Fail { code, .. }) => Status::new(
+        BoardState::Done(Outcome::Fail(failure)) => Status::new(
             Tone::Fail,
-            t!("window-status-fail", reason = headline(*code)),
+            t!("window-status-fail", reason = headline(failure.code())),
         ),
         BoardState::Idle if !row.present => Status::new(Tone::Neutral, t!("window-unplugged")),
         BoardState::Idle => match image {

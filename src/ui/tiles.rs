@@ -175,11 +175,11 @@ fn contents(
                     .color(text),
             );
         }
-        BoardState::Done(Outcome::Fail { code, .. }) => {
+        BoardState::Done(Outcome::Fail(failure)) => {
             result_word(ui, Tone::Fail, &i18n::t!("station-fail"), text);
             ui.add(
                 egui::Label::new(
-                    RichText::new(headline(*code))
+                    RichText::new(headline(failure.code()))
                         .size(size::EMPHASIS)
                         .strong()
                         .color(text),

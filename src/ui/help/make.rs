@@ -3,15 +3,15 @@
 //! the app, as `idf.py dfu` would; then loads it. Files are picked in a [`Dialog`] on a
 //! thread of its own; reading, packing and writing run on the station's loader thread.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use eframe::egui;
 
 use crate::ui::dialogs::{Answer, Dialog};
 use crate::ui::style::WARN;
-use firmware::{Chip, FlashFile, PackOptions, pack};
+use firmware::Chip;
 use i18n::t;
-use station::files::{Existing, read_firmware, write_atomically};
+use station::files::{Existing, make_dfu_bin};
 use station::{Command, Reader, file_name};
 
 /// Where the app goes in flash.
@@ -139,7 +139,7 @@ impl MakeDialog {
             Existing::Keep
         };
         let (files, pid, out) = (self.files(), self.chip.pid(), output.clone());
-        let read: Reader = Box::new(move || make(&files, pid, &out, existing));
+        let read: Reader = Box::new(move || make_dfu_bin(&files, pid, &out, existing));
         (output.clone(), Command::LoadImage { path: output, read })
     }
 
@@ -279,33 +279,6 @@ fn file_row(
     });
     ui.end_row();
     choose
-}
-
-/// Reads `files`, packs them for `pid` and writes the dfu.bin to `output` (replacing an
-/// existing one only as `existing` says); returns its bytes.
-fn make(
-    files: &[(u32, PathBuf)],
-    pid: u16,
-    output: &Path,
-    existing: Existing,
-) -> Result<Vec<u8>, String> {
-    let files = files
-        .iter()
-        .map(|(address, path)| {
-            Ok(FlashFile {
-                address: *address,
-                name: file_name(path),
-                data: read_firmware(path)?,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let options = PackOptions {
-        pid,
-        ..PackOptions::default()
-    };
-    let bytes = pack(&files, &options).map_err(|e| e.to_string())?;
-    write_atomically(output, &bytes, existing).map_err(|e| format!("{}: {e}", output.display()))?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ use install::Install;
 use make::{MakeDialog, Request};
 use station::advice::{Platform, UDEV_RULE};
 use station::demo::DEMO_CHIPS;
+use station::support::History;
 use station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
 use triggers::{Opening, Watch};
 
@@ -55,9 +56,19 @@ pub struct Help {
     /// "Save support report...": the save under way, then what became of it.
     report: Option<Receiver<String>>,
     report_said: Option<String>,
+    /// Where the report finds the last flashes.
+    history: History,
 }
 
 impl Help {
+    /// Help whose support report tells the flashes `history` remembers.
+    pub fn new(history: History) -> Help {
+        Help {
+            history,
+            ..Help::default()
+        }
+    }
+
     /// Opens `topic`, saying what happened if `context` is given.
     pub fn open(&mut self, topic: Topic, context: Option<String>) {
         self.panel = Panel::Topic(Opening { topic, context });
@@ -77,7 +88,7 @@ impl Help {
             Event::ImageLoaded {
                 path,
                 result: Err(error),
-            } if error.code == Code::RawEspApp => self.raw_app = Some(path.clone()),
+            } if error.code() == Code::RawEspApp => self.raw_app = Some(path.clone()),
             _ => {}
         }
         if let Some(opening) = self.watch.event(event) {
@@ -202,7 +213,8 @@ impl Help {
             .clicked()
         {
             let lines = session_log.text().lines().map(str::to_owned).collect();
-            self.report = Some(save_support_report(lines, ui.ctx()));
+            let history = self.history.clone();
+            self.report = Some(save_support_report(history, lines, ui.ctx()));
             self.report_said = None;
         }
         if let Some(said) = &self.report_said {

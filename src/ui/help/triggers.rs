@@ -103,24 +103,24 @@ impl Watch {
             Event::ImageLoaded {
                 path,
                 result: Err(error),
-            } if error.code == Code::RawEspApp => Some(Opening::new(
+            } if error.code() == Code::RawEspApp => Some(Opening::new(
                 Topic::RawAppImage,
                 t!("help-context-raw-app", name = station::file_name(path)),
             )),
             // A PASS opens nothing: its banner says what to do. Failures open their topic.
             Event::JobFinished {
                 device,
-                outcome:
-                    Outcome::Fail {
-                        code,
-                        reason,
-                        cause,
-                    },
-            } => failure_topic(*code, cause.as_ref(), Platform::current()).map(|topic| {
+                outcome: Outcome::Fail(failure),
+            } => failure_topic(
+                failure.code(),
+                failure.cause::<TransportError>(),
+                Platform::current(),
+            )
+            .map(|topic| {
                 let context = t!(
                     "help-context-failure",
                     board = device.path.as_str(),
-                    reason = reason.as_str()
+                    reason = failure.message()
                 );
                 Opening::new(topic, context)
             }),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::protocol::{DeviceStatus, DfuInterface, FunctionalDescriptor, InterfaceMode};
 use super::protocol::{ProtocolError, Request, STATUS_LEN, State, Status};
 use super::{Clock, Control, Transport, TransportError};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::{FirmwareImage, Part, Region};
 
 /// Time limits. The defaults suit the ESP ROM; the DNLOAD carrying a part's first byte,
@@ -212,6 +212,7 @@ pub enum DfuError {
     #[error("{operation} failed {at}: {error}.")]
     Transfer {
         /// How the transfer failed.
+        #[source]
         error: TransportError,
         /// What was being done: a DFU request or the bus reset.
         operation: Operation,
@@ -252,6 +253,7 @@ pub enum DfuError {
     )]
     NotBackAfterDetach {
         /// The last error while looking for it.
+        #[source]
         error: TransportError,
         /// How long it was waited for.
         timeout: Duration,
@@ -294,15 +296,13 @@ impl DfuError {
             DfuError::Cancelled { .. } => Code::DfuCancelled,
         }
     }
+}
 
-    /// The USB error behind this failure, if one was.
-    pub fn transport_error(&self) -> Option<&TransportError> {
-        match self {
-            DfuError::Transfer { error, .. } | DfuError::NotBackAfterDetach { error, .. } => {
-                Some(error)
-            }
-            _ => None,
-        }
+/// A failed flash: its code, its message, and the error itself as the cause (through
+/// which the USB error behind it, if one was, is found).
+impl From<DfuError> for Failure {
+    fn from(error: DfuError) -> Failure {
+        Failure::from_error(error.code(), error)
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::Chip;
-use failure::Code;
+use failure::{Code, Failure};
 
 /// Every reason a file is refused. Each message says what is wrong, with the detail an
 /// engineer needs; what to do about it is [`crate::advice`]'s, by [`FirmwareError::code`].
@@ -300,6 +300,13 @@ pub enum Warning {
     },
     /// An ESP archive with nothing to write.
     NothingToFlash,
+}
+
+/// A file refused: its code, its message, and the error itself as the cause.
+impl From<FirmwareError> for Failure {
+    fn from(error: FirmwareError) -> Failure {
+        Failure::from_error(error.code(), error)
+    }
 }
 
 impl fmt::Display for Warning {

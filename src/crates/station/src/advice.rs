@@ -4,7 +4,7 @@
 //! place for the download-mode instruction, the Linux udev rule and the Windows driver.
 
 use dfu::TransportError;
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::Warning;
 use usb::UsbError;
 
@@ -183,14 +183,19 @@ fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
     Some(i18n::t!(key))
 }
 
+/// What to do about `failure` on this system: [`advice`] for its code and the USB error
+/// behind it, if one was.
+pub fn next_step(failure: &Failure) -> String {
+    advice(
+        failure.code(),
+        failure.cause::<TransportError>(),
+        Platform::current(),
+    )
+}
+
 /// What happened, then what to do: the text a plain-text front (the CLI) prints.
-pub fn explained(
-    message: &str,
-    code: Code,
-    cause: Option<&TransportError>,
-    platform: Platform,
-) -> String {
-    format!("{message}\n{}", advice(code, cause, platform))
+pub fn explained(failure: &Failure) -> String {
+    format!("{failure}\n{}", next_step(failure))
 }
 
 /// A USB failure for a plain-text front: what happened (in the reader's language where
@@ -202,7 +207,7 @@ pub fn explain_usb(error: &UsbError) -> String {
         }
         UsbError::Device(_) => error.to_string(),
     };
-    explained(&message, error.code(), error.cause(), Platform::current())
+    format!("{message}\n{}", next_step(&Failure::from(error.clone())))
 }
 
 /// The table of every code with its meaning and advice, as `docs/failure-codes.md` holds it

@@ -9,7 +9,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use super::source::{Connection, DeviceSource, SourceEvent};
 use super::{Device, DeviceId};
 use dfu::emulator::{Bus, DeviceInfo, EspRom, Mode, RomConfig};
-use dfu::{InterfaceMode, SystemClock, TransportError};
+use dfu::{Clock, InterfaceMode, TransportError};
 use firmware::Chip;
 
 /// The source name of the window's demo boards (Demo menu, `--demo`): they never reach
@@ -55,20 +55,20 @@ pub struct DemoSource {
 }
 
 impl DemoSource {
-    /// An empty demo bus (source [`DEMO`]).
-    pub fn new(timings: DemoTimings) -> DemoSource {
-        DemoSource::named(DEMO, timings)
+    /// An empty demo bus (source [`DEMO`]) whose boards run on `clock`.
+    pub fn new(timings: DemoTimings, clock: Arc<dyn Clock>) -> DemoSource {
+        DemoSource::named(DEMO, timings, clock)
     }
 
-    /// An empty bus of boards standing in for real ones (source [`EMULATED`]).
-    pub fn emulated(timings: DemoTimings) -> DemoSource {
-        DemoSource::named(EMULATED, timings)
+    /// An empty bus of boards standing in for real ones (source [`EMULATED`]), on `clock`.
+    pub fn emulated(timings: DemoTimings, clock: Arc<dyn Clock>) -> DemoSource {
+        DemoSource::named(EMULATED, timings, clock)
     }
 
-    fn named(name: &'static str, timings: DemoTimings) -> DemoSource {
+    fn named(name: &'static str, timings: DemoTimings, clock: Arc<dyn Clock>) -> DemoSource {
         DemoSource {
             name,
-            bus: Bus::new(Arc::new(SystemClock::default())),
+            bus: Bus::new(clock),
             timings,
             poke: unbounded(),
         }

@@ -14,7 +14,7 @@ use super::provision::{GivenRow, Provisioning};
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::esp::hex;
 
 /// How many records the UI's production log shows.
@@ -54,13 +54,13 @@ pub(super) struct Finished {
 pub(super) fn record(station: &str, finished: &Finished) -> Record {
     let (result, error_code, error_message) = match &finished.outcome {
         Outcome::Pass { .. } => (Verdict::Pass, None, None),
-        Outcome::Fail { code, reason, .. } => {
-            let verdict = if *code == Code::DfuCancelled {
+        Outcome::Fail(failure) => {
+            let verdict = if failure.code() == Code::DfuCancelled {
                 Verdict::Cancelled
             } else {
                 Verdict::Fail
             };
-            (verdict, Some(*code), Some(reason.clone()))
+            (verdict, Some(failure.code()), Some(failure.to_string()))
         }
     };
     Record {
@@ -230,14 +230,14 @@ impl Factory {
         if let Some(given) = &finished.unit {
             let passed = matches!(finished.outcome, Outcome::Pass { .. });
             if let Err(error) = given.provisioning.finish(given.claim.clone(), passed) {
-                finished.outcome = Outcome::Fail {
-                    code: error.code,
-                    reason: format!(
+                finished.outcome = Outcome::Fail(Failure::new(
+                    error.code(),
+                    format!(
                         "The outcome of unit {} could not be recorded: {error}. The unit is spent; set the board aside.",
                         given.claim.id
                     ),
-                    cause: None,
-                };
+                )
+                .because(error));
             }
         }
         let pass = matches!(finished.outcome, Outcome::Pass { .. });

@@ -6,17 +6,88 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use firmware::human_size;
+use failure::{Code, Failure};
+use firmware::{FlashFile, PackOptions, human_size, pack};
 
 /// The largest file loaded as firmware: more than any ESP flash holds (64 MiB).
 pub const MAX_FIRMWARE_FILE: u64 = 64 << 20;
 
+/// Why a firmware file could not be read: its path and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The system could not read it (missing, no permission, I/O error).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// It is no regular file (a folder, a FIFO, a device).
+    #[error(
+        "{} is {kind}, not a regular file: only files are loaded as firmware",
+        path.display()
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is: "a folder", "a FIFO", ...
+        kind: &'static str,
+    },
+    /// It is larger than any ESP flash.
+    #[error(
+        "{} is {} ({len} bytes): larger than any ESP flash ({}), so it is not a firmware file",
+        path.display(),
+        human_size(*len),
+        human_size(MAX_FIRMWARE_FILE)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        len: u64,
+    },
+    /// A file dropped on the window whose bytes could not be had (the desktop's reason).
+    #[error("{}: {reason}", path.display())]
+    Dropped {
+        /// The name it was dropped with.
+        path: PathBuf,
+        /// Why its bytes could not be had.
+        reason: String,
+    },
+}
+
+/// A file that cannot be read: `file-unreadable`, the read error as its cause.
+impl From<ReadError> for Failure {
+    fn from(error: ReadError) -> Failure {
+        Failure::new(
+            Code::FileUnreadable,
+            format!("The file could not be read: {error}."),
+        )
+        .because(error)
+    }
+}
+
+/// As an I/O error, for readers that speak `io::Error` (the NVS generator's files): the
+/// system's error kind, or `InvalidInput` for a file that is no firmware file.
+impl From<ReadError> for io::Error {
+    fn from(error: ReadError) -> io::Error {
+        let kind = match &error {
+            ReadError::Io { source, .. } => source.kind(),
+            _ => io::ErrorKind::InvalidInput,
+        };
+        io::Error::new(kind, error)
+    }
+}
+
 /// Reads a firmware file. Anything but a regular file (a FIFO, a device node, a folder)
 /// is refused from its metadata, before it is opened, so nothing blocks; a file larger
-/// than [`MAX_FIRMWARE_FILE`] is refused before it is read. The error is a sentence
-/// naming the path.
-pub fn read_firmware(path: &Path) -> Result<Vec<u8>, String> {
-    let error = |e: io::Error| format!("{}: {e}", path.display());
+/// than [`MAX_FIRMWARE_FILE`] is refused before it is read.
+pub fn read_firmware(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let error = |source: io::Error| ReadError::Io {
+        path: path.to_owned(),
+        source,
+    };
     check_firmware_file(path, &std::fs::metadata(path).map_err(error)?)?;
     let file = File::open(path).map_err(error)?;
     // Checked again on the file opened: the path may have changed in between.
@@ -26,33 +97,28 @@ pub fn read_firmware(path: &Path) -> Result<Vec<u8>, String> {
         .read_to_end(&mut bytes)
         .map_err(error)?;
     if bytes.len() as u64 > MAX_FIRMWARE_FILE {
-        return Err(too_large(path, bytes.len() as u64));
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            len: bytes.len() as u64,
+        });
     }
     Ok(bytes)
 }
 
-fn check_firmware_file(path: &Path, metadata: &std::fs::Metadata) -> Result<(), String> {
+fn check_firmware_file(path: &Path, metadata: &std::fs::Metadata) -> Result<(), ReadError> {
     if !metadata.is_file() {
-        return Err(format!(
-            "{} is {}, not a regular file: only files are loaded as firmware",
-            path.display(),
-            file_kind(&metadata.file_type())
-        ));
+        return Err(ReadError::NotAFile {
+            path: path.to_owned(),
+            kind: file_kind(&metadata.file_type()),
+        });
     }
     if metadata.len() > MAX_FIRMWARE_FILE {
-        return Err(too_large(path, metadata.len()));
+        return Err(ReadError::TooLarge {
+            path: path.to_owned(),
+            len: metadata.len(),
+        });
     }
     Ok(())
-}
-
-fn too_large(path: &Path, len: u64) -> String {
-    format!(
-        "{} is {} ({len} bytes): larger than any ESP flash ({}), so it is not a firmware \
-         file",
-        path.display(),
-        human_size(len),
-        human_size(MAX_FIRMWARE_FILE)
-    )
 }
 
 /// "a folder", "a FIFO", "a device"...
@@ -75,6 +141,38 @@ fn file_kind(kind: &std::fs::FileType) -> &'static str {
     } else {
         "not a file"
     }
+}
+
+/// Makes a dfu.bin of `files` (address, path) for the chip of `pid` and writes it to
+/// `output` (replacing an existing one only as `existing` says); returns its bytes. What
+/// the window's "Make dfu.bin..." does on the loader thread.
+pub fn make_dfu_bin(
+    files: &[(u32, PathBuf)],
+    pid: u16,
+    output: &Path,
+    existing: Existing,
+) -> Result<Vec<u8>, Failure> {
+    let files = files
+        .iter()
+        .map(|(address, path)| {
+            Ok(FlashFile {
+                address: *address,
+                name: crate::file_name(path),
+                data: read_firmware(path)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ReadError>>()?;
+    let options = PackOptions {
+        pid,
+        ..PackOptions::default()
+    };
+    let not_made = |message: String| Failure::new(Code::FileUnreadable, message);
+    let bytes = pack(&files, &options)
+        .map_err(|e| not_made(format!("The dfu.bin could not be made: {e}.")).because(e))?;
+    write_atomically(output, &bytes, existing).map_err(|e| {
+        not_made(format!("{} could not be written: {e}.", output.display())).because(e)
+    })?;
+    Ok(bytes)
 }
 
 /// What [`write_atomically`] does with a file already at the path.
@@ -176,13 +274,13 @@ mod tests {
     #[test]
     fn folders_and_files_larger_than_any_flash_are_refused_before_reading() {
         let dir = tempfile::tempdir().unwrap();
-        let error = read_firmware(dir.path()).unwrap_err();
+        let error = read_firmware(dir.path()).unwrap_err().to_string();
         assert!(error.contains("is a folder, not a regular file"), "{error}");
         let big = dir.path().join("big.bin");
         let file = File::create(&big).unwrap();
         // Sparse: nothing is written, nothing is read.
         file.set_len(MAX_FIRMWARE_FILE + 1).unwrap();
-        let error = read_firmware(&big).unwrap_err();
+        let error = read_firmware(&big).unwrap_err().to_string();
         assert!(
             error.contains("(67108865 bytes): larger than any ESP flash (64 MiB)"),
             "{error}"
@@ -202,9 +300,11 @@ mod tests {
             .unwrap();
         assert!(status.success());
         // Opening a FIFO with no writer would block forever: this returns at once.
-        let error = read_firmware(&fifo).unwrap_err();
+        let error = read_firmware(&fifo).unwrap_err().to_string();
         assert!(error.contains("is a FIFO, not a regular file"), "{error}");
-        let error = read_firmware(Path::new("/dev/zero")).unwrap_err();
+        let error = read_firmware(Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("/dev/zero is a device"), "{error}");
     }
 }

@@ -1,71 +1,64 @@
 //! The one flash path, for the window's workers and the command line's `flash` alike:
 //! checks that the file fits the board, opens it, runs the engine with the conversation
 //! traced (it follows the board through DETACH), remembers the flash for the support
-//! report, and gives the outcome.
+//! report, and gives the outcome. Time and the report's history come from the
+//! [`Environment`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::demo::DEMO;
 use super::source::Connection;
-use super::support::keep;
-use super::{Device, LoadedImage, Outcome};
+use super::{Device, Environment, LoadedImage, Outcome};
 use dfu::trace::{Trace, Traced, TracedReenumerate};
-use dfu::{Deadlines, Engine, Observer, Payload, SystemClock, TransportError};
-use failure::Code;
+use dfu::{Deadlines, Engine, Observer, Payload, TransportError};
+use failure::{Code, Failure};
 use firmware::esp::hex;
 
 /// Flashes `image` to `device`, opened by `open` once the file is known to fit, reporting
-/// progress (and asking about cancelling) through `observer`. Every flash of a real board
-/// is remembered for the support report.
+/// progress (and asking about cancelling) through `observer`, on `environment`'s clock.
+/// Every flash of a real board is remembered in `environment`'s history for the support
+/// report.
 pub fn flash(
     device: &Device,
     image: &LoadedImage,
     open: impl FnOnce() -> Result<Connection, TransportError>,
     observer: &mut dyn Observer,
+    environment: &Environment,
 ) -> Outcome {
-    let started = Instant::now();
+    let clock = &*environment.clock;
+    let started = clock.now();
     if let Some(reason) = image.mismatch(device) {
-        return Outcome::Fail {
-            code: Code::WrongChip,
-            reason: format!("{reason} Nothing was flashed."),
-            cause: None,
-        };
+        return Outcome::Fail(Failure::new(
+            Code::WrongChip,
+            format!("{reason} Nothing was flashed."),
+        ));
     }
     let connection = match open() {
         Ok(connection) => connection,
         Err(error) => {
-            return Outcome::Fail {
-                code: Code::OpenFailed,
-                reason: format!(
-                    "{}.",
-                    cannot_open(device.vid, device.pid, &device.id.path, &error)
-                ),
-                cause: Some(error),
-            };
+            let message = cannot_open(device.vid, device.pid, &device.id.path, &error);
+            return Outcome::Fail(
+                Failure::new(Code::OpenFailed, format!("{message}.")).because(error),
+            );
         }
     };
     let trace = Arc::new(Mutex::new(Trace::default()));
     let mut reenumerate = connection.reenumerate;
-    let outcome = match Engine::new(&SystemClock::default(), Deadlines::default(), observer).flash(
+    let outcome = match Engine::new(clock, Deadlines::default(), observer).flash(
         Traced::new(connection.transport, trace.clone()),
         connection.interface,
         &mut TracedReenumerate::new(&mut *reenumerate, trace.clone()),
         Payload::image(&image.image, &image.file),
     ) {
         Ok(()) => Outcome::Pass {
-            elapsed: started.elapsed(),
+            elapsed: clock.now().saturating_sub(started),
         },
-        Err(error) => Outcome::Fail {
-            code: error.code(),
-            reason: error.to_string(),
-            cause: error.transport_error().cloned(),
-        },
+        Err(error) => Outcome::Fail(error.into()),
     };
     if device.id.source != DEMO {
         let said = match &outcome {
-            Outcome::Fail { code, reason, .. } => format!("FAIL {code}: {reason}"),
+            Outcome::Fail(failure) => format!("FAIL {}: {failure}", failure.code()),
             Outcome::Pass { .. } => "PASS".to_owned(),
         };
         let board = format!(
@@ -75,7 +68,7 @@ pub fn flash(
             device.serial
         );
         let file = format!("{} (SHA-256 {})", image.name(), hex(&image.image.sha256));
-        keep(board, file, said, &trace);
+        environment.history.keep(board, file, said, &trace);
     }
     outcome
 }

@@ -32,10 +32,40 @@ pub use thread::{Station, Wake};
 
 use self::factory::Settings;
 use self::log::{LogPause, Record};
-use crate::advice::{Platform, advice};
-use dfu::{InterfaceMode, Phase, TransportError};
-use failure::Code;
-use firmware::{Chip, ESPRESSIF_VID, FirmwareError, FirmwareImage};
+use self::support::History;
+use dfu::{Clock, InterfaceMode, Phase, SystemClock};
+use failure::Failure;
+use firmware::{Chip, ESPRESSIF_VID, FirmwareImage};
+
+/// What the station takes from the world beyond the boards: the time its flashes and demo
+/// boards run on, and where the support report's history of flashes is kept. The app and
+/// the command line pass [`Environment::system`]; tests pass fake time and a history of
+/// their own (or none), so they never touch the user's home folder.
+#[derive(Clone)]
+pub struct Environment {
+    /// The clock of the engine's deadlines and waits, and of the demo boards.
+    pub clock: Arc<dyn Clock>,
+    /// Where the last flashes are remembered for the support report.
+    pub history: History,
+}
+
+impl Environment {
+    /// The system clock, and the history in the user's state folder.
+    pub fn system() -> Environment {
+        Environment {
+            clock: Arc::new(SystemClock::default()),
+            history: History::in_state_folder(),
+        }
+    }
+
+    /// The system clock, and no history: nothing is remembered anywhere.
+    pub fn without_history() -> Environment {
+        Environment {
+            clock: Arc::new(SystemClock::default()),
+            history: History::off(),
+        }
+    }
+}
 
 /// Which board: its source and its USB port path there (`1-2`, as dfu-util shows it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,40 +168,12 @@ pub fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
-/// Why a file could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageError {
-    /// Which failure (`suffix-crc-mismatch`, `file-unreadable`, ...).
-    pub code: Code,
-    /// What happened, with the detail an engineer needs.
-    pub message: String,
-}
-
-impl ImageError {
-    /// What to do about it.
-    pub fn advice(&self) -> String {
-        advice(self.code, None, Platform::current())
-    }
-}
-
-impl From<FirmwareError> for ImageError {
-    fn from(error: FirmwareError) -> Self {
-        ImageError {
-            code: error.code(),
-            message: error.to_string(),
-        }
-    }
-}
-
-/// Reads a file's bytes (on the station's loader thread).
-pub type Reader = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
+/// Reads a file's bytes (on the station's loader thread); its failure says why not.
+pub type Reader = Box<dyn FnOnce() -> Result<Vec<u8>, Failure> + Send>;
 
 /// Reads a file with `read` and checks it: what the station's loader thread does.
-pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, ImageError> {
-    let file = read().map_err(|error| ImageError {
-        code: Code::FileUnreadable,
-        message: format!("The file could not be read: {error}."),
-    })?;
+pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, Failure> {
+    let file = read()?;
     let image = FirmwareImage::describe(&file)?;
     Ok(Arc::new(LoadedImage {
         path: path.to_owned(),
@@ -182,7 +184,7 @@ pub fn check_file(path: &Path, read: Reader) -> Result<Arc<LoadedImage>, ImageEr
 
 /// Reads the file at `path` from disk.
 fn path_reader(path: PathBuf) -> Reader {
-    Box::new(move || files::read_firmware(&path))
+    Box::new(move || files::read_firmware(&path).map_err(Failure::from))
 }
 
 /// Commands from the UI.
@@ -314,16 +316,9 @@ pub enum Outcome {
         /// How long the flash took.
         elapsed: Duration,
     },
-    /// It did not: the failure's code, what happened, and the USB error behind it, if
-    /// one was (what tells "access denied" from "in use" for the advice and the help).
-    Fail {
-        /// Which failure.
-        code: Code,
-        /// What happened, with the detail an engineer needs.
-        reason: String,
-        /// The USB error behind it.
-        cause: Option<TransportError>,
-    },
+    /// It did not: the failure, with the USB error behind it if one was (what tells
+    /// "access denied" from "in use" for the advice and the help).
+    Fail(Failure),
 }
 
 impl Outcome {
@@ -331,7 +326,7 @@ impl Outcome {
     pub fn next_step(&self) -> String {
         match self {
             Outcome::Pass { .. } => press_reset(),
-            Outcome::Fail { code, cause, .. } => advice(*code, cause.as_ref(), Platform::current()),
+            Outcome::Fail(failure) => advice::next_step(failure),
         }
     }
 }
@@ -354,7 +349,7 @@ pub enum Event {
         /// The file that was read.
         path: PathBuf,
         /// The checked image, or why it cannot be used.
-        result: Result<Arc<LoadedImage>, ImageError>,
+        result: Result<Arc<LoadedImage>, Failure>,
     },
     /// The demo bus is running.
     DemoStarted,

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::files::{Existing, read_firmware, write_atomically};
-use super::provision::{ProvisionError, ProvisionSection, Provisioning};
-use super::{ImageError, LoadedImage, check_file};
-use failure::Code;
+use super::provision::{ProvisionSection, Provisioning};
+use super::{LoadedImage, check_file};
+use failure::{Code, Failure};
 use firmware::esp::hex;
 
 /// The file name looked for next to the executable when no `--profile` is given.
@@ -149,11 +149,8 @@ impl Profile {
     /// else checked as any dropped file) and, when the profile has a
     /// `[provision]` section, its per-board data checked against that image, with the row
     /// journal open in the log folder. Nothing may be flashed unless this passed.
-    pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), ProvisionError> {
-        let image = self.read_image().map_err(|e| ProvisionError {
-            code: e.code,
-            message: e.message,
-        })?;
+    pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), Failure> {
+        let image = self.read_image()?;
         let provisioning = match &self.provision {
             None => None,
             Some(section) => Some(Arc::new(Provisioning::open(
@@ -165,15 +162,10 @@ impl Profile {
         Ok((image, provisioning))
     }
 
-    fn read_image(&self) -> Result<Arc<LoadedImage>, ImageError> {
-        let bytes = read_firmware(&self.image).map_err(|error| ImageError {
-            code: Code::FileUnreadable,
-            message: format!("The file could not be read: {error}."),
-        })?;
-        self.check_image(&bytes).map_err(|error| ImageError {
-            code: Code::ProfileImageChanged,
-            message: error.to_string(),
-        })?;
+    fn read_image(&self) -> Result<Arc<LoadedImage>, Failure> {
+        let bytes = read_firmware(&self.image)?;
+        self.check_image(&bytes)
+            .map_err(|error| Failure::from_error(Code::ProfileImageChanged, error))?;
         check_file(&self.image, Box::new(move || Ok(bytes)))
     }
 

@@ -14,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::LoadedImage;
 use super::files::read_firmware;
 use super::provision_journal::{Claim, JournalError, RowJournal};
-use crate::advice::{Platform, advice};
-use failure::Code;
+use failure::{Code, Failure};
 use firmware::esp::hex;
 use firmware::nvs::Version;
 use firmware::nvs::mfg::{Sheet, Units};
@@ -42,45 +41,16 @@ fn default_partition() -> String {
     DEFAULT_PARTITION.to_owned()
 }
 
-/// Why per-board data cannot be used or given: the failure's code and what happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProvisionError {
-    /// Which failure.
-    pub code: Code,
-    /// What happened, with every problem found.
-    pub message: String,
-}
-
-impl ProvisionError {
-    fn new(code: Code, message: impl Into<String>) -> ProvisionError {
-        ProvisionError {
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// What to do about it.
-    pub fn advice(&self) -> String {
-        advice(self.code, None, Platform::current())
-    }
-}
-
-impl fmt::Display for ProvisionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ProvisionError {}
-
-impl From<JournalError> for ProvisionError {
-    fn from(error: JournalError) -> Self {
+/// A row journal that cannot be used: not writable, another values file's or damaged, or
+/// out of rows; the journal's error as the cause.
+impl From<JournalError> for Failure {
+    fn from(error: JournalError) -> Failure {
         let code = match &error {
             JournalError::Io { .. } => Code::JournalNotWritable,
             JournalError::OtherValues { .. } | JournalError::Damaged { .. } => Code::JournalRefused,
             JournalError::NoRowsLeft { .. } => Code::NoRowsLeft,
         };
-        ProvisionError::new(code, error.to_string())
+        Failure::from_error(code, error)
     }
 }
 
@@ -125,8 +95,8 @@ impl Provisioning {
         section: &ProvisionSection,
         image: &LoadedImage,
         journal_folder: &Path,
-    ) -> Result<Provisioning, ProvisionError> {
-        let invalid = |message: String| ProvisionError::new(Code::ProvisionValuesInvalid, message);
+    ) -> Result<Provisioning, Failure> {
+        let invalid = |message: String| Failure::new(Code::ProvisionValuesInvalid, message);
         let config = read_firmware(&section.config)
             .map_err(|e| invalid(format!("Cannot read the per-board config {e}.")))?;
         let values = read_firmware(&section.values)
@@ -156,8 +126,7 @@ impl Provisioning {
                 }
                 invalid(message)
             })?;
-        let partition_error =
-            |message: String| ProvisionError::new(Code::ProvisionPartition, message);
+        let partition_error = |message: String| Failure::new(Code::ProvisionPartition, message);
         let table = PartitionTable::in_dfu(&image.image, &image.file)
             .map_err(|e| partition_error(format!("{}: {e}", image.name())))?;
         let partition = table
@@ -177,7 +146,7 @@ impl Provisioning {
                     section.values.display(),
                     unit.row,
                     unit.id,
-                    error.message
+                    error.message()
                 )),
             }
         }
@@ -241,17 +210,17 @@ impl Provisioning {
 
     /// Claims the next row for the board at `board` (its USB path), fsynced in the
     /// journal before it returns.
-    pub fn claim(&self, board: &str) -> Result<Claim, ProvisionError> {
+    pub fn claim(&self, board: &str) -> Result<Claim, Failure> {
         Ok(self.journal.claim(board)?)
     }
 
     /// Records a claimed row's outcome; the row is never given again either way.
-    pub fn finish(&self, claim: Claim, passed: bool) -> Result<(), ProvisionError> {
+    pub fn finish(&self, claim: Claim, passed: bool) -> Result<(), Failure> {
         Ok(self.journal.finish(claim, passed)?)
     }
 
     /// The NVS image of the unit `id`, the partition's size.
-    pub fn nvs_image(&self, id: &str) -> Result<Vec<u8>, ProvisionError> {
+    pub fn nvs_image(&self, id: &str) -> Result<Vec<u8>, Failure> {
         build_nvs(&self.units, &self.section, &self.partition, id)
     }
 
@@ -261,9 +230,9 @@ impl Provisioning {
         &self,
         base: &LoadedImage,
         claim: &Claim,
-    ) -> Result<Arc<LoadedImage>, ProvisionError> {
+    ) -> Result<Arc<LoadedImage>, Failure> {
         if base.image.sha256 != self.base_sha256 {
-            return Err(ProvisionError::new(
+            return Err(Failure::new(
                 Code::ProvisionPartition,
                 format!(
                     "The per-board data was checked against {} (SHA-256 {}), not {} (SHA-256 {}): load the profile again.",
@@ -284,9 +253,9 @@ fn with_nvs(
     partition: &Partition,
     base: &LoadedImage,
     nvs: Vec<u8>,
-) -> Result<LoadedImage, ProvisionError> {
+) -> Result<LoadedImage, Failure> {
     let refused = |e: &dyn fmt::Display| {
-        ProvisionError::new(
+        Failure::new(
             Code::ProvisionPartition,
             format!(
                 "{}: the NVS image cannot be added at {:#x}: {e}",
@@ -315,8 +284,8 @@ fn build_nvs(
     section: &ProvisionSection,
     partition: &Partition,
     id: &str,
-) -> Result<Vec<u8>, ProvisionError> {
-    let failed = |message: String| ProvisionError::new(Code::NvsImageFailed, message);
+) -> Result<Vec<u8>, Failure> {
+    let failed = |message: String| Failure::new(Code::NvsImageFailed, message);
     let unit = (units.units.iter().find(|u| u.id == id))
         .ok_or_else(|| failed(format!("Unit {id} is not in the values file.")))?;
     let folder = files_folder(section);
@@ -344,6 +313,7 @@ fn files_folder(section: &ProvisionSection) -> PathBuf {
         .unwrap_or_default()
 }
 
-fn read_listed(folder: &Path, path: &str) -> Result<Vec<u8>, String> {
-    read_firmware(&folder.join(path))
+/// Reads a file named in the per-board data, relative to the values file's folder.
+fn read_listed(folder: &Path, path: &str) -> std::io::Result<Vec<u8>> {
+    Ok(read_firmware(&folder.join(path))?)
 }

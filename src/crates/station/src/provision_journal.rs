@@ -366,7 +366,10 @@ mod tests {
     }
 
     fn open(folder: &Path, values: &[u8]) -> Result<RowJournal, JournalError> {
-        let units = Units::parse(CONFIG, values, &mut |_| Err("no files".into())).unwrap();
+        let units = Units::parse(CONFIG, values, &mut |_| {
+            Err(std::io::Error::other("no files"))
+        })
+        .unwrap();
         RowJournal::open(folder, "values.csv", values, &units)
     }
 

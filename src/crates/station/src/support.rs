@@ -3,10 +3,10 @@
 //! its full descriptors, the DFU conversation of the last flashes (in short form, see
 //! [`Trace`]) and the session log. Nothing secret goes in: no image contents, no PIN, no
 //! production log. The last flashes are kept in a small file of their own
-//! ([`history_file`]), so `dfu-station report` can tell about a flash made before it.
+//! ([`History`]), so `dfu-station report` can tell about a flash made before it.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -32,62 +32,95 @@ pub struct FlashStory {
     pub trace: Trace,
 }
 
-/// Where the last flashes are kept: `~/.local/state/dfu-station/last-flashes.json` on
-/// Linux, the local application data folder elsewhere.
-pub fn history_file() -> Option<PathBuf> {
-    let folder = dirs::state_dir().or_else(dirs::data_local_dir)?;
-    Some(folder.join("dfu-station").join("last-flashes.json"))
+/// Where the last flashes are kept for the report: a small JSON file, or nowhere (the
+/// default). The app and the command line keep them in the user's state folder
+/// ([`History::in_state_folder`]); a test passes a folder of its own, or none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct History {
+    file: Option<PathBuf>,
 }
 
-/// The flashes remembered so far, oldest first (none if the file is missing or unreadable).
-pub fn last_flashes() -> Vec<FlashStory> {
-    history_file()
-        .and_then(|file| std::fs::read(file).ok())
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
-}
+impl History {
+    /// `~/.local/state/dfu-station/last-flashes.json` on Linux, the local application data
+    /// folder elsewhere (nowhere when the system names no such folder).
+    pub fn in_state_folder() -> History {
+        let folder = dirs::state_dir().or_else(dirs::data_local_dir);
+        History {
+            file: folder.map(|f| f.join("dfu-station").join("last-flashes.json")),
+        }
+    }
 
-/// Adds `story` to the remembered flashes (the oldest beyond [`REMEMBERED`] are dropped),
-/// through a temporary file, so a crash never leaves half a file.
-pub fn remember(story: FlashStory) -> std::io::Result<()> {
-    // Workers finish at the same time: one at a time reads, adds and writes the file.
-    static WRITING: Mutex<()> = Mutex::new(());
-    let _one_at_a_time = WRITING
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let file = history_file().ok_or_else(|| std::io::Error::other("no home folder"))?;
-    let mut stories = last_flashes();
-    stories.push(story);
-    let excess = stories.len().saturating_sub(REMEMBERED);
-    stories.drain(..excess);
-    let folder = file.parent().expect("a file in a folder");
-    std::fs::create_dir_all(folder)?;
-    let mut temp = tempfile::NamedTempFile::new_in(folder)?;
-    serde_json::to_writer_pretty(&mut temp, &stories)?;
-    temp.as_file().sync_all()?;
-    temp.persist(&file).map_err(|e| e.error)?;
-    Ok(())
-}
+    /// In `file`.
+    pub fn at(file: PathBuf) -> History {
+        History { file: Some(file) }
+    }
 
-/// Remembers a finished flash of `board` with `file` for the report: its outcome and the
-/// trace its transports recorded. A flash that cannot be remembered is only logged: the
-/// report is a help, the production log is the record.
-pub fn keep(board: String, file: String, outcome: String, trace: &Mutex<Trace>) {
-    let trace = trace.lock().map(|t| t.clone()).unwrap_or_default().finish();
-    let story = FlashStory {
-        ended: super::log::utc_now(),
-        board,
-        file,
-        outcome,
-        trace,
-    };
-    if let Err(error) = remember(story) {
-        log::warn!("the flash is not kept for the support report: {error}");
+    /// Nowhere: flashes are not remembered, and the report lists none.
+    pub fn off() -> History {
+        History { file: None }
+    }
+
+    /// The file, if flashes are remembered.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// The flashes remembered so far, oldest first (none if the file is missing or
+    /// unreadable).
+    pub fn last_flashes(&self) -> Vec<FlashStory> {
+        self.file
+            .as_ref()
+            .and_then(|file| std::fs::read(file).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Adds `story` to the remembered flashes (the oldest beyond [`REMEMBERED`] are
+    /// dropped), through a temporary file, so a crash never leaves half a file. Nothing
+    /// happens when the history is off.
+    pub fn remember(&self, story: FlashStory) -> std::io::Result<()> {
+        // Workers finish at the same time: one at a time reads, adds and writes the file.
+        static WRITING: Mutex<()> = Mutex::new(());
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let _one_at_a_time = WRITING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut stories = self.last_flashes();
+        stories.push(story);
+        let excess = stories.len().saturating_sub(REMEMBERED);
+        stories.drain(..excess);
+        let folder = file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(folder)?;
+        let mut temp = tempfile::NamedTempFile::new_in(folder)?;
+        serde_json::to_writer_pretty(&mut temp, &stories)?;
+        temp.as_file().sync_all()?;
+        temp.persist(file).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Remembers a finished flash of `board` with `file` for the report: its outcome and
+    /// the trace its transports recorded. A flash that cannot be remembered is only
+    /// logged: the report is a help, the production log is the record.
+    pub fn keep(&self, board: String, file: String, outcome: String, trace: &Mutex<Trace>) {
+        let trace = trace.lock().map(|t| t.clone()).unwrap_or_default().finish();
+        let story = FlashStory {
+            ended: super::log::utc_now(),
+            board,
+            file,
+            outcome,
+            trace,
+        };
+        if let Err(error) = self.remember(story) {
+            log::warn!("the flash is not kept for the support report: {error}");
+        }
     }
 }
 
-/// The whole report, with `session_log` (the window's log lines; none from the CLI).
-pub fn report(session_log: &[String]) -> String {
+/// The whole report, with the flashes `history` remembers and `session_log` (the window's
+/// log lines; none from the CLI).
+pub fn report(history: &History, session_log: &[String]) -> String {
     let mut out = String::new();
     let libusb = rusb::version();
     let _ = writeln!(out, "DFU Station support report");
@@ -117,7 +150,7 @@ pub fn report(session_log: &[String]) -> String {
             let _ = writeln!(out, "USB could not be read: {error}");
         }
     }
-    let flashes = last_flashes();
+    let flashes = history.last_flashes();
     let _ = writeln!(
         out,
         "\n== Last flashes ({}, oldest first) ==",

@@ -15,9 +15,10 @@ use super::factory::{Factory, Finished, LOG_RETRY, rows_left};
 use super::provision::{GivenRow, Provisioning};
 use super::source::{DeviceSource, SourceEvent};
 use super::{
-    Command, DemoCommand, Device, DeviceId, Event, LoadedImage, Outcome, Reader, check_file, worker,
+    Command, DemoCommand, Device, DeviceId, Environment, Event, LoadedImage, Outcome, Reader,
+    check_file, worker,
 };
-use failure::Code;
+use failure::{Code, Failure};
 
 /// Called after each event is sent, so the UI wakes up (`egui::Context::request_repaint`).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -46,9 +47,14 @@ pub struct Station {
 }
 
 impl Station {
-    /// Starts the station thread with `sources` (watching at once); demo boards, once
-    /// started, get `demo` timings.
-    pub fn spawn(sources: Vec<Arc<dyn DeviceSource>>, demo: DemoTimings, wake: Wake) -> Station {
+    /// Starts the station thread with `sources` (watching at once) in `environment`;
+    /// demo boards, once started, get `demo` timings.
+    pub fn spawn(
+        sources: Vec<Arc<dyn DeviceSource>>,
+        demo: DemoTimings,
+        environment: Environment,
+        wake: Wake,
+    ) -> Station {
         let (commands, command_rx) = unbounded();
         let (events, event_rx) = unbounded();
         let (finished, finished_rx) = unbounded();
@@ -56,6 +62,7 @@ impl Station {
             outbox: Outbox { events, wake },
             sources: Vec::new(),
             demo_timings: demo,
+            environment,
             demo: None,
             jobs: HashMap::new(),
             factory: Factory::default(),
@@ -89,6 +96,7 @@ struct State {
     outbox: Outbox,
     sources: Vec<Watched>,
     demo_timings: DemoTimings,
+    environment: Environment,
     demo: Option<Arc<DemoSource>>,
     jobs: HashMap<DeviceId, Job>,
     factory: Factory,
@@ -194,13 +202,11 @@ impl State {
         if !self.factory.may_flash(&self.outbox) {
             self.outbox.send(Event::JobFinished {
                 device: id,
-                outcome: Outcome::Fail {
-                    code: Code::LogNotWritable,
-                    reason: "The production log cannot be written, so flashing is paused. \
-                             Nothing was flashed."
-                        .into(),
-                    cause: None,
-                },
+                outcome: Outcome::Fail(Failure::new(
+                    Code::LogNotWritable,
+                    "The production log cannot be written, so flashing is paused. \
+                     Nothing was flashed.",
+                )),
             });
             return;
         }
@@ -232,6 +238,7 @@ impl State {
             cancel: cancel.clone(),
             outbox: self.outbox.clone(),
             finished: self.finished.clone(),
+            environment: self.environment.clone(),
         };
         let worker = spawn(&format!("flash {}", id.path), move || job.run());
         self.jobs.insert(id, Job { cancel, worker });
@@ -253,11 +260,10 @@ impl State {
             Err(error) => {
                 self.outbox.send(Event::JobFinished {
                     device: device.id.clone(),
-                    outcome: Outcome::Fail {
-                        code: error.code,
-                        reason: format!("{error} Nothing was flashed."),
-                        cause: None,
-                    },
+                    outcome: Outcome::Fail(
+                        Failure::new(error.code(), format!("{error} Nothing was flashed."))
+                            .because(error),
+                    ),
                 });
                 self.outbox.send(rows_left(provisioning));
                 return None;
@@ -277,11 +283,7 @@ impl State {
                 let finished = Finished {
                     device: device.clone(),
                     image: image.clone(),
-                    outcome: Outcome::Fail {
-                        code: error.code,
-                        reason,
-                        cause: None,
-                    },
+                    outcome: Outcome::Fail(Failure::new(error.code(), reason).because(error)),
                     duration: std::time::Duration::ZERO,
                     bytes: 0,
                     unit: Some(given),
@@ -328,7 +330,8 @@ impl State {
         if let Some(demo) = &self.demo {
             return demo.clone();
         }
-        let demo = Arc::new(DemoSource::new(self.demo_timings));
+        let clock = self.environment.clock.clone();
+        let demo = Arc::new(DemoSource::new(self.demo_timings, clock));
         self.add_source(demo.clone());
         self.demo = Some(demo.clone());
         self.outbox.send(Event::DemoStarted);

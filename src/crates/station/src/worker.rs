@@ -5,7 +5,7 @@ use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -14,9 +14,9 @@ use super::flash::flash;
 use super::provision::GivenRow;
 use super::source::DeviceSource;
 use super::thread::Outbox;
-use super::{Device, DeviceId, Event, JobProgress, LoadedImage, Outcome};
-use dfu::{Observer, Phase, Progress};
-use failure::Code;
+use super::{Device, DeviceId, Environment, Event, JobProgress, LoadedImage, Outcome};
+use dfu::{Clock, Observer, Phase, Progress};
+use failure::{Code, Failure};
 
 /// The shortest time between two progress events of one job with the same phase and part.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
@@ -35,19 +35,23 @@ pub(super) struct Job {
     pub outbox: Outbox,
     /// Where the outcome goes, with the board and image this job started with.
     pub finished: Sender<Finished>,
+    /// The clock and the support report's history.
+    pub environment: Environment,
 }
 
 impl Job {
     /// Flashes and reports; returns when the board passed or failed. A panic while
     /// flashing is a failure with code `internal-error`, reported and logged as any other.
     pub fn run(self) {
-        let started = Instant::now();
+        let clock = &*self.environment.clock;
+        let started = clock.now();
         let mut bytes = 0;
         let flashed = panic::catch_unwind(AssertUnwindSafe(|| {
             let mut reporter = Reporter {
                 outbox: &self.outbox,
                 device: &self.device.id,
                 cancel: &self.cancel,
+                clock,
                 last: None,
                 download_start: None,
                 done: &mut bytes,
@@ -59,6 +63,7 @@ impl Job {
                 &self.payload,
                 || source.open(path),
                 &mut reporter,
+                &self.environment,
             )
         }));
         let outcome = flashed.unwrap_or_else(|panic| internal_error(panic.as_ref()));
@@ -66,7 +71,7 @@ impl Job {
             device: self.device,
             image: self.image,
             outcome,
-            duration: started.elapsed(),
+            duration: clock.now().saturating_sub(started),
             bytes,
             unit: self.unit,
         });
@@ -81,13 +86,12 @@ fn internal_error(payload: &(dyn Any + Send)) -> Outcome {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .and_then(|message| message.lines().next())
         .unwrap_or("no message");
-    Outcome::Fail {
-        code: Code::InternalError,
-        reason: format!(
+    Outcome::Fail(Failure::new(
+        Code::InternalError,
+        format!(
             "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image."
         ),
-        cause: None,
-    }
+    ))
 }
 
 /// Turns engine reports into [`Event::JobProgress`], at most every [`REPORT_INTERVAL`]
@@ -96,10 +100,12 @@ struct Reporter<'a> {
     outbox: &'a Outbox,
     device: &'a DeviceId,
     cancel: &'a AtomicBool,
+    /// The time the rate and the throttle are measured on.
+    clock: &'a dyn Clock,
     /// When the last event was sent, with its phase and part address.
-    last: Option<(Instant, Phase, Option<u32>)>,
+    last: Option<(Duration, Phase, Option<u32>)>,
     /// When the download's first byte was accepted.
-    download_start: Option<(Instant, u64)>,
+    download_start: Option<(Duration, u64)>,
     /// Payload bytes accepted so far.
     done: &'a mut u64,
 }
@@ -107,7 +113,7 @@ struct Reporter<'a> {
 impl Observer for Reporter<'_> {
     fn progress(&mut self, p: Progress<'_>) {
         *self.done = p.done;
-        let now = Instant::now();
+        let now = self.clock.now();
         let part_address = p.part.map(|part| part.address);
         if let Some((at, phase, part)) = self.last
             && phase == p.phase

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use dfu::TransportError;
-use failure::Code;
+use failure::{Code, Failure};
 
 /// Why USB could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,14 +21,6 @@ impl UsbError {
         match self {
             UsbError::Unavailable(_) => Code::UsbUnavailable,
             UsbError::Device(_) => Code::OpenFailed,
-        }
-    }
-
-    /// The USB error behind it, for the advice.
-    pub fn cause(&self) -> Option<&TransportError> {
-        match self {
-            UsbError::Unavailable(_) => None,
-            UsbError::Device(error) => Some(error),
         }
     }
 
@@ -55,7 +47,21 @@ impl fmt::Display for UsbError {
     }
 }
 
-impl std::error::Error for UsbError {}
+impl std::error::Error for UsbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            UsbError::Unavailable(_) => None,
+            UsbError::Device(error) => Some(error),
+        }
+    }
+}
+
+/// USB that could not be used: its code, its message, and the USB error behind it.
+impl From<UsbError> for Failure {
+    fn from(error: UsbError) -> Failure {
+        Failure::from_error(error.code(), error)
+    }
+}
 
 impl From<TransportError> for UsbError {
     fn from(error: TransportError) -> UsbError {
@@ -98,12 +104,12 @@ mod tests {
 
     #[test]
     fn usb_errors_name_their_code_and_cause() {
-        let busy = UsbError::from(rusb::Error::Busy);
+        let busy = Failure::from(UsbError::from(rusb::Error::Busy));
         assert_eq!(busy.code(), Code::OpenFailed);
-        assert_eq!(busy.cause(), Some(&TransportError::Busy));
+        assert_eq!(busy.cause::<TransportError>(), Some(&TransportError::Busy));
         let off = UsbError::Unavailable("no usbfs".into());
         assert_eq!(off.code(), Code::UsbUnavailable);
-        assert_eq!(off.cause(), None);
+        assert_eq!(Failure::from(off.clone()).cause::<TransportError>(), None);
         assert!(
             off.to_string().starts_with("USB is not available")
                 && off.to_string().contains("no usbfs")

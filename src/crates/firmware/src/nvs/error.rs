@@ -186,7 +186,9 @@ pub enum NvsError {
         place: Place,
         /// The path as written.
         path: String,
-        /// Why not.
+        /// What kind of I/O error it was.
+        kind: std::io::ErrorKind,
+        /// The I/O error's text.
         message: String,
     },
 }

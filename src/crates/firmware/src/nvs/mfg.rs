@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::error::{NvsError, Origin};
 use super::value::{Raw, encode};
 use super::writer::check_key;
-use super::{Encoding, ReadFile, Row, RowKind, Version, generate, sheet};
+use super::{Encoding, ReadFile, Row, RowKind, ValueError, Version, generate, sheet};
 
 /// Which input a problem is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,8 +385,8 @@ fn read_values(
                 }
                 _ => cell.clone(),
             };
-            if let Err(message) = check_value(key, &value, files) {
-                problem(record.row, &key.name, message);
+            if let Err(cell) = check_value(key, &value, files) {
+                problem(record.row, &key.name, cell.to_string());
             }
             if key.repeat && units.is_empty() {
                 first_values.insert(key.name.clone(), value.clone());
@@ -402,25 +402,52 @@ fn read_values(
     units
 }
 
+/// Why a values cell cannot be written with its key's encoding.
+#[derive(Debug, thiserror::Error)]
+enum CellProblem {
+    /// A number or a file is needed and the cell is empty.
+    #[error("the cell is empty; {encoding} needs a {}", if *.file { "file" } else { "number" })]
+    Empty {
+        /// The key's encoding.
+        encoding: Encoding,
+        /// Whether the cell names a file.
+        file: bool,
+    },
+    /// The file the cell names cannot be read.
+    #[error("the file `{path}` cannot be read: {source}")]
+    Unreadable {
+        /// The path as written.
+        path: String,
+        /// Why not.
+        source: std::io::Error,
+    },
+    /// The value does not fit its encoding.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+}
+
 /// Whether a value can be written with its key's encoding (a file's content is read).
-fn check_value(key: &Key, value: &str, files: &mut ReadFile<'_>) -> Result<(), String> {
+fn check_value(key: &Key, value: &str, files: &mut ReadFile<'_>) -> Result<(), CellProblem> {
     let blank_number = matches!(key.encoding, Encoding::Integer(_)) && value.trim().is_empty();
     if blank_number || (key.file && value.is_empty()) {
-        return Err(format!(
-            "the cell is empty; {} needs a {}",
-            key.encoding,
-            if key.file { "file" } else { "number" }
-        ));
+        return Err(CellProblem::Empty {
+            encoding: key.encoding,
+            file: key.file,
+        });
     }
-    let encoded = match key.file {
+    match key.file {
         true => {
-            let bytes =
-                files(value).map_err(|e| format!("the file `{value}` cannot be read: {e}"))?;
-            encode(key.encoding, Raw::Bytes(&bytes), Version::V2, u32::MAX)
+            let bytes = files(value).map_err(|source| CellProblem::Unreadable {
+                path: value.to_owned(),
+                source,
+            })?;
+            encode(key.encoding, Raw::Bytes(&bytes), Version::V2, u32::MAX)?;
         }
-        false => encode(key.encoding, Raw::Text(value), Version::V2, u32::MAX),
-    };
-    encoded.map(drop).map_err(|e| e.to_string())
+        false => {
+            encode(key.encoding, Raw::Text(value), Version::V2, u32::MAX)?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether a record has nothing but white space (mfg_gen drops such lines).
@@ -434,10 +461,13 @@ mod tests {
 
     const CONFIG: &str = "app,namespace,\nserial,data,string\ncount,data,u8\nkey,data,hex2bin\ncal,file,binary\nmodel,data,string,REPEAT\n";
 
-    fn files(path: &str) -> Result<Vec<u8>, String> {
+    fn files(path: &str) -> std::io::Result<Vec<u8>> {
         match path {
             "cal.bin" => Ok(vec![1, 2, 3]),
-            other => Err(format!("no such file: {other}")),
+            other => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no such file: {other}"),
+            )),
         }
     }
 

@@ -17,6 +17,8 @@
 //! unknown type (it writes those as data) or an upper-case encoding. It accepts a UTF-8
 //! byte-order mark, on which the generator fails, and base64 only in its standard form.
 
+use std::io;
+
 mod error;
 mod input;
 pub mod mfg;
@@ -33,7 +35,7 @@ pub use writer::generate;
 pub const PAGE_SIZE: u32 = 4096;
 
 /// Reads the contents of a `file` entry's path (its value in the CSV), or says why not.
-pub type ReadFile<'a> = dyn FnMut(&str) -> Result<Vec<u8>, String> + 'a;
+pub type ReadFile<'a> = dyn FnMut(&str) -> io::Result<Vec<u8>> + 'a;
 
 /// The NVS format version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,8 +101,11 @@ pub fn generate_csv(
 mod tests {
     use super::*;
 
-    fn no_files(path: &str) -> Result<Vec<u8>, String> {
-        Err(format!("no file {path} here"))
+    fn no_files(path: &str) -> io::Result<Vec<u8>> {
+        Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no file {path} here"),
+        ))
     }
 
     #[test]

@@ -87,10 +87,11 @@ pub fn generate(
                     place: place(field),
                     problem,
                 },
-                Problem::File(message) => NvsError::File {
+                Problem::File(error) => NvsError::File {
                     place: place(field),
                     path: row.value.clone(),
-                    message,
+                    kind: error.kind(),
+                    message: error.to_string(),
                 },
             })?;
         for write in writes {
@@ -124,7 +125,7 @@ struct Write {
 /// What stops a row, and in which column.
 enum Problem {
     Row(RowProblem),
-    File(String),
+    File(std::io::Error),
 }
 
 /// The generator's state between rows.
