@@ -4,8 +4,11 @@
 //! stand where no person reads it (ids, settings keys, log lines, thread names), or carry
 //! the marker comment `// not for people: <why>` on its line.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::source::{catalogue_keys, code, literals, rust_files};
 
 /// Calls whose string arguments no person reads.
 const NOT_FOR_PEOPLE: &[&str] = &[
@@ -34,18 +37,11 @@ const MARKER: &str = "// not for people:";
 #[test]
 fn the_window_says_nothing_outside_the_catalogue() {
     let keys = catalogue_keys();
-    let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
-        &mut files,
-    );
+    let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"));
     assert!(files.len() > 10, "src/ui has its files: {files:?}");
     let mut found = Vec::new();
     for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        // Test modules come last in a file and speak to developers.
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for (line_no, line) in code.lines().enumerate() {
+        for (line_no, line) in code(file).lines().enumerate() {
             if line.contains(MARKER) || NOT_FOR_PEOPLE.iter().any(|c| line.contains(c)) {
                 continue;
             }
@@ -89,82 +85,6 @@ fn has_words(literal: &str) -> bool {
         }
         depth == 0 && c.is_alphabetic()
     })
-}
-
-/// The string literals on one line (plain and raw), comments left out. A literal that
-/// spans lines is seen from its first line only; the window's code has none.
-fn literals(line: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let chars: Vec<char> = line.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '/' if chars.get(i + 1) == Some(&'/') => break,
-            '\'' => {
-                // A char literal ('"', '\'', 'x') or a lifetime: skip it.
-                if chars.get(i + 2) == Some(&'\'') {
-                    i += 3;
-                } else if chars.get(i + 1) == Some(&'\\') && chars.get(i + 3) == Some(&'\'') {
-                    i += 4;
-                } else {
-                    i += 1;
-                }
-            }
-            '"' => {
-                let raw = i > 0 && chars[i - 1] == 'r';
-                let mut text = String::new();
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    if chars[i] == '\\' && !raw {
-                        // An escape is not a letter: `\n` is a line break, not "n".
-                        i += 1;
-                        let escaped = match chars.get(i) {
-                            Some('n' | 'r' | 't' | '0') => ' ',
-                            Some(c) => *c,
-                            None => break,
-                        };
-                        text.push(escaped);
-                        i += 1;
-                        continue;
-                    }
-                    text.push(chars[i]);
-                    i += 1;
-                }
-                found.push(text);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    found
-}
-
-fn catalogue_keys() -> BTreeSet<String> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n/en");
-    let mut keys = BTreeSet::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines() {
-            if let Some((key, _)) = line.split_once(" =")
-                && !key.starts_with([' ', '#', '.', '*', '['])
-                && !key.is_empty()
-            {
-                keys.insert(key.to_owned());
-            }
-        }
-    }
-    keys
-}
-
-fn rust_files(folder: &Path, into: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, into);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            into.push(path);
-        }
-    }
 }
 
 #[test]

@@ -145,6 +145,7 @@ pub mod harness;
 #[cfg(target_os = "linux")]
 pub mod no_usb;
 pub mod nvs_gen;
+pub mod source;
 
 /// A dfu.bin for ESP32-S2 with `data` at 0x10000, written in `dir`.
 pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf {

@@ -6,7 +6,8 @@
 //! which Chinese and English need differently; numbers are formatted by the library; and
 //! `fluent-bundle` is the reference implementation, with no system headers. `i18n-embed`
 //! adds file embedding and compile-time key checks on top, but the catalogue is small
-//! enough to embed with `include_str!`, and the tests below check every key both ways.
+//! enough to embed with `include_str!`; the tests below check that both languages have
+//! every key, and `tests/tidy.rs` that the code and the catalogue agree both ways.
 //!
 //! The language is chosen once ([`set`]) from `DFU_STATION_LANG`, the window's remembered
 //! choice or the system's locale ([`detect`]); a thread may look through another
@@ -244,7 +245,6 @@ macro_rules! t {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::Path;
 
     use fluent_bundle::FluentResource;
     use fluent_syntax::ast::Entry;
@@ -280,33 +280,6 @@ mod tests {
         );
     }
 
-    /// Every key is used: its name is a string literal in the code under `src/` (not its tests),
-    /// or it belongs to a family whose keys the code builds from a value
-    /// (see [`dynamic_keys`]), each of which must exist.
-    #[test]
-    fn every_key_is_used() {
-        let mut source = String::new();
-        // Every crate's sources: this crate is src/crates/i18n.
-        read_sources(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../..")
-                .as_path(),
-            &mut source,
-        );
-        let dynamic = dynamic_keys();
-        for key in &dynamic {
-            assert!(
-                has(key),
-                "the code builds the key `{key}`, the catalogue lacks it"
-            );
-        }
-        let unused: Vec<String> = keys(Lang::En)
-            .into_iter()
-            .filter(|key| !dynamic.contains(key) && !source.contains(&format!("\"{key}\"")))
-            .collect();
-        assert!(unused.is_empty(), "keys no code uses: {unused:?}");
-    }
-
     /// Every key formats in both languages without Fluent errors (variables given as 1).
     #[test]
     fn every_message_formats_in_both_languages() {
@@ -331,24 +304,6 @@ mod tests {
                         "{lang} `{key}`: {error:?}"
                     );
                 }
-            }
-        }
-    }
-
-    /// Keys the code makes from values rather than writes out.
-    fn dynamic_keys() -> BTreeSet<String> {
-        BTreeSet::new()
-    }
-
-    fn read_sources(folder: &Path, into: &mut String) {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                read_sources(&path, into);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                // Tests name keys too; only the code's own use counts.
-                into.push_str(text.split("#[cfg(test)]").next().unwrap_or_default());
             }
         }
     }
