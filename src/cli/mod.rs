@@ -136,21 +136,18 @@ fn start_logging(verbose: u8) {
         .init();
 }
 
-/// The subcommands' names, as typed.
-const COMMANDS: [&str; 7] = [
-    "info",
-    "pack",
-    "list",
-    "flash",
-    "station",
-    "completions",
-    "man",
-];
-
 /// dfu-util's spelling: `dfu-station [-d VID:PID] -D FILE [...]` is `dfu-station flash FILE
 /// [-d VID:PID] [...]`. Arguments with a subcommand, or without `-D`, stay as they are.
 fn dfu_util_spelling(args: Vec<OsString>) -> Vec<OsString> {
-    let has_command = args.iter().skip(1).any(|a| COMMANDS.iter().any(|c| a == c));
+    let command = Cli::command();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name()).chain(c.get_all_aliases()))
+        .collect();
+    let has_command = args
+        .iter()
+        .skip(1)
+        .any(|a| names.iter().any(|name| a == name));
     let download = args.iter().position(|a| a == "-D" || a == "--download");
     let (Some(at), false) = (download, has_command) else {
         return args;
@@ -267,6 +264,32 @@ fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use std::ffi::OsString;
+
+    use clap::CommandFactory;
+
+    use super::{Cli, dfu_util_spelling};
+
+    #[test]
+    fn dfu_util_spelling_leaves_every_subcommand_alone() {
+        let spelled = |args: &[&str]| -> Vec<String> {
+            let args = args.iter().map(OsString::from).collect();
+            dfu_util_spelling(args)
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            spelled(&["dfu-station", "-d", "303a:0002", "-D", "dfu.bin"]),
+            ["dfu-station", "flash", "dfu.bin", "-d", "303a:0002"]
+        );
+        for command in Cli::command().get_subcommands() {
+            let args = ["dfu-station", command.get_name(), "-D", "x"];
+            assert_eq!(spelled(&args), args, "{}", command.get_name());
+        }
+        assert!(Cli::command().find_subcommand("provision").is_some());
+    }
+
     #[test]
     fn control_characters_never_reach_the_terminal() {
         assert_eq!(
