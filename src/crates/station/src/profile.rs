@@ -2,6 +2,11 @@
 //! starts locked to a profile (`--profile line3.toml`, or `dfu-station.toml` next to the
 //! executable); the technician cannot change the image or settings, and unlocking asks
 //! for the PIN the engineer set. The image is refused if its SHA-256 changed.
+//!
+//! The PIN is a deterrent against changes by accident or on a whim, not security: its
+//! salted SHA-256 sits in a TOML file that anyone with the file can edit or replace, and
+//! a short PIN is found by trying. Protect the profile with the system's file
+//! permissions where that matters.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +18,6 @@ use super::files::{Existing, read_firmware, write_atomically};
 use super::provision::{ProvisionSection, Provisioning};
 use super::{LoadedImage, check_file};
 use failure::{Code, Failure};
-use firmware::esp::hex;
 
 /// The file name looked for next to the executable when no `--profile` is given.
 pub const PROFILE_NEXT_TO_EXE: &str = "dfu-station.toml";
@@ -133,7 +137,7 @@ impl Profile {
 
     /// Checks `image_bytes` (the profile's image as read now) against the saved SHA-256.
     pub fn check_image(&self, image_bytes: &[u8]) -> Result<(), ProfileError> {
-        let actual = hex(&Sha256::digest(image_bytes));
+        let actual = hex::encode(Sha256::digest(image_bytes));
         if actual == self.image_sha256 {
             Ok(())
         } else {
@@ -185,7 +189,7 @@ impl Profile {
 }
 
 fn pin_hash(station: &str, pin: &str) -> String {
-    hex(&Sha256::digest(format!("dfu-station:{station}:{pin}")))
+    hex::encode(Sha256::digest(format!("dfu-station:{station}:{pin}")))
 }
 
 #[cfg(test)]
@@ -198,7 +202,7 @@ mod tests {
         let mut profile = Profile {
             station: "line 3".into(),
             image: "dfu.bin".into(),
-            image_sha256: hex(&Sha256::digest(image)),
+            image_sha256: hex::encode(Sha256::digest(image)),
             auto_flash: true,
             sound: false,
             log_folder: "logs".into(),
