@@ -84,16 +84,11 @@ impl ImageState {
 pub struct App {
     station: Station,
     registry: Registry,
-    selected: Option<DeviceId>,
     image: ImageState,
-    /// Remembered between runs.
-    last_image: Option<PathBuf>,
-    /// The language picked in the window, remembered between runs.
-    language: Option<Lang>,
+    picks: Picks,
+    view: View,
+    open: OpenFile,
     log: Log,
-    log_open: bool,
-    /// The file dialog of Open..., while it is open.
-    dialog: Option<Dialog>,
     demo: bool,
     /// Emitted by the views this frame; sent at its end.
     commands: Vec<Command>,
@@ -105,30 +100,57 @@ pub struct App {
     /// The factory settings last sent to the station.
     sent: Option<Settings>,
     production: Production,
-    bottom_tab: BottomTab,
+    quit: Quit,
+}
+
+/// What the user picked, remembered between runs (in `app.ron`).
+struct Picks {
+    /// The last file loaded.
+    last_image: Option<PathBuf>,
+    /// The language picked in the window.
+    language: Option<Lang>,
+}
+
+/// How the window is laid out now: the mode, the selection and what is open.
+struct View {
     /// Desk or Station.
     mode: Mode,
+    /// The board Desk shows.
+    selected: Option<DeviceId>,
+    /// The log bar is expanded.
+    log_open: bool,
+    bottom_tab: BottomTab,
     /// The Station setup dialog is open.
     setup_open: bool,
-    /// Why the last Open... showed no dialog (no file-dialog service), until the next.
-    dialog_unavailable: Option<String>,
     /// A file was dropped and the pointer has not moved since: no tooltip pops up over
     /// what the drop just showed.
     tooltips_muted: bool,
-    quit: Quit,
-    /// Closing was asked while records wait to be written: the question is shown.
-    confirm_quit: bool,
-    /// "Quit anyway" was pressed.
-    quit_anyway: bool,
 }
 
-/// Closing the window while boards flash: asked first, then every flash is cancelled
-/// (and so recorded) before the window closes.
+/// Open...: the file dialog while it is open, or why none appeared.
+#[derive(Default)]
+struct OpenFile {
+    /// The file dialog, while it is open.
+    dialog: Option<Dialog>,
+    /// Why the last Open... showed no dialog (no file-dialog service), until the next.
+    unavailable: Option<String>,
+}
+
+/// Where closing the window stands. Boards still flashing are asked about first, then
+/// cancelled (and so recorded) before the window closes; records the production log
+/// still holds are asked about next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quit {
+    /// Nothing asked.
     No,
-    Asking,
+    /// Boards are flashing: "Stop them and quit?" is shown.
+    AskingToStop,
+    /// "Stop and quit": the flashes are cancelled; the window closes once each has ended.
     Stopping,
+    /// Records wait to be written: "Keep waiting" or "Quit anyway" is shown.
+    AskingAboutHeldRecords,
+    /// "Quit anyway": the window closes with records held.
+    Anyway,
 }
 
 struct Screenshot {
@@ -157,13 +179,26 @@ impl App {
         let mut app = App {
             station,
             registry: Registry::default(),
-            selected: None,
             image: ImageState::None,
-            last_image: last_image.clone(),
-            language,
+            picks: Picks {
+                last_image: last_image.clone(),
+                language,
+            },
+            view: View {
+                // A locked profile opens straight into Station.
+                mode: if options.profile.is_some() {
+                    Mode::Station
+                } else {
+                    Mode::Desk
+                },
+                selected: None,
+                log_open: false,
+                bottom_tab: BottomTab::Session,
+                setup_open: false,
+                tooltips_muted: false,
+            },
+            open: OpenFile::default(),
             log: Log::default(),
-            log_open: false,
-            dialog: None,
             demo: false,
             commands: Vec::new(),
             screenshot: options.screenshot.map(|path| Screenshot {
@@ -175,19 +210,7 @@ impl App {
             with_profile: options.profile.is_some(),
             sent: None,
             production: Production::default(),
-            bottom_tab: BottomTab::Session,
-            // A locked profile opens straight into Station.
-            mode: if options.profile.is_some() {
-                Mode::Station
-            } else {
-                Mode::Desk
-            },
-            setup_open: false,
-            dialog_unavailable: None,
-            tooltips_muted: false,
             quit: Quit::No,
-            confirm_quit: false,
-            quit_anyway: false,
         };
         if let Some(error) = options.usb_error {
             app.help
@@ -242,12 +265,12 @@ impl App {
     }
 
     fn drain_events(&mut self, time: f64) {
-        if let Some(answer) = self.dialog.as_ref().and_then(Dialog::answer) {
-            self.dialog = None;
+        if let Some(answer) = self.open.dialog.as_ref().and_then(Dialog::answer) {
+            self.open.dialog = None;
             match answer {
                 Answer::Picked(path) => self.load(path.clone(), Command::load_path(path)),
                 Answer::Cancelled => {}
-                Answer::Unavailable(why) => self.dialog_unavailable = Some(why),
+                Answer::Unavailable(why) => self.open.unavailable = Some(why),
             }
         }
         while let Ok(event) = self.station.events.try_recv() {
@@ -260,7 +283,7 @@ impl App {
                     if matches!(&self.image, ImageState::Loading(p) if *p == path) {
                         self.image = match result {
                             Ok(image) => {
-                                self.last_image = Some(path);
+                                self.picks.last_image = Some(path);
                                 ImageState::Loaded(image)
                             }
                             Err(error) => ImageState::Invalid { path, error },
@@ -268,16 +291,16 @@ impl App {
                     }
                 }
                 Event::DemoStarted => self.demo = true,
-                Event::DeviceAdded(device) if self.selected.is_none() => {
-                    self.selected = Some(device.id)
+                Event::DeviceAdded(device) if self.view.selected.is_none() => {
+                    self.view.selected = Some(device.id)
                 }
                 _ => {}
             }
         }
-        if let Some(id) = &self.selected
+        if let Some(id) = &self.view.selected
             && self.registry.row(id).is_none()
         {
-            self.selected = self.registry.rows().first().map(|r| r.device.id.clone());
+            self.view.selected = self.registry.rows().first().map(|r| r.device.id.clone());
         }
     }
 
@@ -308,15 +331,18 @@ impl App {
 
     /// Mutes tooltips after a drop, until the pointer moves.
     fn mute_tooltips(&mut self, ctx: &egui::Context, mute: bool) {
-        if self.tooltips_muted != mute {
-            self.tooltips_muted = mute;
+        if self.view.tooltips_muted != mute {
+            self.view.tooltips_muted = mute;
             let delay = if mute { f32::INFINITY } else { TOOLTIP_DELAY };
             ctx.all_styles_mut(|style| style.interaction.tooltip_delay = delay);
         }
     }
 
     fn selected_row(&self) -> Option<&Row> {
-        self.selected.as_ref().and_then(|id| self.registry.row(id))
+        self.view
+            .selected
+            .as_ref()
+            .and_then(|id| self.registry.row(id))
     }
 
     /// Rows Station's primary button flashes: present, ready (a result is cleared or
@@ -340,12 +366,16 @@ impl App {
             ui.separator();
             let locked = self.factory.locked();
             ui.add_enabled_ui(!locked, |ui| {
-                ui.selectable_value(&mut self.mode, Mode::Desk, t!("window-mode-desk"))
+                ui.selectable_value(&mut self.view.mode, Mode::Desk, t!("window-mode-desk"))
                     .on_hover_text(t!("window-mode-desk-hint"))
                     .on_disabled_hover_text(t!("window-locked"));
             });
-            ui.selectable_value(&mut self.mode, Mode::Station, t!("window-mode-station"))
-                .on_hover_text(t!("window-mode-station-hint"));
+            ui.selectable_value(
+                &mut self.view.mode,
+                Mode::Station,
+                t!("window-mode-station"),
+            )
+            .on_hover_text(t!("window-mode-station-hint"));
             ui.separator();
             let name = match &self.image {
                 ImageState::None => t!("window-no-file"),
@@ -358,7 +388,7 @@ impl App {
                 self.language_menu(ui);
                 self.help.button(ui);
                 // Station's strip shows the same counts, large.
-                if self.mode == Mode::Desk {
+                if self.view.mode == Mode::Desk {
                     let (passed, failed) = self.registry.counts();
                     ui.label(t!(
                         "window-pass-fail-count",
@@ -388,7 +418,7 @@ impl App {
         menu.labelled_by(ui.label(t!("language")).id);
         if picked != now {
             i18n::set(picked);
-            self.language = Some(picked);
+            self.picks.language = Some(picked);
         }
     }
 
@@ -406,7 +436,7 @@ impl App {
             return (Vec::new(), Some(headline(error.code())));
         }
         let present = self.registry.rows().iter().any(|r| r.present);
-        match self.mode {
+        match self.view.mode {
             Mode::Desk => {
                 let row = self.selected_row().filter(|_| present);
                 match board::flash_refusal(row, image.map(|i| &**i)) {
@@ -474,56 +504,21 @@ impl App {
     fn bottom_panel(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let session = t!("window-session-log");
-            ui.selectable_value(&mut self.bottom_tab, BottomTab::Session, session);
+            ui.selectable_value(&mut self.view.bottom_tab, BottomTab::Session, session);
             let production = t!("window-production-log");
-            ui.selectable_value(&mut self.bottom_tab, BottomTab::Production, production);
+            ui.selectable_value(&mut self.view.bottom_tab, BottomTab::Production, production);
         });
-        match self.bottom_tab {
-            BottomTab::Session => self.log.show(ui, &mut self.log_open),
+        match self.view.bottom_tab {
+            BottomTab::Session => self.log.show(ui, &mut self.view.log_open),
             BottomTab::Production => self.production.show(ui, self.factory.locked()),
         }
     }
 
     fn open_file(&mut self, ctx: &egui::Context) {
-        if self.dialog.is_none() {
-            self.dialog_unavailable = None;
-            self.dialog = Some(Dialog::dfu_file(ctx));
+        if self.open.dialog.is_none() {
+            self.open.unavailable = None;
+            self.open.dialog = Some(Dialog::dfu_file(ctx));
         }
-    }
-
-    /// Closing the window while records wait to be written asks first: "Keep waiting"
-    /// (the station keeps trying) or "Quit anyway".
-    fn quit_with_held_records(&mut self, ctx: &egui::Context) {
-        let held = self.production.paused().map_or(0, |p| p.held.len());
-        // Boards still flashing are stopped first (`guard_quit`); then this asks.
-        let flashing = self.registry.rows().iter().any(|row| row.flashing());
-        if ctx.input(|i| i.viewport().close_requested())
-            && held > 0
-            && !self.quit_anyway
-            && !flashing
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.confirm_quit = true;
-        }
-        if !self.confirm_quit || held == 0 {
-            self.confirm_quit = false;
-            return;
-        }
-        let id = egui::Id::unique("quit_with_held_records"); // not for people: an egui id
-        egui::Modal::new(id).show(ctx, |ui| {
-            ui.heading(t!("window-held-records-title"));
-            ui.label(t!("window-held-records", count = held));
-            ui.horizontal(|ui| {
-                if ui.button(t!("window-keep-waiting")).clicked() {
-                    self.confirm_quit = false;
-                }
-                if ui.button(t!("window-quit-anyway")).clicked() {
-                    self.confirm_quit = false;
-                    self.quit_anyway = true;
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
-        });
     }
 
     /// Keeps repainting until the window shows its boards, then saves it, says which
@@ -571,12 +566,14 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         self.drain_events(ctx.input(|i| i.time));
         self.guard_quit(&ctx);
-        if self.tooltips_muted && ctx.input(|i| i.pointer.delta() != egui::Vec2::ZERO) {
+        if self.view.tooltips_muted && ctx.input(|i| i.pointer.delta() != egui::Vec2::ZERO) {
             self.mute_tooltips(&ctx, false);
         }
         self.take_dropped_file(&ctx);
-        if let Some(next) = devices::arrow_selection(&ctx, &self.registry, self.selected.as_ref()) {
-            self.selected = Some(next);
+        if let Some(next) =
+            devices::arrow_selection(&ctx, &self.registry, self.view.selected.as_ref())
+        {
+            self.view.selected = Some(next);
         }
 
         let image = self.image.loaded().cloned();
@@ -587,7 +584,7 @@ impl eframe::App for App {
         egui::Panel::top("top_bar") // not for people: an egui id
             .exact_size(48.0)
             .show(ui, |ui| self.top_bar(ui));
-        if self.mode == Mode::Station {
+        if self.view.mode == Mode::Station {
             egui::Panel::top("station_strip") // not for people: an egui id
                 .frame(egui::Frame::side_top_panel(ui.style()).inner_margin(10.0))
                 .show(ui, |ui| self.station_strip(ui));
@@ -603,15 +600,15 @@ impl eframe::App for App {
                 });
         }
         egui::Panel::bottom("log") // not for people: an egui id
-            .resizable(self.log_open || self.bottom_tab == BottomTab::Production)
+            .resizable(self.view.log_open || self.view.bottom_tab == BottomTab::Production)
             .show(ui, |ui| self.bottom_panel(ui));
-        if self.mode == Mode::Station {
+        if self.view.mode == Mode::Station {
             self.help_panel(ui);
             egui::CentralPanel::default().show(ui, |ui| {
                 let image = self.image.loaded().cloned();
                 let slots = self.factory.slots();
                 match tiles::show(ui, &self.registry, image.as_deref(), &slots) {
-                    Some(TileAction::Select(id)) => self.selected = Some(id),
+                    Some(TileAction::Select(id)) => self.view.selected = Some(id),
                     Some(TileAction::Retry(id)) => {
                         if let (Some(row), Some(image)) = (self.registry.row(&id).cloned(), image) {
                             self.flash(&row, &image);
@@ -629,15 +626,14 @@ impl eframe::App for App {
         self.factory.dialogs(&ctx, image.as_ref());
 
         image_card::drop_highlight(&ctx);
-        self.quit_with_held_records(&ctx);
         self.screenshot(&ctx);
         self.configure();
         self.send_commands();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, LAST_IMAGE_KEY, &self.last_image);
-        eframe::set_value(storage, LANGUAGE_KEY, &self.language);
+        eframe::set_value(storage, LAST_IMAGE_KEY, &self.picks.last_image);
+        eframe::set_value(storage, LANGUAGE_KEY, &self.picks.language);
         if !self.with_profile {
             eframe::set_value(storage, FACTORY_KEY, &self.factory.settings);
         }
@@ -645,36 +641,42 @@ impl eframe::App for App {
 }
 
 impl App {
-    /// Keeps the window open while boards flash: asks "Stop them and quit?", then
-    /// cancels every flash and closes once each has ended (its record written).
+    /// Closing the window: while boards flash, asks "Stop them and quit?", then cancels
+    /// every flash and closes once each has ended (its record written); while the
+    /// production log holds records, asks "Keep waiting" or "Quit anyway".
     fn guard_quit(&mut self, ctx: &egui::Context) {
         let flashing: Vec<DeviceId> = (self.registry.rows().iter())
             .filter(|row| row.flashing())
             .map(|row| row.device.id.clone())
             .collect();
-        if ctx.input(|i| i.viewport().close_requested()) && !flashing.is_empty() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            if self.quit == Quit::No {
-                self.quit = Quit::Asking;
+        let held = self.production.paused().map_or(0, |p| p.held.len());
+        if ctx.input(|i| i.viewport().close_requested()) {
+            if !flashing.is_empty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                if matches!(self.quit, Quit::No | Quit::AskingAboutHeldRecords) {
+                    self.quit = Quit::AskingToStop;
+                }
+            } else if held > 0 && self.quit != Quit::Anyway {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.quit = Quit::AskingAboutHeldRecords;
             }
         }
-        let count = flashing.len();
-        let quit_id = egui::Id::unique("quit"); // not for people: an egui id
+        let id = egui::Id::unique("quit"); // not for people: an egui id
         match self.quit {
-            Quit::No => {}
+            Quit::No | Quit::Anyway => {}
             Quit::Stopping if flashing.is_empty() => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Quit::Stopping => {
-                egui::Modal::new(quit_id).show(ctx, |ui| {
-                    ui.heading(t!("window-stopping", count = count));
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.heading(t!("window-stopping", count = flashing.len()));
                     ui.label(t!("window-closes-when-recorded"));
                 });
             }
-            Quit::Asking if flashing.is_empty() => self.quit = Quit::No,
-            Quit::Asking => {
-                egui::Modal::new(quit_id).show(ctx, |ui| {
-                    ui.heading(t!("window-quit-while-flashing", count = count));
+            Quit::AskingToStop if flashing.is_empty() => self.quit = Quit::No,
+            Quit::AskingToStop => {
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.heading(t!("window-quit-while-flashing", count = flashing.len()));
                     ui.label(t!("window-stopped-are-cancelled"));
                     ui.horizontal(|ui| {
                         if ui.button(t!("window-stop-and-quit")).clicked() {
@@ -684,6 +686,22 @@ impl App {
                         }
                         if ui.button(t!("window-keep-flashing")).clicked() {
                             self.quit = Quit::No;
+                        }
+                    });
+                });
+            }
+            Quit::AskingAboutHeldRecords if held == 0 => self.quit = Quit::No,
+            Quit::AskingAboutHeldRecords => {
+                egui::Modal::new(id).show(ctx, |ui| {
+                    ui.heading(t!("window-held-records-title"));
+                    ui.label(t!("window-held-records", count = held));
+                    ui.horizontal(|ui| {
+                        if ui.button(t!("window-keep-waiting")).clicked() {
+                            self.quit = Quit::No;
+                        }
+                        if ui.button(t!("window-quit-anyway")).clicked() {
+                            self.quit = Quit::Anyway;
+                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                         }
                     });
                 });
@@ -702,7 +720,7 @@ impl App {
                 devices::show(
                     ui,
                     &self.registry,
-                    &mut self.selected,
+                    &mut self.view.selected,
                     self.image.loaded().map(|i| &**i),
                     &mut self.commands,
                 )
@@ -716,7 +734,7 @@ impl App {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 let refusal = if self.factory.locked() {
                     Some(t!("window-open-locked"))
-                } else if self.dialog.is_some() {
+                } else if self.open.dialog.is_some() {
                     Some(t!("window-file-dialog-open"))
                 } else {
                     None
@@ -724,7 +742,7 @@ impl App {
                 if image_card::show(ui, &self.image, refusal.as_deref()) {
                     self.open_file(ui.ctx());
                 }
-                if let Some(why) = &self.dialog_unavailable {
+                if let Some(why) = &self.open.unavailable {
                     no_file_dialog(ui, why);
                 }
                 ui.add_space(10.0);
@@ -772,7 +790,7 @@ impl App {
             .find(|r| &r.device.id != id && image.is_none_or(|image| image.fits(&r.device)))
             .or_else(|| self.registry.row(id))
             .map(|r| r.device.id.clone());
-        self.selected = next;
+        self.view.selected = next;
     }
 
     /// Station: the station's name, the file and its version, the shift's counters, the
@@ -873,7 +891,7 @@ impl App {
                     .on_hover_text(t!("window-station-setup-hint"))
                     .clicked()
                 {
-                    self.setup_open = !self.setup_open;
+                    self.view.setup_open = !self.view.setup_open;
                 }
                 ui.vertical(|ui| self.primary_action(ui));
             });
@@ -883,7 +901,7 @@ impl App {
     /// The Station setup dialog: auto mode, sound, the station's name, the production log
     /// folder and "Save profile...".
     fn station_setup(&mut self, ctx: &egui::Context) {
-        if !self.setup_open || self.factory.locked() {
+        if !self.view.setup_open || self.factory.locked() {
             return;
         }
         let mut open = true;
@@ -903,7 +921,7 @@ impl App {
                 ui.separator();
                 self.factory.lock_controls(ui, image.as_ref());
             });
-        self.setup_open = open;
+        self.view.setup_open = open;
     }
 }
 
