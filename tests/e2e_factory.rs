@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use common::harness::{run, sh};
 use common::packed_image;
-use firmware::esp::hex;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
 use station::log::{Record, Verdict};
@@ -30,7 +29,7 @@ fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
     let profile = Profile {
         station: "line 3".into(),
         image,
-        image_sha256: hex(&Sha256::digest(&bytes)),
+        image_sha256: hex::encode(Sha256::digest(&bytes)),
         auto_flash: true,
         sound: false,
         log_folder: "logs".into(),

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use dfu::SystemClock;
 use dfu::emulator::{Fault, RomConfig, When};
 use dfu::{Status, TransportError};
-use firmware::esp::hex;
 use firmware::{Chip, FlashFile, PackOptions, pack};
 use station::demo::{DEMO, DemoSource, DemoTimings};
 use station::factory::Settings;
@@ -181,7 +180,7 @@ fn eight_boards_in_parallel_one_unplugged_one_failing_verify() {
             ("line 3", "ESP32-S2", "0")
         );
         assert_eq!(record.image_name, "app-dfu.bin");
-        assert_eq!(record.image_sha256, hex(&image.image.sha256));
+        assert_eq!(record.image_sha256, hex::encode(image.image.sha256));
         assert!(record.duration_ms > 0 && record.timestamp.ends_with('Z'));
         let row = bench
             .registry

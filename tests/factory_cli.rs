@@ -10,7 +10,6 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::packed_image;
-use firmware::esp::hex;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
 use station::log::{ProductionLog, Record, Verdict, utc_now};
@@ -109,7 +108,7 @@ fn flash_all_and_station_refuse_to_start_without_a_writable_log() {
     let profile = Profile {
         station: "line 3".into(),
         image: image.clone(),
-        image_sha256: hex(&Sha256::digest(std::fs::read(&image).unwrap())),
+        image_sha256: hex::encode(Sha256::digest(std::fs::read(&image).unwrap())),
         auto_flash: true,
         sound: false,
         log_folder: logs.join("inside-a-file"),

@@ -17,7 +17,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use failure::Failure;
 use firmware::Chip;
-use firmware::esp::hex;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
 use station::log::{LogPause, Record, Verdict};
@@ -32,7 +31,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
     let mut profile = Profile {
         station: "line 3".into(),
         image: "dfu.bin".into(),
-        image_sha256: hex(&Sha256::digest(&image)),
+        image_sha256: hex::encode(Sha256::digest(&image)),
         auto_flash: true,
         sound: false,
         log_folder: "logs".into(),

@@ -19,7 +19,6 @@ use dfu::Status;
 use dfu::SystemClock;
 use dfu::emulator::{Fault, RomConfig};
 use failure::Code;
-use firmware::esp::hex;
 use firmware::{Chip, FlashFile, PackOptions, pack};
 use station::demo::{DemoSource, DemoTimings};
 use station::factory::Settings;
@@ -98,7 +97,7 @@ fn line(dir: &Path, rows: usize) -> (Arc<LoadedImage>, Vec<u8>, ProvisionSection
     std::fs::write(dir.join("config.csv"), CONFIG).unwrap();
     std::fs::write(dir.join("values.csv"), values(rows)).unwrap();
     std::fs::write(dir.join("dfu.bin"), &file).unwrap();
-    let sha = hex(&<sha2::Sha256 as sha2::Digest>::digest(&file));
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&file));
     std::fs::write(
         dir.join("line3.toml"),
         format!(
@@ -303,7 +302,7 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     assert_eq!(by_unit[&failed_unit].usb_path, "1-5");
     for record in &logged {
         // The log names the dfu.bin as loaded, not the per-board download.
-        assert_eq!(record.image_sha256, hex(&image.image.sha256));
+        assert_eq!(record.image_sha256, hex::encode(image.image.sha256));
         assert_eq!(given[&record.usb_path], *record.unit_id.as_ref().unwrap());
     }
     let csv = std::fs::read_to_string(logs.join(CSV_NAME)).unwrap();

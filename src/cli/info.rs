@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::EXIT_BAD_INPUT;
 use failure::Code;
-use firmware::esp::hex;
 use firmware::{FirmwareError, FirmwareImage};
 use i18n::t;
 use i18n::{Lang, with_lang};
@@ -63,11 +62,11 @@ impl Report {
                         size: r.size,
                         name: r.name.clone(),
                         parts: r.parts.len(),
-                        md5: r.parts.iter().map(|p| hex(&p.md5)).collect(),
+                        md5: r.parts.iter().map(|p| hex::encode(p.md5)).collect(),
                     })
                     .collect(),
                 payload_bytes: Some(image.payload_len),
-                sha256: Some(hex(&image.sha256)),
+                sha256: Some(hex::encode(image.sha256)),
                 warnings: image.warnings.iter().map(ToString::to_string).collect(),
                 error: None,
             },
@@ -162,7 +161,10 @@ fn print_description(path: &Path, image: &FirmwareImage) {
         println!("{}", t!("cli-file-flash-size", size = size));
     }
     println!("{}", t!("cli-file-payload", bytes = image.payload_len));
-    println!("{}", t!("cli-file-sha256", sha256 = hex(&image.sha256)));
+    println!(
+        "{}",
+        t!("cli-file-sha256", sha256 = hex::encode(image.sha256))
+    );
     if !image.regions.is_empty() {
         let address = t!("cli-column-address");
         let size = t!("cli-column-size");

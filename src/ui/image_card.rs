@@ -109,7 +109,7 @@ fn loaded(ui: &mut egui::Ui, loaded: &LoadedImage) {
                 .show(ui, |ui| {
                     ui.label(t!("window-sha256"));
                     ui.label(RichText::new(image.short_sha256()).monospace())
-                        .on_hover_text(firmware::esp::hex(&image.sha256));
+                        .on_hover_text(hex::encode(image.sha256));
                     ui.end_row();
                     ui.label(t!("window-flash-size"));
                     ui.label(

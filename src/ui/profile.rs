@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use super::style::FAIL;
 use failure::Failure;
-use firmware::esp::hex;
 use station::LoadedImage;
 use station::factory::Settings;
 use station::files::Existing;
@@ -317,7 +316,7 @@ impl Factory {
         let mut profile = Profile {
             station: self.settings.station.clone(),
             image: std::path::absolute(&image.path).unwrap_or_else(|_| image.path.clone()),
-            image_sha256: hex(&image.image.sha256),
+            image_sha256: hex::encode(image.image.sha256),
             auto_flash: self.settings.auto,
             sound: self.settings.sound,
             log_folder: self.settings.log_folder.clone().unwrap_or_default(),

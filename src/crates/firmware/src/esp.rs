@@ -177,8 +177,8 @@ pub fn read_esp(body: &[u8]) -> Result<EspContents, FirmwareError> {
         if actual != record.md5 {
             return Err(FirmwareError::Md5Mismatch {
                 name,
-                expected: hex(&record.md5),
-                actual: hex(&actual),
+                expected: hex::encode(record.md5),
+                actual: hex::encode(actual),
             });
         }
         if record.flags & FLAG_PARAM != 0 || entry.name == FLASH_PARAMS_NAME.as_bytes() {
@@ -304,9 +304,4 @@ fn check_layout(regions: &[Region], flash_size: Option<u32>) -> Result<(), Firmw
         });
     }
     Ok(())
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

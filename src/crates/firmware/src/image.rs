@@ -99,6 +99,6 @@ impl FirmwareImage {
 
     /// Short SHA-256, as shown to people (first 12 hex digits).
     pub fn short_sha256(&self) -> String {
-        esp::hex(&self.sha256[..6])
+        hex::encode(&self.sha256[..6])
     }
 }

@@ -4,7 +4,6 @@
 use md5::{Digest, Md5};
 
 use super::FirmwareImage;
-use super::esp::hex;
 
 /// Where ESP-IDF puts the partition table unless `CONFIG_PARTITION_TABLE_OFFSET` moves it.
 pub const DEFAULT_OFFSET: u32 = 0x8000;
@@ -143,8 +142,8 @@ impl PartitionTable {
                 let actual: [u8; 16] = md5.clone().finalize().into();
                 if entry[16..] != actual {
                     return Err(PartitionError::Md5Mismatch {
-                        stored: hex(&entry[16..]),
-                        actual: hex(&actual),
+                        stored: hex::encode(&entry[16..]),
+                        actual: hex::encode(actual),
                     });
                 }
                 table.has_md5 = true;
@@ -154,7 +153,7 @@ impl PartitionTable {
             if entry[..2] != MAGIC {
                 return Err(PartitionError::BadMagic {
                     index,
-                    found: hex(&entry[..2]),
+                    found: hex::encode(&entry[..2]),
                 });
             }
             let label = &entry[12..28];

@@ -15,7 +15,6 @@ use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
 use failure::{Code, Failure};
-use firmware::esp::hex;
 
 /// How many records the UI's production log shows.
 pub const RECENT_RECORDS: usize = 100;
@@ -70,7 +69,7 @@ pub(super) fn record(station: &str, finished: &Finished) -> Record {
         serial: finished.device.serial.clone(),
         chip: finished.device.chip_name(),
         image_name: finished.image.name(),
-        image_sha256: hex(&finished.image.image.sha256),
+        image_sha256: hex::encode(finished.image.image.sha256),
         result,
         error_code,
         error_message,

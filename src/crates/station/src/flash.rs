@@ -13,7 +13,6 @@ use super::{Device, Environment, LoadedImage, Outcome};
 use dfu::trace::{Trace, Traced, TracedReenumerate};
 use dfu::{Deadlines, Engine, Observer, Payload, TransportError};
 use failure::{Code, Failure};
-use firmware::esp::hex;
 
 /// Flashes `image` to `device`, opened by `open` once the file is known to fit, reporting
 /// progress (and asking about cancelling) through `observer`, on `environment`'s clock.
@@ -67,7 +66,11 @@ pub fn flash(
             device.id.path,
             device.serial
         );
-        let file = format!("{} (SHA-256 {})", image.name(), hex(&image.image.sha256));
+        let file = format!(
+            "{} (SHA-256 {})",
+            image.name(),
+            hex::encode(image.image.sha256)
+        );
         environment.history.keep(board, file, said, &trace);
     }
     outcome

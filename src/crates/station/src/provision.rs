@@ -15,7 +15,6 @@ use super::LoadedImage;
 use super::files::read_firmware;
 use super::provision_journal::{Claim, JournalError, RowJournal};
 use failure::{Code, Failure};
-use firmware::esp::hex;
 use firmware::nvs::Version;
 use firmware::nvs::mfg::{Sheet, Units};
 use firmware::partition_table::{Partition, PartitionTable};
@@ -237,9 +236,9 @@ impl Provisioning {
                 format!(
                     "The per-board data was checked against {} (SHA-256 {}), not {} (SHA-256 {}): load the profile again.",
                     self.base_name,
-                    hex(&self.base_sha256),
+                    hex::encode(self.base_sha256),
                     base.name(),
-                    hex(&base.image.sha256)
+                    hex::encode(base.image.sha256)
                 ),
             ));
         }

@@ -19,7 +19,6 @@ use sha2::{Digest, Sha256};
 
 use super::files::sync_folder;
 use super::log::utc_now;
-use firmware::esp::hex;
 use firmware::nvs::mfg::Units;
 
 /// The journal's file name in the log folder.
@@ -146,7 +145,7 @@ impl RowJournal {
             path: path.clone(),
             source,
         };
-        let values_sha256 = hex(&Sha256::digest(values));
+        let values_sha256 = hex::encode(Sha256::digest(values));
         let units: Vec<(String, usize)> =
             units.units.iter().map(|u| (u.id.clone(), u.row)).collect();
         let mut file = OpenOptions::new()
