@@ -174,7 +174,7 @@ fn selector(args: &FlashArgs) -> Result<Selector, String> {
         ..Selector::default()
     };
     if let Some(device) = &args.device {
-        selector.set_device(device)?;
+        selector.set_device(device).map_err(|e| e.to_string())?;
     }
     if let Some(serial) = &args.serial {
         selector.set_serial(serial);

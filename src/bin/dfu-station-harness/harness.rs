@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::Parser;
-use dfu::emulator::umockdev::{BoardReport, BoardSpec, Harness, Timed, exit_code};
+use dfu::emulator::umockdev::{BoardReport, BoardSpec, Harness, HarnessError, Timed, exit_code};
 use serde::Serialize;
 
 use super::HARNESS_FAILED;
@@ -65,7 +65,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<i32, String> {
+fn run(args: Args) -> Result<i32, HarnessError> {
     let mut harness = Harness::new(
         args.boards,
         args.unplug,
@@ -77,16 +77,24 @@ fn run(args: Args) -> Result<i32, String> {
     command.args(&args.command[1..]);
     let code = exit_code(harness.run(&mut command)?);
     if let Some(dir) = &args.flash_dir {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| HarnessError::Io {
+            path: dir.clone(),
+            source,
+        })?;
     }
     let boards = harness.report(args.flash_dir.as_deref())?;
     if let Some(file) = &args.report {
+        let write = |source| HarnessError::Write {
+            path: file.clone(),
+            source,
+        };
+        // A path that is not UTF-8 cannot be written as JSON: InvalidData.
         let json = serde_json::to_string_pretty(&Report {
             exit_code: code,
             boards,
         })
-        .map_err(|e| e.to_string())?;
-        std::fs::write(file, json + "\n").map_err(|e| format!("{}: {e}", file.display()))?;
+        .map_err(|e| write(e.into()))?;
+        std::fs::write(file, json + "\n").map_err(write)?;
     }
     Ok(code)
 }

@@ -15,7 +15,7 @@ mod watch;
 use rusb::{Context, Device, UsbContext};
 
 pub use error::{UsbError, transport_error};
-pub use select::{AltFilter, IdFilter, Pick, Selector};
+pub use select::{AltFilter, IdFilter, Pick, Selector, SelectorError};
 pub use target::{DfuTarget, UNKNOWN, chip_of, port_path};
 pub use transport::{DfuModeWaiter, UsbTransport};
 pub use watch::{POLL_ENV, POLL_INTERVAL, UsbEvent, WatchMode, Watcher};

@@ -1,6 +1,7 @@
 //! dfu-util's device selectors (`-d`, `-p`, `-S`, `-a`) and the choice of one board.
 
 use std::fmt;
+use std::num::ParseIntError;
 
 use super::DfuTarget;
 use dfu::InterfaceMode;
@@ -20,7 +21,7 @@ impl IdFilter {
     }
 
     /// Parses `VID[:PID]` in hex; `*` is a wildcard.
-    fn parse(text: &str) -> Result<IdFilter, String> {
+    fn parse(text: &str) -> Result<IdFilter, SelectorError> {
         let (vid, pid) = text.split_once(':').unwrap_or((text, "*"));
         Ok(IdFilter {
             vid: parse_id(vid)?,
@@ -29,14 +30,27 @@ impl IdFilter {
     }
 }
 
-fn parse_id(text: &str) -> Result<Option<u16>, String> {
+fn parse_id(text: &str) -> Result<Option<u16>, SelectorError> {
     if text == "*" {
         return Ok(None);
     }
     let digits = text.trim_start_matches("0x").trim_start_matches("0X");
     u16::from_str_radix(digits, 16)
         .map(Some)
-        .map_err(|_| format!("\"{text}\" is not a USB ID in hex (e.g. 303a, 0x0002 or *)"))
+        .map_err(|source| SelectorError {
+            text: text.to_owned(),
+            source,
+        })
+}
+
+/// Why a `-d` selector is refused: one of its IDs is not a USB ID.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{text}\" is not a USB ID in hex (e.g. 303a, 0x0002 or *)")]
+pub struct SelectorError {
+    /// The ID as read (empty when a `:` or `,` has nothing after it).
+    pub text: String,
+    /// Why it is not a 16-bit hex number: empty, not a hex digit, or too large.
+    pub source: ParseIntError,
 }
 
 /// The alt setting to use in DFU mode: its number or its interface string.
@@ -91,7 +105,7 @@ impl Default for Selector {
 impl Selector {
     /// Applies `-d VID:PID[,DFU_VID:DFU_PID]`: without the DFU-mode pair, the runtime
     /// pair applies to both modes; an empty runtime pair (`,VID:PID`) matches DFU mode only.
-    pub fn set_device(&mut self, text: &str) -> Result<(), String> {
+    pub fn set_device(&mut self, text: &str) -> Result<(), SelectorError> {
         let (runtime, dfu) = match text.split_once(',') {
             Some(("", dfu)) => (None, IdFilter::parse(dfu)?),
             Some((runtime, dfu)) => (Some(IdFilter::parse(runtime)?), IdFilter::parse(dfu)?),
@@ -244,6 +258,21 @@ mod tests {
         for bad in ["xyz:1", "303a:12345", "303a:0002,", ":"] {
             assert!(Selector::default().set_device(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_refused_id_is_named_with_why() {
+        use std::num::IntErrorKind;
+        let too_large = Selector::default().set_device("303a:12345").unwrap_err();
+        assert_eq!(too_large.text, "12345");
+        assert_eq!(too_large.source.kind(), &IntErrorKind::PosOverflow);
+        assert_eq!(
+            too_large.to_string(),
+            r#""12345" is not a USB ID in hex (e.g. 303a, 0x0002 or *)"#
+        );
+        let empty = Selector::default().set_device("303a:0002,").unwrap_err();
+        assert_eq!(empty.text, "");
+        assert_eq!(empty.source.kind(), &IntErrorKind::Empty);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::mpsc::Sender;
 
+use super::{HarnessError, SpecError};
+
 /// The environment variable that tells the command where the control FIFO is.
 pub const CONTROL_ENV: &str = "DFU_STATION_HARNESS_CONTROL";
 
@@ -20,15 +22,15 @@ pub enum BusAction {
 }
 
 impl FromStr for BusAction {
-    type Err = String;
+    type Err = SpecError;
 
-    fn from_str(line: &str) -> Result<BusAction, String> {
+    fn from_str(line: &str) -> Result<BusAction, SpecError> {
         match line.split_whitespace().collect::<Vec<_>>()[..] {
             ["unplug", path] => Ok(BusAction::Unplug(path.to_owned())),
             ["plug", path] => Ok(BusAction::Plug(path.to_owned())),
-            _ => Err(format!(
-                "control line {line:?}: expected `unplug PATH` or `plug PATH`"
-            )),
+            _ => Err(SpecError::NotAControlLine {
+                line: line.to_owned(),
+            }),
         }
     }
 }
@@ -49,29 +51,33 @@ pub fn make_fifo(path: &Path) -> io::Result<()> {
 /// process lives.
 pub fn listen(
     path: &Path,
-    actions: Sender<Result<BusAction, String>>,
+    actions: Sender<Result<BusAction, HarnessError>>,
     wake: Sender<()>,
-) -> Result<(), String> {
-    make_fifo(path).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<(), HarnessError> {
+    let io = |source| HarnessError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    make_fifo(path).map_err(io)?;
     // Opened for writing too, so that the reader never sees end-of-file between writers.
     let fifo = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(io)?;
     std::thread::Builder::new()
         .name("harness-control".into())
         .spawn(move || {
             for line in BufReader::new(fifo).lines() {
                 let action = line
-                    .map_err(|e| format!("control: {e}"))
-                    .and_then(|line| line.parse());
+                    .map_err(HarnessError::ControlRead)
+                    .and_then(|line| Ok(line.parse()?));
                 if actions.send(action).is_err() || wake.send(()).is_err() {
                     return;
                 }
             }
         })
-        .map_err(|e| format!("cannot start the control thread: {e}"))?;
+        .map_err(HarnessError::ControlThread)?;
     Ok(())
 }
 
@@ -83,10 +89,29 @@ mod tests {
     fn control_lines_parse() {
         assert_eq!("unplug 1-1".parse(), Ok(BusAction::Unplug("1-1".into())));
         assert_eq!(" plug  1-2 ".parse(), Ok(BusAction::Plug("1-2".into())));
-        let error = "pull 1-1".parse::<BusAction>().unwrap_err();
+        let error = "pull 1-1".parse::<BusAction>().unwrap_err().to_string();
         assert!(
             error.contains("expected `unplug PATH` or `plug PATH`"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_that_cannot_be_made_keeps_its_path_and_error_kind() {
+        let path = Path::new("/nonexistent-dfu-station-dir/control");
+        let (actions, _) = std::sync::mpsc::channel();
+        let (wake, _) = std::sync::mpsc::channel();
+        let error = listen(path, actions, wake).unwrap_err();
+        assert!(
+            matches!(&error, HarnessError::Io { path: at, .. } if at == path),
+            "{error:?}"
+        );
+        let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<io::Error>());
+        assert_eq!(source.map(io::Error::kind), Some(ErrorKind::NotFound));
+        let text = error.to_string();
+        assert!(
+            text.starts_with("/nonexistent-dfu-station-dir/control: "),
+            "{text}"
         );
     }
 }

@@ -143,4 +143,9 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn g_free(mem: *mut c_void);
     pub fn g_error_free(error: *mut GError);
+    pub fn g_quark_to_string(quark: u32) -> *const c_char;
+    #[cfg(test)]
+    pub fn g_quark_from_string(string: *const c_char) -> u32;
+    #[cfg(test)]
+    pub fn g_error_new_literal(domain: u32, code: c_int, message: *const c_char) -> *mut GError;
 }

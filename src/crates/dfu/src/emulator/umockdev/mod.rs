@@ -10,6 +10,7 @@
 
 mod control;
 mod device;
+mod error;
 mod ffi;
 mod spec;
 mod testbed;
@@ -29,7 +30,8 @@ use self::device::UsbDevice;
 use self::testbed::{IoctlHandler, Testbed};
 use crate::emulator::{Board, Bus, DeviceInfo, EspRom, Mode, SECTOR};
 use crate::{Clock, SystemClock};
-pub use spec::{BoardSpec, Timed};
+pub use error::HarnessError;
+pub use spec::{BoardSpec, OptionError, SpecError, Timed};
 
 /// How often the main loop looks at the bus and the command at the latest.
 const TICK: Duration = Duration::from_millis(10);
@@ -72,7 +74,7 @@ pub struct Harness {
     /// Scheduled actions not run yet, with their time after the command's start.
     schedule: Vec<(Duration, BusAction)>,
     /// Actions from the control FIFO.
-    controls: Receiver<Result<BusAction, String>>,
+    controls: Receiver<Result<BusAction, HarnessError>>,
     control_path: PathBuf,
     wake: Sender<()>,
     woken: Receiver<()>,
@@ -91,14 +93,14 @@ impl Harness {
         plug: Vec<Timed>,
         control: Option<PathBuf>,
         verbose: bool,
-    ) -> Result<Harness, String> {
+    ) -> Result<Harness, HarnessError> {
         let testbed = Testbed::new()?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock::default());
         let bus = Bus::new(clock.clone());
         let mut slots = Vec::new();
         for spec in boards {
             if slots.iter().any(|s: &Slot| s.home == spec.path) {
-                return Err(format!("two boards at {}", spec.path));
+                return Err(HarnessError::TwoBoards { path: spec.path });
             }
             let board = bus.plug(&spec.path, EspRom::new(spec.config));
             if spec.unplugged {
@@ -141,11 +143,14 @@ impl Harness {
 
     /// Runs `command` (it inherits the preload and the testbed, and finds the control
     /// FIFO in [`CONTROL_ENV`]) while emulating the boards; returns its exit status.
-    pub fn run(&mut self, command: &mut Command) -> Result<ExitStatus, String> {
+    pub fn run(&mut self, command: &mut Command) -> Result<ExitStatus, HarnessError> {
         let mut child = command
             .env(CONTROL_ENV, &self.control_path)
             .spawn()
-            .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
+            .map_err(|source| HarnessError::Start {
+                program: command.get_program().to_owned(),
+                source,
+            })?;
         self.started = Instant::now();
         let result = self.emulate_until_exit(&mut child);
         if result.is_err() {
@@ -155,9 +160,9 @@ impl Harness {
         result
     }
 
-    fn emulate_until_exit(&mut self, child: &mut Child) -> Result<ExitStatus, String> {
+    fn emulate_until_exit(&mut self, child: &mut Child) -> Result<ExitStatus, HarnessError> {
         loop {
-            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            if let Some(status) = child.try_wait().map_err(HarnessError::Wait)? {
                 return Ok(status);
             }
             let now = Instant::now();
@@ -183,7 +188,7 @@ impl Harness {
 
     /// Every board: where it is, its mode and state, and its flash, written to
     /// `flash_dir/PATH.bin` if given.
-    pub fn report(&self, flash_dir: Option<&Path>) -> Result<Vec<BoardReport>, String> {
+    pub fn report(&self, flash_dir: Option<&Path>) -> Result<Vec<BoardReport>, HarnessError> {
         let devices = self.bus.devices();
         let mut reports = Vec::new();
         for slot in &self.slots {
@@ -195,8 +200,10 @@ impl Harness {
             let flash_file = match flash_dir {
                 Some(dir) => {
                     let file = dir.join(format!("{}.bin", slot.home));
-                    fs::write(&file, flash)
-                        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                    fs::write(&file, flash).map_err(|source| HarnessError::Write {
+                        path: file.clone(),
+                        source,
+                    })?;
                     Some(file)
                 }
                 None => None,
@@ -221,7 +228,7 @@ impl Harness {
         Ok(reports)
     }
 
-    fn run_schedule(&mut self, elapsed: Duration) -> Result<(), String> {
+    fn run_schedule(&mut self, elapsed: Duration) -> Result<(), HarnessError> {
         let (due, later): (Vec<_>, _) = std::mem::take(&mut self.schedule)
             .into_iter()
             .partition(|(at, _)| *at <= elapsed);
@@ -229,11 +236,12 @@ impl Harness {
         due.into_iter().try_for_each(|(_, action)| self.act(action))
     }
 
-    fn act(&mut self, action: BusAction) -> Result<(), String> {
+    fn act(&mut self, action: BusAction) -> Result<(), HarnessError> {
         match action {
             BusAction::Plug(path) => {
-                let slot = (self.slots.iter().find(|s| s.home == path))
-                    .ok_or_else(|| format!("plug {path}: no board of that path"))?;
+                let Some(slot) = self.slots.iter().find(|s| s.home == path) else {
+                    return Err(HarnessError::NoSuchBoard { path });
+                };
                 self.bus.plug(&path, slot.board.clone());
             }
             BusAction::Unplug(path) => {
@@ -244,7 +252,7 @@ impl Harness {
     }
 
     /// Makes the testbed match the bus: removes devices that left it, adds new ones.
-    fn sync(&mut self) -> Result<(), String> {
+    fn sync(&mut self) -> Result<(), HarnessError> {
         let devices = self.bus.devices();
         let (keep, gone) = std::mem::take(&mut self.attached)
             .into_iter()
@@ -261,11 +269,14 @@ impl Harness {
         Ok(())
     }
 
-    fn add(&mut self, info: &DeviceInfo) -> Result<(), String> {
+    fn add(&mut self, info: &DeviceInfo) -> Result<(), HarnessError> {
         let board = self
             .bus
             .open(&info.path)
-            .map_err(|e| e.to_string())?
+            .map_err(|source| HarnessError::Open {
+                path: info.path.clone(),
+                source,
+            })?
             .board()
             .clone();
         let noaccess = (self.slots.iter()).any(|s| s.home == info.path && s.noaccess);
@@ -273,7 +284,10 @@ impl Harness {
         let devnode = format!("/dev/bus/usb/{bus:03}/{:03}", info.devnum);
         let node = self.node_path(&devnode);
         if let Some(dir) = node.parent() {
-            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            fs::create_dir_all(dir).map_err(|source| HarnessError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
         }
         // A stale node of an earlier device with this number.
         let _ = fs::remove_file(&node);
@@ -288,7 +302,10 @@ impl Harness {
             fifo,
             self.wake.clone(),
         )
-        .map_err(|e| format!("{}: {e}", node.display()))?;
+        .map_err(|source| HarnessError::Io {
+            path: node.clone(),
+            source,
+        })?;
         let device = Arc::new(device);
         let handler = IoctlHandler::new(device.clone());
         // The handler must be in place before the "add" uevent: clients open at once.
@@ -316,7 +333,7 @@ impl Harness {
         Ok(())
     }
 
-    fn remove(&mut self, attached: Attached) -> Result<(), String> {
+    fn remove(&mut self, attached: Attached) -> Result<(), HarnessError> {
         attached.device.disconnect();
         self.testbed.uevent(&attached.syspath, "remove")?;
         // Logged at the uevent: removing the sysfs record takes umockdev ~80 ms.
@@ -470,9 +487,12 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
 /// Makes `node` a device node that open() refuses with EACCES: mode 000, or, for a
 /// process that permissions do not stop (root), a link to a file the kernel refuses
 /// to open for writing to everyone (libusb opens device nodes read-write).
-fn make_unopenable(node: &Path) -> Result<(), String> {
+fn make_unopenable(node: &Path) -> Result<(), HarnessError> {
     use std::os::unix::fs::PermissionsExt;
-    let error = |e: std::io::Error| format!("{}: {e}", node.display());
+    let error = |source| HarnessError::Io {
+        path: node.to_owned(),
+        source,
+    };
     fs::write(node, b"").map_err(error)?;
     fs::set_permissions(node, fs::Permissions::from_mode(0o000)).map_err(error)?;
     if fs::OpenOptions::new()

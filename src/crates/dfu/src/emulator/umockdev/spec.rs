@@ -1,5 +1,5 @@
 //! The harness's command-line vocabulary: `CHIP@PATH[:OPTIONS]` boards and `PATH@MS`
-//! plug events.
+//! plug events, and why a text is not one.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -22,8 +22,79 @@ pub struct BoardSpec {
     pub unplugged: bool,
 }
 
+/// Why a board (`--board`), a timed event (`--unplug`, `--plug`) or a line of the control
+/// FIFO is refused: what was read, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    /// A board without `@` between its chip and its path.
+    #[error("{text:?}: expected CHIP@PATH[:OPTIONS]")]
+    NotABoard {
+        /// The text read.
+        text: String,
+    },
+    /// A timed event without `@` before its milliseconds.
+    #[error("{text:?}: expected PATH@MS")]
+    NotAnEvent {
+        /// The text read.
+        text: String,
+    },
+    /// A port path that is not `BUS-PORT` with both numbers from 1.
+    #[error("{path:?}: expected a port path BUS-PORT such as 1-1")]
+    NotAPortPath {
+        /// The path read.
+        path: String,
+    },
+    /// A chip the emulator does not know.
+    #[error("unknown chip {name:?} (s2, s3, p4, s31)")]
+    UnknownChip {
+        /// The chip's name as read.
+        name: String,
+    },
+    /// One of a board's options is wrong.
+    #[error("{text:?}: option {option:?}: {why}")]
+    BadOption {
+        /// The whole board text.
+        text: String,
+        /// The option.
+        option: String,
+        /// What is wrong with it.
+        why: OptionError,
+    },
+    /// The milliseconds of a timed event are not a number.
+    #[error("{text:?}: {value:?} is not a valid number")]
+    BadTime {
+        /// The whole event text.
+        text: String,
+        /// The milliseconds as read.
+        value: String,
+    },
+    /// A control line that is neither `unplug PATH` nor `plug PATH`.
+    #[error("control line {line:?}: expected `unplug PATH` or `plug PATH`")]
+    NotAControlLine {
+        /// The line read.
+        line: String,
+    },
+}
+
+/// What is wrong with one option of a board.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    /// No option has this name.
+    #[error("unknown option")]
+    Unknown,
+    /// `start=` names a state the ROM cannot start in.
+    #[error("expected error or dnload-idle")]
+    NotAStartState,
+    /// The value is not a number of the option's range.
+    #[error("{value:?} is not a valid number")]
+    NotANumber {
+        /// The value read.
+        value: String,
+    },
+}
+
 impl FromStr for BoardSpec {
-    type Err = String;
+    type Err = SpecError;
 
     /// `CHIP@PATH[:OPTION[,OPTION...]]`, e.g. `s2@1-1`, `s3@1-2:dfu,xfer=1024,erase=100`.
     /// Chips: `s2`, `s3`, `p4`, `s31`. Options: `dfu`, `runtime` (start mode), `xfer=N`
@@ -32,10 +103,10 @@ impl FromStr for BoardSpec {
     /// `noaccess`, `unplugged`; faults:
     /// `stall@N`, `error@N` (errWRITE), `hang@N` (GETSTATUS after block N), `stuck@N`,
     /// `unplug@N|detach|erase|manifest`, `start=error|dnload-idle`.
-    fn from_str(text: &str) -> Result<BoardSpec, String> {
-        let (chip, rest) = text
-            .split_once('@')
-            .ok_or_else(|| format!("{text:?}: expected CHIP@PATH[:OPTIONS]"))?;
+    fn from_str(text: &str) -> Result<BoardSpec, SpecError> {
+        let (chip, rest) = text.split_once('@').ok_or_else(|| SpecError::NotABoard {
+            text: text.to_owned(),
+        })?;
         let (path, options) = rest.split_once(':').unwrap_or((rest, ""));
         let mut spec = BoardSpec {
             path: port_path(path)?.to_owned(),
@@ -44,15 +115,18 @@ impl FromStr for BoardSpec {
             unplugged: false,
         };
         for option in options.split([',', ':']).filter(|o| !o.is_empty()) {
-            spec.apply(option)
-                .map_err(|why| format!("{text:?}: option {option:?}: {why}"))?;
+            spec.apply(option).map_err(|why| SpecError::BadOption {
+                text: text.to_owned(),
+                option: option.to_owned(),
+                why,
+            })?;
         }
         Ok(spec)
     }
 }
 
 impl BoardSpec {
-    fn apply(&mut self, option: &str) -> Result<(), String> {
+    fn apply(&mut self, option: &str) -> Result<(), OptionError> {
         let config = &mut self.config;
         match option.split_once(['=', '@']) {
             None => match option {
@@ -60,7 +134,7 @@ impl BoardSpec {
                 "runtime" => config.start_mode = Mode::Runtime,
                 "noaccess" => self.noaccess = true,
                 "unplugged" => self.unplugged = true,
-                _ => return Err("unknown option".into()),
+                _ => return Err(OptionError::Unknown),
             },
             Some((key, value)) => match key {
                 "xfer" => config.transfer_size = number(value)?,
@@ -87,9 +161,9 @@ impl BoardSpec {
                 "start" => config.faults.push(Fault::StartIn(match value {
                     "error" => State::DfuError,
                     "dnload-idle" => State::DfuDnloadIdle,
-                    _ => return Err("expected error or dnload-idle".into()),
+                    _ => return Err(OptionError::NotAStartState),
                 })),
-                _ => return Err("unknown option".into()),
+                _ => return Err(OptionError::Unknown),
             },
         }
         Ok(())
@@ -113,54 +187,60 @@ pub struct Timed {
 }
 
 impl FromStr for Timed {
-    type Err = String;
+    type Err = SpecError;
 
-    fn from_str(text: &str) -> Result<Timed, String> {
-        let (path, at) = text
-            .rsplit_once('@')
-            .ok_or_else(|| format!("{text:?}: expected PATH@MS"))?;
+    fn from_str(text: &str) -> Result<Timed, SpecError> {
+        let (path, at) = text.rsplit_once('@').ok_or_else(|| SpecError::NotAnEvent {
+            text: text.to_owned(),
+        })?;
         Ok(Timed {
             path: port_path(path)?.to_owned(),
-            at: millis(at).map_err(|why| format!("{text:?}: {why}"))?,
+            at: millis(at).map_err(|_| SpecError::BadTime {
+                text: text.to_owned(),
+                value: at.to_owned(),
+            })?,
         })
     }
 }
 
-fn chip_named(name: &str) -> Result<Chip, String> {
+fn chip_named(name: &str) -> Result<Chip, SpecError> {
     let key = name.to_ascii_lowercase().replace(['-', '_'], "");
     match key.strip_prefix("esp32").unwrap_or(&key) {
         "s2" => Ok(Chip::Esp32S2),
         "s3" => Ok(Chip::Esp32S3),
         "p4" => Ok(Chip::Esp32P4),
         "s31" => Ok(Chip::Esp32S31),
-        _ => Err(format!("unknown chip {name:?} (s2, s3, p4, s31)")),
+        _ => Err(SpecError::UnknownChip {
+            name: name.to_owned(),
+        }),
     }
 }
 
 /// Checks a `BUS-PORT` path (hubs, `BUS-PORT.PORT`, are not emulated).
-fn port_path(path: &str) -> Result<&str, String> {
+fn port_path(path: &str) -> Result<&str, SpecError> {
     let valid = path.split_once('-').is_some_and(|(bus, port)| {
         matches!(bus.parse::<u8>(), Ok(1..)) && matches!(port.parse::<u8>(), Ok(1..))
     });
     if valid {
         Ok(path)
     } else {
-        Err(format!(
-            "{path:?}: expected a port path BUS-PORT such as 1-1"
-        ))
+        Err(SpecError::NotAPortPath {
+            path: path.to_owned(),
+        })
     }
 }
 
-fn number<T: FromStr>(text: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("{text:?} is not a valid number"))
+fn number<T: FromStr>(text: &str) -> Result<T, OptionError> {
+    text.parse().map_err(|_| OptionError::NotANumber {
+        value: text.to_owned(),
+    })
 }
 
-fn millis(text: &str) -> Result<Duration, String> {
+fn millis(text: &str) -> Result<Duration, OptionError> {
     number(text).map(Duration::from_millis)
 }
 
-fn size(text: &str) -> Result<usize, String> {
+fn size(text: &str) -> Result<usize, OptionError> {
     let (digits, unit) = match text.to_ascii_uppercase() {
         t if t.ends_with('M') => (t[..t.len() - 1].to_owned(), 1 << 20),
         t if t.ends_with('K') => (t[..t.len() - 1].to_owned(), 1 << 10),
@@ -214,5 +294,38 @@ mod tests {
             }
         );
         assert!("1-3".parse::<Timed>().is_err());
+    }
+
+    #[test]
+    fn refusals_say_what_was_read_and_why() {
+        let option = "s2@1-1:xfer=big".parse::<BoardSpec>().unwrap_err();
+        assert_eq!(
+            option,
+            SpecError::BadOption {
+                text: "s2@1-1:xfer=big".into(),
+                option: "xfer=big".into(),
+                why: OptionError::NotANumber {
+                    value: "big".into()
+                },
+            }
+        );
+        assert_eq!(
+            option.to_string(),
+            r#""s2@1-1:xfer=big": option "xfer=big": "big" is not a valid number"#
+        );
+        assert_eq!(
+            "s9@1-1".parse::<BoardSpec>().unwrap_err().to_string(),
+            r#"unknown chip "s9" (s2, s3, p4, s31)"#
+        );
+        assert_eq!(
+            "1-3@soon".parse::<Timed>().unwrap_err().to_string(),
+            r#""1-3@soon": "soon" is not a valid number"#
+        );
+        assert_eq!(
+            "1-1.2@5".parse::<Timed>().unwrap_err(),
+            SpecError::NotAPortPath {
+                path: "1-1.2".into()
+            }
+        );
     }
 }

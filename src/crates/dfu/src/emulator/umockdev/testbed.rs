@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
 
-use super::ffi;
+use super::{HarnessError, ffi};
 
 /// A umockdev testbed: a private sysfs, `/dev` and uevent bus that processes started
 /// under `umockdev-wrapper` (and their children) see instead of the real ones.
@@ -21,10 +21,13 @@ pub struct Testbed {
 impl Testbed {
     /// Creates the testbed (and sets `$UMOCKDEV_DIR` for child processes). Fails when
     /// this process does not run under `umockdev-wrapper`.
-    pub fn new() -> Result<Testbed, String> {
+    pub fn new() -> Result<Testbed, HarnessError> {
         // SAFETY: no arguments; returns a new reference (umockdev aborts on failure).
-        let ptr = NonNull::new(unsafe { ffi::umockdev_testbed_new() })
-            .ok_or("umockdev could not create a testbed")?;
+        let ptr = NonNull::new(unsafe { ffi::umockdev_testbed_new() }).ok_or(
+            HarnessError::CallFailed {
+                call: "umockdev_testbed_new",
+            },
+        )?;
         // SAFETY: `ptr` is a live testbed; the returned string is ours to free.
         let root = unsafe { take_gstring(ffi::umockdev_testbed_get_root_dir(ptr.as_ptr())) };
         let testbed = Testbed {
@@ -34,9 +37,7 @@ impl Testbed {
         // Only meaningful once a testbed exists.
         // SAFETY: no arguments.
         if unsafe { ffi::umockdev_in_mock_environment() } == 0 {
-            return Err(
-                "not running under the umockdev preload: start with `umockdev-wrapper`".into(),
-            );
+            return Err(HarnessError::NoPreload);
         }
         Ok(testbed)
     }
@@ -48,7 +49,7 @@ impl Testbed {
 
     /// Adds devices from a umockdev record (`P:`, `E:`, `A:`, `H:` lines); umockdev sends
     /// their "add" uevents.
-    pub fn add_from_string(&self, record: &str) -> Result<(), String> {
+    pub fn add_from_string(&self, record: &str) -> Result<(), HarnessError> {
         let record = cstring(record)?;
         let mut error = ptr::null_mut();
         // SAFETY: live testbed, NUL-terminated string, `error` is a valid out pointer.
@@ -56,11 +57,11 @@ impl Testbed {
             ffi::umockdev_testbed_add_from_string(self.ptr.as_ptr(), record.as_ptr(), &mut error)
         };
         // SAFETY: `error` is null or a GError umockdev gave us.
-        unsafe { check(ok, error) }
+        unsafe { check("umockdev_testbed_add_from_string", ok, error) }
     }
 
     /// Removes a device's sysfs directory (send the "remove" uevent first).
-    pub fn remove_device(&self, syspath: &str) -> Result<(), String> {
+    pub fn remove_device(&self, syspath: &str) -> Result<(), HarnessError> {
         let syspath = cstring(syspath)?;
         // SAFETY: live testbed, NUL-terminated string.
         unsafe { ffi::umockdev_testbed_remove_device(self.ptr.as_ptr(), syspath.as_ptr()) };
@@ -68,7 +69,7 @@ impl Testbed {
     }
 
     /// Sends a uevent ("add", "remove", "change") for a device.
-    pub fn uevent(&self, syspath: &str, action: &str) -> Result<(), String> {
+    pub fn uevent(&self, syspath: &str, action: &str) -> Result<(), HarnessError> {
         let (syspath, action) = (cstring(syspath)?, cstring(action)?);
         // SAFETY: live testbed, NUL-terminated strings.
         unsafe {
@@ -79,7 +80,7 @@ impl Testbed {
 
     /// Routes the ioctls of clients that open `devnode` (e.g. `/dev/bus/usb/001/002`) to
     /// `handler`, on umockdev's worker thread.
-    pub fn attach_ioctl(&self, devnode: &str, handler: &IoctlHandler) -> Result<(), String> {
+    pub fn attach_ioctl(&self, devnode: &str, handler: &IoctlHandler) -> Result<(), HarnessError> {
         let devnode = cstring(devnode)?;
         let mut error = ptr::null_mut();
         // SAFETY: live testbed and handler (the testbed takes its own reference),
@@ -93,11 +94,11 @@ impl Testbed {
             )
         };
         // SAFETY: `error` is null or a GError umockdev gave us.
-        unsafe { check(ok, error) }
+        unsafe { check("umockdev_testbed_attach_ioctl", ok, error) }
     }
 
     /// Stops accepting new clients for `devnode` (clients already connected stay).
-    pub fn detach_ioctl(&self, devnode: &str) -> Result<(), String> {
+    pub fn detach_ioctl(&self, devnode: &str) -> Result<(), HarnessError> {
         let devnode = cstring(devnode)?;
         let mut error = ptr::null_mut();
         // SAFETY: live testbed, NUL-terminated string, valid out pointer.
@@ -105,7 +106,7 @@ impl Testbed {
             ffi::umockdev_testbed_detach_ioctl(self.ptr.as_ptr(), devnode.as_ptr(), &mut error)
         };
         // SAFETY: `error` is null or a GError umockdev gave us.
-        unsafe { check(ok, error) }
+        unsafe { check("umockdev_testbed_detach_ioctl", ok, error) }
     }
 }
 
@@ -401,8 +402,11 @@ impl Drop for ClientMem {
 }
 
 /// Converts a string for C.
-fn cstring(text: &str) -> Result<CString, String> {
-    CString::new(text).map_err(|_| format!("NUL byte in {text:?}"))
+fn cstring(text: &str) -> Result<CString, HarnessError> {
+    CString::new(text).map_err(|source| HarnessError::Nul {
+        text: text.to_owned(),
+        source,
+    })
 }
 
 /// Takes ownership of a GLib string.
@@ -422,23 +426,80 @@ unsafe fn take_gstring(raw: *mut std::ffi::c_char) -> String {
     text
 }
 
-/// `Ok` if umockdev reported success, else its error message.
+/// `Ok` if umockdev reported success from `call`, else its error: the GError's domain,
+/// code and message.
 ///
 /// # Safety
 /// `error` must be NULL or a GError owned by the caller, not used afterwards.
-unsafe fn check(ok: ffi::gboolean, error: *mut ffi::GError) -> Result<(), String> {
+unsafe fn check(
+    call: &'static str,
+    ok: ffi::gboolean,
+    error: *mut ffi::GError,
+) -> Result<(), HarnessError> {
     if error.is_null() {
         return if ok != 0 {
             Ok(())
         } else {
-            Err("umockdev call failed".into())
+            Err(HarnessError::CallFailed { call })
         };
     }
-    // SAFETY: a valid GError with a NUL-terminated message.
-    let message = unsafe { CStr::from_ptr((*error).message) }
-        .to_string_lossy()
-        .into_owned();
+    // SAFETY: a valid GError with a NUL-terminated message; GLib keeps the quark's
+    // string for the life of the process.
+    let (domain, code, message) = unsafe {
+        let domain = ffi::g_quark_to_string((*error).domain);
+        (
+            if domain.is_null() {
+                format!("quark {}", (*error).domain)
+            } else {
+                CStr::from_ptr(domain).to_string_lossy().into_owned()
+            },
+            (*error).code,
+            CStr::from_ptr((*error).message)
+                .to_string_lossy()
+                .into_owned(),
+        )
+    };
     // SAFETY: we own it.
     unsafe { ffi::g_error_free(error) };
-    Err(message)
+    Err(HarnessError::GLib {
+        call,
+        domain,
+        code,
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gerror_keeps_its_domain_code_and_message() {
+        // SAFETY: NUL-terminated strings; the new GError is handed to `check`, which
+        // frees it.
+        let result = unsafe {
+            let domain = ffi::g_quark_from_string(c"g-file-error-quark".as_ptr());
+            let error = ffi::g_error_new_literal(domain, 4, c"No such file".as_ptr());
+            check("umockdev_testbed_add_from_string", 0, error)
+        };
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                HarnessError::GLib { call: "umockdev_testbed_add_from_string", domain, code: 4, message }
+                    if domain == "g-file-error-quark" && message == "No such file"
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "umockdev_testbed_add_from_string failed: No such file (g-file-error-quark error 4)"
+        );
+        // SAFETY: no GError to free.
+        let silent = unsafe { check("umockdev_testbed_detach_ioctl", 0, ptr::null_mut()) };
+        assert_eq!(
+            silent.unwrap_err().to_string(),
+            "umockdev_testbed_detach_ioctl failed without saying why"
+        );
+    }
 }
