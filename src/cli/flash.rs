@@ -18,7 +18,7 @@ use i18n::{Lang, with_lang};
 use station::advice::explained;
 use station::files::read_firmware;
 use station::{self, Connection, Device, Environment, LoadedImage, Outcome};
-use usb::{AltFilter, DfuModeWaiter, Pick, Selector, Usb, UsbError, chip_of};
+use usb::{AltFilter, DfuModeWaiter, Pick, Selector, SelectorError, Usb, UsbError, chip_of};
 
 /// The `flash` command's arguments.
 #[derive(Debug, Args)]
@@ -112,8 +112,10 @@ fn flash(args: &FlashArgs, report: &mut Report) -> Result<String, Stop> {
             super::refusal(&args.file, &error)
         ),
     })?;
-    let selector = selector(args)
-        .map_err(|e| Stop::new(EXIT_BAD_INPUT, &Failure::new(Code::BadSelector, e)))?;
+    let selector = selector(args).map_err(|e| {
+        let failure = Failure::from_error(Code::BadSelector, e);
+        Stop::new(EXIT_BAD_INPUT, &failure)
+    })?;
 
     let unavailable = |e: UsbError| Stop::new(EXIT_NO_BOARD, &e.into());
     let usb = Usb::new().map_err(unavailable)?;
@@ -167,14 +169,14 @@ fn exit_code(failure: &Failure) -> u8 {
 }
 
 /// dfu-util's selectors from the command line.
-fn selector(args: &FlashArgs) -> Result<Selector, String> {
+fn selector(args: &FlashArgs) -> Result<Selector, SelectorError> {
     let mut selector = Selector {
         path: args.path.clone(),
         alt: args.alt.as_deref().map(AltFilter::parse),
         ..Selector::default()
     };
     if let Some(device) = &args.device {
-        selector.set_device(device).map_err(|e| e.to_string())?;
+        selector.set_device(device)?;
     }
     if let Some(serial) = &args.serial {
         selector.set_serial(serial);

@@ -44,6 +44,8 @@ pub struct PackArgs {
     files: Vec<String>,
 }
 
+/// `--chip`'s value parser: clap prints the error after the argument's name (a sentence
+/// in the reader's language), so a String is what it takes.
 fn parse_chip(text: &str) -> Result<Chip, String> {
     Chip::from_target(&text.to_ascii_lowercase()).ok_or_else(|| {
         let known: Vec<_> = Chip::ALL.iter().map(|c| c.target()).collect();
@@ -51,6 +53,7 @@ fn parse_chip(text: &str) -> Result<Chip, String> {
     })
 }
 
+/// `--pid`'s value parser (see [`parse_chip`]).
 fn parse_pid(text: &str) -> Result<u16, String> {
     let digits = text.trim_start_matches("0x").trim_start_matches("0X");
     u16::from_str_radix(digits, 16).map_err(|_| i18n::t!("cli-not-a-product-id", text = text))
@@ -123,6 +126,8 @@ fn cannot_read(what: &str) -> String {
     i18n::t!("cli-cannot-read-after-command", what = what)
 }
 
+/// Packs the files the arguments name; the error is the line printed after the command's
+/// name, in the reader's language (nothing inspects it).
 fn pack_files(args: &PackArgs) -> Result<FirmwareImage, String> {
     if !args.files.len().is_multiple_of(2) {
         return Err(i18n::t!("cli-files-come-in-pairs"));

@@ -96,6 +96,8 @@ fn read_listed(path: &str) -> std::io::Result<Vec<u8>> {
     Ok(read_firmware(Path::new(path))?)
 }
 
+/// Writes the NVS image of `csv`; the error is the line printed after the command's
+/// name, in the reader's language (nothing inspects it).
 fn write_nvs(
     csv: &Path,
     size: u32,

@@ -956,17 +956,15 @@ fn no_file_dialog(ui: &mut egui::Ui, why: &str) {
 }
 
 /// Saves a screenshot as a PNG (through [`write_atomically`]: the path was asked for).
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> image::ImageResult<()> {
     use image::ImageEncoder;
     let [width, height] = image.size;
     let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(
-            image.as_raw(),
-            width as u32,
-            height as u32,
-            image::ExtendedColorType::Rgba8,
-        )
-        .map_err(|e| e.to_string())?;
-    write_atomically(path, &png, Existing::Replace).map_err(|e| e.to_string())
+    image::codecs::png::PngEncoder::new(&mut png).write_image(
+        image.as_raw(),
+        width as u32,
+        height as u32,
+        image::ExtendedColorType::Rgba8,
+    )?;
+    Ok(write_atomically(path, &png, Existing::Replace)?)
 }

@@ -84,7 +84,8 @@ impl Dialog {
 }
 
 /// Whether a file dialog can be shown here. On Linux rfd asks the XDG desktop portal on
-/// the session bus and falls back to zenity: with neither, it shows nothing at all.
+/// the session bus and falls back to zenity: with neither, it shows nothing at all. The
+/// error is the sentence the window shows, in the reader's language (nothing inspects it).
 #[cfg(target_os = "linux")]
 pub fn service() -> Result<(), String> {
     const PORTAL: &str = "org.freedesktop.portal.Desktop"; // not for people: a D-Bus name

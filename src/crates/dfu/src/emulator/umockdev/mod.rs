@@ -219,7 +219,7 @@ impl Harness {
                 state: format!("{:?}", rom.state()),
                 status: format!("{:?}", rom.status()),
                 flash_size: flash.len(),
-                flash_sha256: hex(&Sha256::digest(flash)),
+                flash_sha256: hex::encode(Sha256::digest(flash)),
                 flash_file,
                 programmed: programmed(flash),
                 requests: rom.requests(),
@@ -479,7 +479,7 @@ fn record(board: &Board, info: &DeviceInfo, bus: u8, devnode: &str) -> Record {
     }
     text.push_str(&format!(
         "H: descriptors={}\n",
-        hex(descriptors).to_uppercase()
+        hex::encode_upper(descriptors)
     ));
     Record { text, syspath }
 }
@@ -521,11 +521,6 @@ fn programmed(flash: &[u8]) -> Vec<[usize; 2]> {
         }
     }
     ranges
-}
-
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The shell-style exit code of a finished command (128 + signal if killed).
