@@ -16,8 +16,8 @@ use common::harness::{run, sh};
 use common::packed_image;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
-use station::log::{Record, Verdict};
 use station::profile::Profile;
+use station::records::production_log::{Record, Verdict};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dfu::emulator::{Bus, EspRom, Mode, Outcome, Presence, RomConfig, SECTOR, Setup};
+use dfu::emulator::{Bus, EspRom, Mode, Presence, RomConfig, SECTOR, Setup, TransferEnd};
 use dfu::{Clock, FakeClock};
 use dfu::{Request, State};
 use firmware::{Chip, FirmwareImage, FlashFile, PackOptions, SUFFIX_LEN, pack};
@@ -17,7 +17,7 @@ fn rom(chip: Chip, mode: Mode) -> EspRom {
     EspRom::new(config)
 }
 
-fn get(rom: &mut EspRom, request_type: u8, request: u8, value: u16, index: u16) -> Outcome {
+fn get(rom: &mut EspRom, request_type: u8, request: u8, value: u16, index: u16) -> TransferEnd {
     let setup = Setup {
         request_type,
         request,
@@ -38,7 +38,7 @@ fn read(rom: &mut EspRom, request_type: u8, request: u8, value: u16, index: u16)
     };
     let mut buf = [0; 255];
     match rom.control_in(&setup, &mut buf, NOW) {
-        Outcome::Done { len, ready_at } => {
+        TransferEnd::Done { len, ready_at } => {
             assert_eq!(ready_at, NOW);
             buf[..len].to_vec()
         }
@@ -53,7 +53,7 @@ fn out(
     value: u16,
     index: u16,
     data: &[u8],
-) -> Outcome {
+) -> TransferEnd {
     let setup = Setup {
         request_type,
         request,
@@ -137,7 +137,7 @@ fn runtime_descriptors_are_the_composite_cdc_and_dfu_device() {
     let mut header = [0; 64];
     assert_eq!(
         rom.control_in(&setup, &mut header, NOW),
-        Outcome::Done {
+        TransferEnd::Done {
             len: 9,
             ready_at: NOW
         }
@@ -173,7 +173,7 @@ fn dfu_mode_descriptors_have_one_configurable_dfu_interface() {
     assert_eq!(state, [State::DfuIdle as u8]);
     assert_eq!(
         get(&mut rom, Setup::CLASS_IN, Request::GetState as u8, 0, 0),
-        Outcome::Stall
+        TransferEnd::Stall
     );
 }
 
@@ -190,21 +190,21 @@ fn string_descriptors() {
         assert_eq!(read(&mut rom, 0x80, 6, 0x0301, 0x0409), utf16("Espressif"));
         assert_eq!(read(&mut rom, 0x80, 6, 0x0302, 0x0409), utf16(chip.name()));
         assert_eq!(read(&mut rom, 0x80, 6, 0x0303, 0x0409), utf16("0"));
-        assert_eq!(get(&mut rom, 0x80, 6, 0x0304, 0x0409), Outcome::Stall);
+        assert_eq!(get(&mut rom, 0x80, 6, 0x0304, 0x0409), TransferEnd::Stall);
     }
 }
 
 #[test]
 fn standard_requests() {
     let mut rom = rom(Chip::Esp32S2, Mode::Runtime);
-    let ack = Outcome::Done {
+    let ack = TransferEnd::Done {
         len: 0,
         ready_at: NOW,
     };
     assert_eq!(read(&mut rom, 0x80, 8, 0, 0), [0]);
     assert_eq!(out(&mut rom, 0x00, 9, 1, 0, &[]), ack);
     assert_eq!(read(&mut rom, 0x80, 8, 0, 0), [1]);
-    assert_eq!(out(&mut rom, 0x00, 9, 2, 0, &[]), Outcome::Stall);
+    assert_eq!(out(&mut rom, 0x00, 9, 2, 0, &[]), TransferEnd::Stall);
     assert_eq!(
         out(&mut rom, 0x01, 11, 0, 2, &[]),
         ack,
@@ -212,12 +212,12 @@ fn standard_requests() {
     );
     assert_eq!(
         out(&mut rom, 0x01, 11, 1, 2, &[]),
-        Outcome::Stall,
+        TransferEnd::Stall,
         "no alt 1"
     );
     assert_eq!(
         out(&mut rom, 0x01, 11, 0, 3, &[]),
-        Outcome::Stall,
+        TransferEnd::Stall,
         "no interface 3"
     );
     assert_eq!(read(&mut rom, 0x80, 0, 0, 0), [0, 0]);
@@ -231,10 +231,10 @@ fn standard_requests() {
         [0]
     );
     // CDC class requests are not emulated; DNLOAD is not a runtime request.
-    assert_eq!(out(&mut rom, 0x21, 0x22, 3, 0, &[]), Outcome::Stall);
+    assert_eq!(out(&mut rom, 0x21, 0x22, 3, 0, &[]), TransferEnd::Stall);
     assert_eq!(
         out(&mut rom, 0x21, Request::Dnload as u8, 0, 2, &[1]),
-        Outcome::Stall
+        TransferEnd::Stall
     );
     assert_eq!(rom.state(), State::AppIdle);
 }
@@ -243,14 +243,14 @@ fn standard_requests() {
 fn detach_drops_off_the_bus_then_returns_in_dfu_mode() {
     let mut rom = rom(Chip::Esp32S2, Mode::Runtime);
     let setup = Setup::from_bytes(&[0x21, 0, 0xE8, 0x03, 2, 0, 0, 0]);
-    assert_eq!(rom.control_out(&setup, &[], NOW), Outcome::Gone);
+    assert_eq!(rom.control_out(&setup, &[], NOW), TransferEnd::Gone);
     assert_eq!(
         rom.presence(),
         Presence::Detached {
             back_at: Some(NOW + Duration::from_secs(1))
         }
     );
-    assert_eq!(get(&mut rom, 0x80, 6, 0x0100, 0), Outcome::Gone);
+    assert_eq!(get(&mut rom, 0x80, 6, 0x0100, 0), TransferEnd::Gone);
     assert_eq!(rom.reattach(), None);
     assert_eq!(
         (rom.presence(), rom.mode()),
@@ -296,13 +296,13 @@ fn erase_holds_the_first_dnload_of_each_entry() {
         let mut last = now;
         for chunk in payload[from..to].chunks(4096) {
             let done = rom.control_out(&dnload, chunk, now);
-            let Outcome::Done { ready_at, .. } = done else {
+            let TransferEnd::Done { ready_at, .. } = done else {
                 panic!("{done:?}")
             };
             // A GETSTATUS sent at once waits for the erase too.
             assert_eq!(
                 rom.control_in(&getstatus, &mut status, now),
-                Outcome::Done { len: 6, ready_at }
+                TransferEnd::Done { len: 6, ready_at }
             );
             assert_eq!(status[4], State::DfuDnloadIdle as u8);
             last = ready_at;
@@ -365,7 +365,7 @@ fn bus_lists_boards_and_renumbers_them_on_re_enumeration() {
     let detach = Setup::from_bytes(&[0x21, 0, 0xE8, 0x03, 2, 0, 0, 0]);
     assert_eq!(
         s2.lock().control_out(&detach, &[], clock.now()),
-        Outcome::Gone
+        TransferEnd::Gone
     );
     assert_eq!(bus.devices().len(), 1);
     clock.advance(Duration::from_millis(999));

@@ -14,7 +14,7 @@ use dfu::{Status, TransportError};
 use firmware::{Chip, FlashFile, PackOptions, pack};
 use station::demo::{DEMO, DemoSource, DemoTimings};
 use station::factory::Settings;
-use station::log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
+use station::records::production_log::{CSV_NAME, LogPause, Record, Verdict, read_recent};
 use station::{
     BoardState, Command, Connection, DemoCommand, Device, DeviceId, DeviceSource, Environment,
     Event, LoadedImage, Outcome, Registry, Station, check_file,

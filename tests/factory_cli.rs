@@ -12,8 +12,8 @@ use std::time::Duration;
 use common::packed_image;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
-use station::log::{ProductionLog, Record, Verdict, utc_now};
 use station::profile::Profile;
+use station::records::production_log::{ProductionLog, Record, Verdict, utc_now};
 
 const DFU_STATION: &str = env!("CARGO_BIN_EXE_dfu-station");
 

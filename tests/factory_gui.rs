@@ -19,8 +19,8 @@ use failure::Failure;
 use firmware::Chip;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
-use station::log::{LogPause, Record, Verdict};
 use station::profile::Profile;
+use station::records::production_log::{LogPause, Record, Verdict};
 use station::usb_source::USB;
 use station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
 

@@ -22,9 +22,9 @@ use failure::Code;
 use firmware::{Chip, FlashFile, PackOptions, pack};
 use station::demo::{DemoSource, DemoTimings};
 use station::factory::Settings;
-use station::log::{CSV_NAME, Record, Verdict, read_recent};
 use station::provision::{ProvisionSection, Provisioning};
-use station::provision_journal::JOURNAL_NAME;
+use station::records::production_log::{CSV_NAME, Record, Verdict, read_recent};
+use station::records::row_journal::JOURNAL_NAME;
 use station::{
     Command, DeviceSource, Environment, Event, LoadedImage, Outcome, Registry, Station, check_file,
 };

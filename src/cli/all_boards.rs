@@ -22,13 +22,13 @@ use station::advice::{download_mode, next_step};
 use station::demo::{DemoSource, DemoTimings};
 use station::factory::Settings;
 use station::files::read_firmware;
-use station::log::{LogPause, ProductionLog};
 use station::profile::Profile;
 use station::provision::{ProvisionSection, Provisioning};
+use station::records::production_log::{LogPause, ProductionLog};
 use station::usb_source::UsbSource;
 use station::{
-    BoardState, Command, Device, DeviceId, DeviceSource, Environment, Event, LoadedImage, Outcome,
-    Registry, Row, Station, check_file, file_name,
+    BoardRow, BoardState, Command, Device, DeviceId, DeviceSource, Environment, Event, LoadedImage,
+    Outcome, Registry, Station, check_file, file_name,
 };
 
 #[derive(Debug, Args)]
@@ -145,7 +145,7 @@ fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
 /// Whether per-board data ran out and no board is flashing any more: the line stops.
 fn out_of_rows(registry: &Registry) -> bool {
     registry.rows_left().is_some_and(|(left, _)| left == 0)
-        && !registry.rows().iter().any(Row::flashing)
+        && !registry.rows().iter().any(BoardRow::flashing)
 }
 
 /// Refuses to start (exit 5, the path and the OS error) when the production log in
@@ -501,7 +501,7 @@ impl Lines {
 }
 
 /// `1-2  ESP32-S2  Writing app.bin 42%`, `1-2  ESP32-S2  unit SN004  PASS in 3.1 s`.
-fn describe(row: &Row) -> String {
+fn describe(row: &BoardRow) -> String {
     let mut board = format!("{}  {}", row.device.id.path, row.device.chip_name());
     if let Some(unit) = &row.unit {
         board = t!("cli-board-unit", board = board, unit = unit.as_str());

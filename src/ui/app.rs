@@ -10,9 +10,9 @@ use eframe::egui;
 use super::board::CardAction;
 use super::dialogs::{Answer, Dialog};
 use super::help::{Help, Topic};
-use super::log::Log;
 use super::production::Production;
 use super::profile::{Factory, Remembered};
+use super::session_log::Log;
 use super::status::Tone;
 use super::style::{ACCENT, FAIL, WARN, size};
 use super::tiles::TileAction;
@@ -25,7 +25,7 @@ use station::demo::DEMO_CHIPS;
 use station::factory::Settings;
 use station::files::{Existing, ReadError, write_atomically};
 use station::{
-    BoardState, Command, DemoCommand, DeviceId, Event, LoadedImage, Registry, Row, Station,
+    BoardRow, BoardState, Command, DemoCommand, DeviceId, Event, LoadedImage, Registry, Station,
     file_name,
 };
 
@@ -338,7 +338,7 @@ impl App {
         }
     }
 
-    fn selected_row(&self) -> Option<&Row> {
+    fn selected_row(&self) -> Option<&BoardRow> {
         self.view
             .selected
             .as_ref()
@@ -347,13 +347,13 @@ impl App {
 
     /// Rows Station's primary button flashes: present, ready (a result is cleared or
     /// retried on its tile first) and fitting the image.
-    fn flashable<'a>(&'a self, image: &'a LoadedImage) -> impl Iterator<Item = &'a Row> + 'a {
+    fn flashable<'a>(&'a self, image: &'a LoadedImage) -> impl Iterator<Item = &'a BoardRow> + 'a {
         (self.registry.rows().iter()).filter(move |r| {
             r.present && matches!(r.state, BoardState::Idle) && image.fits(&r.device)
         })
     }
 
-    fn flash(&mut self, row: &Row, image: &Arc<LoadedImage>) {
+    fn flash(&mut self, row: &BoardRow, image: &Arc<LoadedImage>) {
         self.commands.push(Command::Flash {
             device: row.device.clone(),
             image: image.clone(),
@@ -424,7 +424,7 @@ impl App {
 
     /// The boards the primary action would flash, and why it cannot when it cannot. Desk:
     /// the selected board; Station: every ready board that fits the file.
-    fn primary_targets(&self) -> (Vec<Row>, Option<String>) {
+    fn primary_targets(&self) -> (Vec<BoardRow>, Option<String>) {
         let image = self.image.loaded();
         if self.production.paused().is_some() {
             return (Vec::new(), Some(t!("window-paused")));
@@ -448,7 +448,7 @@ impl App {
                 let Some(image) = image else {
                     return (Vec::new(), Some(t!("window-open-firmware-first")));
                 };
-                let all: Vec<Row> = self.flashable(image).cloned().collect();
+                let all: Vec<BoardRow> = self.flashable(image).cloned().collect();
                 let reason = match () {
                     _ if !present => Some(t!("window-plug-in-boards")),
                     _ if all.is_empty() => Some(t!("window-no-board-ready")),

@@ -9,10 +9,10 @@ use super::style::{FAIL, PASS, size};
 use i18n::decimal;
 use i18n::t;
 use station::advice::headline;
-use station::{BoardState, Command, JobProgress, LoadedImage, Outcome, Row};
+use station::{BoardRow, BoardState, Command, JobProgress, LoadedImage, Outcome};
 
 /// Why the primary action cannot flash `row` with `image`, if it cannot, in plain words.
-pub fn flash_refusal(row: Option<&Row>, image: Option<&LoadedImage>) -> Option<String> {
+pub fn flash_refusal(row: Option<&BoardRow>, image: Option<&LoadedImage>) -> Option<String> {
     let Some(image) = image else {
         return Some(t!("window-refusal-open-file"));
     };
@@ -40,7 +40,7 @@ pub enum CardAction {
 /// The card of the selected board.
 pub fn show(
     ui: &mut egui::Ui,
-    row: &Row,
+    row: &BoardRow,
     image: Option<&LoadedImage>,
     commands: &mut Vec<Command>,
 ) -> Option<CardAction> {

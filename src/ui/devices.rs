@@ -8,10 +8,10 @@ use super::style::size;
 
 use i18n::t;
 use station::demo::DEMO;
-use station::{BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry, Row};
+use station::{BoardRow, BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry};
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
-pub fn row_label(row: &Row) -> String {
+pub fn row_label(row: &BoardRow) -> String {
     let d = &row.device;
     t!(
         "window-board-row",
@@ -89,7 +89,7 @@ pub fn show(
 
 fn card(
     ui: &mut egui::Ui,
-    row: &Row,
+    row: &BoardRow,
     is_selected: bool,
     image: Option<&LoadedImage>,
     commands: &mut Vec<Command>,
@@ -161,7 +161,7 @@ fn card(
     .response
 }
 
-fn badge(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
+fn badge(ui: &mut egui::Ui, row: &BoardRow, image: Option<&LoadedImage>) {
     let tone = status::board(row, image).tone;
     let words = match row.state {
         BoardState::Idle if tone == status::Tone::Fail => t!("window-cannot-flash"),
@@ -176,7 +176,7 @@ fn badge(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
     );
 }
 
-fn details(ui: &mut egui::Ui, row: &Row, image: Option<&LoadedImage>) {
+fn details(ui: &mut egui::Ui, row: &BoardRow, image: Option<&LoadedImage>) {
     if let BoardState::Flashing(p) = &row.state {
         ui.add(
             egui::ProgressBar::new(p.fraction())

@@ -3,7 +3,7 @@
 //!
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
-//!   selected board's progress and result; `log`: the session log; [`help`]: guided help.
+//!   selected board's progress and result; `session_log`: the session log; [`help`]: guided help.
 //! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
 //!   settings, the profile lock and its PIN; `production`: the production log tab;
 //!   `dialogs`: the native file pickers, on threads of their own; `style`: colours and
@@ -16,9 +16,9 @@ mod dialogs;
 mod fonts;
 pub mod help;
 mod image_card;
-mod log;
 mod production;
 mod profile;
+mod session_log;
 mod status;
 mod style;
 mod tiles;

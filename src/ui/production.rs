@@ -11,7 +11,7 @@ use super::style::{FAIL, PASS, WARN};
 use i18n::decimal;
 use station::Event;
 use station::factory::RECENT_RECORDS;
-use station::log::{LogPause, Record, Verdict};
+use station::records::production_log::{LogPause, Record, Verdict};
 
 /// What the tab shows.
 #[derive(Default)]

@@ -7,7 +7,7 @@ use eframe::egui::{self, Color32, RichText};
 use super::style::{FAIL, PASS, WARN};
 use i18n::t;
 use station::advice::headline;
-use station::{BoardState, LoadedImage, Outcome, Row};
+use station::{BoardRow, BoardState, LoadedImage, Outcome};
 
 /// How a status reads: its colour and icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl Status {
 }
 
 /// One readiness line for a board that takes the file into account.
-pub fn board(row: &Row, image: Option<&LoadedImage>) -> Status {
+pub fn board(row: &BoardRow, image: Option<&LoadedImage>) -> Status {
     match &row.state {
         BoardState::Flashing(_) => Status::new(Tone::Busy, row.state.words()),
         BoardState::Done(Outcome::Pass { .. }) => Status::new(Tone::Pass, t!("window-status-pass")),

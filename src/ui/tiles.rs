@@ -9,7 +9,7 @@ use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
 use i18n::decimal;
 use station::advice::headline;
-use station::{BoardState, DeviceId, LoadedImage, Outcome, Registry, Row};
+use station::{BoardRow, BoardState, DeviceId, LoadedImage, Outcome, Registry};
 
 /// The smallest tile height.
 const MIN_TILE_HEIGHT: f32 = 150.0;
@@ -87,7 +87,7 @@ pub fn show(
 
 fn tile(
     ui: &mut egui::Ui,
-    row: &Row,
+    row: &BoardRow,
     image: Option<&LoadedImage>,
     slot: &str,
     size: egui::Vec2,
@@ -132,7 +132,7 @@ fn tile(
 
 fn contents(
     ui: &mut egui::Ui,
-    row: &Row,
+    row: &BoardRow,
     image: Option<&LoadedImage>,
     slot: &str,
     text: Color32,

@@ -162,8 +162,8 @@ pub fn packed_image(dir: &std::path::Path, data: Vec<u8>) -> std::path::PathBuf 
 
 /// Every line of the production log's JSONL file in `folder` parsed (a line that does
 /// not parse fails the test), and the CSV's rows checked to match it.
-pub fn parse_log(folder: &std::path::Path) -> Vec<station::log::Record> {
-    use station::log::{CSV_NAME, JSONL_NAME, Record};
+pub fn parse_log(folder: &std::path::Path) -> Vec<station::records::production_log::Record> {
+    use station::records::production_log::{CSV_NAME, JSONL_NAME, Record};
     let jsonl = std::fs::read_to_string(folder.join(JSONL_NAME)).unwrap_or_default();
     let records: Vec<Record> = jsonl
         .lines()

@@ -23,7 +23,7 @@ pub use triggers::{LONG_ERASE_AFTER, NO_BOARD_AFTER, S3_AFTER, WIRING_AFTER};
 use crossbeam_channel::Receiver;
 
 use super::dialogs::save_support_report;
-use super::log::Log;
+use super::session_log::Log;
 use failure::Code;
 use firmware::Chip;
 use i18n::t;
@@ -32,7 +32,7 @@ use make::{MakeDialog, Request};
 use station::advice::{Platform, UDEV_RULE};
 use station::demo::DEMO_CHIPS;
 use station::support::History;
-use station::{Command, DemoCommand, Event, LoadedImage, Registry, Row};
+use station::{BoardRow, Command, DemoCommand, Event, LoadedImage, Registry};
 use triggers::{Opening, Watch};
 
 /// What the panel shows.
@@ -103,7 +103,7 @@ impl Help {
         ctx: &egui::Context,
         registry: &Registry,
         image: Option<&LoadedImage>,
-        selected: Option<&Row>,
+        selected: Option<&BoardRow>,
     ) {
         let now = ctx.input(|i| i.time);
         let (opening, next) = self.watch.tick(now, registry, image, selected);

@@ -14,7 +14,7 @@ use failure::Code;
 use firmware::Chip;
 use i18n::t;
 use station::advice::Platform;
-use station::{BoardState, DeviceId, Event, LoadedImage, Outcome, Registry, Row};
+use station::{BoardRow, BoardState, DeviceId, Event, LoadedImage, Outcome, Registry};
 
 /// No board has appeared this long after start: how to get one into download mode.
 pub const NO_BOARD_AFTER: f64 = 10.0;
@@ -135,7 +135,7 @@ impl Watch {
         now: f64,
         registry: &Registry,
         image: Option<&LoadedImage>,
-        selected: Option<&Row>,
+        selected: Option<&BoardRow>,
     ) -> (Option<Opening>, Option<f64>) {
         let start = *self.start.get_or_insert(now);
         self.board_seen |= registry.rows().iter().any(|r| r.present);
@@ -187,7 +187,11 @@ impl Watch {
         ))
     }
 
-    fn wrong_chip(&mut self, image: Option<&LoadedImage>, row: Option<&Row>) -> Option<Opening> {
+    fn wrong_chip(
+        &mut self,
+        image: Option<&LoadedImage>,
+        row: Option<&BoardRow>,
+    ) -> Option<Opening> {
         let (image, row) = (image?, row?);
         let reason = image.mismatch(&row.device)?;
         let key = (image.path.clone(), row.device.id.clone());
@@ -235,7 +239,7 @@ impl Watch {
 
     fn erase(&mut self, scene: Scene<'_>, next: &mut Vec<f64>) -> Option<Opening> {
         self.erases
-            .retain(|id, _| scene.registry.row(id).is_some_and(Row::flashing));
+            .retain(|id, _| scene.registry.row(id).is_some_and(BoardRow::flashing));
         let mut opening = None;
         for row in scene.registry.rows() {
             let BoardState::Flashing(progress) = &row.state else {

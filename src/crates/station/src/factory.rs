@@ -9,11 +9,13 @@ use std::time::{Duration, Instant};
 
 use super::auto::AutoFlash;
 use super::demo::DEMO;
-use super::log::{LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now};
 use super::provision::{GivenRow, Provisioning};
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
+use crate::records::production_log::{
+    LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now,
+};
 use failure::{Code, Failure};
 
 /// How many records the UI's production log shows.

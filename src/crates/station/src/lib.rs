@@ -10,10 +10,9 @@ pub mod demo;
 pub mod factory;
 pub mod files;
 pub mod flash;
-pub mod log;
 pub mod profile;
 pub mod provision;
-pub mod provision_journal;
+pub mod records;
 mod registry;
 pub mod sound;
 mod source;
@@ -26,12 +25,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use registry::{BoardState, Registry, Row};
+pub use registry::{BoardRow, BoardState, Registry};
 pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
 use self::factory::Settings;
-use self::log::{LogPause, Record};
+use self::records::production_log::{LogPause, Record};
 use self::support::History;
 use dfu::{Clock, InterfaceMode, Phase, SystemClock};
 use failure::Failure;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LoadedImage;
 use super::files::read_firmware;
-use super::provision_journal::{Claim, JournalError, RowJournal};
+use crate::records::row_journal::{Claim, JournalError, RowJournal};
 use failure::{Code, Failure};
 use firmware::nvs::Version;
 use firmware::nvs::mfg::{Sheet, Units};

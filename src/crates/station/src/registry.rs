@@ -38,7 +38,7 @@ impl BoardState {
 
 /// One board in the list.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct BoardRow {
     /// The board as it last enumerated.
     pub device: Device,
     /// On the bus now. A flashing board is off it while it re-enumerates; a board with a
@@ -50,7 +50,7 @@ pub struct Row {
     pub unit: Option<String>,
 }
 
-impl Row {
+impl BoardRow {
     /// Whether a flash runs.
     pub fn flashing(&self) -> bool {
         matches!(self.state, BoardState::Flashing(_))
@@ -62,7 +62,7 @@ impl Row {
 /// the same board re-enumerating: its state stays. Unplugging removes idle rows only.
 #[derive(Debug, Default)]
 pub struct Registry {
-    rows: Vec<Row>,
+    rows: Vec<BoardRow>,
     shift: Shift,
     /// Per-board data: rows left and rows in all, as last reported.
     rows_left: Option<(usize, usize)>,
@@ -70,12 +70,12 @@ pub struct Registry {
 
 impl Registry {
     /// The rows, by source and port path.
-    pub fn rows(&self) -> &[Row] {
+    pub fn rows(&self) -> &[BoardRow] {
         &self.rows
     }
 
     /// The row of `id`.
-    pub fn row(&self, id: &DeviceId) -> Option<&Row> {
+    pub fn row(&self, id: &DeviceId) -> Option<&BoardRow> {
         self.rows.iter().find(|r| &r.device.id == id)
     }
 
@@ -131,7 +131,7 @@ impl Registry {
                 }
                 Err(i) => self.rows.insert(
                     i,
-                    Row {
+                    BoardRow {
                         device: device.clone(),
                         present: true,
                         state: BoardState::Idle,

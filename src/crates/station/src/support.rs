@@ -106,7 +106,7 @@ impl History {
     pub fn keep(&self, board: String, file: String, outcome: String, trace: &Mutex<Trace>) {
         let trace = trace.lock().map(|t| t.clone()).unwrap_or_default().finish();
         let story = FlashStory {
-            ended: super::log::utc_now(),
+            ended: crate::records::production_log::utc_now(),
             board,
             file,
             outcome,

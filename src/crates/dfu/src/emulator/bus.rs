@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::descriptors::DEVICE_LEN;
 use super::protocol::Setup;
-use super::rom::{EspRom, Mode, Outcome, Presence};
+use super::rom::{EspRom, Mode, Presence, TransferEnd};
 use crate::{
     Clock, Control, DfuInterface, FunctionalDescriptor, InterfaceMode, Reenumerate, Transport,
     TransportError,
@@ -319,7 +319,7 @@ impl EmulatedTransport {
     fn transfer(
         &self,
         timeout: Duration,
-        run: impl FnOnce(&mut EspRom, Duration) -> Outcome,
+        run: impl FnOnce(&mut EspRom, Duration) -> TransferEnd,
     ) -> Result<usize, TransportError> {
         if !self.bus.holds(&self.board, self.info.devnum) {
             return Err(TransportError::NoDevice);
@@ -328,7 +328,7 @@ impl EmulatedTransport {
         let now = clock.now();
         let outcome = run(&mut self.board.lock(), now);
         match outcome {
-            Outcome::Done { len, ready_at } => {
+            TransferEnd::Done { len, ready_at } => {
                 let wait = ready_at.saturating_sub(now);
                 if wait > timeout {
                     clock.sleep(timeout);
@@ -339,12 +339,12 @@ impl EmulatedTransport {
                 }
                 Ok(len)
             }
-            Outcome::Stall => Err(TransportError::Stall),
-            Outcome::Never => {
+            TransferEnd::Stall => Err(TransportError::Stall),
+            TransferEnd::Never => {
                 clock.sleep(timeout);
                 Err(TransportError::Timeout)
             }
-            Outcome::Gone => Err(TransportError::NoDevice),
+            TransferEnd::Gone => Err(TransportError::NoDevice),
         }
     }
 }

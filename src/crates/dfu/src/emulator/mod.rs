@@ -2,7 +2,7 @@
 //! (behind umockdev) end-to-end runs of the real USB stack.
 //!
 //! - [`EspRom`]: one board as a USB device: answers control transfers given the setup
-//!   packet, the data and the time ([`Outcome`]); descriptors of its current mode; the
+//!   packet, the data and the time ([`TransferEnd`]); descriptors of its current mode; the
 //!   ROM's DFU state machine, streaming CPIO parser and flash; injected [`Fault`]s.
 //! - [`Bus`]: boards at port paths, DETACH and re-enumeration on a shared
 //!   [`Clock`](crate::Clock), device listing, and [`EmulatedTransport`], an
@@ -19,5 +19,5 @@ pub mod umockdev;
 
 pub use bus::{Board, Bus, DeviceInfo, EmulatedTransport};
 pub use protocol::Setup;
-pub use rom::{EspRom, Fault, Mode, Outcome, Presence, RomConfig, When};
+pub use rom::{EspRom, Fault, Mode, Presence, RomConfig, TransferEnd, When};
 pub use stream::SECTOR;

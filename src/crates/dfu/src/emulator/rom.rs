@@ -143,7 +143,7 @@ pub enum Presence {
 
 /// How a control transfer ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum TransferEnd {
     /// Completes at `ready_at` (later than the request while the device erases); an IN
     /// transfer returns `len` bytes, written at the start of the buffer.
     Done {
@@ -307,10 +307,10 @@ impl EspRom {
 
     /// Answers a device-to-host control transfer arriving at `now`; `buf` receives the
     /// data (at most `setup.length` bytes).
-    pub fn control_in(&mut self, setup: &Setup, buf: &mut [u8], now: Duration) -> Outcome {
+    pub fn control_in(&mut self, setup: &Setup, buf: &mut [u8], now: Duration) -> TransferEnd {
         self.requests += 1;
         if self.presence != Presence::Attached {
-            return Outcome::Gone;
+            return TransferEnd::Gone;
         }
         let at = now.max(self.busy_until);
         let len = buf.len().min(usize::from(setup.length));
@@ -323,10 +323,10 @@ impl EspRom {
                     reply(buf, &self.descriptors[DEVICE_LEN..], at)
                 }
                 descriptors::STRING => match descriptors::string(&self.config, index, buf) {
-                    Some(len) => Outcome::Done { len, ready_at: at },
-                    None => Outcome::Stall,
+                    Some(len) => TransferEnd::Done { len, ready_at: at },
+                    None => TransferEnd::Stall,
                 },
-                _ => Outcome::Stall,
+                _ => TransferEnd::Stall,
             },
             (0x81, standard::GET_DESCRIPTOR)
                 if kind == descriptors::DFU_FUNCTIONAL && self.is_dfu_interface(setup) =>
@@ -341,18 +341,18 @@ impl EspRom {
             (Setup::CLASS_IN, _) if self.is_dfu_interface(setup) => {
                 self.class_in(Request::from_u8(setup.request), buf, at)
             }
-            _ => Outcome::Stall,
+            _ => TransferEnd::Stall,
         }
     }
 
     /// Answers a host-to-device control transfer carrying `data`, arriving at `now`.
-    pub fn control_out(&mut self, setup: &Setup, data: &[u8], now: Duration) -> Outcome {
+    pub fn control_out(&mut self, setup: &Setup, data: &[u8], now: Duration) -> TransferEnd {
         self.requests += 1;
         if self.presence != Presence::Attached {
-            return Outcome::Gone;
+            return TransferEnd::Gone;
         }
         let at = now.max(self.busy_until);
-        let ack = Outcome::Done {
+        let ack = TransferEnd::Done {
             len: 0,
             ready_at: at,
         };
@@ -370,20 +370,20 @@ impl EspRom {
             (Setup::CLASS_OUT, _) if self.is_dfu_interface(setup) => {
                 self.class_out(Request::from_u8(setup.request), data, at)
             }
-            _ => Outcome::Stall,
+            _ => TransferEnd::Stall,
         }
     }
 
     /// A USB bus reset: in DFU mode, abandons any download and clears errors and stuck
     /// states (dfuIDLE).
-    pub fn bus_reset(&mut self, now: Duration) -> Outcome {
+    pub fn bus_reset(&mut self, now: Duration) -> TransferEnd {
         if self.presence != Presence::Attached {
-            return Outcome::Gone;
+            return TransferEnd::Gone;
         }
         if self.mode == Mode::Dfu {
             self.idle();
         }
-        Outcome::Done {
+        TransferEnd::Done {
             len: 0,
             ready_at: now.max(self.busy_until),
         }
@@ -442,15 +442,15 @@ impl EspRom {
         Some(self.faults.remove(position))
     }
 
-    fn class_out(&mut self, req: Option<Request>, data: &[u8], at: Duration) -> Outcome {
-        let ack = Outcome::Done {
+    fn class_out(&mut self, req: Option<Request>, data: &[u8], at: Duration) -> TransferEnd {
+        let ack = TransferEnd::Done {
             len: 0,
             ready_at: at,
         };
         if self.mode == Mode::Runtime {
             return match req {
                 Some(Request::Detach) => self.detach(at),
-                _ => Outcome::Stall,
+                _ => TransferEnd::Stall,
             };
         }
         match (req, self.state) {
@@ -479,7 +479,7 @@ impl EspRom {
         }
     }
 
-    fn class_in(&mut self, req: Option<Request>, buf: &mut [u8], at: Duration) -> Outcome {
+    fn class_in(&mut self, req: Option<Request>, buf: &mut [u8], at: Duration) -> TransferEnd {
         match (self.mode, req) {
             (Mode::Runtime, Some(Request::GetStatus)) => reply(
                 buf,
@@ -487,7 +487,7 @@ impl EspRom {
                 at,
             ),
             (Mode::Runtime, Some(Request::GetState)) => reply(buf, &[State::AppIdle as u8], at),
-            (Mode::Runtime, _) => Outcome::Stall,
+            (Mode::Runtime, _) => TransferEnd::Stall,
             (Mode::Dfu, Some(Request::GetStatus)) => self.get_status(buf, at),
             (Mode::Dfu, Some(Request::GetState))
                 if !matches!(self.state, State::DfuDnBusy | State::DfuManifest) =>
@@ -499,7 +499,7 @@ impl EspRom {
     }
 
     /// DETACH: the chip reboots into DFU mode at once, so the request is lost.
-    fn detach(&mut self, at: Duration) -> Outcome {
+    fn detach(&mut self, at: Duration) -> TransferEnd {
         let back_at = if self.take(|f| *f == Fault::Unplug(When::Detach)).is_some() {
             None
         } else {
@@ -512,12 +512,12 @@ impl EspRom {
         self.state = State::AppDetach;
         self.presence = Presence::Detached { back_at };
         match self.take(|f| *f == Fault::StallDetach) {
-            Some(_) => Outcome::Stall,
-            None => Outcome::Gone,
+            Some(_) => TransferEnd::Stall,
+            None => TransferEnd::Gone,
         }
     }
 
-    fn dnload(&mut self, data: &[u8], at: Duration) -> Outcome {
+    fn dnload(&mut self, data: &[u8], at: Duration) -> TransferEnd {
         let block = self.blocks;
         self.blocks += 1;
         if self
@@ -525,12 +525,12 @@ impl EspRom {
             .is_some()
         {
             self.unplug();
-            return Outcome::Gone;
+            return TransferEnd::Gone;
         }
         if self.take(|f| *f == Fault::StallAt(block)).is_some() {
             return self.reject();
         }
-        let ack = Outcome::Done {
+        let ack = TransferEnd::Done {
             len: 0,
             ready_at: at,
         };
@@ -550,10 +550,10 @@ impl EspRom {
             Ok(sectors) => {
                 if self.take(|f| *f == Fault::Unplug(When::Erase)).is_some() {
                     self.unplug();
-                    return Outcome::Gone;
+                    return TransferEnd::Gone;
                 }
                 self.busy_until = at + self.config.erase_time_per_sector * sectors as u32;
-                Outcome::Done {
+                TransferEnd::Done {
                     len: 0,
                     ready_at: self.busy_until,
                 }
@@ -565,9 +565,9 @@ impl EspRom {
         }
     }
 
-    fn get_status(&mut self, buf: &mut [u8], at: Duration) -> Outcome {
+    fn get_status(&mut self, buf: &mut [u8], at: Duration) -> TransferEnd {
         if std::mem::take(&mut self.hang_next_status) {
-            return Outcome::Never;
+            return TransferEnd::Never;
         }
         let busy_poll = match self.config.poll_timeout {
             Duration::ZERO if !self.stuck => Duration::ZERO,
@@ -600,7 +600,7 @@ impl EspRom {
                 }
                 if self.take(|f| *f == Fault::Unplug(When::Manifest)).is_some() {
                     self.unplug();
-                    return Outcome::Gone;
+                    return TransferEnd::Gone;
                 }
                 self.state = State::DfuManifest;
                 self.poll_until = at + self.config.poll_timeout;
@@ -621,9 +621,9 @@ impl EspRom {
     }
 
     /// A request the state does not allow: dfuERROR errUNKNOWN and a stall, like Zephyr.
-    fn reject(&mut self) -> Outcome {
+    fn reject(&mut self) -> TransferEnd {
         self.fail(Status::ErrUnknown);
-        Outcome::Stall
+        TransferEnd::Stall
     }
 
     /// Pulls the board off the bus (for good, until [`EspRom::power_on`]).
@@ -642,8 +642,8 @@ fn status_bytes(status: Status, poll: Duration, state: State) -> [u8; 6] {
 }
 
 /// Copies as much of `bytes` as `buf` holds; the transfer completes at `at`.
-fn reply(buf: &mut [u8], bytes: &[u8], at: Duration) -> Outcome {
+fn reply(buf: &mut [u8], bytes: &[u8], at: Duration) -> TransferEnd {
     let len = buf.len().min(bytes.len());
     buf[..len].copy_from_slice(&bytes[..len]);
-    Outcome::Done { len, ready_at: at }
+    TransferEnd::Done { len, ready_at: at }
 }

@@ -13,7 +13,7 @@ use std::time::Instant;
 use super::control::make_fifo;
 use super::testbed::{Client, ClientId, ClientMem, IoctlCall, IoctlDevice, Reply};
 use crate::Clock;
-use crate::emulator::{Board, Outcome, Setup};
+use crate::emulator::{Board, Setup, TransferEnd};
 
 #[cfg(not(target_pointer_width = "64"))]
 compile_error!("the usbfs layouts below are those of 64-bit Linux");
@@ -209,12 +209,12 @@ impl UsbDevice {
     }
 
     /// The ioctl result of a synchronous request.
-    fn settle(&self, inner: &mut Inner, outcome: Outcome) -> Reply {
+    fn settle(&self, inner: &mut Inner, outcome: TransferEnd) -> Reply {
         match outcome {
-            Outcome::Done { .. } => Reply::ok(0),
-            Outcome::Stall => Reply::err(libc::EPIPE),
-            Outcome::Never => Reply::err(libc::ETIMEDOUT),
-            Outcome::Gone => {
+            TransferEnd::Done { .. } => Reply::ok(0),
+            TransferEnd::Stall => Reply::err(libc::EPIPE),
+            TransferEnd::Never => Reply::err(libc::ETIMEDOUT),
+            TransferEnd::Gone => {
                 self.left_bus(inner);
                 Reply::err(libc::ENODEV)
             }
@@ -262,7 +262,7 @@ impl UsbDevice {
                 }
             };
             match outcome {
-                Outcome::Done { len: got, ready_at } => {
+                TransferEnd::Done { len: got, ready_at } => {
                     let done = now + ready_at.saturating_sub(clock_now);
                     urb.done = Some(done);
                     urb.data.truncate(got);
@@ -272,9 +272,9 @@ impl UsbDevice {
                         let _ = self.wake.send(());
                     }
                 }
-                Outcome::Stall => urb.finish(now, -libc::EPIPE),
-                Outcome::Never => urb.data.clear(),
-                Outcome::Gone => {
+                TransferEnd::Stall => urb.finish(now, -libc::EPIPE),
+                TransferEnd::Never => urb.data.clear(),
+                TransferEnd::Gone => {
                     // The board dropped off the bus in the middle of the transfer: as
                     // when the harness unplugs it, the URB ends with -ESHUTDOWN.
                     urb.finish(now, -libc::ESHUTDOWN);

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use failure::Code;
 
-use super::files::sync_folder;
+use crate::files::sync_folder;
 
 /// The JSON-lines log's file name in the log folder.
 pub const JSONL_NAME: &str = "dfu-station-log.jsonl";

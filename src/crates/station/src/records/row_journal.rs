@@ -17,8 +17,8 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::files::sync_folder;
-use super::log::utc_now;
+use crate::files::sync_folder;
+use crate::records::production_log::utc_now;
 use firmware::nvs::mfg::Units;
 
 /// The journal's file name in the log folder.
