@@ -157,3 +157,5 @@ driver-remove-command = Or, in a command prompt run as administrator: { $command
 # For the engineer. $instance: Windows' device instance ID; $driver: the service name,
 # $problem: Device Manager's problem code (28: no driver), each "-" when there is none.
 driver-details = { $chip } download mode, USB interface 2: { $instance }; driver: { $driver }; problem code: { $problem }
+# The command line's line per board ($headline: driver-needed or driver-wrong; $details: driver-details).
+driver-line = { $chip }: { $headline } DFU Station's window says what to do. [{ $details }]

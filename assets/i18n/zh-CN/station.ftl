@@ -126,3 +126,4 @@ driver-package-missing = DFU Station 自带的驱动文件不见了（{ $path }�
 driver-remove = 先卸载它：在设备管理器中右键点击“{ $name }”，选择“卸载设备”，勾选“尝试删除此设备的驱动程序”，点击“卸载”，然后重新插拔板子。
 driver-remove-command = 或者在以管理员身份运行的命令提示符中执行：{ $command }
 driver-details = { $chip } 下载模式，USB 接口 2：{ $instance }；驱动：{ $driver }；问题代码：{ $problem }
+driver-line = { $chip }：{ $headline }DFU Station 的窗口会说明该怎么做。[{ $details }]

@@ -119,6 +119,17 @@ pub fn driver_details(finding: &Finding) -> String {
     )
 }
 
+/// A finding on one line for a plain-text front (`dfu-station list`): the chip, what is
+/// the matter, where to see what to do, and the engineer's detail.
+pub fn driver_line(finding: &Finding) -> String {
+    i18n::t!(
+        "driver-line",
+        chip = finding.chip.name(),
+        headline = driver_headline(&finding.fix),
+        details = driver_details(finding)
+    )
+}
+
 /// The catalogue keys of a failure's plain words.
 struct PlainWords {
     /// What happened, said to a technician (`failure-*`).
@@ -551,6 +562,14 @@ mod tests {
         );
         assert!(command.ends_with("pnputil /delete-driver oem12.inf /uninstall"));
         assert!(driver_details(&libusb0).ends_with("driver: libusb0; problem code: -"));
+        assert_eq!(
+            driver_line(&s3),
+            format!(
+                "ESP32-S3: {} DFU Station's window says what to do. [{}]",
+                driver_headline(&s3.fix),
+                driver_details(&s3)
+            )
+        );
     }
 
     /// `docs/failure-codes.md` is the table the code gives (rewritten with UPDATE_DOCS=1).
