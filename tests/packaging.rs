@@ -5,6 +5,9 @@
 use std::path::Path;
 
 use dfu_station::APP_ID;
+use firmware::Chip;
+use sha2::{Digest, Sha256};
+use usb::driver::{DRIVER_FOLDER, DeviceNode};
 
 fn read(path: &str) -> String {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -58,6 +61,46 @@ fn the_windows_installer_is_given_the_version() {
     assert!(nsi.contains("!error"));
     let workflow = read(".github/workflows/release.yml");
     assert!(workflow.contains("/DVERSION="));
+}
+
+/// The installer puts Espressif's ESP32-S2 WinUSB driver, unchanged (its signed catalogue
+/// lists this hash), with its licence, into the folder where the driver doctor looks; the
+/// INF's one hardware ID is the interface the doctor installs it on.
+#[test]
+fn the_windows_installer_ships_espressifs_driver_where_the_doctor_looks() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/windows/driver");
+    let inf = std::fs::read(folder.join("esp32s2.inf")).unwrap();
+    let sha256: String = Sha256::digest(&inf)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        sha256,
+        "a5af7641880cba44cf6b385c06279988de7b9c45c60e2b0cf519da031fab2ca3"
+    );
+    let utf16: Vec<u16> = (inf[2..].chunks(2))
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let text = String::from_utf16(&utf16).unwrap();
+    let id = r"USB\VID_303A&PID_0002&MI_02";
+    assert!(text.contains(&format!("USB_Install, {id}")), "{text}");
+    let interface = DeviceNode {
+        hardware_ids: vec![id.to_owned()],
+        ..DeviceNode::default()
+    };
+    assert_eq!(interface.rom_dfu_chip(), Some(Chip::Esp32S2));
+    let licence = read("packaging/windows/driver/LICENSE");
+    assert!(licence.starts_with("Copyright 2024 Espressif") && licence.contains("Apache License"));
+
+    let nsi = read("packaging/windows/installer.nsi");
+    assert!(nsi.contains(&format!("SetOutPath \"$INSTDIR\\{DRIVER_FOLDER}\"")));
+    for file in ["esp32s2.inf", "esp32s2.cat", "LICENSE"] {
+        assert!(
+            nsi.contains(&format!("\"{DRIVER_FOLDER}\\{file}\"")),
+            "{file}"
+        );
+        assert!(nsi.contains(&format!("Delete \"$INSTDIR\\{DRIVER_FOLDER}\\{file}\"")));
+    }
 }
 
 /// Unix: the release workflow runs the script with bash on Linux and macOS.

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::source::{catalogue_keys, code, literals, rust_files};
+use common::source::{MARKER, catalogue_keys, code, literals, rust_files};
 
 /// Calls whose string arguments no person reads.
 const NOT_FOR_PEOPLE: &[&str] = &[
@@ -30,9 +30,6 @@ const NOT_FOR_PEOPLE: &[&str] = &[
     "spawn(",
     "#[",
 ];
-
-/// The marker that lets one line through, with its reason.
-const MARKER: &str = "// not for people:";
 
 #[test]
 fn the_window_says_nothing_outside_the_catalogue() {

@@ -1,5 +1,6 @@
 //! `dfu-station list [--json] [--watch [--watch-seconds N]]`: every DFU interface, one
-//! `dfu-util -l` line each, or a live listing of interfaces as they come and go.
+//! `dfu-util -l` line each, or a live listing of interfaces as they come and go; on
+//! Windows, a line per board whose DFU interface needs its driver (the driver doctor).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -8,8 +9,8 @@ use clap::Args;
 
 use super::EXIT_NO_BOARD;
 use failure::{Code, Failure};
-
-use station::advice::explained;
+use station::advice::{driver_line, explained};
+use usb::driver::{ThisComputer, examine};
 use usb::{DfuTarget, Pick, Usb, UsbError, UsbEvent, WatchMode};
 
 #[derive(Debug, Args)]
@@ -41,6 +42,10 @@ pub fn run(args: &ListArgs) -> ExitCode {
     };
     let mut warned = Warned::default();
     targets.iter().for_each(|target| warned.check(target));
+    // Windows: a board whose DFU interface needs its driver, which libusb may not list.
+    for finding in examine(&ThisComputer).unwrap_or_default() {
+        super::warn(&driver_line(&finding));
+    }
     if args.json {
         println!(
             "{}",

@@ -8,7 +8,9 @@ use std::time::Duration;
 use eframe::egui;
 
 use super::board::CardAction;
+use super::devices::ListAction;
 use super::dialogs::{Answer, Dialog};
+use super::doctor::{self, Doctor};
 use super::help::{Help, Topic};
 use super::production::Production;
 use super::profile::{Factory, Remembered};
@@ -28,6 +30,7 @@ use station::{
     BoardRow, BoardState, Command, DemoCommand, DeviceId, Event, LoadedImage, Registry, Station,
     file_name,
 };
+use usb::driver::{Finding, ThisComputer};
 
 /// Storage key of the last image's path.
 const LAST_IMAGE_KEY: &str = "last_image"; // not for people: a settings key
@@ -94,6 +97,8 @@ pub struct App {
     commands: Vec<Command>,
     screenshot: Option<Screenshot>,
     help: Help,
+    /// The driver doctor (Windows): what a board's DFU interface needs.
+    doctor: Doctor,
     factory: Factory,
     /// Started with a profile: the settings are not remembered.
     with_profile: bool,
@@ -206,6 +211,7 @@ impl App {
                 requested: false,
             }),
             help: Help::new(options.history.clone()),
+            doctor: Doctor::new(options.computer.unwrap_or_else(|| Arc::new(ThisComputer))),
             factory: Factory::new(remembered, options.profile.as_ref()),
             with_profile: options.profile.is_some(),
             sent: None,
@@ -578,8 +584,17 @@ impl eframe::App for App {
 
         let image = self.image.loaded().cloned();
         let selected = self.selected_row().cloned();
-        self.help
-            .tick(&ctx, &self.registry, image.as_deref(), selected.as_ref());
+        if self.doctor.tick(&ctx, &self.registry) {
+            self.help.open(Topic::WindowsDriver, None);
+        }
+        let without_driver = !self.doctor.findings().is_empty();
+        self.help.tick(
+            &ctx,
+            &self.registry,
+            image.as_deref(),
+            selected.as_ref(),
+            without_driver,
+        );
 
         egui::Panel::top("top_bar") // not for people: an egui id
             .exact_size(48.0)
@@ -712,7 +727,7 @@ impl App {
     /// Desk: the board list on the left; in the middle the three steps: the file, the
     /// board (or how to get one), the primary button; then the result.
     fn desk(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
-        let forget = egui::Panel::left("devices") // not for people: an egui id
+        let action = egui::Panel::left("devices") // not for people: an egui id
             .resizable(true)
             .default_size(ctx.content_rect().width() * 0.36)
             .size_range(300.0..=1100.0)
@@ -723,11 +738,14 @@ impl App {
                     &mut self.view.selected,
                     self.image.loaded().map(|i| &**i),
                     &mut self.commands,
+                    &mut self.doctor,
                 )
             })
             .inner;
-        if let Some(id) = forget {
-            self.registry.forget(&id);
+        match action {
+            Some(ListAction::Forget(id)) => self.registry.forget(&id),
+            Some(ListAction::DriverSteps) => self.help.open(Topic::WindowsDriver, None),
+            None => {}
         }
         self.help_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
@@ -751,7 +769,7 @@ impl App {
                 let action = match &selected {
                     Some(row) => board::show(ui, row, image.as_deref(), &mut self.commands),
                     None => {
-                        no_board_step(ui);
+                        no_board_step(ui, self.doctor.findings().first());
                         None
                     }
                 };
@@ -776,7 +794,10 @@ impl App {
     /// The help on the right (with the demo boards unless locked); loads a file it made.
     fn help_panel(&mut self, ui: &mut egui::Ui) {
         let demo = (!self.factory.locked()).then_some(&mut self.commands);
-        if let Some((path, command)) = self.help.show(ui, &self.registry, &self.log, demo) {
+        let shown = self
+            .help
+            .show(ui, &self.registry, &self.log, demo, &mut self.doctor);
+        if let Some((path, command)) = shown {
             self.load(path, command);
         }
     }
@@ -925,15 +946,21 @@ impl App {
     }
 }
 
-/// Step 2 without a board: how to put one in download mode, with the picture.
-fn no_board_step(ui: &mut egui::Ui) {
+/// Step 2 without a board: how to put one in download mode, with the picture; or, where
+/// the driver doctor sees a board that needs its driver, what that board needs.
+fn no_board_step(ui: &mut egui::Ui, without_driver: Option<&Finding>) {
     egui::Frame::group(ui.style())
         .inner_margin(12.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(egui::RichText::new(t!("window-step-board-none")).size(size::HEADING));
-            ui.label(egui::RichText::new(download_mode()).size(size::EMPHASIS));
-            super::help::download_mode_picture(ui);
+            match without_driver {
+                Some(finding) => doctor::words(ui, finding),
+                None => {
+                    ui.label(egui::RichText::new(download_mode()).size(size::EMPHASIS));
+                    super::help::download_mode_picture(ui);
+                }
+            }
         });
 }
 

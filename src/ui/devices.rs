@@ -1,8 +1,10 @@
 //! The board list: one card per board with chip, mode, USB path, serial and state;
-//! click or arrow keys select; demo boards get plug controls.
+//! click or arrow keys select; demo boards get plug controls. Boards the driver doctor
+//! found without their driver come first.
 
 use eframe::egui::{self, RichText};
 
+use super::doctor::Doctor;
 use super::status;
 use super::style::size;
 
@@ -47,21 +49,34 @@ pub fn arrow_selection(
     Some(rows[next].device.id.clone())
 }
 
-/// The list. Returns the board to forget, if its Dismiss button was clicked.
+/// What the list asks of the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListAction {
+    /// Forget this board (its Dismiss button).
+    Forget(DeviceId),
+    /// Open the Windows driver help (a doctor's card's "Show the steps").
+    DriverSteps,
+}
+
+/// The list, the doctor's findings first.
 pub fn show(
     ui: &mut egui::Ui,
     registry: &Registry,
     selected: &mut Option<DeviceId>,
     image: Option<&LoadedImage>,
     commands: &mut Vec<Command>,
-) -> Option<DeviceId> {
+    doctor: &mut Doctor,
+) -> Option<ListAction> {
     ui.add_space(6.0);
     ui.heading(t!("window-boards"));
     ui.add_space(4.0);
+    let steps = doctor.show(ui, false).then_some(ListAction::DriverSteps);
     if registry.rows().is_empty() {
-        ui.label(t!("window-no-board-yet"));
-        ui.label(RichText::new(t!("window-no-hardware")).weak());
-        return None;
+        if doctor.findings().is_empty() {
+            ui.label(t!("window-no-board-yet"));
+            ui.label(RichText::new(t!("window-no-hardware")).weak());
+        }
+        return steps;
     }
     let mut forget = None;
     egui::ScrollArea::vertical()
@@ -84,7 +99,7 @@ pub fn show(
                 ui.add_space(6.0);
             }
         });
-    forget
+    forget.map(ListAction::Forget).or(steps)
 }
 
 fn card(

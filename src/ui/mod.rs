@@ -3,7 +3,8 @@
 //!
 //! - [`App`]: the eframe app (event draining, layout, persistence, screenshot-and-quit).
 //! - `devices`: the board list; `image_card`: the file and its flash map; `board`: the
-//!   selected board's progress and result; `session_log`: the session log; [`help`]: guided help.
+//!   selected board's progress and result; `session_log`: the session log; [`help`]: guided
+//!   help; `doctor`: the driver doctor's findings (Windows) and its Install driver button.
 //! - `tiles`: the station view (a large PASS/FAIL tile per board); `profile`: factory
 //!   settings, the profile lock and its PIN; `production`: the production log tab;
 //!   `dialogs`: the native file pickers, on threads of their own; `style`: colours and
@@ -13,6 +14,7 @@ mod app;
 mod board;
 mod devices;
 mod dialogs;
+mod doctor;
 mod fonts;
 pub mod help;
 mod image_card;
@@ -39,6 +41,7 @@ use station::support::History;
 use station::usb_source::UsbSource;
 use station::{DeviceSource, Environment, Station};
 use usb::UsbError;
+use usb::driver::Computer;
 
 /// Environment variable: save a PNG of the window to this path once it shows its boards
 /// (or after a few seconds), then quit. For smoke tests and documentation.
@@ -58,6 +61,8 @@ pub struct Options {
     /// Where the support report finds the last flashes (none by default; the app's is in
     /// the user's state folder).
     pub history: History,
+    /// What the driver doctor asks (tests fake Windows' answers); none: this computer.
+    pub computer: Option<Arc<dyn Computer>>,
 }
 
 /// Window title: the app's name and version.

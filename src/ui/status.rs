@@ -8,6 +8,7 @@ use super::style::{FAIL, PASS, WARN};
 use i18n::t;
 use station::advice::headline;
 use station::{BoardRow, BoardState, LoadedImage, Outcome};
+use usb::driver::{InstallError, Installed};
 
 /// How a status reads: its colour and icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,5 +105,27 @@ pub fn file(image: &LoadedImage) -> Status {
     match image.image.warnings.len() {
         0 => Status::new(Tone::Pass, t!("window-file-valid")),
         n => Status::new(Tone::Warn, t!("window-file-valid-warnings", count = n)),
+    }
+}
+
+/// What a driver install came to.
+pub fn driver_install(outcome: &Result<Installed, InstallError>) -> Status {
+    match outcome {
+        Ok(Installed::Done) => Status::new(Tone::Pass, t!("driver-installed")),
+        Ok(Installed::RestartNeeded) => Status::new(Tone::Warn, t!("driver-installed-restart")),
+        Err(InstallError::Declined) => Status::new(Tone::Fail, t!("driver-install-declined")),
+        Err(InstallError::NoDevice) => Status::new(Tone::Fail, t!("driver-install-no-device")),
+        Err(InstallError::TimedOut(deadline)) => Status::new(
+            Tone::Fail,
+            t!("driver-install-timed-out", seconds = deadline.as_secs()),
+        ),
+        Err(InstallError::Failed(code)) => Status::new(
+            Tone::Fail,
+            t!("driver-install-failed", code = code.to_string()),
+        ),
+        Err(InstallError::NotStarted(error)) => Status::new(
+            Tone::Fail,
+            t!("driver-install-not-started", error = error.as_str()),
+        ),
     }
 }

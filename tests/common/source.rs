@@ -4,6 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The comment that marks a line's strings as not for people, with its reason
+/// (`// not for people: a thread name`).
+pub const MARKER: &str = "// not for people:";
+
 /// Every `.rs` file under `folder`, sorted.
 pub fn rust_files(folder: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();

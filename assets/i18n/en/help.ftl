@@ -66,12 +66,14 @@ help-linux-access-replug = Unplug and replug the board, then flash again.
 help-linux-access-plugdev-comment = # or ESP-IDF's rule, for members of the plugdev group:
 
 help-windows-driver-title = Windows: the board cannot be opened (WinUSB driver)
-help-windows-driver-first = Ask your engineer to install the WinUSB driver, then replug the board.
-help-windows-driver-why = Windows needs the WinUSB driver on the board's DFU interface, interface 2, before a program can flash it. macOS needs nothing.
-help-windows-driver-espressif = Easiest: install Espressif's signed driver package (the ESP-IDF installer offers "ESP32 USB DFU driver"), then replug the board.
-help-windows-driver-zadig = Or with Zadig (zadig.akeo.ie): put the board in download mode, start Zadig and choose Options > List All Devices.
+help-windows-driver-first = Where DFU Station shows { driver-install }, press it; otherwise ask your engineer to install the WinUSB driver with the steps below, then replug the board.
+help-windows-driver-why = Windows binds no driver to the board's DFU interface (interface 2 in download mode), and a program can flash the board only through WinUSB there. DFU Station looks at that interface by itself and says what it needs. macOS needs nothing.
+help-windows-driver-espressif = ESP32-S2: { driver-install } installs Espressif's signed WinUSB driver on interface 2 only; Windows asks for permission first.
+help-windows-driver-s3 = ESP32-S3: Espressif publishes no signed driver for it, so WinUSB goes on with Zadig, as follows (this works for an ESP32-S2 too).
+help-windows-driver-zadig = Put the board in download mode, start Zadig (zadig.akeo.ie) and choose Options > List All Devices.
 help-windows-driver-pick = Pick "ESP32-S2 (Interface 2)" (or "ESP32-S3 (Interface 2)"), select WinUSB and press Install Driver.
 help-windows-driver-serial = Do not replace the drivers of interfaces 0 and 1: they are the board's serial port.
+help-windows-driver-wrong = A wrong driver on interface 2 (libusb0, usbser: DFU Station names it) goes first: in Device Manager, Uninstall device with "Attempt to remove the driver for this device" ticked (or, as administrator, pnputil /delete-driver oemNN.inf /uninstall), then replug the board.
 help-windows-driver-replug = Replug the board: it appears in DFU Station.
 
 help-s3-title = ESP32-S3: the board never appears

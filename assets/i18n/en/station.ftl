@@ -137,3 +137,25 @@ station-log-paused = Production log not writable: { $error }. Flashing is paused
     [one] {" "}1 record is held until it can be written.
    *[other] {" "}{ $held } records are held until they can be written.
 }
+
+## The driver doctor (Windows): the driver on a board's DFU interface, and what to do.
+## The window and the command line say these; the headlines name no interface numbers.
+
+driver-needed = This board needs its USB driver before it can be flashed.
+# $driver: the driver's service name as Windows gives it (libusb0, usbser).
+driver-wrong = This board has the wrong USB driver ({ $driver }), so it cannot be flashed.
+# The button that installs the driver.
+driver-install = Install driver
+driver-press-install = Press { driver-install } and answer Yes when Windows asks for permission.
+driver-no-package = Espressif publishes no signed driver for the { $chip }, so DFU Station cannot install it for you: install WinUSB with Zadig, as the steps in Help show.
+# $path: where the installer puts the driver files.
+driver-package-missing = The driver that comes with DFU Station is missing ({ $path }): reinstall DFU Station, or install WinUSB with Zadig, as the steps in Help show.
+# $name: the board's entry in Device Manager. The words in quotes are Windows' own.
+driver-remove = Remove it: in Device Manager, right-click "{ $name }", choose Uninstall device, tick "Attempt to remove the driver for this device", press Uninstall, then replug the board.
+# $command: pnputil's command line, verbatim.
+driver-remove-command = Or, in a command prompt run as administrator: { $command }
+# For the engineer. $instance: Windows' device instance ID; $driver: the service name,
+# $problem: Device Manager's problem code (28: no driver), each "-" when there is none.
+driver-details = { $chip } download mode, USB interface 2: { $instance }; driver: { $driver }; problem code: { $problem }
+# The command line's line per board ($headline: driver-needed or driver-wrong; $details: driver-details).
+driver-line = { $chip }: { $headline } DFU Station's window says what to do. [{ $details }]

@@ -172,3 +172,22 @@ window-no-dialog-service = No XDG desktop portal ({ $why }) and no zenity.
 window-save-support-report = Save support report
 window-report-saved = Saved to { $path }. Send this file to whoever helps you.
 window-report-not-saved = Could not save to { $path }: { $error }
+
+## The driver doctor (Windows): a board's card in the list and in the Windows driver help
+
+driver-install-hint = Installs Espressif's signed WinUSB driver on this board's DFU interface only; its serial port keeps its driver.
+driver-show-steps = Show the steps
+driver-show-steps-hint = Opens the Windows driver help.
+# A board card's badge: short.
+driver-badge-needed = Needs its USB driver
+driver-badge-wrong = Wrong USB driver
+driver-installing = Installing the driver: answer Yes when Windows asks for permission...
+driver-installed = Driver installed. If the board does not appear, replug it.
+driver-installed-restart = Driver installed: restart the computer to finish.
+driver-install-declined = Not installed: Windows' permission was not given. Press { driver-install } again and answer Yes.
+driver-install-no-device = Not installed: Windows found no board for the driver. Replug the board in download mode and try again.
+driver-install-timed-out = Not installed: the installer had not finished after { $seconds } s.
+# $code: pnputil's exit code. The log's path is Windows' own.
+driver-install-failed = Not installed: the installer failed (pnputil code { $code }; C:\Windows\INF\setupapi.dev.log says why). Install WinUSB with Zadig instead, as the steps in Help show.
+# $error: the system's words.
+driver-install-not-started = Not installed: the installer could not start ({ $error }).

@@ -67,12 +67,14 @@ help-linux-access-replug = 拔下板子再插上，然后重新烧录。
 help-linux-access-plugdev-comment = # 或者用 ESP-IDF 的规则，适用于 plugdev 组的成员：
 
 help-windows-driver-title = Windows：无法打开板子（WinUSB 驱动）
-help-windows-driver-first = 请工程师安装 WinUSB 驱动，然后重新插拔板子。
-help-windows-driver-why = 在 Windows 上，板子的 DFU 接口（接口 2）要先装上 WinUSB 驱动，程序才能烧录。macOS 无需驱动。
-help-windows-driver-espressif = 最简单的方法：安装乐鑫签名的驱动包（ESP-IDF 安装程序中的“ESP32 USB DFU driver”），然后重新插拔板子。
-help-windows-driver-zadig = 或者用 Zadig（zadig.akeo.ie）：让板子进入下载模式，启动 Zadig，选择 Options > List All Devices。
+help-windows-driver-first = DFU Station 显示“{ driver-install }”时，点击它；否则请工程师按下面的步骤安装 WinUSB 驱动，然后重新插拔板子。
+help-windows-driver-why = Windows 不会给板子的 DFU 接口（下载模式下的接口 2）装任何驱动，而程序只能通过该接口上的 WinUSB 烧录板子。DFU Station 会自动检查这个接口，并说明需要做什么。macOS 无需驱动。
+help-windows-driver-espressif = ESP32-S2：“{ driver-install }”只在接口 2 上安装乐鑫签名的 WinUSB 驱动；Windows 会先请求权限。
+help-windows-driver-s3 = ESP32-S3：乐鑫没有为它发布签名驱动，所以要用 Zadig 安装 WinUSB，步骤如下（ESP32-S2 也可以这样做）。
+help-windows-driver-zadig = 让板子进入下载模式，启动 Zadig（zadig.akeo.ie），选择 Options > List All Devices。
 help-windows-driver-pick = 选择“ESP32-S2 (Interface 2)”（或“ESP32-S3 (Interface 2)”），选中 WinUSB，然后点击 Install Driver。
 help-windows-driver-serial = 不要替换接口 0 和接口 1 的驱动：它们是板子的串口。
+help-windows-driver-wrong = 接口 2 上装错的驱动（libusb0、usbser，DFU Station 会指出）要先卸载：在设备管理器中“卸载设备”，并勾选“尝试删除此设备的驱动程序”（或以管理员身份运行 pnputil /delete-driver oemNN.inf /uninstall），然后重新插拔板子。
 help-windows-driver-replug = 重新插拔板子，它就会出现在 DFU Station 中。
 
 help-s3-title = ESP32-S3：板子始终不出现

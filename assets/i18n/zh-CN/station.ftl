@@ -114,3 +114,16 @@ station-log-paused = 生产记录无法写入：{ $error }。烧录已暂停。{
     [0] {""}
    *[other] { $held } 条记录暂存，等可以写入时再写。
 }
+
+## 驱动检查（Windows）：板子 DFU 接口上的驱动，以及该怎么做。
+
+driver-needed = 这块板子要先装上 USB 驱动才能烧录。
+driver-wrong = 这块板子装错了 USB 驱动（{ $driver }），无法烧录。
+driver-install = 安装驱动
+driver-press-install = 点击“{ driver-install }”，Windows 请求权限时选择“是”。
+driver-no-package = 乐鑫没有为 { $chip } 发布签名驱动，DFU Station 无法替你安装：请按“帮助”中的步骤用 Zadig 安装 WinUSB。
+driver-package-missing = DFU Station 自带的驱动文件不见了（{ $path }）：请重新安装 DFU Station，或按“帮助”中的步骤用 Zadig 安装 WinUSB。
+driver-remove = 先卸载它：在设备管理器中右键点击“{ $name }”，选择“卸载设备”，勾选“尝试删除此设备的驱动程序”，点击“卸载”，然后重新插拔板子。
+driver-remove-command = 或者在以管理员身份运行的命令提示符中执行：{ $command }
+driver-details = { $chip } 下载模式，USB 接口 2：{ $instance }；驱动：{ $driver }；问题代码：{ $problem }
+driver-line = { $chip }：{ $headline }DFU Station 的窗口会说明该怎么做。[{ $details }]

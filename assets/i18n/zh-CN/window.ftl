@@ -153,3 +153,19 @@ window-no-dialog-service = 没有 XDG 桌面门户（{ $why }），也没有 zen
 window-save-support-report = 保存支持报告
 window-report-saved = 已保存到 { $path }。请把此文件发给为你提供帮助的人。
 window-report-not-saved = 无法保存到 { $path }：{ $error }
+
+## 驱动检查（Windows）：列表中和 Windows 驱动帮助中的板子卡片
+
+driver-install-hint = 只在这块板子的 DFU 接口上安装乐鑫签名的 WinUSB 驱动；它的串口保留原有驱动。
+driver-show-steps = 查看步骤
+driver-show-steps-hint = 打开 Windows 驱动帮助。
+driver-badge-needed = 需要 USB 驱动
+driver-badge-wrong = USB 驱动不对
+driver-installing = 正在安装驱动：Windows 请求权限时请选择“是”……
+driver-installed = 驱动已安装。如果板子没有出现，请重新插拔。
+driver-installed-restart = 驱动已安装：重启电脑后生效。
+driver-install-declined = 未安装：没有获得 Windows 的许可。请再次点击“{ driver-install }”并选择“是”。
+driver-install-no-device = 未安装：Windows 没有找到适用此驱动的板子。请让板子进入下载模式后重新插上，再试一次。
+driver-install-timed-out = 未安装：安装程序在 { $seconds } 秒后仍未完成。
+driver-install-failed = 未安装：安装失败（pnputil 代码 { $code }；原因见 C:\Windows\INF\setupapi.dev.log）。请改按“帮助”中的步骤用 Zadig 安装 WinUSB。
+driver-install-not-started = 未安装：安装程序无法启动（{ $error }）。

@@ -23,6 +23,7 @@ pub use triggers::{LONG_ERASE_AFTER, NO_BOARD_AFTER, S3_AFTER, WIRING_AFTER};
 use crossbeam_channel::Receiver;
 
 use super::dialogs::save_support_report;
+use super::doctor::Doctor;
 use super::session_log::Log;
 use failure::Code;
 use firmware::Chip;
@@ -97,16 +98,19 @@ impl Help {
     }
 
     /// Opens the topic what the window shows calls for, and wakes the window when a
-    /// timed symptom is due.
+    /// timed symptom is due. `without_driver`: the driver doctor sees a board.
     pub fn tick(
         &mut self,
         ctx: &egui::Context,
         registry: &Registry,
         image: Option<&LoadedImage>,
         selected: Option<&BoardRow>,
+        without_driver: bool,
     ) {
         let now = ctx.input(|i| i.time);
-        let (opening, next) = self.watch.tick(now, registry, image, selected);
+        let (opening, next) = self
+            .watch
+            .tick(now, registry, image, selected, without_driver);
         if let Some(opening) = opening {
             self.panel = Panel::Topic(opening);
         }
@@ -129,13 +133,15 @@ impl Help {
     }
 
     /// The panel on the right, and the "Make dfu.bin" dialog. Returns a file to load.
-    /// `demo`: emulated boards may be plugged in (not while locked to a profile).
+    /// `demo`: emulated boards may be plugged in (not while locked to a profile); the
+    /// Windows driver topic shows the `doctor`'s findings.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         registry: &Registry,
         session_log: &Log,
         demo: Option<&mut Vec<Command>>,
+        doctor: &mut Doctor,
     ) -> Option<(PathBuf, Command)> {
         if let Some(said) = self.report.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.report = None;
@@ -196,7 +202,7 @@ impl Help {
                     }
                     Panel::Topic(opening) => {
                         let opening = opening.clone();
-                        self.topic_view(ui, &opening, registry);
+                        self.topic_view(ui, &opening, registry, doctor);
                     }
                 });
             });
@@ -223,7 +229,13 @@ impl Help {
         ui.separator();
     }
 
-    fn topic_view(&mut self, ui: &mut egui::Ui, opening: &Opening, registry: &Registry) {
+    fn topic_view(
+        &mut self,
+        ui: &mut egui::Ui,
+        opening: &Opening,
+        registry: &Registry,
+        doctor: &mut Doctor,
+    ) {
         let content = opening.topic.content();
         ui.label(RichText::new(content.title).heading().strong());
         ui.add(
@@ -244,6 +256,10 @@ impl Help {
                     ui.set_width(ui.available_width());
                     ui.label(context);
                 });
+        }
+        if opening.topic == Topic::WindowsDriver {
+            ui.add_space(4.0);
+            doctor.show(ui, true);
         }
         ui.add_space(4.0);
         ui.label(content.why);

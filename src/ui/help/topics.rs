@@ -24,7 +24,8 @@ pub enum Topic {
     Wiring,
     /// Linux refuses to open the board: the udev rule.
     LinuxAccess,
-    /// Windows cannot open the board: WinUSB on interface 2.
+    /// Windows cannot open the board: WinUSB on interface 2 (the driver doctor's findings
+    /// first).
     WindowsDriver,
     /// An ESP32-S3 never shows: USB PHY, eFuse, date code, security features.
     S3NeverAppears,
@@ -221,9 +222,11 @@ impl Topic {
                 keys,
                 vec![
                     t!("help-windows-driver-espressif"),
+                    t!("help-windows-driver-s3"),
                     t!("help-windows-driver-zadig"),
                     t!("help-windows-driver-pick"),
                     t!("help-windows-driver-serial"),
+                    t!("help-windows-driver-wrong"),
                     t!("help-windows-driver-replug"),
                 ],
             ),

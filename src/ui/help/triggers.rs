@@ -129,16 +129,18 @@ impl Watch {
     }
 
     /// The topic what the window shows at `now` calls for, if any, and when to look again
-    /// (a timer runs out).
+    /// (a timer runs out). `without_driver`: the driver doctor sees a board that libusb
+    /// may not (no download-mode help for it).
     pub fn tick(
         &mut self,
         now: f64,
         registry: &Registry,
         image: Option<&LoadedImage>,
         selected: Option<&BoardRow>,
+        without_driver: bool,
     ) -> (Option<Opening>, Option<f64>) {
         let start = *self.start.get_or_insert(now);
-        self.board_seen |= registry.rows().iter().any(|r| r.present);
+        self.board_seen |= without_driver || registry.rows().iter().any(|r| r.present);
         let mut next = Vec::new();
         let scene = Scene {
             now,
@@ -332,7 +334,7 @@ mod tests {
     fn no_board_opens_once_then_the_wiring_once() {
         let mut watch = Watch::default();
         let registry = Registry::default();
-        let mut at = |now| watch.tick(now, &registry, None, None);
+        let mut at = |now| watch.tick(now, &registry, None, None, false);
         assert_eq!(at(0.0), (None, Some(NO_BOARD_AFTER)));
         let (opening, next) = at(NO_BOARD_AFTER + 1.0);
         assert_eq!(opening.unwrap().topic, Topic::NoBoard);

@@ -1,12 +1,14 @@
 //! What to do about a failure: one next step per [`Code`], per platform, in words a
 //! technician follows. Errors say what happened; this says what to do, so the same
 //! advice reads the same in the window, on the command line and in the help. The one
-//! place for the download-mode instruction, the Linux udev rule and the Windows driver.
+//! place for the download-mode instruction, the Linux udev rule and the Windows driver
+//! (also the driver doctor's findings).
 
 use dfu::TransportError;
 use failure::{Code, Failure};
 use firmware::Warning;
 use usb::UsbError;
+use usb::driver::{Finding, Fix, NoPackage};
 
 /// The operating system whose advice to give (drivers and permissions differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +73,61 @@ pub fn warning_headline(warning: &Warning) -> String {
         Warning::NothingToFlash => "warning-nothing-to-flash",
     };
     i18n::t!(key)
+}
+
+/// What the driver doctor found, in a technician's words: what is the matter (no
+/// interface numbers, no hardware IDs).
+pub fn driver_headline(fix: &Fix) -> String {
+    match fix {
+        Fix::Install(_) | Fix::Zadig(_) => i18n::t!("driver-needed"),
+        Fix::WrongDriver { service, .. } => i18n::t!("driver-wrong", driver = service.as_str()),
+    }
+}
+
+/// What to do about a finding, one step per item (the Zadig steps themselves are the
+/// Windows driver help's).
+pub fn driver_steps(finding: &Finding) -> Vec<String> {
+    match &finding.fix {
+        Fix::Install(_) => vec![i18n::t!("driver-press-install")],
+        Fix::Zadig(NoPackage::NoneForChip) => {
+            vec![i18n::t!("driver-no-package", chip = finding.chip.name())]
+        }
+        Fix::Zadig(NoPackage::Missing(path)) => vec![i18n::t!(
+            "driver-package-missing",
+            path = path.display().to_string()
+        )],
+        Fix::WrongDriver { .. } => {
+            let name = finding.node.name.as_deref().unwrap_or(finding.chip.name());
+            let remove = i18n::t!("driver-remove", name = name);
+            let command = (finding.fix.removal_command())
+                .map(|command| i18n::t!("driver-remove-command", command = command));
+            [remove].into_iter().chain(command).collect()
+        }
+    }
+}
+
+/// A finding's detail for the engineer: the interface's instance ID, driver and problem
+/// code.
+pub fn driver_details(finding: &Finding) -> String {
+    let node = &finding.node;
+    i18n::t!(
+        "driver-details",
+        chip = finding.chip.name(),
+        instance = node.instance_id.as_str(),
+        driver = node.service.as_deref().unwrap_or("-"),
+        problem = node.problem.map_or("-".to_owned(), |p| p.to_string())
+    )
+}
+
+/// A finding on one line for a plain-text front (`dfu-station list`): the chip, what is
+/// the matter, where to see what to do, and the engineer's detail.
+pub fn driver_line(finding: &Finding) -> String {
+    i18n::t!(
+        "driver-line",
+        chip = finding.chip.name(),
+        headline = driver_headline(&finding.fix),
+        details = driver_details(finding)
+    )
 }
 
 /// The catalogue keys of a failure's plain words.
@@ -412,6 +469,112 @@ mod tests {
                 "{warning:?}: {chinese}"
             );
         }
+    }
+
+    /// The driver doctor's findings for an ESP32-S2 interface with `service` (`None`: no
+    /// driver) and each kind of fix.
+    fn findings() -> Vec<Finding> {
+        let node = |service: Option<&str>, name: Option<&str>| usb::driver::DeviceNode {
+            instance_id: r"USB\VID_303A&PID_0002&MI_02\6&2B7A1B5B&0&0002".into(),
+            hardware_ids: vec![r"USB\VID_303A&PID_0002&REV_0723&MI_02".into()],
+            name: name.map(str::to_owned),
+            service: service.map(str::to_owned),
+            problem: service.is_none().then_some(28),
+            inf: None,
+        };
+        let finding = |chip, node, fix| Finding { chip, node, fix };
+        vec![
+            finding(
+                firmware::Chip::Esp32S2,
+                node(None, None),
+                Fix::Install(r"C:\Program Files\DFU Station\driver\esp32s2.inf".into()),
+            ),
+            finding(
+                firmware::Chip::Esp32S3,
+                node(None, None),
+                Fix::Zadig(NoPackage::NoneForChip),
+            ),
+            finding(
+                firmware::Chip::Esp32S2,
+                node(None, None),
+                Fix::Zadig(NoPackage::Missing(r"D:\dfu\driver\esp32s2.cat".into())),
+            ),
+            finding(
+                firmware::Chip::Esp32S2,
+                node(Some("libusb0"), Some("ESP32-S2 (Interface 2)")),
+                Fix::WrongDriver {
+                    service: "libusb0".into(),
+                    package: Some("oem12.inf".into()),
+                },
+            ),
+        ]
+    }
+
+    /// Each finding's headline is plain, its steps say what to do, and the engineer's
+    /// words (the interface, the instance, the problem code) wait under Details; in
+    /// Chinese too.
+    #[test]
+    fn driver_findings_read_plainly_with_their_next_steps() {
+        let [install, s3, missing, libusb0] = findings().try_into().unwrap();
+        for finding in [&install, &s3, &missing, &libusb0] {
+            let headline = driver_headline(&finding.fix);
+            for word in ["interface", "MI_", "VID", "303a", "WinUSB", "28"] {
+                assert!(!headline.contains(word), "{headline} says {word}");
+            }
+            let details = driver_details(finding);
+            assert!(
+                details.contains("USB interface 2") && details.contains(&finding.node.instance_id),
+                "{details}"
+            );
+            with_lang(Lang::ZhCn, || {
+                let headline = driver_headline(&finding.fix);
+                assert!(headline.ends_with('。'), "{headline}");
+                assert!(
+                    driver_steps(finding)
+                        .iter()
+                        .all(|s| s.chars().any(|c| c > '\u{2e80}'))
+                );
+            });
+        }
+        assert_eq!(
+            driver_headline(&install.fix),
+            "This board needs its USB driver before it can be flashed."
+        );
+        assert_eq!(
+            driver_steps(&install),
+            ["Press Install driver and answer Yes when Windows asks for permission."]
+        );
+        assert!(driver_details(&install).ends_with("driver: -; problem code: 28"));
+        let [why] = &driver_steps(&s3)[..] else {
+            panic!("one step for the S3")
+        };
+        assert!(why.contains("no signed driver for the ESP32-S3") && why.contains("Zadig"));
+        let [why] = &driver_steps(&missing)[..] else {
+            panic!("one step for a missing package")
+        };
+        assert!(why.contains(r"D:\dfu\driver\esp32s2.cat") && why.contains("reinstall"));
+        assert_eq!(
+            driver_headline(&libusb0.fix),
+            "This board has the wrong USB driver (libusb0), so it cannot be flashed."
+        );
+        let [device_manager, command] = &driver_steps(&libusb0)[..] else {
+            panic!("two ways to remove a wrong driver")
+        };
+        assert!(
+            device_manager.contains("right-click \"ESP32-S2 (Interface 2)\"")
+                && device_manager.contains("Attempt to remove the driver for this device"),
+            "{device_manager}"
+        );
+        assert!(command.ends_with("pnputil /delete-driver oem12.inf /uninstall"));
+        assert!(driver_details(&libusb0).ends_with("driver: libusb0; problem code: -"));
+        assert_eq!(
+            driver_line(&s3),
+            format!(
+                "ESP32-S3: {} DFU Station's window says what to do. [{}]",
+                driver_headline(&s3.fix),
+                driver_details(&s3)
+            )
+        );
     }
 
     /// `docs/failure-codes.md` is the table the code gives (rewritten with UPDATE_DOCS=1).

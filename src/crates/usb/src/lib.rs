@@ -1,11 +1,13 @@
 //! USB DFU devices through libusb (rusb): listing with dfu-util's identity fields,
 //! opening as an engine [`Transport`](dfu::Transport), waiting for a board to come
-//! back in DFU mode, hotplug events, and errors that tell the user what to do.
+//! back in DFU mode, hotplug events, and errors that tell the user what to do; on
+//! Windows, the [`driver`] doctor: which driver holds a board's DFU interface.
 //!
 //! Nothing here panics without USB: a machine without it gives [`UsbError::Unavailable`].
 #![warn(missing_docs)]
 
 mod describe;
+pub mod driver;
 mod error;
 mod select;
 mod target;
