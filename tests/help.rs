@@ -23,6 +23,7 @@ use dfu_station::station::{DeviceSource, Event, Station, press_reset};
 use dfu_station::t;
 use dfu_station::ui::help::{NO_BOARD_AFTER, S3_AFTER, Topic, WIRING_AFTER};
 use dfu_station::ui::{App, Options};
+#[cfg(target_os = "linux")]
 use dfu_station::usb::UsbError;
 use eframe::egui;
 use egui::Role;
