@@ -36,6 +36,11 @@ UninstPage uninstConfirm
 UninstPage instfiles
 
 Section "Install"
+  ; A machine-wide install (Program Files, HKLM): shortcuts for every user, and the 64-bit
+  ; registry, where 64-bit Windows looks for App Paths (an x86 installer would otherwise
+  ; write under WOW6432Node).
+  SetShellVarContext all
+  SetRegView 64
   SetOutPath "$INSTDIR"
   ; dfu-station.exe is the console program (cmd and PowerShell wait for it and get its
   ; exit code); dfu-station-app.exe opens the window without a console, for shortcuts.
@@ -60,6 +65,8 @@ Section "Install"
 SectionEnd
 
 Section "Uninstall"
+  SetShellVarContext all
+  SetRegView 64
   Delete "$INSTDIR\dfu-station.exe"
   Delete "$INSTDIR\dfu-station-app.exe"
   Delete "$INSTDIR\dfu-station.ico"
