@@ -13,7 +13,6 @@
 #   SCREENSHOT_DIR   where the screenshots are kept (default: target/wine)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$PWD
 exe_dir=${WINDOWS_EXE_DIR:-${CROSS_TARGET_DIR:-/var/cache/dfu-station/cross}/x86_64-pc-windows-gnu/release}
 exe=$exe_dir/dfu-station.exe
 [ -f "$exe" ] || { echo "No $exe: run packaging/windows/cross-check.sh first" >&2; exit 1; }

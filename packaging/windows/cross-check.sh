@@ -43,7 +43,7 @@ if [ "$(du -s --block-size=1G "$CARGO_TARGET_DIR" | cut -f1)" -gt 20 ]; then
 fi
 cargo --version
 
-build_std=(-Zbuild-std=std,panic_abort)
+build_std=("-Zbuild-std=std,panic_abort")
 # No C compiler for msvc or macOS here: libusb1-sys's build script (which compiles
 # libusb's C) is replaced through its `links` key. A check links nothing, so nothing is
 # lost; windows-gnu compiles libusb for real with MinGW.

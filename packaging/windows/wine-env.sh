@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by check-wine.sh and check-installer.sh: installs what running the Windows
 # build under Wine needs, starts an X server of its own (Xvfb) and a fresh 64-bit Wine
 # prefix in a temporary folder, and removes both on exit.
@@ -31,9 +32,9 @@ wine_env_start() {
   # program it runs, and the window needs one for OpenGL/Vulkan (Mesa's llvmpipe).
   Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
   xvfb_pid=$!
-  local i
-  for i in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
-  export DISPLAY=":$(cat "$work/display")"
+  for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+  DISPLAY=":$(cat "$work/display")"
+  export DISPLAY
 
   local start=$SECONDS
   # No Mono or Gecko download prompts (nothing here uses .NET or HTML).
