@@ -30,6 +30,7 @@ fn vector() -> String {
     common::vector("1/dfu.bin").to_str().unwrap().to_owned()
 }
 
+#[cfg(target_os = "linux")]
 const USB_UNAVAILABLE: &str = "USB is not available on this computer (libusb could not start:";
 
 #[cfg(target_os = "linux")]

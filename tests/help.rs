@@ -28,6 +28,7 @@ use i18n::t;
 use i18n::{Lang, with_lang};
 use station::demo::{DemoSource, DemoTimings};
 use station::{DeviceSource, Environment, Event, Station, press_reset};
+#[cfg(target_os = "linux")]
 use usb::UsbError;
 
 /// Seconds of app time per frame (egui_kittest's default step).

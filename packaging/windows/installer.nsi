@@ -3,14 +3,28 @@
 ;   makensis /DVERSION=0.1.0 packaging\windows\installer.nsi
 ; It installs the app, Start-menu shortcuts (the window, a command prompt that finds
 ; dfu-station, the WinUSB driver guidance) and an uninstaller.
+; Optional defines: EXE_DIR, the folder of the two executables (default
+; ..\..\target\release; a cross build has them elsewhere), OUT_DIR, where the installer
+; is written (default EXE_DIR), and TARGET, NSIS's target (default x86-unicode, the only
+; one official NSIS builds have; check-installer.sh builds amd64-unicode, which Wine
+; without its 32-bit half can run). From Linux: makensis -DVERSION=... -DEXE_DIR=...
 Unicode true
 !ifndef VERSION
   !error "Pass the version from Cargo.toml: makensis /DVERSION=x.y.z installer.nsi"
 !endif
+!ifndef EXE_DIR
+  !define EXE_DIR "..\..\target\release"
+!endif
+!ifndef OUT_DIR
+  !define OUT_DIR "${EXE_DIR}"
+!endif
+!ifdef TARGET
+  Target ${TARGET}
+!endif
 !define APP "DFU Station"
 !define APP_ID "io.github.dfu_station.DfuStation"
 Name "${APP} ${VERSION}"
-OutFile "..\..\target\release\dfu-station-${VERSION}-setup.exe"
+OutFile "${OUT_DIR}\dfu-station-${VERSION}-setup.exe"
 InstallDir "$PROGRAMFILES64\${APP}"
 RequestExecutionLevel admin
 Icon "dfu-station.ico"
@@ -22,11 +36,16 @@ UninstPage uninstConfirm
 UninstPage instfiles
 
 Section "Install"
+  ; A machine-wide install (Program Files, HKLM): shortcuts for every user, and the 64-bit
+  ; registry, where 64-bit Windows looks for App Paths (an x86 installer would otherwise
+  ; write under WOW6432Node).
+  SetShellVarContext all
+  SetRegView 64
   SetOutPath "$INSTDIR"
   ; dfu-station.exe is the console program (cmd and PowerShell wait for it and get its
   ; exit code); dfu-station-app.exe opens the window without a console, for shortcuts.
-  File "..\..\target\release\dfu-station.exe"
-  File "..\..\target\release\dfu-station-app.exe"
+  File "${EXE_DIR}\dfu-station.exe"
+  File "${EXE_DIR}\dfu-station-app.exe"
   File "dfu-station.ico"
   File "WinUSB-driver.txt"
   ; The bundled CJK font's licence travels with it (SIL OFL 1.1).
@@ -53,6 +72,8 @@ Section "Install"
 SectionEnd
 
 Section "Uninstall"
+  SetShellVarContext all
+  SetRegView 64
   Delete "$INSTDIR\dfu-station.exe"
   Delete "$INSTDIR\dfu-station-app.exe"
   Delete "$INSTDIR\dfu-station.ico"

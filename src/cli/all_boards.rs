@@ -315,13 +315,13 @@ fn usb_station() -> Option<Station> {
     }
 }
 
-/// The machine's name, as a station name for `flash --all` records.
+/// The machine's name, as a station name for `flash --all` records: the system's host
+/// name on every system (on Linux the kernel's, which /etc/hostname sets; on Windows the
+/// computer's DNS host name), "cli" if it has none.
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .map(|name| name.trim().to_owned())
-        .ok()
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "cli".into())
+    let name = gethostname::gethostname();
+    let name = name.to_string_lossy().trim().to_owned();
+    if name.is_empty() { "cli".into() } else { name }
 }
 
 /// What the station did while followed.
@@ -539,4 +539,16 @@ fn shift_line(registry: &Registry) -> String {
         rate = rate,
         rows = rows
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// Records name the machine on every system, not "cli" (it once read /etc/hostname,
+    /// which Windows and macOS do not have).
+    #[test]
+    fn hostname_is_the_systems() {
+        let name = super::hostname();
+        assert!(!name.is_empty());
+        assert_eq!(name, gethostname::gethostname().to_string_lossy().trim());
+    }
 }

@@ -161,6 +161,8 @@ enum Quit {
 struct Screenshot {
     path: PathBuf,
     requested: bool,
+    /// Wait for a board's result rather than for the board list.
+    after_result: bool,
 }
 
 impl App {
@@ -209,6 +211,7 @@ impl App {
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
                 requested: false,
+                after_result: options.screenshot_after_result,
             }),
             help: Help::new(options.history.clone()),
             doctor: Doctor::new(options.computer.unwrap_or_else(|| Arc::new(ThisComputer))),
@@ -534,14 +537,28 @@ impl App {
             return;
         };
         let time = ctx.input(|i| i.time);
-        let ready = time > 1.0 && (!self.registry.rows().is_empty() || time > 5.0);
+        let rows = self.registry.rows();
+        let ready = if shot.after_result {
+            let result = rows.iter().any(|r| matches!(r.state, BoardState::Done(_)));
+            result || time > 120.0
+        } else {
+            time > 1.0 && (!rows.is_empty() || time > 5.0)
+        };
         if ready && !shot.requested {
             shot.requested = true;
             let path = shot.path.clone();
-            let rows = self.registry.rows();
+            let after_result = shot.after_result;
             let listed: Vec<String> = rows
                 .iter()
-                .map(|r| format!("{} at {}", r.device.chip_name(), r.device.id.path)) // not for people: the smoke tests read it
+                .map(|r| {
+                    let board = format!("{} at {}", r.device.chip_name(), r.device.id.path); // not for people: the smoke tests read it
+                    // Waiting for a result: each board's state too (`ESP32-S2 at 1-1 PASS`).
+                    if after_result {
+                        format!("{board} {}", r.state.words())
+                    } else {
+                        board
+                    }
+                })
                 .collect();
             let summary = format!(
                 "{} board{} listed{}{}", // not for people: the smoke tests read it

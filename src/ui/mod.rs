@@ -47,6 +47,12 @@ use usb::driver::Computer;
 /// (or after a few seconds), then quit. For smoke tests and documentation.
 pub const SCREENSHOT_ENV: &str = "DFU_STATION_SCREENSHOT";
 
+/// Environment variable (test only), with [`SCREENSHOT_ENV`]: take the screenshot once a
+/// board has a result (PASS or FAIL), or after two minutes, instead of once boards are
+/// listed. With a profile in auto mode and `--demo`, a flash to PASS without a click (the
+/// Windows build's check under Wine, which cannot click).
+pub const SCREENSHOT_AFTER_RESULT_ENV: &str = "DFU_STATION_SCREENSHOT_AFTER_RESULT";
+
 /// How the app starts.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -54,6 +60,8 @@ pub struct Options {
     pub demo: bool,
     /// Save a screenshot here, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Take that screenshot only once a board has a result.
+    pub screenshot_after_result: bool,
     /// Why USB could not start, if it could not (the window opens its help).
     pub usb_error: Option<UsbError>,
     /// Start locked to this factory profile.
@@ -132,6 +140,7 @@ fn start(profile: Option<&Path>, demo: bool) -> Result<(), StartError> {
     let options = Options {
         demo,
         screenshot: std::env::var_os(SCREENSHOT_ENV).map(PathBuf::from),
+        screenshot_after_result: std::env::var_os(SCREENSHOT_AFTER_RESULT_ENV).is_some(),
         profile,
         history: History::in_state_folder(),
         ..Default::default()

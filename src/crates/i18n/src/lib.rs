@@ -129,6 +129,9 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
 static CHOSEN: AtomicU8 = AtomicU8::new(0);
 
 thread_local! {
+    // Already const: clippy's missing_const_for_thread_local is a false positive on
+    // targets without native thread locals (x86_64-pc-windows-gnu), rust-clippy issue 17566.
+    #[allow(clippy::missing_const_for_thread_local)]
     static OVERRIDE: Cell<Option<Lang>> = const { Cell::new(None) };
 }
 
