@@ -21,17 +21,9 @@ PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb x
   openbox x11-utils imagemagick dbus at-spi2-core python3-gi gir1.2-atspi-2.0
   python3-xlib man-db python3-pip)
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing missing Debian packages: ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-fi
+# shellcheck source=packaging/install-missing.sh
+source packaging/install-missing.sh
+install_missing "${PACKAGES[@]}"
 
 # ESP-IDF's NVS Partition Generator, which tests/nvs_generator.rs compares DFU Station's
 # NVS images with (from PyPI, pinned; for the python3 the tests run). Debian 12's python3

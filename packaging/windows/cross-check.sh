@@ -19,17 +19,9 @@ cd "$(dirname "$0")/../.."
 # MinGW links windows-gnu and compiles libusb and the resource; llvm-rc compiles the
 # resource for msvc.
 packages=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 llvm)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing missing Debian packages: ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-fi
+# shellcheck source=packaging/install-missing.sh
+source packaging/install-missing.sh
+install_missing "${packages[@]}"
 
 export PATH=/usr/bin:$PATH   # Debian's cargo, rustc and clippy, not rustup's
 export RUSTC_BOOTSTRAP=1     # -Zbuild-std on a stable compiler

@@ -7,18 +7,11 @@
 wine_packages=(wine64 xvfb xauth gcc-mingw-w64-x86-64 libgl1-mesa-dri mesa-vulkan-drivers
   libvulkan1 imagemagick)
 
+# shellcheck source=packaging/install-missing.sh
+source packaging/install-missing.sh
+
 wine_env_start() {
-  local missing=() p
-  for p in "${wine_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing missing Debian packages: ${missing[*]}"
-    local sudo_cmd=()
-    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-  fi
+  install_missing "${wine_packages[@]}"
 
   work=$(mktemp -d /tmp/dfu-station-wine.XXXXXX)
   export WINEPREFIX=$work/prefix WINEARCH=win64
