@@ -900,7 +900,9 @@ fn the_log_line_of_a_failure_is_plain_and_its_detail_waits_under_details() {
     harness.get_by_label("The board is unplugged");
     harness.get_by_label_contains("Show log (").click();
     harness.run_steps(2);
-    harness.get_by_label("Details").click();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Details")
+        .click();
     harness.run_steps(2);
     harness.get_by_label_contains("[dfu-transfer-failed] The DNLOAD request failed");
 }

@@ -47,16 +47,11 @@ fn again_refusal(row: &BoardRow, image: Option<&LoadedImage>) -> Option<String> 
 }
 
 /// A board's readiness in a few words, with the file as the window has it: a file being
-/// checked or refused is not "Open a firmware file", and a failure reads as its plain
-/// headline (the board that did not keep what was written, too). Everything else is
+/// checked or refused is not "Open a firmware file". Everything else is
 /// [`status::board`]'s.
 pub fn readiness(row: &BoardRow, image: &ImageState) -> Status {
     let status = |tone, text| Status { tone, text };
     match (&row.state, image) {
-        (BoardState::Done(Outcome::Fail(failure)), _) => status(
-            Tone::Fail,
-            t!("window-status-fail", reason = failure_headline(failure)),
-        ),
         (BoardState::Idle, ImageState::Loading(_)) if row.present => {
             status(Tone::Neutral, t!("window-ready-checking-file"))
         }
