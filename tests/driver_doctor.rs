@@ -173,6 +173,10 @@ fn an_esp32_s3_takes_the_zadig_steps_and_says_why() {
                install it for you: install WinUSB with Zadig, as the steps in Help show.";
     assert_eq!(harness.query_all_by_label(why).count(), 3);
     assert_eq!(install_buttons(&harness), 0);
+    // The Zadig steps are the engineer's: under the help's fold.
+    assert!(!has_label(&harness, &t!("help-windows-driver-zadig")));
+    harness.get_by_label(&t!("help-for-engineer")).click();
+    harness.run_steps(2);
     harness.get_by_label(&t!("help-windows-driver-zadig"));
     // Closed, the help comes back with the list's "Show the steps".
     harness.get_by_role_and_label(Role::Button, "Close").click();
@@ -242,6 +246,11 @@ fn snapshot_a_board_without_its_driver() {
             let windows = FakeWindows::new(board(pid, None), true);
             let mut harness = app(&windows);
             wait_for_the_finding(&mut harness, &t!("driver-needed"));
+            if pid == "0009" {
+                // The S3's Zadig steps, under the help's fold.
+                harness.get_by_label(&t!("help-for-engineer")).click();
+                harness.run_steps(2);
+            }
             harness.input_mut().events.push(egui::Event::PointerGone);
             harness.run_steps(3);
             harness.snapshot(name);

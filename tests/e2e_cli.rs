@@ -150,7 +150,7 @@ fn flashes_a_runtime_board(chip: Chip, spec: &str) {
     let image = vector_image(dir.path(), chip);
     let run = run(&["--board", spec], &flash(&image, &[]));
     assert_eq!(run.code, 0, "{}", run.output());
-    assert!(run.stdout.contains("switching the board to DFU mode"));
+    assert!(run.stdout.contains("Detaching"), "{}", run.output());
     assert!(run.stdout.contains(&format!("Flashed {}", image.display())));
     assert!(run.stdout.contains(&format!("to {} [303a:", chip.name())));
     // Back in DFU mode with a new device number (how much quicker than dfu-util's 5 s

@@ -22,7 +22,7 @@ use station::files::Existing;
 use station::profile::Profile;
 use station::records::production_log::{LogPause, Record, Verdict};
 use station::usb_source::USB;
-use station::{Device, DeviceId, Event, JobProgress, Outcome, Station};
+use station::{Device, DeviceId, Event, FilePart, JobProgress, Outcome, Station};
 
 /// A profile "line 3" with PIN 4711 and auto mode, for an ESP32-S3 image, in `dir`.
 fn save_profile(dir: &Path) -> std::path::PathBuf {
@@ -159,7 +159,7 @@ fn flashing(events: &Sender<Event>, id: &DeviceId, phase: Phase, done: u64, part
         phase,
         done,
         total: 1_245_184,
-        part: Some(part.into()),
+        part: Some(FilePart::new(part, 2, 3)),
         bytes_per_second: Some(60_000.0),
         eta: Some(Duration::from_secs(9)),
         erase_limit: None,
@@ -234,8 +234,8 @@ fn snapshot_station_view_with_eight_boards() {
         ),
     );
     events.send(Event::DeviceRemoved(ids[2].clone())).unwrap();
-    flashing(&events, &ids[3], Phase::Writing, 788_000, "app.bin.1");
-    flashing(&events, &ids[4], Phase::Erasing, 131_072, "app.bin.1");
+    flashing(&events, &ids[3], Phase::Writing, 788_000, "app.bin");
+    flashing(&events, &ids[4], Phase::Erasing, 131_072, "app.bin");
     finished(
         &events,
         &ids[5],

@@ -26,7 +26,8 @@ use i18n::{Lang, with_lang};
 use station::advice::headline;
 use station::demo::{DEMO, DemoTimings};
 use station::{
-    Command, Device, DeviceId, Environment, Event, JobProgress, Outcome, Station, check_file,
+    Command, Device, DeviceId, Environment, Event, FilePart, JobProgress, Outcome, Station,
+    check_file,
 };
 
 fn vector_1() -> Vec<u8> {
@@ -262,10 +263,17 @@ fn unplugging_during_a_flash_fails_with_the_reason() {
     wait_for(&mut harness, "the failed row of the unplugged board", |h| {
         row_label(h, "1-1").is_some_and(|l| l.contains("FAIL")) && has_label(h, "Unplugged")
     });
-    assert!(has_label(
-        &harness,
-        "the device is gone (unplugged or re-enumerated)"
-    ));
+    // The reason in the engineer's words waits under the result's Details.
+    let detail = "the device is gone (unplugged or re-enumerated)";
+    assert!(!has_label(&harness, detail));
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+    harness
+        .query_all_by_label("Details")
+        .last()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    assert!(has_label(&harness, detail));
     harness.get_by_label("PASS 0 · FAIL 0");
 }
 
@@ -434,17 +442,20 @@ impl Script {
 }
 
 fn scripted() -> (Harness<'static, App>, Script) {
+    scripted_at(egui::vec2(1366.0, 768.0))
+}
+
+/// The app fed by a script, in a window of `size`.
+fn scripted_at(size: egui::Vec2) -> (Harness<'static, App>, Script) {
     let (commands, command_rx) = unbounded();
     let (events, event_rx) = unbounded();
-    let harness = Harness::builder()
-        .with_size([1366.0, 768.0])
-        .build_eframe(move |cc| {
-            let station = Station {
-                commands,
-                events: event_rx,
-            };
-            App::new(cc, station, Options::default())
-        });
+    let harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        let station = Station {
+            commands,
+            events: event_rx,
+        };
+        App::new(cc, station, Options::default())
+    });
     let script = Script {
         commands: command_rx,
         events,
@@ -464,13 +475,15 @@ fn load_realistic(harness: &mut Harness<'_, App>, script: &Script) {
     harness.step();
 }
 
-fn progress(phase: Phase, done: u64, part: &str, rate: f64) -> JobProgress {
+/// A flash at `phase` in part 2 of app.bin's 3 parts (the realistic image's app is 1.1 MiB,
+/// in 512 KiB parts).
+fn progress(phase: Phase, done: u64, rate: f64) -> JobProgress {
     let total = 1_245_184;
     JobProgress {
         phase,
         done,
         total,
-        part: Some(part.into()),
+        part: Some(FilePart::new("app.bin", 2, 3)),
         bytes_per_second: Some(rate),
         eta: Some(Duration::from_secs_f64((total - done) as f64 / rate)),
         erase_limit: (phase == Phase::Erasing).then_some(Duration::from_secs(40)),
@@ -486,12 +499,27 @@ enum Screen {
     Pass,
     Fail,
     DamagedFile,
+    RawAppImage,
     WrongChip,
     Help,
 }
 
 impl Screen {
-    const ALL: [Screen; 8] = [
+    /// Desk's screens.
+    const ALL: [Screen; 9] = [
+        Screen::Empty,
+        Screen::FileLoaded,
+        Screen::Flashing,
+        Screen::Pass,
+        Screen::Fail,
+        Screen::DamagedFile,
+        Screen::RawAppImage,
+        Screen::WrongChip,
+        Screen::Help,
+    ];
+
+    /// Station's screens (the raw app image is Desk's and the help's).
+    const STATION: [Screen; 8] = [
         Screen::Empty,
         Screen::FileLoaded,
         Screen::Flashing,
@@ -510,15 +538,48 @@ impl Screen {
             Screen::Pass => "pass",
             Screen::Fail => "fail",
             Screen::DamagedFile => "damaged_file",
+            Screen::RawAppImage => "raw_app_image",
             Screen::WrongChip => "wrong_chip",
             Screen::Help => "help",
         }
     }
 }
 
+/// The failure of a board that reported errVERIFY once the firmware was written: it did
+/// not keep it (the code stays `dfu-device-error`).
+fn did_not_keep() -> Failure {
+    Failure::from(dfu::DfuError::Device {
+        status: dfu::Status::ErrVerify,
+        state: dfu::State::DfuError,
+        at: dfu::Location {
+            phase: Phase::Manifesting,
+            block: Some(19_457),
+        },
+    })
+}
+
+/// A board pulled out while it was written: the DNLOAD request failed.
+fn connection_broke() -> Failure {
+    Failure::new(
+        Code::DfuTransferFailed,
+        "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).",
+    )
+    .because(dfu::TransportError::NoDevice)
+}
+
 /// `screen` in `mode` ("Desk" or "Station") and `theme`, settled, the pointer gone.
 fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, App> {
-    let (mut harness, script) = scripted();
+    screen_at(screen, mode, theme, egui::vec2(1366.0, 768.0))
+}
+
+/// [`screen`] in a window of `size`.
+fn screen_at(
+    screen: Screen,
+    mode: &str,
+    theme: egui::Theme,
+    size: egui::Vec2,
+) -> Harness<'static, App> {
+    let (mut harness, script) = scripted_at(size);
     harness.ctx.set_theme(theme);
     let s3 = || script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
     match screen {
@@ -536,8 +597,8 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
             let b = script.plug("1-2", Chip::Esp32S3, InterfaceMode::Dfu);
             load_realistic(&mut harness, &script);
             for (id, p) in [
-                (a, progress(Phase::Writing, 812_000, "app.bin.1", 61_440.0)),
-                (b, progress(Phase::Erasing, 557_056, "app.bin.1", 58_000.0)),
+                (a, progress(Phase::Writing, 812_000, 61_440.0)),
+                (b, progress(Phase::Erasing, 557_056, 58_000.0)),
             ] {
                 script.send(Event::JobStarted(id.clone()));
                 script.send(Event::JobProgress {
@@ -561,16 +622,9 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
             let id = s3();
             load_realistic(&mut harness, &script);
             script.send(Event::JobStarted(id.clone()));
-            script.send(Event::DeviceRemoved(id.clone()));
             script.send(Event::JobFinished {
                 device: id,
-                outcome: Outcome::Fail(
-                    Failure::new(
-                        Code::DfuTransferFailed,
-                        "The DNLOAD request failed while writing (block 5210): the device is gone (unplugged or re-enumerated).",
-                    )
-                    .because(dfu::TransportError::NoDevice),
-                ),
+                outcome: Outcome::Fail(did_not_keep()),
             });
         }
         Screen::DamagedFile => {
@@ -578,6 +632,14 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
             let mut image = realistic_image(Chip::Esp32S3);
             image[5000] ^= 0x40;
             drop_file(&mut harness, "/home/tech/blink-s3/build/dfu.bin", image);
+            harness.step();
+            script.answer_load();
+        }
+        Screen::RawAppImage => {
+            script.plug("1-1", Chip::Esp32S3, InterfaceMode::Runtime);
+            let mut app = common::sample(0x2_0000, 7);
+            app[0] = 0xE9;
+            drop_file(&mut harness, "/home/tech/blink-s3/build/blink-s3.bin", app);
             harness.step();
             script.answer_load();
         }
@@ -604,20 +666,38 @@ fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, Ap
     harness
 }
 
-/// Every screen in Desk and in Station, dark and light (`tests/snapshots/screens/`).
-#[test]
-fn snapshot_every_screen_in_desk_and_station_dark_and_light() {
+/// The window sizes every Desk screen is drawn at: the usual and the smallest.
+const SIZES: [(f32, f32, &str); 2] = [(1366.0, 768.0, ""), (960.0, 560.0, "_smallest")];
+
+fn theme_name(theme: egui::Theme) -> &'static str {
+    match theme {
+        egui::Theme::Dark => "dark",
+        egui::Theme::Light => "light",
+    }
+}
+
+/// Every Desk screen dark and light, at 1366×768 and at the smallest window (960×560),
+/// in `folder` (`screens` for English, `zh-CN`): no text may be cut off or run into
+/// another, and the primary button is always in sight.
+fn snapshot_desk(folder: &str) {
     let mut results = SnapshotResults::new();
-    for mode in ["Desk", "Station"] {
-        for theme in [egui::Theme::Dark, egui::Theme::Light] {
-            for s in Screen::ALL {
-                let mut harness = screen(s, mode, theme);
-                let theme = if theme == egui::Theme::Dark {
-                    "dark"
-                } else {
-                    "light"
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        for s in Screen::ALL {
+            for (width, height, suffix) in SIZES {
+                let mut harness = screen_at(s, "Desk", theme, egui::vec2(width, height));
+                let name = format!("{folder}/desk_{}_{}{suffix}", s.name(), theme_name(theme));
+                // Step 3's button is inside the window, whatever the steps above hold:
+                // Flash, or with a result shown Flash next (and Flash again).
+                let primary = match s {
+                    Screen::Pass | Screen::Fail => t!("window-flash-next"),
+                    _ => t!("window-flash-boards", count = 1),
                 };
-                let name = format!("screens/{}_{}_{theme}", mode.to_lowercase(), s.name());
+                let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height));
+                let button = harness.get_by_role_and_label(Role::Button, &primary);
+                assert!(
+                    window.contains_rect(button.rect()),
+                    "{name}: {primary} is out of sight"
+                );
                 harness.snapshot(&name);
                 results.extend_harness(&mut harness);
             }
@@ -625,25 +705,41 @@ fn snapshot_every_screen_in_desk_and_station_dark_and_light() {
     }
 }
 
-/// The window in Simplified Chinese (`tests/snapshots/zh-CN/`), dark: empty, the file with
-/// its flash map, two boards flashing, PASS, FAIL, and the station view; then the same at
-/// the smallest window (960×560), where no text may be cut off or run into another.
+/// Desk in English (`tests/snapshots/screens/desk_*`).
 #[test]
-fn snapshot_the_window_in_chinese() {
+fn snapshot_desk_in_english_dark_and_light_at_both_sizes() {
+    with_lang(Lang::En, || snapshot_desk("screens"));
+}
+
+/// Desk in Simplified Chinese (`tests/snapshots/zh-CN/desk_*`).
+#[test]
+fn snapshot_desk_in_chinese_dark_and_light_at_both_sizes() {
+    with_lang(Lang::ZhCn, || snapshot_desk("zh-CN"));
+}
+
+/// Every Station screen, dark and light (`tests/snapshots/screens/station_*`).
+#[test]
+fn snapshot_every_station_screen_dark_and_light() {
+    let mut results = SnapshotResults::new();
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        for s in Screen::STATION {
+            let mut harness = screen(s, "Station", theme);
+            let name = format!("screens/station_{}_{}", s.name(), theme_name(theme));
+            harness.snapshot(&name);
+            results.extend_harness(&mut harness);
+        }
+    }
+}
+
+/// The station view in Simplified Chinese (`tests/snapshots/zh-CN/station_*`), dark, then
+/// at the smallest window (960×560).
+#[test]
+fn snapshot_the_station_view_in_chinese() {
     with_lang(Lang::ZhCn, || {
         let mut results = SnapshotResults::new();
-        let screens = [
-            (Screen::Empty, "Desk"),
-            (Screen::FileLoaded, "Desk"),
-            (Screen::Flashing, "Desk"),
-            (Screen::Pass, "Desk"),
-            (Screen::Fail, "Desk"),
-            (Screen::Flashing, "Station"),
-            (Screen::Pass, "Station"),
-        ];
-        for (s, mode) in screens {
-            let mut harness = screen(s, mode, egui::Theme::Dark);
-            let name = format!("zh-CN/{}_{}", mode.to_lowercase(), s.name());
+        for s in [Screen::Flashing, Screen::Pass] {
+            let mut harness = screen(s, "Station", egui::Theme::Dark);
+            let name = format!("zh-CN/station_{}", s.name());
             harness.snapshot(&name);
             results.extend_harness(&mut harness);
             harness.set_size(egui::vec2(960.0, 560.0));
@@ -665,12 +761,37 @@ fn the_chinese_window_reads_chinese() {
         assert_eq!(harness.query_all_by_label(&pass).count(), 2);
         harness.get_by_label_contains("板子 1-1：ESP32-S3");
         let harness = screen(Screen::Fail, "Desk", egui::Theme::Dark);
-        harness.get_by_label(&headline(Code::DfuTransferFailed));
-        assert!(headline(Code::DfuTransferFailed).contains('。'));
+        let failed = station::advice::failure_headline(&did_not_keep());
+        harness.get_by_label(&failed);
+        assert!(failed.starts_with("板子没有保存住写入的内容。"), "{failed}");
+        harness.get_by_role_and_label(Role::Button, "重新烧录");
         let harness = screen(Screen::FileLoaded, "Desk", egui::Theme::Dark);
         harness.get_by_role_and_label(Role::Button, &t!("window-flash-boards", count = 1));
         assert!(t!("window-flash-boards", count = 1).contains("烧录"));
+        harness.get_by_label("闪存容量");
     });
+}
+
+/// Labels that speak the protocol (what is under Details and in the log's detail), among
+/// those `harness` shows.
+fn protocol_words_shown(harness: &Harness<'_, App>) -> Vec<String> {
+    let words = [
+        "DNLOAD",
+        "errVERIFY",
+        "block",
+        "suffix",
+        "0x",
+        "DETACH",
+        "app.bin.1",
+    ];
+    harness
+        .query_all(egui_kittest::kittest::by())
+        .filter_map(|node| {
+            let node = node.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .filter(|label| words.iter().any(|word| label.contains(word)))
+        .collect()
 }
 
 /// What the screens say: the result banner, the plain headline with the detail under
@@ -681,19 +802,43 @@ fn results_and_refusals_read_in_plain_words() {
     // The banner and the board's badge in the list.
     assert_eq!(harness.query_all_by_label("✔ PASS").count(), 2);
     harness.get_by_role_and_label(Role::Button, "Flash next");
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Flash again")
+            .is_none(),
+        "after a PASS, the next board"
+    );
+
+    // errVERIFY after writing: the board did not keep it. Flash again (the primary
+    // action) beside Flash next.
     let harness = screen(Screen::Fail, "Desk", egui::Theme::Dark);
     assert_eq!(harness.query_all_by_label("✖ FAIL").count(), 2);
-    harness.get_by_label(&headline(Code::DfuTransferFailed));
-    // The protocol words are under Details and in the session log's line, nowhere else.
-    let shown: Vec<String> = harness
-        .query_all_by_label_contains("DNLOAD")
-        .map(|node| {
-            let node = node.accesskit_node();
-            node.label().or_else(|| node.value()).unwrap_or_default()
-        })
-        .filter(|label| !label.starts_with("00:00:"))
-        .collect();
-    assert!(shown.is_empty(), "{shown:?}");
+    harness.get_by_label(
+        "The board did not keep what was written. Flash it again; if it fails again, set the \
+         board aside.",
+    );
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Button, "Flash again")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.get_by_role_and_label(Role::Button, "Flash next");
+    assert!(!has_label(
+        &harness,
+        "Check that the file is for this board"
+    ));
+    // The protocol's words are under Details (closed), nowhere else: not on the log's
+    // line, not on the board's card.
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+    harness.get_by_label_contains("1-1  FAIL: The board did not keep what was written.");
+
+    // Two boards flashing: "app.bin, part 2 of 3", never the archive's "app.bin.1".
+    let harness = screen(Screen::Flashing, "Desk", egui::Theme::Dark);
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+    harness.get_by_label("Writing app.bin, part 2 of 3 · 65%");
+    harness.get_by_label("Erasing app.bin, part 2 of 3 (up to 40 s)");
+
     let harness = screen(Screen::DamagedFile, "Desk", egui::Theme::Dark);
     harness.get_by_label(&format!("✖ {}", headline(Code::SuffixCrcMismatch)));
     assert!(
@@ -703,8 +848,63 @@ fn results_and_refusals_read_in_plain_words() {
             .is_disabled()
     );
     harness.get_by_label(&headline(Code::SuffixCrcMismatch));
+    // Never "Ready. Open a firmware file" beside a damaged one; the top bar says it too.
+    assert!(!has_label(&harness, "Open a firmware file to flash it"));
+    let refused = "• Ready. The file in step 1 can't be flashed: open another.";
+    assert_eq!(
+        harness.query_all_by_label(refused).count(),
+        2,
+        "the list and step 2"
+    );
+    harness.get_by_label("✖ The file is damaged.");
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+    // Station's header too: the plain headline, the checksum under Details.
+    let harness = screen(Screen::DamagedFile, "Station", egui::Theme::Dark);
+    harness.get_by_label(&format!("✖ {}", headline(Code::SuffixCrcMismatch)));
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+
+    // A raw app image: refused on the card and in the top bar, and the help opens.
+    let harness = screen(Screen::RawAppImage, "Desk", egui::Theme::Dark);
+    harness.get_by_label(&format!("✖ {}", headline(Code::RawEspApp)));
+    harness.get_by_label("✖ This is not a dfu.bin yet.");
+    harness.get_by_label("blink-s3.bin is a program, not a dfu.bin.");
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+
     let harness = screen(Screen::WrongChip, "Desk", egui::Theme::Dark);
     harness.get_by_label("Can't flash: the file is for ESP32-S3");
+    harness.get_by_label("This file is made for ESP32-S3, but the board is ESP32-S2.");
+}
+
+/// A board pulled out while it was written: the window's line of the session log says
+/// what happened in plain words; the request, block and code are the line's detail,
+/// shown when the log's Details is ticked.
+#[test]
+fn the_log_line_of_a_failure_is_plain_and_its_detail_waits_under_details() {
+    let (mut harness, script) = scripted();
+    let id = script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
+    load_realistic(&mut harness, &script);
+    script.send(Event::JobStarted(id.clone()));
+    script.send(Event::DeviceRemoved(id.clone()));
+    script.send(Event::JobFinished {
+        device: id,
+        outcome: Outcome::Fail(connection_broke()),
+    });
+    harness.run_steps(3);
+    harness.get_by_label_contains(
+        "1-1  FAIL: The connection to the board broke. Check the cable and flash again.",
+    );
+    assert_eq!(protocol_words_shown(&harness), Vec::<String>::new());
+    // Unplugged: Flash again is off, and says why.
+    let again = harness.get_by_role_and_label(Role::Button, "Flash again");
+    assert!(again.accesskit_node().is_disabled());
+    harness.get_by_label("The board is unplugged");
+    harness.get_by_label_contains("Show log (").click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Details")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("[dfu-transfer-failed] The DNLOAD request failed");
 }
 
 /// Told apart without colour: PASS, FAIL, a board the file does not fit and a ready one

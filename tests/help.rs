@@ -27,7 +27,7 @@ use firmware::{Chip, FirmwareImage};
 use i18n::t;
 use i18n::{Lang, with_lang};
 use station::demo::{DemoSource, DemoTimings};
-use station::{DeviceSource, Environment, Event, Station, press_reset};
+use station::{Command, DeviceSource, Environment, Event, Station, press_reset};
 #[cfg(target_os = "linux")]
 use usb::UsbError;
 
@@ -102,6 +102,12 @@ fn wait_for_topic(harness: &mut Harness<'_, App>, topic: Topic) {
     });
 }
 
+/// Opens the topic's "For your engineer".
+fn open_for_engineer(harness: &mut Harness<'_, App>) {
+    harness.get_by_label(&t!("help-for-engineer")).click();
+    harness.run_steps(2);
+}
+
 /// Steps `seconds` of app time.
 fn run_for(harness: &mut Harness<'_, App>, seconds: f64) {
     harness.run_steps((seconds / STEP).ceil() as usize);
@@ -158,10 +164,11 @@ fn a_board_without_a_usable_driver_opens_the_winusb_help() {
     let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::WindowsDriver);
-    assert!(has_label(
-        &harness,
-        "no driver lets this program open the device"
-    ));
+    // The USB error is the engineer's.
+    let error = "no driver lets this program open the device";
+    assert!(!has_label(&harness, error));
+    open_for_engineer(&mut harness);
+    assert!(has_label(&harness, error));
 }
 
 #[test]
@@ -183,10 +190,13 @@ fn a_board_that_does_not_come_back_after_detach_opens_its_help() {
     let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::NotBackAfterDetach);
-    assert!(has_label(
-        &harness,
-        "did not come back in DFU mode within 10 s"
-    ));
+    // In plain words first; DETACH and DFU mode are the engineer's.
+    harness
+        .get_by_label("Board 1-1: The board did not come back. Check the cable and flash again.");
+    let error = "did not come back in DFU mode within 10 s";
+    assert!(!has_label(&harness, error));
+    open_for_engineer(&mut harness);
+    assert!(has_label(&harness, error));
 }
 
 #[test]
@@ -222,7 +232,15 @@ fn a_raw_app_image_opens_its_help_and_make_dfu_bin_loads_a_packed_file_replacing
     wait_for(&mut harness, "the board", |h| row_label(h, "1-1").is_some());
     drop_file(&mut harness, app_path.to_str().unwrap(), raw);
     wait_for_topic(&mut harness, Topic::RawAppImage);
-    harness.get_by_label("blink.bin is an application image.");
+    harness.get_by_label("blink.bin is a program, not a dfu.bin.");
+    // Refused on the file's card and in the top bar too, not only here.
+    assert_eq!(
+        harness
+            .query_all_by_label("✖ This is not a dfu.bin yet. Make a dfu.bin from it first.")
+            .count(),
+        1
+    );
+    harness.get_by_label("✖ This is not a dfu.bin yet.");
 
     harness
         .get_by_role_and_label(Role::Button, "Make dfu.bin...")
@@ -304,10 +322,10 @@ fn a_board_another_program_holds_opens_its_help() {
     let mut harness = app_with_board(s2_with(Some(fault)), vector_1());
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::Busy);
-    assert!(has_label(
-        &harness,
-        "the device is in use by another program"
-    ));
+    let error = "the device is in use by another program";
+    assert!(!has_label(&harness, error));
+    open_for_engineer(&mut harness);
+    assert!(has_label(&harness, error));
 }
 
 /// libusb made to fail for real needs Linux's resource limits (`common::no_usb`).
@@ -341,6 +359,7 @@ fn usb_that_cannot_start_alone() {
     };
     let mut harness = app(sources, options);
     wait_for_topic(&mut harness, Topic::UsbUnavailable);
+    open_for_engineer(&mut harness);
     assert!(
         has_label(&harness, &reason),
         "the help shows libusb's error"
@@ -406,26 +425,36 @@ fn access_denied_inside_the_harness() {
     });
     click_flash(&mut harness);
     wait_for_topic(&mut harness, Topic::LinuxAccess);
-    assert!(has_label(&harness, "permission denied opening the device"));
     harness.get_by_role_and_label(Role::Button, "Install rule");
+    open_for_engineer(&mut harness);
+    assert!(has_label(&harness, "permission denied opening the device"));
     harness.get_by_role_and_label(Role::Button, "Copy rule");
 }
 
 // ---- Snapshots: each topic as the Help list opens it, on an app without boards. ----
 
-/// The app on a station the test plays (nothing happens unless sent).
-fn still_app(theme: egui::Theme) -> Harness<'static, App> {
+/// The app on a station the test plays (nothing happens unless sent), in a window of
+/// `size`.
+fn still_app_at(theme: egui::Theme, size: egui::Vec2) -> Harness<'static, App> {
     let (commands, _) = unbounded();
     let (_, events) = unbounded();
     let harness = Harness::builder()
-        .with_size([1366.0, 768.0])
+        .with_size(size)
         .build_eframe(move |cc| App::new(cc, Station { commands, events }, Options::default()));
     harness.ctx.set_theme(theme);
     harness
 }
 
-fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut SnapshotResults) {
-    let mut harness = still_app(theme);
+/// `topic` as the Help list opens it; with `engineer`, its "For your engineer" open.
+fn snapshot_topic_at(
+    topic: Topic,
+    theme: egui::Theme,
+    size: egui::Vec2,
+    engineer: bool,
+    name: &str,
+    results: &mut SnapshotResults,
+) {
+    let mut harness = still_app_at(theme, size);
     harness
         .get_by_role_and_label(Role::Button, &t!("help-button"))
         .click();
@@ -435,15 +464,25 @@ fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut Sn
         .click();
     harness.run_steps(3);
     assert_eq!(harness.state().help_topic(), Some(topic));
+    if engineer {
+        open_for_engineer(&mut harness);
+    }
     harness.input_mut().events.push(egui::Event::PointerGone);
     harness.run_steps(2);
     harness.snapshot(name);
     results.extend_harness(&mut harness);
 }
 
+fn snapshot_topic(topic: Topic, theme: egui::Theme, name: &str, results: &mut SnapshotResults) {
+    let size = egui::vec2(1366.0, 768.0);
+    snapshot_topic_at(topic, theme, size, false, name, results);
+}
+
+/// A raw app image dropped: the card and the top bar refuse it, the help opens by itself
+/// with "Make dfu.bin..."; then the dialog.
 #[test]
 fn snapshot_make_dfu_bin() {
-    let (commands, _) = unbounded();
+    let (commands, command_rx) = unbounded();
     let (events, event_rx) = unbounded();
     let mut harness = Harness::builder()
         .with_size([1366.0, 768.0])
@@ -455,7 +494,15 @@ fn snapshot_make_dfu_bin() {
             App::new(cc, station, Options::default())
         });
     let path = "/home/tech/blink/build/blink.bin";
+    drop_file(&mut harness, path, vec![0xE9; 64]);
+    harness.step();
+    // The station's answer to the load.
     let error = FirmwareImage::describe(&[0xE9; 64]).unwrap_err().into();
+    assert!(
+        command_rx
+            .try_iter()
+            .any(|c| matches!(c, Command::LoadImage { .. }))
+    );
     events
         .send(Event::ImageLoaded {
             path: path.into(),
@@ -464,6 +511,8 @@ fn snapshot_make_dfu_bin() {
         .unwrap();
     harness.run_steps(2);
     assert_eq!(harness.state().help_topic(), Some(Topic::RawAppImage));
+    harness.input_mut().events.push(egui::Event::PointerGone);
+    harness.run_steps(2);
     harness.snapshot("help/raw_app_image_dropped");
     harness
         .get_by_role_and_label(Role::Button, "Make dfu.bin...")
@@ -487,29 +536,54 @@ fn snake_case(topic: Topic) -> String {
     name
 }
 
+/// Every topic, dark, in English (`help/`) and in Simplified Chinese (`zh-CN/help_*`),
+/// its engineer's fold closed.
 #[test]
-fn snapshot_every_topic() {
+fn snapshot_every_topic_in_both_languages() {
     let mut results = SnapshotResults::new();
     for topic in Topic::ALL {
         let name = format!("help/{}", snake_case(topic));
-        snapshot_topic(topic, egui::Theme::Dark, &name, &mut results);
+        with_lang(Lang::En, || {
+            snapshot_topic(topic, egui::Theme::Dark, &name, &mut results)
+        });
+        let name = format!("zh-CN/help_{}", snake_case(topic));
+        with_lang(Lang::ZhCn, || {
+            snapshot_topic(topic, egui::Theme::Dark, &name, &mut results)
+        });
     }
     results.unwrap();
 }
 
-/// The three topics with pictures in Simplified Chinese: the words in the pictures too
-/// (`tests/snapshots/zh-CN/`).
+/// The topics with the most for the engineer, their fold open, in both languages, light
+/// and dark, at 1366×768 and at the smallest window (960×560).
 #[test]
-fn snapshot_pictures_in_chinese() {
-    with_lang(Lang::ZhCn, || {
-        assert_eq!(t!("help-button"), "帮助");
-        let mut results = SnapshotResults::new();
-        for topic in [Topic::NoBoard, Topic::Wiring, Topic::PressReset] {
-            let name = format!("zh-CN/help_{}", snake_case(topic));
-            snapshot_topic(topic, egui::Theme::Dark, &name, &mut results);
+fn snapshot_the_engineers_fold() {
+    let mut results = SnapshotResults::new();
+    let sizes = [
+        (egui::vec2(1366.0, 768.0), ""),
+        (egui::vec2(960.0, 560.0), "_smallest"),
+    ];
+    for topic in [Topic::RawAppImage, Topic::LinuxAccess] {
+        for (lang, folder) in [(Lang::En, "help/"), (Lang::ZhCn, "zh-CN/help_")] {
+            for theme in [egui::Theme::Dark, egui::Theme::Light] {
+                for (size, suffix) in sizes {
+                    let theme_name = if theme == egui::Theme::Dark {
+                        "dark"
+                    } else {
+                        "light"
+                    };
+                    let name = format!(
+                        "{folder}{}_engineer_{theme_name}{suffix}",
+                        snake_case(topic)
+                    );
+                    with_lang(lang, || {
+                        snapshot_topic_at(topic, theme, size, true, &name, &mut results)
+                    });
+                }
+            }
         }
-        results.unwrap();
-    });
+    }
+    results.unwrap();
 }
 
 #[test]

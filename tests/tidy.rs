@@ -186,14 +186,26 @@ fn library_code_says_why_it_failed_with_a_type() {
     );
 }
 
-/// The string literals of the code (not its tests) that read as catalogue keys: a key, or
-/// lowercase words joined by `-` whose first is one the catalogue's keys start with (on a
-/// line not marked as not for people, where such a word is an id, not a key).
+/// The string literals of the code (not its tests) that read as catalogue keys: the first
+/// argument of `t!(`, a key, or lowercase words joined by `-` whose first is one the
+/// catalogue's keys start with (on a line not marked as not for people, where such a
+/// word is an id, not a key).
 fn keys_in_code(keys: &BTreeSet<String>) -> BTreeSet<(String, String)> {
     let families: BTreeSet<&str> = keys.iter().filter_map(|k| k.split('-').next()).collect();
     let mut found = BTreeSet::new();
     for file in rust_files(&root().join("src")) {
         for line in code(&file).lines() {
+            let line_code = line.split("//").next().unwrap_or_default();
+            for (at, _) in line_code.match_indices("t!(\"") {
+                // `t!(`, not the end of `format!(` or `print!(`.
+                let before = line_code[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                if let Some((key, _)) = line_code[at + 4..].split_once('"') {
+                    found.insert((key.to_owned(), file.display().to_string()));
+                }
+            }
             for literal in literals(line) {
                 let kebab = literal
                     .chars()

@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     match started {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
-            tell(&format!("DFU Station could not start {APP}: {error}"));
+            i18n::set(i18n::detect(None));
+            let error = error.to_string();
+            tell(&i18n::t!("start-app-failed", app = APP, error = error));
             ExitCode::FAILURE
         }
     }
@@ -44,7 +46,7 @@ fn without_console(_command: &mut Command) {}
 fn tell(message: &str) {
     use windows_sys::Win32::UI::WindowsAndMessaging::{MB_ICONERROR, MB_OK, MessageBoxW};
     let wide = |s: &str| s.encode_utf16().chain([0]).collect::<Vec<u16>>();
-    let (text, caption) = (wide(message), wide("DFU Station"));
+    let (text, caption) = (wide(message), wide("DFU Station")); // not for people: the product's name as the dialog's title
     // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call.
     unsafe {
         MessageBoxW(

@@ -17,7 +17,7 @@ use i18n::t;
 use i18n::{Lang, with_lang};
 use station::advice::explained;
 use station::files::read_firmware;
-use station::{self, Connection, Device, Environment, LoadedImage, Outcome};
+use station::{self, Connection, Device, Environment, JobProgress, LoadedImage, Outcome};
 use usb::{AltFilter, DfuModeWaiter, Pick, Selector, SelectorError, Usb, UsbError, chip_of};
 
 /// The `flash` command's arguments.
@@ -273,10 +273,8 @@ impl Observer for Report {
             return;
         }
         self.last = Some((p.phase, region.map(str::to_owned), tenth));
-        let what = match region {
-            Some(name) => format!("{} {name}", p.phase.description()),
-            None => p.phase.description().to_owned(),
-        };
+        // The window's words: `Writing app.bin, part 2 of 3`, in the reader's language.
+        let what = JobProgress::at(&p).headline();
         match &self.style {
             Style::Bar(bar) => bar.set_message(super::printable(&what)),
             Style::Plain if p.total == 0 => super::say(&what),

@@ -178,7 +178,7 @@ fn print_description(path: &Path, image: &FirmwareImage) {
         );
         for r in &image.regions {
             println!(
-                "  0x{:08x}   {:>10}  {:<5} {}",
+                "  0x{:08x}   {:>10}  {:<5} {}", // not for people: a table row's layout
                 r.address,
                 i18n::size(r.size.into()),
                 r.parts.len(),

@@ -213,7 +213,7 @@ pub fn run() -> ExitCode {
                 Err(error) => {
                     let path = output.display().to_string();
                     let why = i18n::t!("cli-cannot-write", path = path, error = error.to_string());
-                    eprintln!("report: {why}");
+                    eprintln!("report: {why}"); // not for people: the command's name before its message
                     ExitCode::from(EXIT_BAD_INPUT)
                 }
             }
@@ -228,7 +228,7 @@ pub fn run() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     let why = i18n::t!("cli-cannot-write-manual", error = error.to_string());
-                    eprintln!("dfu-station: {why}");
+                    eprintln!("dfu-station: {why}"); // not for people: the program's name before its message
                     ExitCode::FAILURE
                 }
             }
@@ -244,7 +244,7 @@ fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
     match crate::ui::open_window(profile.as_deref(), demo) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("dfu-station: {error}");
+            eprintln!("dfu-station: {error}"); // not for people: the program's name before its message
             match error {
                 crate::ui::StartError::Profile(_) => ExitCode::from(EXIT_BAD_INPUT),
                 crate::ui::StartError::Window(_) => ExitCode::FAILURE,
@@ -256,7 +256,7 @@ fn window(demo: bool, profile: Option<PathBuf>) -> ExitCode {
 /// With no command in a build without the window: says how to get one.
 #[cfg(not(feature = "gui"))]
 fn window(_demo: bool, _profile: Option<PathBuf>) -> ExitCode {
-    eprintln!("dfu-station: {}", i18n::t!("cli-no-window-in-this-build"));
+    eprintln!("dfu-station: {}", i18n::t!("cli-no-window-in-this-build")); // not for people: the program's name before its message
     eprintln!();
     let _ = Cli::command().print_help();
     ExitCode::from(EXIT_BAD_INPUT)

@@ -55,7 +55,7 @@ fn parse_chip(text: &str) -> Result<Chip, String> {
 
 /// `--pid`'s value parser (see [`parse_chip`]).
 fn parse_pid(text: &str) -> Result<u16, String> {
-    let digits = text.trim_start_matches("0x").trim_start_matches("0X");
+    let digits = text.trim_start_matches("0x").trim_start_matches("0X"); // not for people: a hex prefix typed on the command line
     u16::from_str_radix(digits, 16).map_err(|_| i18n::t!("cli-not-a-product-id", text = text))
 }
 
@@ -115,7 +115,7 @@ fn report(args: &PackArgs) -> ExitCode {
                     serde_json::json!({ "written": false, "error": message })
                 );
             }
-            eprintln!("pack: {message}");
+            eprintln!("pack: {message}"); // not for people: the command's name before its message
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

@@ -82,7 +82,7 @@ pub fn run(args: &ProvisionArgs) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(message) => {
-                    warn(&format!("provision nvs: {message}"));
+                    warn(&format!("provision nvs: {message}")); // not for people: the command's name before its message
                     ExitCode::from(EXIT_BAD_INPUT)
                 }
             }
@@ -121,7 +121,7 @@ fn check(config: &Path, values: &Path) -> ExitCode {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => {
             let why = i18n::t!("cli-cannot-read-after-command", what = e.to_string());
-            warn(&format!("provision check: {why}"));
+            warn(&format!("provision check: {why}")); // not for people: the command's name before its message
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };

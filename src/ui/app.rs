@@ -22,7 +22,7 @@ use super::{Options, board, devices, image_card, tiles};
 use failure::{Code, Failure};
 use i18n::t;
 use i18n::{self, Lang, decimal};
-use station::advice::{download_mode, headline};
+use station::advice::{download_mode, failure_headline, headline, what_happened};
 use station::demo::DEMO_CHIPS;
 use station::factory::Settings;
 use station::files::{Existing, ReadError, write_atomically};
@@ -40,6 +40,8 @@ const FACTORY_KEY: &str = "factory"; // not for people: a settings key
 const LANGUAGE_KEY: &str = "language";
 /// egui's tooltip delay, in seconds (restored once the pointer moves after a drop).
 const TOOLTIP_DELAY: f32 = 0.5;
+/// The board list's narrowest width (Desk), in points.
+const LIST_MIN_WIDTH: f32 = 250.0;
 /// The catalogue key of what Open... says when no file dialog can be shown.
 pub const NO_FILE_DIALOG: &str = "window-no-file-dialog";
 
@@ -223,7 +225,7 @@ impl App {
         };
         if let Some(error) = options.usb_error {
             app.help
-                .open(Topic::UsbUnavailable, Some(error.to_string()));
+                .open_with_detail(Topic::UsbUnavailable, error.to_string());
         }
         match options.profile {
             Some(start) => {
@@ -386,13 +388,8 @@ impl App {
             )
             .on_hover_text(t!("window-mode-station-hint"));
             ui.separator();
-            let name = match &self.image {
-                ImageState::None => t!("window-no-file"),
-                ImageState::Loading(path) | ImageState::Invalid { path, .. } => file_name(path),
-                ImageState::Loaded(image) => image.name(),
-            };
-            ui.label(egui::RichText::new(name).monospace())
-                .on_hover_text(t!("window-file-hint"));
+            // The right end first, so that a long file name or refusal is shortened
+            // instead of being drawn over it.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 self.language_menu(ui);
                 self.help.button(ui);
@@ -406,8 +403,29 @@ impl App {
                     ))
                     .on_hover_text(t!("window-pass-fail-hint"));
                 }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    self.file_line(ui);
+                });
             });
         });
+    }
+
+    /// The top bar's file: its name, and why it cannot be flashed when it cannot (the
+    /// first sentence of its plain headline; the whole of it on hover and on the card).
+    fn file_line(&self, ui: &mut egui::Ui) {
+        let name = match &self.image {
+            ImageState::None => t!("window-no-file"),
+            ImageState::Loading(path) | ImageState::Invalid { path, .. } => file_name(path),
+            ImageState::Loaded(image) => image.name(),
+        };
+        let label = egui::Label::new(egui::RichText::new(name).monospace()).truncate();
+        ui.add(label).on_hover_text(t!("window-file-hint"));
+        if let ImageState::Invalid { error, .. } = &self.image {
+            let refusal = format!("{} {}", Tone::Fail.icon(), what_happened(error));
+            let text = egui::RichText::new(refusal).color(FAIL).strong();
+            ui.add(egui::Label::new(text).truncate())
+                .on_hover_text(failure_headline(error));
+        }
     }
 
     /// The language menu, "Language" before it: each language by its own name. A pick
@@ -442,7 +460,7 @@ impl App {
             return (Vec::new(), Some(headline(Code::NoRowsLeft)));
         }
         if let ImageState::Invalid { error, .. } = &self.image {
-            return (Vec::new(), Some(headline(error.code())));
+            return (Vec::new(), Some(failure_headline(error)));
         }
         let present = self.registry.rows().iter().any(|r| r.present);
         match self.view.mode {
@@ -742,18 +760,21 @@ impl App {
     }
 
     /// Desk: the board list on the left; in the middle the three steps: the file, the
-    /// board (or how to get one), the primary button; then the result.
+    /// board (or how to get one), the primary button; then the result. The list takes at
+    /// most a third of the window; the primary button stays at the bottom of the middle,
+    /// in sight whatever the steps above it hold (they scroll).
     fn desk(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        let width = ctx.content_rect().width();
         let action = egui::Panel::left("devices") // not for people: an egui id
             .resizable(true)
-            .default_size(ctx.content_rect().width() * 0.36)
-            .size_range(300.0..=1100.0)
+            .default_size((width * 0.28).clamp(LIST_MIN_WIDTH, 420.0))
+            .size_range(LIST_MIN_WIDTH..=(width / 3.0).max(LIST_MIN_WIDTH))
             .show(ui, |ui| {
                 devices::show(
                     ui,
                     &self.registry,
                     &mut self.view.selected,
-                    self.image.loaded().map(|i| &**i),
+                    &self.image,
                     &mut self.commands,
                     &mut self.doctor,
                 )
@@ -766,46 +787,68 @@ impl App {
         }
         self.help_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                let refusal = if self.factory.locked() {
-                    Some(t!("window-open-locked"))
-                } else if self.open.dialog.is_some() {
-                    Some(t!("window-file-dialog-open"))
-                } else {
-                    None
-                };
-                if image_card::show(ui, &self.image, refusal.as_deref()) {
-                    self.open_file(ui.ctx());
-                }
-                if let Some(why) = &self.open.unavailable {
-                    no_file_dialog(ui, why);
-                }
-                ui.add_space(10.0);
-                let image = self.image.loaded().cloned();
-                let selected = self.selected_row().cloned();
-                let action = match &selected {
-                    Some(row) => board::show(ui, row, image.as_deref(), &mut self.commands),
-                    None => {
-                        no_board_step(ui, self.doctor.findings().first());
+            // Steps 1 and 2 scroll in what step 3 (as tall as last frame) leaves them.
+            let step_3 = egui::Id::unique("desk_step_3_height"); // not for people: an egui id
+            let below = ui.data(|d| d.get_temp::<f32>(step_3)).unwrap_or(150.0) + 10.0;
+            egui::ScrollArea::vertical()
+                .max_height((ui.available_height() - below).max(80.0))
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    let refusal = if self.factory.locked() {
+                        Some(t!("window-open-locked"))
+                    } else if self.open.dialog.is_some() {
+                        Some(t!("window-file-dialog-open"))
+                    } else {
                         None
+                    };
+                    if image_card::show(ui, &self.image, refusal.as_deref()) {
+                        self.open_file(ui.ctx());
                     }
-                };
-                if action == Some(CardAction::FlashNext)
-                    && let Some(row) = &selected
-                {
-                    self.flash_next(&row.device.id);
-                }
-                ui.add_space(10.0);
-                egui::Frame::group(ui.style())
-                    .inner_margin(12.0)
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        ui.label(egui::RichText::new(t!("window-step-flash")).size(size::HEADING));
-                        ui.add_space(4.0);
-                        self.primary_action(ui);
-                    });
-            });
+                    if let Some(why) = &self.open.unavailable {
+                        no_file_dialog(ui, why);
+                    }
+                    ui.add_space(10.0);
+                    match self.selected_row().cloned() {
+                        Some(row) => board::show(ui, &row, &self.image, &mut self.commands),
+                        None => no_board_step(ui, self.doctor.findings().first()),
+                    }
+                });
+            ui.add_space(10.0);
+            let shown = egui::Frame::group(ui.style())
+                .inner_margin(12.0)
+                .show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    let heading = egui::RichText::new(t!("window-step-flash"));
+                    ui.label(heading.size(size::HEADING));
+                    ui.add_space(4.0);
+                    self.desk_actions(ui);
+                });
+            let height = shown.response.rect.height();
+            ui.data_mut(|d| d.insert_temp(step_3, height));
         });
+    }
+
+    /// Step 3: the Flash button, or once the selected board shows a result, "Flash
+    /// again" and "Flash next".
+    fn desk_actions(&mut self, ui: &mut egui::Ui) {
+        let Some(row) = self.selected_row().cloned() else {
+            return self.primary_action(ui);
+        };
+        let image = self.image.loaded().cloned();
+        match board::result_actions(ui, &row, image.as_deref()) {
+            None => self.primary_action(ui),
+            Some(Some(CardAction::FlashAgain)) => self.flash_again(&row),
+            Some(Some(CardAction::FlashNext)) => self.flash_next(&row.device.id),
+            Some(None) => {}
+        }
+    }
+
+    /// "Flash again": the same board, the same file; its result is cleared first.
+    fn flash_again(&mut self, row: &BoardRow) {
+        if let Some(image) = self.image.loaded().cloned() {
+            self.registry.clear(&row.device.id);
+            self.flash(row, &image);
+        }
     }
 
     /// The help on the right (with the demo boards unless locked); loads a file it made.
@@ -855,11 +898,16 @@ impl App {
                 ImageState::Invalid { path, error } => {
                     ui.label(egui::RichText::new(file_name(path)).monospace().strong());
                     ui.label(
-                        egui::RichText::new(format!("✖ {}", headline(error.code())))
+                        egui::RichText::new(format!("✖ {}", failure_headline(error)))
                             .color(FAIL)
                             .strong(),
                     );
-                    ui.label(egui::RichText::new(error.message()).weak());
+                    // The engineer's words (the suffix's checksum...) wait under Details.
+                    egui::CollapsingHeader::new(t!("window-details"))
+                        .id_salt("station_file_details") // not for people: an egui id
+                        .show(ui, |ui| {
+                            ui.label(egui::RichText::new(error.message()).weak())
+                        });
                 }
                 ImageState::Loading(path) => {
                     ui.label(t!("window-checking", name = file_name(path)));

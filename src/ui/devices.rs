@@ -1,16 +1,20 @@
 //! The board list: one card per board with chip, mode, USB path, serial and state;
 //! click or arrow keys select; demo boards get plug controls. Boards the driver doctor
-//! found without their driver come first.
+//! found without their driver come first. A card's lines each have their own row and
+//! wrap, so a long state (a flash's phase, in Chinese too) never runs over the board's
+//! name or USB path.
 
 use eframe::egui::{self, RichText};
 
+use super::app::ImageState;
+use super::board::readiness;
 use super::doctor::Doctor;
-use super::status;
+use super::status::Tone;
 use super::style::size;
 
 use i18n::t;
 use station::demo::DEMO;
-use station::{BoardRow, BoardState, Command, DemoCommand, DeviceId, LoadedImage, Registry};
+use station::{BoardRow, BoardState, Command, DemoCommand, DeviceId, Registry};
 
 /// The accessible name of a row (also what tests look for): `Board 1-2: ESP32-S2, ...`.
 pub fn row_label(row: &BoardRow) -> String {
@@ -63,7 +67,7 @@ pub fn show(
     ui: &mut egui::Ui,
     registry: &Registry,
     selected: &mut Option<DeviceId>,
-    image: Option<&LoadedImage>,
+    image: &ImageState,
     commands: &mut Vec<Command>,
     doctor: &mut Doctor,
 ) -> Option<ListAction> {
@@ -106,7 +110,7 @@ fn card(
     ui: &mut egui::Ui,
     row: &BoardRow,
     is_selected: bool,
-    image: Option<&LoadedImage>,
+    image: &ImageState,
     commands: &mut Vec<Command>,
     forget: &mut Option<DeviceId>,
 ) -> egui::Response {
@@ -135,28 +139,27 @@ fn card(
             .inner_margin(10.0)
             .show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                // The state on the right first, so that a long one shortens the serial
-                // instead of being printed over it.
+                // The chip on the left, the state's badge (a word or two) on the right.
                 ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(device.chip_name())
+                            .strong()
+                            .size(size::CARD_TITLE),
+                    );
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         badge(ui, row, image);
-                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                            ui.label(
-                                RichText::new(device.chip_name())
-                                    .strong()
-                                    .size(size::CARD_TITLE),
-                            );
-                            ui.label(device.mode_name());
-                            let path = t!("window-usb-path", path = device.id.path.as_str());
-                            ui.label(RichText::new(path).monospace());
-                            if let Some(unit) = &row.unit {
-                                let unit = t!("window-unit", unit = unit.as_str());
-                                ui.label(RichText::new(unit).strong());
-                            }
-                            let serial = t!("window-serial", serial = device.serial.as_str());
-                            ui.add(egui::Label::new(RichText::new(serial).weak()).truncate());
-                        });
                     });
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(device.mode_name());
+                    let path = t!("window-usb-path", path = device.id.path.as_str());
+                    ui.label(RichText::new(path).monospace());
+                    if let Some(unit) = &row.unit {
+                        let unit = t!("window-unit", unit = unit.as_str());
+                        ui.label(RichText::new(unit).strong());
+                    }
+                    let serial = t!("window-serial", serial = device.serial.as_str());
+                    ui.add(egui::Label::new(RichText::new(serial).weak()).truncate());
                 });
                 details(ui, row, image);
                 if !row.present && !row.flashing() {
@@ -176,10 +179,13 @@ fn card(
     .response
 }
 
-fn badge(ui: &mut egui::Ui, row: &BoardRow, image: Option<&LoadedImage>) {
-    let tone = status::board(row, image).tone;
-    let words = match row.state {
-        BoardState::Idle if tone == status::Tone::Fail => t!("window-cannot-flash"),
+/// The state in a word or two, with its icon: `✔ Ready`, `✖ Can't flash`; while
+/// flashing only the percent (the phase has a line of its own below).
+fn badge(ui: &mut egui::Ui, row: &BoardRow, image: &ImageState) {
+    let tone = readiness(row, image).tone;
+    let words = match &row.state {
+        BoardState::Idle if tone == Tone::Fail => t!("window-cannot-flash"),
+        BoardState::Flashing(p) => format!("{:.0}%", p.fraction() * 100.0),
         _ => row.state.words(),
     };
     let text = format!("{} {words}", tone.icon());
@@ -191,15 +197,21 @@ fn badge(ui: &mut egui::Ui, row: &BoardRow, image: Option<&LoadedImage>) {
     );
 }
 
-fn details(ui: &mut egui::Ui, row: &BoardRow, image: Option<&LoadedImage>) {
+/// Under the name: while flashing, the phase (wrapped) over a small bar; otherwise the
+/// readiness line.
+fn details(ui: &mut egui::Ui, row: &BoardRow, image: &ImageState) {
     if let BoardState::Flashing(p) = &row.state {
+        let colour = Tone::Busy.colour(ui.visuals());
+        ui.add(
+            egui::Label::new(RichText::new(p.headline()).size(size::REASON).color(colour)).wrap(),
+        );
         ui.add(
             egui::ProgressBar::new(p.fraction())
                 .desired_height(8.0)
                 .corner_radius(3.0),
         );
     } else {
-        status::board(row, image).show(ui, size::REASON);
+        readiness(row, image).show(ui, size::REASON);
     }
 }
 

@@ -1,11 +1,13 @@
-//! Chinese (and other CJK) text in the window. egui's own fonts have no CJK glyphs, so a
-//! character they lack is looked for, in this order: the system's fonts (the provider
-//! eframe's `system_fonts` feature would add: fontconfig, DirectWrite or Core Text, found
-//! on demand; in the real window only, so tests draw the same everywhere), then the font
-//! bundled here, Noto Sans CJK SC cut down to the zh-CN catalogue and the GB 2312
-//! hanzi (see `packaging/fonts/make-cjk-fallback.sh`). So the window is complete on a
-//! system without CJK fonts, and the bundled font is not even parsed until a CJK
-//! character is drawn.
+//! Chinese (and other CJK) text in the window. egui's own fonts have no CJK glyphs, so
+//! the font bundled here, Noto Sans CJK SC cut down to the zh-CN catalogue and the GB 2312
+//! hanzi (see `packaging/fonts/make-cjk-fallback.sh`), is one of the window's fonts:
+//! after egui's text and emoji fonts, before its emoji-icon font. That font has
+//! full-width brackets, digits and question marks of its own, drawn as heavy icons; here
+//! they come from the Chinese font, like the text around them. A character neither has
+//! is looked for among the system's fonts (the provider eframe's `system_fonts` feature
+//! would add: fontconfig, DirectWrite or Core Text, found on demand; in the real window
+//! only, so tests draw the same everywhere). So the window is complete on a system
+//! without CJK fonts, and Chinese reads the same on every system.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -19,6 +21,9 @@ pub const CJK_FALLBACK: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-DF
 
 /// The bundled font's name among egui's fonts.
 const CJK_FALLBACK_NAME: &str = "NotoSansSC-DFUStation"; // not for people: a font name
+
+/// egui's emoji-icon font, which the bundled font goes before.
+const EMOJI_ICON_FONT: &str = "emoji-icon-font"; // not for people: a font name
 
 /// Adds the system's fonts as a place egui looks for a character its own fonts lack.
 /// Enumerating them can fail (fontique panics on a fontconfig that lists no font): then
@@ -41,80 +46,88 @@ pub fn install_system(ctx: &egui::Context) {
     }));
 }
 
-/// Adds the bundled CJK font as the last place egui looks for a character: after the
-/// configured fonts and after any provider already added ([`install_system`], in the
-/// real window).
-pub fn install(ctx: &egui::Context) {
-    ctx.add_font_provider(Arc::new(|request: &egui::FallbackRequest<'_>| {
-        let first = request.cluster.chars().next()?;
-        is_cjk(first).then(|| egui::FontInsert {
-            name: CJK_FALLBACK_NAME.to_owned(),
-            data: egui::FontData::from_static(CJK_FALLBACK),
-            families: Vec::new(),
-        })
-    }));
+/// The window's fonts: egui's, with the bundled CJK font before the emoji-icon font
+/// (at the end of a family that has none).
+pub fn definitions() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        CJK_FALLBACK_NAME.to_owned(),
+        Arc::new(egui::FontData::from_static(CJK_FALLBACK)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        let chain = fonts.families.entry(family).or_default();
+        let at = (chain.iter())
+            .position(|name| name == EMOJI_ICON_FONT)
+            .unwrap_or(chain.len());
+        chain.insert(at, CJK_FALLBACK_NAME.to_owned());
+    }
+    fonts
 }
 
-/// Whether the bundled font is the one to ask for `c`: CJK ideographs, punctuation,
-/// full-width forms and the other blocks Chinese text uses.
-fn is_cjk(c: char) -> bool {
-    matches!(u32::from(c),
-        0x2E80..=0x2FDF      // radicals
-        | 0x3000..=0x303F    // CJK symbols and punctuation
-        | 0x3100..=0x312F    // bopomofo
-        | 0x31C0..=0x31EF    // strokes
-        | 0x3200..=0x33FF    // enclosed letters, compatibility
-        | 0x3400..=0x4DBF    // extension A
-        | 0x4E00..=0x9FFF    // unified ideographs
-        | 0xF900..=0xFAFF    // compatibility ideographs
-        | 0xFE30..=0xFE4F    // compatibility forms
-        | 0xFF00..=0xFFEF // half-width and full-width forms
-    )
+/// Makes [`definitions`] the window's fonts.
+pub fn install(ctx: &egui::Context) {
+    ctx.set_fonts(definitions());
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use skrifa::MetadataProvider;
 
-    #[test]
-    fn chinese_punctuation_and_full_width_forms_are_asked_of_the_bundled_font() {
-        for c in ['烧', '录', '，', '。', '：', '（', '１'] {
-            assert!(is_cjk(c), "{c}");
-        }
-        for c in ['a', 'é', '✔', '→'] {
-            assert!(!is_cjk(c), "{c}");
-        }
-    }
-
-    /// Every character of the zh-CN catalogue is drawn: by egui's own fonts, or (CJK) by
-    /// the bundled font. Run `packaging/fonts/make-cjk-fallback.sh` when this fails.
-    #[test]
-    fn the_fonts_draw_every_character_of_the_chinese_catalogue() {
-        use skrifa::MetadataProvider;
-
+    /// The zh-CN catalogue's text.
+    fn chinese_catalogue() -> String {
         let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/i18n/zh-CN");
         let mut text = String::new();
         for entry in std::fs::read_dir(folder).unwrap() {
             text += &std::fs::read_to_string(entry.unwrap().path()).unwrap();
         }
-        let bundled = skrifa::FontRef::new(CJK_FALLBACK).unwrap().charmap();
-        let defaults = egui::FontDefinitions::default();
-        let own: Vec<_> = (defaults.font_data.values())
-            .map(|data| {
-                skrifa::FontRef::from_index(data.font.as_ref().as_ref(), data.index).unwrap()
-            })
-            .collect();
-        let mut missing: Vec<char> = text
+        assert!(text.contains("烧录"), "the catalogue is read");
+        text
+    }
+
+    /// The font of `family` that draws `c` (the first in its chain that has it).
+    fn font_for(
+        fonts: &egui::FontDefinitions,
+        family: &egui::FontFamily,
+        c: char,
+    ) -> Option<String> {
+        fonts.families[family].iter().find_map(|name| {
+            let data = &fonts.font_data[name];
+            let font = skrifa::FontRef::from_index(data.font.as_ref().as_ref(), data.index).ok()?;
+            font.charmap().map(c).map(|_| name.clone())
+        })
+    }
+
+    /// Every character of the zh-CN catalogue is drawn by the window's fonts; Chinese
+    /// characters and full-width punctuation (brackets, question marks, colons) by the
+    /// Chinese font, never by an emoji or icon font. Run
+    /// `packaging/fonts/make-cjk-fallback.sh` when a character is missing.
+    #[test]
+    fn the_chinese_font_draws_every_chinese_character_and_bracket() {
+        let fonts = definitions();
+        let mut chars: Vec<char> = chinese_catalogue()
             .chars()
             .filter(|c| !c.is_control())
-            .filter(|&c| match is_cjk(c) {
-                true => bundled.map(c).is_none(),
-                false => own.iter().all(|font| font.charmap().map(c).is_none()),
-            })
             .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        assert!(missing.is_empty(), "no font draws {missing:?}");
-        assert!(text.contains("烧录"), "the catalogue is read");
+        chars.extend(['（', '）', '？', '１', '：', '，', '。', '“', '”']);
+        chars.sort_unstable();
+        chars.dedup();
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            let mut wrong = Vec::new();
+            for &c in &chars {
+                let font = font_for(&fonts, &family, c);
+                // Symbols between (⚠, ✔) are the emoji fonts' to draw.
+                let right = match (&font, u32::from(c)) {
+                    (None, _) => false,
+                    (Some(name), 0x2E80..) => name == CJK_FALLBACK_NAME,
+                    (Some(name), ..0x2000) => !name.contains("emoji"),
+                    (Some(_), _) => true,
+                };
+                if !right {
+                    wrong.push((c, font));
+                }
+            }
+            assert!(wrong.is_empty(), "{family:?}: {wrong:?}");
+        }
     }
 }

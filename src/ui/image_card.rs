@@ -8,7 +8,7 @@ use super::status::{self, Tone};
 use super::style::{FAIL, REGION_COLOURS, WARN, size};
 use firmware::Region;
 use i18n::t;
-use station::advice::headline;
+use station::advice::failure_headline;
 use station::{LoadedImage, file_name};
 
 /// The card (Desk, step 1). Returns whether "Open..." was clicked; `open_refusal` says
@@ -41,7 +41,7 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                 }
                 ImageState::Invalid { path, error } => {
                     ui.label(RichText::new(file_name(path)).monospace().strong());
-                    let line = format!("{} {}", Tone::Fail.icon(), headline(error.code()));
+                    let line = format!("{} {}", Tone::Fail.icon(), failure_headline(error));
                     ui.add(
                         egui::Label::new(
                             RichText::new(line).color(FAIL).strong().size(size::HEADING),
@@ -51,8 +51,8 @@ pub fn show(ui: &mut egui::Ui, image: &ImageState, open_refusal: Option<&str>) -
                     egui::CollapsingHeader::new(t!("window-details"))
                         .id_salt("file_error_details")
                         .show(ui, |ui| {
-                            ui.label(error.message());
-                            ui.label(station::advice::next_step(error));
+                            ui.add(egui::Label::new(error.message()).wrap());
+                            ui.add(egui::Label::new(station::advice::next_step(error)).wrap());
                             let code = t!("window-error-code", code = error.code().as_str());
                             ui.label(RichText::new(code).weak());
                         });

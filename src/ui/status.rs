@@ -6,7 +6,7 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::style::{FAIL, PASS, WARN};
 use i18n::t;
-use station::advice::headline;
+use station::advice::failure_headline;
 use station::{BoardRow, BoardState, LoadedImage, Outcome};
 use usb::driver::{InstallError, Installed};
 
@@ -87,7 +87,7 @@ pub fn board(row: &BoardRow, image: Option<&LoadedImage>) -> Status {
         BoardState::Done(Outcome::Pass { .. }) => Status::new(Tone::Pass, t!("window-status-pass")),
         BoardState::Done(Outcome::Fail(failure)) => Status::new(
             Tone::Fail,
-            t!("window-status-fail", reason = headline(failure.code())),
+            t!("window-status-fail", reason = failure_headline(failure)),
         ),
         BoardState::Idle if !row.present => Status::new(Tone::Neutral, t!("window-unplugged")),
         BoardState::Idle => match image {

@@ -8,7 +8,7 @@ use super::devices::row_label;
 use super::status::{self, Tone};
 use super::style::{FAIL, PASS, size};
 use i18n::decimal;
-use station::advice::headline;
+use station::advice::failure_headline;
 use station::{BoardRow, BoardState, DeviceId, LoadedImage, Outcome, Registry};
 
 /// The smallest tile height.
@@ -179,7 +179,7 @@ fn contents(
             result_word(ui, Tone::Fail, &i18n::t!("station-fail"), text);
             ui.add(
                 egui::Label::new(
-                    RichText::new(headline(failure.code()))
+                    RichText::new(failure_headline(failure))
                         .size(size::EMPHASIS)
                         .strong()
                         .color(text),

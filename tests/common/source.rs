@@ -26,14 +26,17 @@ pub fn rust_files(folder: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// A file's code without its test module: test modules come last in a file, and tests
-/// may do and say what the code must not.
+/// A file's code without its test module: test modules come last in a file (behind
+/// `#[cfg(test)]` or `#[cfg(all(test, ...))]`), and tests may do and say what the code
+/// must not.
 pub fn code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
-    text.split("#[cfg(test)]")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    let end = ["#[cfg(test)]", "#[cfg(all(test"]
+        .iter()
+        .filter_map(|start| text.find(start))
+        .min()
+        .unwrap_or(text.len());
+    text[..end].to_owned()
 }
 
 /// The English catalogue's message keys.

@@ -8,6 +8,8 @@ language = Language
 # The window could not start (a native dialog, or stderr).
 start-failed-title = DFU Station cannot start
 start-failed = DFU Station cannot start: { $error }
+# The Windows launcher could not start the program ($app: its file name; $error: the system's words).
+start-app-failed = DFU Station could not start { $app }: { $error }
 start-window-failed = could not open the window: { $errors }
 start-renderer-failed = dfu-station: the { $renderer } renderer could not open the window: { $error }
 

@@ -25,6 +25,9 @@ failure-journal-not-writable = The list of boards given data cannot be written. 
 failure-journal-refused = The list of boards given data does not match this station. Call your engineer.
 failure-board-data-not-prepared = This board's data could not be prepared. Set the board aside and call your engineer.
 failure-board-refused-firmware = The board refused the firmware. Check that the file is for this board, then flash again.
+# A board that reported errVERIFY once the firmware was written (the code is dfu-device-error):
+# the board, not the file, is the matter.
+failure-board-did-not-keep = The board did not keep what was written. Flash it again; if it fails again, set the board aside.
 failure-connection-broke = The connection to the board broke. Check the cable and flash again.
 failure-board-stopped-answering = The board stopped answering properly. Replug it in download mode and flash again.
 failure-board-too-slow = The board took too long. Replug it in download mode and flash again.
@@ -64,6 +67,7 @@ advice-fix-journal-folder = Free space or fix the log folder's permissions, then
 advice-use-journal-values = Use the values file the journal was started with, or another log folder; call your engineer if the journal is damaged.
 advice-check-row = Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent.
 advice-check-file-for-board = Check that the file is meant for this board, then flash again.
+advice-flash-again-then-set-aside = Flash the board again. If it fails the same way again, set it aside: its flash may be faulty.
 advice-replug = Unplug and replug the board, put it in download mode, then flash again.
 advice-check-cable-and-permissions = Check the cable and the USB permissions or driver, then flash again.
 advice-flash-partial-board-again = The board may hold a partial image: flash it again before it is used.

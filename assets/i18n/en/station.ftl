@@ -22,6 +22,9 @@ station-phase-preparing = Preparing
 # The board leaves its runtime interface for DFU mode.
 station-phase-detaching = Detaching
 station-phase-waiting = Waiting for the board
+# A part of a file split into parts ($file: app.bin; $number counts from 1): what a
+# flash's phase names instead of the archive's name (app.bin.1).
+station-part-of = { $file }, part { $number } of { $count }
 station-phase-erasing-index = Erasing the file index
 station-phase-erasing-part = Erasing { $part }
 station-phase-erasing-index-limit = Erasing the file index (up to { $seconds } s)
@@ -121,12 +124,12 @@ station-log-board-arrived = { $path }  { $chip } in { $mode }, serial { $serial 
 station-log-board-left = { $path }  left the bus
 # $size: 1.5 MiB; $sha256: the first hex digits.
 station-log-loaded = Loaded { $path }: { $size }, SHA-256 { $sha256 }
-# $message: what is wrong with the file, in English for the engineer.
-station-log-refused = Refused { $path } [{ $code }]: { $message }
+# $reason: what is wrong with the file, in plain words (the engineer's detail is shown apart).
+station-log-refused = Refused { $path }: { $reason }
 station-log-flashing = { $path }  flashing
 station-log-pass = { $path }  PASS in { $seconds } s
-# $reason: what happened, in English for the engineer.
-station-log-fail = { $path }  FAIL [{ $code }]: { $reason }
+# $reason: what happened, in plain words (the engineer's detail is shown apart).
+station-log-fail = { $path }  FAIL: { $reason }
 station-log-folder = Production log in { $folder }
 station-log-no-tones = No result tones: { $why }
 station-log-demo = Demo mode: emulated boards on an in-process bus

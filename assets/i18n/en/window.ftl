@@ -31,6 +31,7 @@ window-refusal-plug-in = Plug in a board in download mode
 window-refusal-unplugged = The board is unplugged
 window-refusal-flashing = The board is being flashed
 window-refusal-flash-next = Press Flash next for the next board
+window-refusal-flash-again = Press Flash again, or Flash next for the next board
 window-wrong-chip = Can't flash: the file is for { $chip }
 
 ## Desk
@@ -94,9 +95,11 @@ window-closes-when-recorded = The window closes once every flash has ended and b
 ## The selected board and its result
 
 window-cancel = Cancel
-window-cancel-hint = Stop before the next block; the board keeps a partial image
+window-cancel-hint = Stop now; the board keeps part of the new firmware and must be flashed again
 # $reset is the sentence that says to press RESET; $seconds has one decimal.
 window-pass-press-reset = { station-press-reset } (flashed in { $seconds }{"\u00A0"}s)
+window-flash-again = Flash again
+window-flash-again-hint = Flash this board again with the same file
 window-flash-next = Flash next
 window-flash-next-hint = Clear this result and go on with the next board
 window-details = Details
@@ -112,6 +115,8 @@ window-status-pass = { station-pass }. { station-press-reset }
 window-status-fail = FAIL. { $reason }
 window-unplugged = Unplugged
 window-ready-no-file = Ready. Open a firmware file to flash it.
+window-ready-checking-file = Ready. The file is being checked...
+window-ready-file-refused = Ready. The file in step 1 can't be flashed: open another.
 window-ready = Ready to flash
 window-file-valid = Valid DFU file
 window-file-valid-warnings = { $count ->

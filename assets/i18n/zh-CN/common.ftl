@@ -13,6 +13,8 @@ language = 语言
 # 窗口无法启动（系统对话框或标准错误输出）。
 start-failed-title = DFU Station 无法启动
 start-failed = DFU Station 无法启动：{ $error }
+# Windows 启动器无法启动主程序（$app：程序文件名；$error：系统的原话）。
+start-app-failed = DFU Station 无法启动 { $app }：{ $error }
 start-window-failed = 无法打开窗口：{ $errors }
 start-renderer-failed = dfu-station：{ $renderer } 渲染器无法打开窗口：{ $error }
 

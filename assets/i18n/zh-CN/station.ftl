@@ -18,6 +18,8 @@ station-phase-preparing = 正在准备
 # 板子从运行接口切换到 DFU 模式。
 station-phase-detaching = 正在切换模式
 station-phase-waiting = 正在等待板子
+# 分段文件中的一段（$file：app.bin；$number 从 1 开始）：代替归档中的名称（app.bin.1）。
+station-part-of = { $file } 第 { $number }/{ $count } 段
 station-phase-erasing-index = 正在擦除文件索引
 station-phase-erasing-part = 正在擦除 { $part }
 station-phase-erasing-index-limit = 正在擦除文件索引（最多 { $seconds } 秒）
@@ -101,10 +103,10 @@ station-log-dropped = （已丢弃 { $count } 行较早的日志）
 station-log-board-arrived = { $path }  { $chip }，{ $mode }，序列号 { $serial }
 station-log-board-left = { $path }  已从 USB 断开
 station-log-loaded = 已载入 { $path }：{ $size }，SHA-256 { $sha256 }
-station-log-refused = 已拒绝 { $path } [{ $code }]：{ $message }
+station-log-refused = 已拒绝 { $path }：{ $reason }
 station-log-flashing = { $path }  开始烧录
 station-log-pass = { $path }  通过，用时 { $seconds } 秒
-station-log-fail = { $path }  失败 [{ $code }]：{ $reason }
+station-log-fail = { $path }  失败：{ $reason }
 station-log-folder = 生产记录位于 { $folder }
 station-log-no-tones = 无法播放结果提示音：{ $why }
 station-log-demo = 演示模式：模拟的板子，接在程序内部的虚拟总线上

@@ -27,6 +27,7 @@ window-refusal-plug-in = 请插入一块处于下载模式的板子
 window-refusal-unplugged = 板子已拔出
 window-refusal-flashing = 板子正在烧录
 window-refusal-flash-next = 按“烧录下一块”继续下一块板子
+window-refusal-flash-again = 按“重新烧录”，或按“烧录下一块”继续下一块板子
 window-wrong-chip = 无法烧录：此文件适用于 { $chip }
 
 ## 单板模式
@@ -81,9 +82,11 @@ window-closes-when-recorded = 所有烧录结束并记录后，窗口即关闭�
 ## 选中的板子及其结果
 
 window-cancel = 取消
-window-cancel-hint = 在下一个数据块前停止；板子上会留下不完整的固件
+window-cancel-hint = 立即停止；板子上会留下不完整的固件，须重新烧录
 # $reset 是提示按 RESET 键的句子；$seconds 带一位小数。
 window-pass-press-reset = { station-press-reset }（烧录用时 { $seconds }{"\u00A0"}秒）
+window-flash-again = 重新烧录
+window-flash-again-hint = 用同一个文件重新烧录这块板子
 window-flash-next = 烧录下一块
 window-flash-next-hint = 清除此结果，继续下一块板子
 window-details = 详情
@@ -99,8 +102,10 @@ window-status-pass = { station-pass }。{ station-press-reset }
 window-status-fail = 失败。{ $reason }
 window-unplugged = 已拔出
 window-ready-no-file = 就绪。打开固件文件即可烧录。
+window-ready-checking-file = 就绪。正在检查文件……
+window-ready-file-refused = 就绪。第 1 步的文件不能烧录：请打开另一个文件。
 window-ready = 可以烧录
-window-file-valid = DFU 文件有效
+window-file-valid = 固件文件有效
 window-file-valid-warnings = 有效，{ $count } 条警告
 
 ## 大小
@@ -131,7 +136,7 @@ window-drop-here = 把 dfu.bin 拖到这里，或按“打开…”
 window-any-chip = 任意芯片（文件中未记录）
 window-file-for-size = 适用于 { $chip } · { $size }
 window-sha256 = SHA-256
-window-flash-size = Flash 容量
+window-flash-size = 闪存容量
 window-unknown = 未知
 window-flash-map = 烧录地址图（{ $size }）
 window-region = { $name }，地址 { $address }，{ $size }
@@ -139,12 +144,12 @@ window-region-details =
     { $name }
     { $start } - { $end }
     { $size }，分 { $count } 段写入
-window-drop-to-check = 松开即检查此 DFU 文件
+window-drop-to-check = 松开即检查此固件文件
 
 ## 文件对话框
 
-window-open-dfu-file = 打开 DFU 文件
-window-filter-dfu = DFU 文件
+window-open-dfu-file = 打开固件文件
+window-filter-dfu = 固件文件
 window-filter-binary = 二进制文件
 window-filter-any = 所有文件
 window-no-session-bus = 没有会话总线（{ $error }）

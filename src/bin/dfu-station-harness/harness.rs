@@ -17,7 +17,8 @@ struct Args {
     /// A board: CHIP@PATH[:OPTIONS], e.g. s2@1-1, s3@1-2:dfu,xfer=1024,erase=100.
     /// Options: dfu|runtime, xfer=N, erase=MS (per 4 KiB sector), poll=MS, reenum=MS,
     /// flash=N[K|M], noaccess, unplugged (until plugged in); faults stall@N, error@N, hang@N, stuck@N,
-    /// unplug@N|detach|erase|manifest, start=error|dnload-idle. None: a bus without boards.
+    /// unplug@N|detach|erase|manifest, verify@manifest, start=error|dnload-idle. None: a bus
+    /// without boards.
     #[arg(long = "board", value_name = "CHIP@PATH[:OPTIONS]")]
     boards: Vec<BoardSpec>,
     /// Pull the board at PATH out MS milliseconds after the command started.

@@ -72,7 +72,21 @@ impl Help {
 
     /// Opens `topic`, saying what happened if `context` is given.
     pub fn open(&mut self, topic: Topic, context: Option<String>) {
-        self.panel = Panel::Topic(Opening { topic, context });
+        self.panel = Panel::Topic(Opening {
+            topic,
+            context,
+            detail: None,
+        });
+    }
+
+    /// Opens `topic` with what happened in an engineer's words (shown under "For your
+    /// engineer").
+    pub fn open_with_detail(&mut self, topic: Topic, detail: String) {
+        self.panel = Panel::Topic(Opening {
+            topic,
+            context: None,
+            detail: Some(detail),
+        });
     }
 
     /// The topic shown, if one is.
@@ -161,10 +175,12 @@ impl Help {
         if matches!(self.panel, Panel::Closed) {
             return load;
         }
+        // At most 30 % of a small window by default: the steps beside it stay readable.
+        let width = ui.ctx().content_rect().width();
         egui::Panel::right("help") // not for people: the panel's id
             .resizable(true)
-            .default_size(380.0)
-            .size_range(300.0..=720.0)
+            .default_size((width * 0.3).clamp(260.0, 380.0))
+            .size_range(260.0..=(width * 0.45).max(260.0))
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.heading(t!("help-heading"));
@@ -194,10 +210,7 @@ impl Help {
                         if let Some(topic) = list(ui) {
                             // The header above was drawn for the list: draw it again.
                             ui.ctx().request_repaint();
-                            self.panel = Panel::Topic(Opening {
-                                topic,
-                                context: None,
-                            });
+                            self.open(topic, None);
                         }
                     }
                     Panel::Topic(opening) => {
@@ -262,7 +275,7 @@ impl Help {
             doctor.show(ui, true);
         }
         ui.add_space(4.0);
-        ui.label(content.why);
+        ui.add(egui::Label::new(content.why).wrap());
         ui.add_space(6.0);
         for (i, step) in content.steps.iter().enumerate() {
             ui.horizontal_top(|ui| {
@@ -274,48 +287,62 @@ impl Help {
             ui.add_space(8.0);
             pictures::show(ui, picture);
         }
-        if !content.code.is_empty() {
-            ui.add_space(6.0);
-            egui::Frame::canvas(ui.style())
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    for line in content.code {
-                        ui.add(egui::Label::new(RichText::new(line).monospace()).wrap());
-                    }
-                });
-        }
         ui.add_space(8.0);
         match content.action {
-            Some(Action::UdevRule) => self.udev_actions(ui),
+            Some(Action::UdevRule) => self.install_rule(ui),
             Some(Action::MakeDfuBin) => self.make_action(ui, registry),
             None => {}
         }
+        let technical =
+            opening.detail.is_some() || !content.engineer.is_empty() || !content.code.is_empty();
+        if technical {
+            ui.add_space(8.0);
+            // Closed until opened: what the engineer needs, not the technician.
+            egui::CollapsingHeader::new(t!("help-for-engineer"))
+                .id_salt(("engineer", opening.topic)) // not for people: an egui id
+                .show(ui, |ui| {
+                    if let Some(detail) = &opening.detail {
+                        ui.add(egui::Label::new(RichText::new(detail).monospace()).wrap());
+                        ui.add_space(4.0);
+                    }
+                    for line in &content.engineer {
+                        ui.add(egui::Label::new(line.as_str()).wrap());
+                        ui.add_space(2.0);
+                    }
+                    if !content.code.is_empty() {
+                        ui.add_space(4.0);
+                        egui::Frame::canvas(ui.style())
+                            .inner_margin(6.0)
+                            .show(ui, |ui| {
+                                ui.set_width(ui.available_width());
+                                for line in &content.code {
+                                    let text = RichText::new(line).monospace();
+                                    ui.add(egui::Label::new(text).wrap());
+                                }
+                            });
+                    }
+                    if content.action == Some(Action::UdevRule) {
+                        copy_rule(ui);
+                    }
+                });
+        }
     }
 
-    fn udev_actions(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            if ui
-                .button(t!("help-copy-rule"))
-                .on_hover_text(t!("help-copy-rule-hint"))
-                .clicked()
-            {
-                ui.ctx().copy_text(UDEV_RULE.to_owned());
-            }
-            let linux = Platform::current() == Platform::Linux;
-            let running = matches!(self.install, Install::Running(_));
-            if ui
-                .add_enabled(
-                    linux && !running,
-                    egui::Button::new(t!("help-install-rule")),
-                )
-                .on_hover_text(t!("help-install-rule-hint"))
-                .on_disabled_hover_text(t!("help-install-rule-off-hint"))
-                .clicked()
-            {
-                self.install.start(ui.ctx());
-            }
-        });
+    /// "Install rule": the udev rule through pkexec, and what became of it.
+    fn install_rule(&mut self, ui: &mut egui::Ui) {
+        let linux = Platform::current() == Platform::Linux;
+        let running = matches!(self.install, Install::Running(_));
+        if ui
+            .add_enabled(
+                linux && !running,
+                egui::Button::new(t!("help-install-rule")),
+            )
+            .on_hover_text(t!("help-install-rule-hint"))
+            .on_disabled_hover_text(t!("help-install-rule-off-hint"))
+            .clicked()
+        {
+            self.install.start(ui.ctx());
+        }
         if let Some(status) = self.install.status() {
             ui.label(RichText::new(status).strong());
         }
@@ -337,6 +364,17 @@ impl Help {
                 .unwrap_or(Chip::Esp32S2);
             self.make = Some(MakeDialog::new(app.clone(), chip));
         }
+    }
+}
+
+/// "Copy rule": the udev rule to the clipboard, for the engineer who installs it by hand.
+fn copy_rule(ui: &mut egui::Ui) {
+    if ui
+        .button(t!("help-copy-rule"))
+        .on_hover_text(t!("help-copy-rule-hint"))
+        .clicked()
+    {
+        ui.ctx().copy_text(UDEV_RULE.to_owned());
     }
 }
 

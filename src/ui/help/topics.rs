@@ -65,27 +65,31 @@ pub enum Action {
     MakeDfuBin,
 }
 
-/// A topic's text, in the catalogue's language.
+/// A topic's text, in the catalogue's language. What a technician reads comes first and
+/// speaks no protocol or tool; what the engineer needs (requests, byte values, commands,
+/// drivers, rules) waits under the collapsed "For your engineer".
 #[derive(Debug)]
 pub struct Content {
     /// Names the symptom.
     pub title: String,
-    /// What a technician does, first, in one sentence (the engineer's detail follows).
+    /// What a technician does, first, in one sentence.
     pub first: String,
-    /// What is going on, in a sentence or two.
+    /// What is going on, in a sentence or two, in plain words.
     pub why: String,
-    /// What to do, in order.
+    /// What to do, in order, in plain words.
     pub steps: Vec<String>,
     /// A drawing to show with the steps, if any.
     pub picture: Option<Picture>,
-    /// Lines to copy (rules, commands), shown in monospace.
-    pub code: Vec<String>,
     /// What the app can do about it, offered as a button, if anything.
     pub action: Option<Action>,
+    /// For the engineer: why in technical terms, and what to do at the computer.
+    pub engineer: Vec<String>,
+    /// For the engineer: lines to copy (rules, commands), shown in monospace.
+    pub code: Vec<String>,
 }
 
 /// A topic's words from its catalogue keys (`<topic>-title`, `-first`, `-why`) and its
-/// steps; no picture, lines to copy or action until the topic adds them.
+/// plain steps; no picture, action or engineer's detail until the topic adds them.
 fn content([title, first, why]: [&str; 3], steps: Vec<String>) -> Content {
     Content {
         title: t!(title),
@@ -93,8 +97,9 @@ fn content([title, first, why]: [&str; 3], steps: Vec<String>) -> Content {
         why: t!(why),
         steps,
         picture: None,
-        code: Vec::new(),
         action: None,
+        engineer: Vec::new(),
+        code: Vec::new(),
     }
 }
 
@@ -174,7 +179,7 @@ impl Topic {
         t!(self.keys()[0])
     }
 
-    /// The topic's title, steps, picture and action.
+    /// The topic's title, steps, picture and action, and the engineer's detail.
     pub fn content(self) -> Content {
         let keys = self.keys();
         match self {
@@ -203,45 +208,57 @@ impl Topic {
                 )
             },
             Topic::LinuxAccess => Content {
+                action: Some(Action::UdevRule),
+                engineer: vec![
+                    t!("help-linux-access-engineer-why"),
+                    t!("help-linux-access-engineer-install", path = UDEV_RULE_PATH),
+                    t!("help-linux-access-by-hand", command = RELOAD_UDEV),
+                ],
                 code: vec![
                     UDEV_RULE.to_owned(),
                     t!("help-linux-access-plugdev-comment"),
                     PLUGDEV_RULE.to_owned(),
                 ],
-                action: Some(Action::UdevRule),
                 ..content(
                     keys,
                     vec![
-                        t!("help-linux-access-install", path = UDEV_RULE_PATH),
-                        t!("help-linux-access-by-hand", command = RELOAD_UDEV),
+                        t!("help-linux-access-install"),
                         t!("help-linux-access-replug"),
                     ],
                 )
             },
-            Topic::WindowsDriver => content(
-                keys,
-                vec![
+            Topic::WindowsDriver => Content {
+                engineer: vec![
+                    t!("help-windows-driver-engineer-why"),
                     t!("help-windows-driver-espressif"),
                     t!("help-windows-driver-s3"),
                     t!("help-windows-driver-zadig"),
                     t!("help-windows-driver-pick"),
                     t!("help-windows-driver-serial"),
                     t!("help-windows-driver-wrong"),
-                    t!("help-windows-driver-replug"),
                 ],
-            ),
-            Topic::S3NeverAppears => content(
-                keys,
-                vec![
+                ..content(
+                    keys,
+                    vec![
+                        t!("help-windows-driver-press"),
+                        t!("help-windows-driver-replug"),
+                    ],
+                )
+            },
+            Topic::S3NeverAppears => Content {
+                engineer: vec![
+                    t!("help-s3-engineer-why"),
                     t!("help-s3-phy"),
                     t!("help-s3-efuse"),
                     t!("help-s3-date-code"),
                     t!("help-s3-security"),
                     t!("help-s3-serial"),
                 ],
-            ),
+                ..content(keys, vec![t!("help-s3-another"), t!("help-s3-set-aside")])
+            },
             Topic::NotBackAfterDetach => Content {
                 picture: Some(Picture::DownloadMode),
+                engineer: vec![t!("help-not-back-engineer")],
                 ..content(
                     keys,
                     vec![
@@ -251,38 +268,41 @@ impl Topic {
                     ],
                 )
             },
-            Topic::LongErase => content(
-                keys,
-                vec![
-                    t!("help-long-erase-wait"),
-                    t!("help-long-erase-hands-off"),
-                    t!("help-long-erase-moves"),
-                ],
-            ),
-            Topic::RawAppImage => Content {
-                code: vec![IDF_DFU.to_owned()],
-                action: Some(Action::MakeDfuBin),
+            Topic::LongErase => Content {
+                engineer: vec![t!("help-long-erase-engineer")],
                 ..content(
                     keys,
                     vec![
-                        t!("help-raw-app-make", address = format!("{APP_ADDRESS:#x}")),
-                        t!("help-raw-app-idf", command = IDF_DFU, path = IDF_DFU_OUTPUT),
-                        t!("help-raw-app-drop"),
+                        t!("help-long-erase-wait"),
+                        t!("help-long-erase-hands-off"),
+                        t!("help-long-erase-moves"),
                     ],
                 )
             },
-            Topic::WrongChip => content(
-                keys,
-                vec![
-                    t!("help-wrong-chip-check"),
-                    t!("help-wrong-chip-select"),
-                    t!(
-                        "help-wrong-chip-rebuild",
-                        target_command = IDF_SET_TARGET,
-                        dfu_command = IDF_DFU
-                    ),
+            Topic::RawAppImage => Content {
+                action: Some(Action::MakeDfuBin),
+                engineer: vec![
+                    t!("help-raw-app-engineer-why"),
+                    t!("help-raw-app-make", address = format!("{APP_ADDRESS:#x}")),
+                    t!("help-raw-app-idf", command = IDF_DFU, path = IDF_DFU_OUTPUT),
                 ],
-            ),
+                code: vec![IDF_DFU.to_owned()],
+                ..content(
+                    keys,
+                    vec![t!("help-raw-app-press-make"), t!("help-raw-app-drop")],
+                )
+            },
+            Topic::WrongChip => Content {
+                engineer: vec![t!(
+                    "help-wrong-chip-rebuild",
+                    target_command = IDF_SET_TARGET,
+                    dfu_command = IDF_DFU
+                )],
+                ..content(
+                    keys,
+                    vec![t!("help-wrong-chip-check"), t!("help-wrong-chip-select")],
+                )
+            },
             Topic::PressReset => Content {
                 picture: Some(Picture::Reset),
                 ..content(
@@ -290,14 +310,14 @@ impl Topic {
                     vec![t!("help-press-reset-press"), t!("help-press-reset-replug")],
                 )
             },
-            Topic::Busy => content(keys, vec![t!("help-busy-close"), t!("help-busy-again")]),
-            Topic::UsbUnavailable => content(
-                keys,
-                vec![
-                    t!("help-usb-unavailable-check", path = USB_DEVICES),
-                    t!("help-usb-unavailable-restart"),
-                ],
-            ),
+            Topic::Busy => Content {
+                engineer: vec![t!("help-busy-engineer")],
+                ..content(keys, vec![t!("help-busy-close"), t!("help-busy-again")])
+            },
+            Topic::UsbUnavailable => Content {
+                engineer: vec![t!("help-usb-unavailable-check", path = USB_DEVICES)],
+                ..content(keys, vec![t!("help-usb-unavailable-restart")])
+            },
         }
     }
 }
@@ -328,10 +348,75 @@ mod tests {
         use i18n::{Lang, with_lang};
         let linux = with_lang(Lang::ZhCn, || Topic::LinuxAccess.content());
         assert!(linux.first.contains("“安装规则”"), "{}", linux.first);
-        assert!(linux.steps[0].contains(UDEV_RULE_PATH));
-        assert!(linux.steps[1].ends_with(RELOAD_UDEV));
+        assert!(linux.engineer[1].contains(UDEV_RULE_PATH));
+        assert!(linux.engineer[2].ends_with(RELOAD_UDEV));
         let no_board = with_lang(Lang::ZhCn, || Topic::NoBoard.content());
         assert!(no_board.steps[0].contains("下载模式"));
+    }
+
+    /// Words that belong under "For your engineer": requests, byte values, tools,
+    /// drivers, system parts.
+    const TECHNICAL: [&str; 20] = [
+        "DETACH",
+        "0xE9",
+        "idf.py",
+        "udev",
+        "libusb",
+        "DNLOAD",
+        "suffix",
+        "ROM",
+        "eFuse",
+        "interface 2",
+        "WinUSB",
+        "Zadig",
+        "pnputil",
+        "root",
+        "DFU mode",
+        "JTAG",
+        "PHY",
+        "KiB",
+        "esptool",
+        "block",
+    ];
+
+    /// Latin words a Chinese technician meets as they are: the product's name, what is
+    /// printed on the board and its cable, chip and file names, systems.
+    const AS_PRINTED: [&str; 16] = [
+        "DFU", "Station", "USB", "BOOT", "RESET", "EN", "ESP", "S", "GPIO", "D", "GND", "V", "dfu",
+        "bin", "Linux", "Windows",
+    ];
+
+    /// What a technician reads first (title, first step, why, steps) speaks no protocol
+    /// or tool in either language, and in Chinese no English beyond what is printed on
+    /// the board or names a product.
+    #[test]
+    fn what_a_technician_reads_first_is_plain_in_both_languages() {
+        use i18n::{Lang, with_lang};
+        for lang in Lang::ALL {
+            with_lang(lang, || {
+                for topic in Topic::ALL {
+                    let content = topic.content();
+                    let plain = [&content.title, &content.first, &content.why]
+                        .into_iter()
+                        .chain(&content.steps);
+                    for text in plain {
+                        for word in TECHNICAL {
+                            assert!(
+                                !text.contains(word),
+                                "{topic:?} ({lang}) says {word}: {text}"
+                            );
+                        }
+                        if lang == Lang::ZhCn {
+                            let latin = text
+                                .split(|c: char| !c.is_ascii_alphabetic())
+                                .filter(|w| !w.is_empty() && !AS_PRINTED.contains(w));
+                            let latin: Vec<&str> = latin.collect();
+                            assert!(latin.is_empty(), "{topic:?}: {latin:?} in {text}");
+                        }
+                    }
+                }
+            });
+        }
     }
 
     #[test]

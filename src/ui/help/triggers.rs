@@ -14,7 +14,7 @@ use failure::Code;
 use firmware::Chip;
 use i18n::t;
 use station::advice::Platform;
-use station::{BoardRow, BoardState, DeviceId, Event, LoadedImage, Outcome, Registry};
+use station::{BoardRow, BoardState, DeviceId, Event, FilePart, LoadedImage, Outcome, Registry};
 
 /// No board has appeared this long after start: how to get one into download mode.
 pub const NO_BOARD_AFTER: f64 = 10.0;
@@ -27,11 +27,14 @@ pub const S3_AFTER: f64 = 20.0;
 /// One part has been erasing this long: the bar stands still, say why.
 pub const LONG_ERASE_AFTER: f64 = 3.0;
 
-/// A topic to open, with what happened in words (which board, which file, the reason).
+/// A topic to open, with what happened in plain words (which board, which file, the
+/// reason) and, for the engineer, in technical ones (the failure's message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opening {
     pub topic: Topic,
     pub context: Option<String>,
+    /// What happened in an engineer's words: shown under "For your engineer".
+    pub detail: Option<String>,
 }
 
 impl Opening {
@@ -39,6 +42,14 @@ impl Opening {
         Opening {
             topic,
             context: Some(context),
+            detail: None,
+        }
+    }
+
+    fn with_detail(self, detail: String) -> Opening {
+        Opening {
+            detail: Some(detail),
+            ..self
         }
     }
 }
@@ -77,7 +88,7 @@ struct Scene<'a> {
 #[derive(Debug, Default)]
 struct Erase {
     /// The part being erased now, and since when.
-    current: Option<(Option<String>, f64)>,
+    current: Option<(Option<FilePart>, f64)>,
     /// The erase help has opened for this job (once per job, not once per part).
     opened: bool,
 }
@@ -120,9 +131,9 @@ impl Watch {
                 let context = t!(
                     "help-context-failure",
                     board = device.path.as_str(),
-                    reason = failure.message()
+                    reason = station::advice::failure_headline(failure)
                 );
-                Opening::new(topic, context)
+                Opening::new(topic, context).with_detail(failure.message().to_owned())
             }),
             _ => None,
         }
@@ -195,11 +206,18 @@ impl Watch {
         row: Option<&BoardRow>,
     ) -> Option<Opening> {
         let (image, row) = (image?, row?);
-        let reason = image.mismatch(&row.device)?;
+        if image.fits(&row.device) {
+            return None;
+        }
         let key = (image.path.clone(), row.device.id.clone());
         if row.present && self.wrong_chip_opened_for.as_ref() != Some(&key) {
             self.wrong_chip_opened_for = Some(key);
-            return Some(Opening::new(Topic::WrongChip, reason));
+            let context = t!(
+                "help-context-wrong-chip",
+                file_chip = image.made_for(),
+                board_chip = row.device.chip_name()
+            );
+            return Some(Opening::new(Topic::WrongChip, context));
         }
         None
     }
@@ -268,16 +286,20 @@ impl Watch {
             }
             erase.opened = true;
             let board = row.device.id.path.as_str();
-            let context = match progress.part.as_deref() {
+            let context = match &progress.part {
                 None => t!("help-context-erasing-index", board = board),
-                Some(part) => match scene.image.and_then(|image| part_size(image, part)) {
+                Some(part) => match scene.image.and_then(|image| part_size(image, &part.name)) {
                     Some(size) => t!(
                         "help-context-erasing-part-size",
                         board = board,
-                        part = part,
+                        part = part.words(),
                         size = i18n::size(size)
                     ),
-                    None => t!("help-context-erasing-part", board = board, part = part),
+                    None => t!(
+                        "help-context-erasing-part",
+                        board = board,
+                        part = part.words()
+                    ),
                 },
             };
             opening = Some(Opening::new(Topic::LongErase, context));

@@ -199,7 +199,8 @@ pub fn size(bytes: u64) -> String {
 
 /// The message `key` in this thread's language, its variables filled from `args`.
 /// A key missing in that language falls back to English, then to the key itself (the
-/// tests make sure neither happens).
+/// tests make sure neither happens: a key missing from the catalogue panics in a debug
+/// build, so any test that shows it fails, a key made at run time as much as a literal).
 pub fn message(key: &str, args: &[(&str, Arg<'_>)]) -> String {
     let args = (!args.is_empty()).then(|| {
         let mut fluent = FluentArgs::new();
@@ -219,6 +220,9 @@ pub fn message(key: &str, args: &[(&str, Arg<'_>)]) -> String {
             }
             return text.into_owned();
         }
+    }
+    if cfg!(debug_assertions) {
+        panic!("catalogue: no message `{key}`");
     }
     log::warn!("catalogue: no message `{key}`");
     key.to_owned()
@@ -309,6 +313,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A key the catalogue lacks (misspelt, or made at run time) fails the test that
+    /// shows it, instead of showing raw.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "catalogue: no message `window-flash-agian`")]
+    fn a_key_missing_from_the_catalogue_fails_the_test_that_shows_it() {
+        let key = ["window", "flash", "agian"].join("-");
+        t!(&key);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! place for the download-mode instruction, the Linux udev rule and the Windows driver
 //! (also the driver doctor's findings).
 
-use dfu::TransportError;
+use dfu::{DfuError, Phase, Status, TransportError};
 use failure::{Code, Failure};
 use firmware::Warning;
 use usb::UsbError;
@@ -42,7 +42,7 @@ pub fn download_mode() -> String {
 }
 
 /// The udev rule that lets the logged-in user open Espressif boards on Linux.
-pub const UDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#;
+pub const UDEV_RULE: &str = r#"SUBSYSTEMS=="usb", ATTRS{idVendor}=="303a", TAG+="uaccess""#; // not for people: a udev rule, typed as it is
 
 /// Where [`UDEV_RULE`] goes (before 73-seat-late.rules, which applies `uaccess`).
 pub const UDEV_RULE_PATH: &str = "/etc/udev/rules.d/70-dfu-station.rules";
@@ -59,6 +59,54 @@ pub fn advice(code: Code, cause: Option<&TransportError>, platform: Platform) ->
 /// (the technical message goes under "Details"). No protocol words, no numbers.
 pub fn headline(code: Code) -> String {
     i18n::t!(plain_words(code).headline)
+}
+
+/// What the window and the command line show first for `failure`, a refused file as much
+/// as a failed flash: its code's [`headline`], unless the typed error behind it says
+/// something a technician must act on differently. The one such case: a board that
+/// reported errVERIFY after the firmware was written did not keep it (a board to set
+/// aside if it happens again), where the code's words point at the file.
+pub fn failure_headline(failure: &Failure) -> String {
+    i18n::t!(words_for(failure).headline)
+}
+
+/// The first sentence of [`failure_headline`]: what happened, without the next step, for
+/// a place with room for a few words (the top bar). Every headline is two sentences
+/// (`every_headline_is_what_happened_then_what_to_do`).
+pub fn what_happened(failure: &Failure) -> String {
+    first_sentence(&failure_headline(failure)).to_owned()
+}
+
+/// `text` up to the end of its first sentence (`. ` in English, `。` in Chinese).
+fn first_sentence(text: &str) -> &str {
+    let english = text.find(". ").map(|i| i + 1);
+    let chinese = text.find('。').map(|i| i + '。'.len_utf8());
+    let end = english.into_iter().chain(chinese).min();
+    end.map_or(text, |end| &text[..end])
+}
+
+/// Whether `failure` is a board that reported errVERIFY once data was written: it did
+/// not keep what it was sent.
+fn did_not_keep(failure: &Failure) -> bool {
+    matches!(
+        failure.cause::<DfuError>(),
+        Some(DfuError::Device {
+            status: Status::ErrVerify,
+            at,
+            ..
+        }) if matches!(at.phase, Phase::Writing | Phase::Manifesting | Phase::Done)
+    )
+}
+
+/// The plain words for `failure`: its code's, or those of the case its cause names.
+fn words_for(failure: &Failure) -> PlainWords {
+    if did_not_keep(failure) {
+        return PlainWords {
+            headline: "failure-board-did-not-keep",
+            next: "advice-flash-again-then-set-aside",
+        };
+    }
+    plain_words(failure.code())
 }
 
 /// A file's warning in a technician's words, with what to do: what the window shows under
@@ -241,8 +289,12 @@ fn usb_fix(error: &TransportError, platform: Platform) -> Option<String> {
 }
 
 /// What to do about `failure` on this system: [`advice`] for its code and the USB error
-/// behind it, if one was.
+/// behind it, if one was; for a board that did not keep what was written, to flash it
+/// again and set it aside if that fails too.
 pub fn next_step(failure: &Failure) -> String {
+    if did_not_keep(failure) {
+        return i18n::t!(words_for(failure).next);
+    }
     advice(
         failure.code(),
         failure.cause::<TransportError>(),
@@ -267,41 +319,45 @@ pub fn explain_usb(error: &UsbError) -> String {
     format!("{message}\n{}", next_step(&Failure::from(error.clone())))
 }
 
-/// The table of every code with its meaning and advice, as `docs/failure-codes.md` holds it
-/// (in English, whatever the language).
-pub fn code_table() -> String {
-    i18n::with_lang(i18n::Lang::En, english_code_table)
-}
-
-fn english_code_table() -> String {
-    let mut table = String::from(
-        "# Failure codes\n\n\
-         Every failure DFU Station reports has one of these codes: in the production log's \
-         `error_code`, in `--json` output and in the window. Codes never change spelling \
-         without a line in docs/changelog.md. The advice is the one given on Linux when no USB \
-         error names a more specific fix.\n\n\
-         Generated from `src/crates/failure` and `src/crates/station/src/advice.rs`; \
-         `cargo test -p dfu-station-core advice` checks it and \
-         `UPDATE_DOCS=1 cargo test -p dfu-station-core advice` rewrites it.\n\n\
-         | Code | Meaning | In the window | What to do |\n| --- | --- | --- | --- |\n",
-    );
-    for &code in Code::ALL {
-        let advice = advice(code, None, Platform::Linux).replace('\n', " ");
-        table.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            code.as_str(),
-            code.meaning(),
-            headline(code),
-            advice.replace('|', "\\|")
-        ));
-    }
-    table
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use i18n::{Lang, with_lang};
+
+    /// The table of every code with its meaning and advice, as `docs/failure-codes.md` holds it
+    /// (in English, whatever the language).
+    fn code_table() -> String {
+        i18n::with_lang(i18n::Lang::En, english_code_table)
+    }
+
+    fn english_code_table() -> String {
+        let kept = i18n::t!("failure-board-did-not-keep");
+        let again = i18n::t!("advice-flash-again-then-set-aside");
+        let mut table = format!(
+            "# Failure codes\n\n\
+             Every failure DFU Station reports has one of these codes: in the production log's \
+             `error_code`, in `--json` output and in the window. Codes never change spelling \
+             without a line in docs/changelog.md. The advice is the one given on Linux when no USB \
+             error names a more specific fix.\n\n\
+             One cause reads otherwise in the window: a `dfu-device-error` whose board reported \
+             errVERIFY once the firmware was written says \"{kept}\" and advises: {again}\n\n\
+             Generated from `src/crates/failure` and `src/crates/station/src/advice.rs`; \
+             `cargo test -p dfu-station-core advice` checks it and \
+             `UPDATE_DOCS=1 cargo test -p dfu-station-core advice` rewrites it.\n\n\
+             | Code | Meaning | In the window | What to do |\n| --- | --- | --- | --- |\n",
+        );
+        for &code in Code::ALL {
+            let advice = advice(code, None, Platform::Linux).replace('\n', " ");
+            table.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                code.as_str(),
+                code.meaning(),
+                headline(code),
+                advice.replace('|', "\\|")
+            ));
+        }
+        table
+    }
 
     /// The advice for a board that could not be opened because of `error`.
     fn open_failed(error: TransportError, platform: Platform) -> String {
@@ -425,6 +481,74 @@ mod tests {
                 NEXT_STEPS.iter().any(|verb| step.starts_with(verb)) && step.ends_with('.'),
                 "{code}: \"{step}\" is not a next step"
             );
+        }
+    }
+
+    /// The failure of a board that reported `status` in `phase`.
+    fn device_error(status: Status, phase: Phase) -> Failure {
+        Failure::from(DfuError::Device {
+            status,
+            state: dfu::State::DfuError,
+            at: dfu::Location {
+                phase,
+                block: Some(5210),
+            },
+        })
+    }
+
+    /// errVERIFY once the firmware was written is the board's matter, not the file's: it
+    /// says so, and to set the board aside if it fails again; in Chinese too. Other
+    /// statuses, and errVERIFY before anything was written, keep their code's words.
+    #[test]
+    fn a_board_that_did_not_keep_what_was_written_is_said_to() {
+        for phase in [Phase::Writing, Phase::Manifesting] {
+            let failure = device_error(Status::ErrVerify, phase);
+            assert_eq!(failure.code(), Code::DfuDeviceError, "the code stays");
+            assert_eq!(
+                failure_headline(&failure),
+                "The board did not keep what was written. Flash it again; if it fails again, \
+                 set the board aside."
+            );
+            assert!(next_step(&failure).contains("set it aside"));
+            assert_eq!(
+                what_happened(&failure),
+                "The board did not keep what was written."
+            );
+            with_lang(Lang::ZhCn, || {
+                assert!(failure_headline(&failure).contains("放到一边"));
+                assert_eq!(what_happened(&failure), "板子没有保存住写入的内容。");
+            });
+        }
+        for failure in [
+            device_error(Status::ErrWrite, Phase::Writing),
+            device_error(Status::ErrVerify, Phase::Erasing),
+        ] {
+            assert_eq!(failure_headline(&failure), headline(Code::DfuDeviceError));
+            assert_eq!(
+                next_step(&failure),
+                advice(Code::DfuDeviceError, None, Platform::current())
+            );
+        }
+        let file = Failure::new(Code::SuffixCrcMismatch, "DFU suffix checksum is 0x1234.");
+        assert_eq!(failure_headline(&file), headline(Code::SuffixCrcMismatch));
+        assert_eq!(what_happened(&file), "The file is damaged.");
+    }
+
+    /// Every headline is what happened, then what to do: two sentences in either language,
+    /// so that [`what_happened`] is the first.
+    #[test]
+    fn every_headline_is_what_happened_then_what_to_do() {
+        for lang in Lang::ALL {
+            with_lang(lang, || {
+                for &code in Code::ALL {
+                    let text = headline(code);
+                    let first = first_sentence(&text);
+                    assert!(
+                        first.len() < text.len() && (first.ends_with('.') || first.ends_with('。')),
+                        "{code} ({lang}): {text}"
+                    );
+                }
+            });
         }
     }
 

@@ -231,14 +231,16 @@ impl Factory {
         if let Some(given) = &finished.unit {
             let passed = matches!(finished.outcome, Outcome::Pass { .. });
             if let Err(error) = given.provisioning.finish(given.claim.clone(), passed) {
-                finished.outcome = Outcome::Fail(Failure::new(
-                    error.code(),
-                    format!(
-                        "The outcome of unit {} could not be recorded: {error}. The unit is spent; set the board aside.",
-                        given.claim.id
-                    ),
-                )
-                .because(error));
+                finished.outcome = Outcome::Fail(
+                    Failure::new(
+                        error.code(),
+                        format!(
+                            "The outcome of unit {} could not be recorded: {error}. The unit is spent; set the board aside.", // not for people: a failure's English message
+                            given.claim.id
+                        ),
+                    )
+                    .because(error),
+                );
             }
         }
         let pass = matches!(finished.outcome, Outcome::Pass { .. });

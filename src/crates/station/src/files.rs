@@ -62,7 +62,7 @@ impl From<ReadError> for Failure {
     fn from(error: ReadError) -> Failure {
         Failure::new(
             Code::FileUnreadable,
-            format!("The file could not be read: {error}."),
+            format!("The file could not be read: {error}."), // not for people: a failure's English message
         )
         .because(error)
     }
@@ -127,19 +127,19 @@ fn file_kind(kind: &std::fs::FileType) -> &'static str {
     {
         use std::os::unix::fs::FileTypeExt;
         if kind.is_fifo() {
-            return "a FIFO";
+            return "a FIFO"; // not for people: part of an error's English message
         }
         if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
+            return "a device"; // not for people: part of an error's English message
         }
         if kind.is_socket() {
-            return "a socket";
+            return "a socket"; // not for people: part of an error's English message
         }
     }
     if kind.is_dir() {
-        "a folder"
+        "a folder" // not for people: part of an error's English message
     } else {
-        "not a file"
+        "not a file" // not for people: part of an error's English message
     }
 }
 
@@ -168,9 +168,9 @@ pub fn make_dfu_bin(
     };
     let not_made = |message: String| Failure::new(Code::FileUnreadable, message);
     let bytes = pack(&files, &options)
-        .map_err(|e| not_made(format!("The dfu.bin could not be made: {e}.")).because(e))?;
+        .map_err(|e| not_made(format!("The dfu.bin could not be made: {e}.")).because(e))?; // not for people: a failure's English message
     write_atomically(output, &bytes, existing).map_err(|e| {
-        not_made(format!("{} could not be written: {e}.", output.display())).because(e)
+        not_made(format!("{} could not be written: {e}.", output.display())).because(e) // not for people: a failure's English message
     })?;
     Ok(bytes)
 }
@@ -192,7 +192,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], existing: Existing) -> io::Re
     if existing == Existing::Keep && std::fs::symlink_metadata(path).is_ok() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            "the file exists already",
+            "the file exists already", // not for people: an I/O error's English message
         ));
     }
     let tmp = temporary(path);

@@ -30,7 +30,7 @@ pub fn flash(
     if let Some(reason) = image.mismatch(device) {
         return Outcome::Fail(Failure::new(
             Code::WrongChip,
-            format!("{reason} Nothing was flashed."),
+            format!("{reason} Nothing was flashed."), // not for people: a failure's English message
         ));
     }
     let connection = match open() {
@@ -57,17 +57,17 @@ pub fn flash(
     };
     if device.id.source != DEMO {
         let said = match &outcome {
-            Outcome::Fail(failure) => format!("FAIL {}: {failure}", failure.code()),
-            Outcome::Pass { .. } => "PASS".to_owned(),
+            Outcome::Fail(failure) => format!("FAIL {}: {failure}", failure.code()), // not for people: the support report's history
+            Outcome::Pass { .. } => "PASS".to_owned(), // not for people: the support report's history
         };
         let board = format!(
-            "{} at {}, serial {}",
+            "{} at {}, serial {}", // not for people: the support report's history
             device.chip_name(),
             device.id.path,
             device.serial
         );
         let file = format!(
-            "{} (SHA-256 {})",
+            "{} (SHA-256 {})", // not for people: the support report's history
             image.name(),
             hex::encode(image.image.sha256)
         );
@@ -78,5 +78,5 @@ pub fn flash(
 
 /// `Cannot open DFU device 303a:0002 at path 1-1: permission denied opening the device`.
 pub fn cannot_open(vid: u16, pid: u16, path: &str, error: &dyn fmt::Display) -> String {
-    format!("Cannot open DFU device {vid:04x}:{pid:04x} at path {path}: {error}")
+    format!("Cannot open DFU device {vid:04x}:{pid:04x} at path {path}: {error}") // not for people: a failure's English message
 }

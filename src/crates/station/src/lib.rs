@@ -32,9 +32,9 @@ pub use thread::{Station, Wake};
 use self::factory::Settings;
 use self::records::production_log::{LogPause, Record};
 use self::support::History;
-use dfu::{Clock, InterfaceMode, Phase, SystemClock};
+use dfu::{Clock, InterfaceMode, Phase, Progress, SystemClock};
 use failure::Failure;
-use firmware::{Chip, ESPRESSIF_VID, FirmwareImage};
+use firmware::{Chip, ESPRESSIF_VID, FirmwareImage, Part, Region};
 
 /// What the station takes from the world beyond the boards: the time its flashes and demo
 /// boards run on, and where the support report's history of flashes is kept. The app and
@@ -151,7 +151,7 @@ impl LoadedImage {
     pub fn mismatch(&self, device: &Device) -> Option<String> {
         (!self.fits(device)).then(|| {
             format!(
-                "This file is made for {}, but the board is {}.",
+                "This file is made for {}, but the board is {}.", // not for people: a failure's English message
                 self.made_for(),
                 device.chip_name()
             )
@@ -233,6 +233,65 @@ pub enum DemoCommand {
     DownloadMode(String),
 }
 
+/// One part of one of the image's files, as the ESP ROM erases and writes it: a file
+/// bigger than the image's part size is split into parts (`app.bin`, `app.bin.1`, ...).
+/// People read "app.bin, part 2 of 3"; the archive's name (`app.bin.1`) is the engineer's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The file it belongs to: `app.bin`.
+    pub file: String,
+    /// Its name in the archive: `app.bin.1`.
+    pub name: String,
+    /// Which part of the file it is, from 1.
+    pub number: usize,
+    /// How many parts the file has.
+    pub count: usize,
+}
+
+impl FilePart {
+    /// Part `number` (from 1) of `count` of `file`, named in the archive as mkdfu names
+    /// it (`app.bin`, then `app.bin.1`, ...).
+    pub fn new(file: &str, number: usize, count: usize) -> FilePart {
+        let name = match number {
+            0 | 1 => file.to_owned(),
+            n => format!("{file}.{}", n - 1),
+        };
+        FilePart {
+            file: file.to_owned(),
+            name,
+            number,
+            count,
+        }
+    }
+
+    /// `part` of `region`, as the engine reports it.
+    pub fn of(region: &Region, part: &Part) -> FilePart {
+        let index = (region.parts.iter())
+            .position(|p| p.payload_offset == part.payload_offset)
+            .unwrap_or(0);
+        FilePart {
+            file: region.name.clone(),
+            name: part.name.clone(),
+            number: index + 1,
+            count: region.parts.len().max(1),
+        }
+    }
+
+    /// The part in the reader's words: `app.bin` for a file in one part, else
+    /// `app.bin, part 2 of 3`.
+    pub fn words(&self) -> String {
+        if self.count <= 1 {
+            return self.file.clone();
+        }
+        i18n::t!(
+            "station-part-of",
+            file = self.file.as_str(),
+            number = self.number,
+            count = self.count
+        )
+    }
+}
+
 /// Where a flash is, for the UI (sent at most ~10 times a second, and on every change of
 /// phase or part).
 #[derive(Debug, Clone, PartialEq)]
@@ -243,8 +302,8 @@ pub struct JobProgress {
     pub done: u64,
     /// Payload bytes in all (0 while detaching and waiting for the board).
     pub total: u64,
-    /// The part being erased or written (`app.bin.1`).
-    pub part: Option<String>,
+    /// The part of a file being erased or written (none: the file index).
+    pub part: Option<FilePart>,
     /// Payload bytes per second since the download started.
     pub bytes_per_second: Option<f64>,
     /// Estimated time left.
@@ -267,6 +326,21 @@ impl JobProgress {
         }
     }
 
+    /// Where the engine's report `p` says a flash is: its phase, bytes, part and erase
+    /// limit (no rate or time left: those take more than one report).
+    pub fn at(p: &Progress<'_>) -> JobProgress {
+        JobProgress {
+            phase: p.phase,
+            done: p.done,
+            total: p.total,
+            part: (p.region.zip(p.part)).map(|(region, part)| FilePart::of(region, part)),
+            erase_limit: (p.part)
+                .filter(|_| p.phase == Phase::Erasing)
+                .map(Part::erase_limit),
+            ..JobProgress::starting()
+        }
+    }
+
     /// Done, from 0 to 1.
     pub fn fraction(&self) -> f32 {
         if self.total == 0 {
@@ -276,10 +350,11 @@ impl JobProgress {
         }
     }
 
-    /// The phase in a few words: `Erasing app.bin.1 (up to 40 s)`, `Waiting for the board`;
-    /// without a part, the file index is meant.
+    /// The phase in a few words: `Erasing app.bin, part 2 of 3 (up to 40 s)`, `Waiting for
+    /// the board`; without a part, the file index is meant.
     pub fn headline(&self) -> String {
-        let part = self.part.as_deref();
+        let part = self.part.as_ref().map(FilePart::words);
+        let part = part.as_deref();
         let limit = self.erase_limit.map(|limit| limit.as_secs());
         match (self.phase, part, limit) {
             (Phase::Preparing, ..) => i18n::t!("station-phase-preparing"),
@@ -409,10 +484,10 @@ mod tests {
 
     /// The headline of a flash in `phase`, at `part` (none: the file index), with an
     /// erase limit of `limit` seconds.
-    fn headline(phase: Phase, part: Option<&str>, limit: Option<u64>) -> String {
+    fn headline(phase: Phase, part: Option<(&str, usize, usize)>, limit: Option<u64>) -> String {
         JobProgress {
             phase,
-            part: part.map(str::to_owned),
+            part: part.map(|(file, number, count)| FilePart::new(file, number, count)),
             erase_limit: limit.map(Duration::from_secs),
             ..JobProgress::starting()
         }
@@ -426,9 +501,11 @@ mod tests {
             headline(Phase::WaitingForBoard, None, None),
             headline(Phase::Erasing, None, None),
             headline(Phase::Erasing, None, Some(40)),
-            headline(Phase::Erasing, Some("app.bin"), Some(40)),
+            headline(Phase::Erasing, Some(("app.bin", 1, 1)), Some(40)),
+            headline(Phase::Erasing, Some(("app.bin", 2, 3)), Some(40)),
             headline(Phase::Writing, None, Some(40)),
-            headline(Phase::Writing, Some("app.bin"), None),
+            headline(Phase::Writing, Some(("app.bin", 1, 1)), None),
+            headline(Phase::Writing, Some(("app.bin", 3, 3)), None),
             headline(Phase::Manifesting, None, None),
             press_reset(),
         ]
@@ -444,8 +521,10 @@ mod tests {
                 "Erasing the file index",
                 "Erasing the file index (up to 40 s)",
                 "Erasing app.bin (up to 40 s)",
+                "Erasing app.bin, part 2 of 3 (up to 40 s)",
                 "Writing the file index",
                 "Writing app.bin",
+                "Writing app.bin, part 3 of 3",
                 "Manifesting",
                 "Press RESET on the board to start the new firmware.",
             ]
@@ -462,8 +541,10 @@ mod tests {
                 "正在擦除文件索引",
                 "正在擦除文件索引（最多 40 秒）",
                 "正在擦除 app.bin（最多 40 秒）",
+                "正在擦除 app.bin 第 2/3 段（最多 40 秒）",
                 "正在写入文件索引",
                 "正在写入 app.bin",
+                "正在写入 app.bin 第 3/3 段",
                 "正在收尾",
                 "按板子上的 RESET 键，启动新固件。",
             ]

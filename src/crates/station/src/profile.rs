@@ -189,7 +189,7 @@ impl Profile {
 }
 
 fn pin_hash(station: &str, pin: &str) -> String {
-    hex::encode(Sha256::digest(format!("dfu-station:{station}:{pin}")))
+    hex::encode(Sha256::digest(format!("dfu-station:{station}:{pin}"))) // not for people: what the PIN's hash is made of
 }
 
 #[cfg(test)]

@@ -97,15 +97,15 @@ impl Provisioning {
     ) -> Result<Provisioning, Failure> {
         let invalid = |message: String| Failure::new(Code::ProvisionValuesInvalid, message);
         let config = read_firmware(&section.config)
-            .map_err(|e| invalid(format!("Cannot read the per-board config {e}.")))?;
+            .map_err(|e| invalid(format!("Cannot read the per-board config {e}.")))?; // not for people: a failure's English message
         let values = read_firmware(&section.values)
-            .map_err(|e| invalid(format!("Cannot read the per-board values {e}.")))?;
+            .map_err(|e| invalid(format!("Cannot read the per-board values {e}.")))?; // not for people: a failure's English message
         let files_folder = files_folder(section);
         let units = Units::parse(&config, &values, &mut |p| read_listed(&files_folder, p))
             .map_err(|problems| {
                 let mut message = match problems.len() {
-                    1 => "The per-board data has 1 problem:".to_owned(),
-                    n => format!("The per-board data has {n} problems:"),
+                    1 => "The per-board data has 1 problem:".to_owned(), // not for people: a failure's English message
+                    n => format!("The per-board data has {n} problems:"), // not for people: a failure's English message
                 };
                 for problem in &problems {
                     let file = match problem.sheet {
@@ -114,7 +114,7 @@ impl Provisioning {
                     };
                     let column = match problem.column.as_str() {
                         "" => String::new(),
-                        column => format!(" column {column}:"),
+                        column => format!(" column {column}:"), // not for people: a failure's English message
                     };
                     message.push_str(&format!(
                         "\n  {}:{}:{column} {}",
@@ -141,7 +141,7 @@ impl Provisioning {
                     first.get_or_insert(nvs);
                 }
                 Err(error) => unfit.push(format!(
-                    "\n  {}:{} (unit {}): {}",
+                    "\n  {}:{} (unit {}): {}", // not for people: a failure's English message
                     section.values.display(),
                     unit.row,
                     unit.id,
@@ -151,7 +151,7 @@ impl Provisioning {
         }
         if !unfit.is_empty() {
             return Err(invalid(format!(
-                "{} unit(s) do not fit partition \"{}\" ({:#x} bytes):{}",
+                "{} unit(s) do not fit partition \"{}\" ({:#x} bytes):{}", // not for people: a failure's English message
                 unfit.len(),
                 partition.name,
                 partition.size,
@@ -234,7 +234,7 @@ impl Provisioning {
             return Err(Failure::new(
                 Code::ProvisionPartition,
                 format!(
-                    "The per-board data was checked against {} (SHA-256 {}), not {} (SHA-256 {}): load the profile again.",
+                    "The per-board data was checked against {} (SHA-256 {}), not {} (SHA-256 {}): load the profile again.", // not for people: a failure's English message
                     self.base_name,
                     hex::encode(self.base_sha256),
                     base.name(),
@@ -257,7 +257,7 @@ fn with_nvs(
         Failure::new(
             Code::ProvisionPartition,
             format!(
-                "{}: the NVS image cannot be added at {:#x}: {e}",
+                "{}: the NVS image cannot be added at {:#x}: {e}", // not for people: a failure's English message
                 base.name(),
                 partition.offset
             ),
@@ -286,16 +286,16 @@ fn build_nvs(
 ) -> Result<Vec<u8>, Failure> {
     let failed = |message: String| Failure::new(Code::NvsImageFailed, message);
     let unit = (units.units.iter().find(|u| u.id == id))
-        .ok_or_else(|| failed(format!("Unit {id} is not in the values file.")))?;
+        .ok_or_else(|| failed(format!("Unit {id} is not in the values file.")))?; // not for people: a failure's English message
     let folder = files_folder(section);
     let nvs = units
         .image(unit, partition.size, Version::V2, &mut |p| {
             read_listed(&folder, p)
         })
-        .map_err(|e| failed(format!("The NVS image of unit {id} cannot be built: {e}")))?;
+        .map_err(|e| failed(format!("The NVS image of unit {id} cannot be built: {e}")))?; // not for people: a failure's English message
     if nvs.len() != partition.size as usize {
         return Err(failed(format!(
-            "The NVS image of unit {id} is {:#x} bytes, not the partition's {:#x}.",
+            "The NVS image of unit {id} is {:#x} bytes, not the partition's {:#x}.", // not for people: a failure's English message
             nvs.len(),
             partition.size
         )));

@@ -310,7 +310,7 @@ mod tests {
             phase: Phase::Writing,
             done: 42,
             total: 100,
-            part: Some("app.bin".into()),
+            part: Some(crate::FilePart::new("app.bin", 1, 1)),
             ..JobProgress::starting()
         });
         let words = || [BoardState::Idle.words(), pass.words(), writing.words()];

@@ -123,37 +123,37 @@ impl History {
 pub fn report(history: &History, session_log: &[String]) -> String {
     let mut out = String::new();
     let libusb = rusb::version();
-    let _ = writeln!(out, "DFU Station support report");
+    let _ = writeln!(out, "DFU Station support report"); // not for people: the support report, English for the engineer
     let _ = writeln!(out, "Version: {}", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(
         out,
-        "System: {} {} ({})",
+        "System: {} {} ({})", // not for people: the support report
         std::env::consts::OS,
         std::env::consts::ARCH,
         os_name()
     );
     let _ = writeln!(
         out,
-        "libusb: {}.{}.{}.{}",
+        "libusb: {}.{}.{}.{}", // not for people: the support report
         libusb.major(),
         libusb.minor(),
         libusb.micro(),
         libusb.nano()
     );
-    let _ = writeln!(out, "\n== DFU devices ==");
+    let _ = writeln!(out, "\n== DFU devices =="); // not for people: the support report
     match Usb::new().and_then(|usb| usb.describe_dfu_devices()) {
         Ok(devices) if devices.is_empty() => {
             let _ = writeln!(out, "none");
         }
         Ok(devices) => devices.iter().for_each(|d| out.push_str(d)),
         Err(error) => {
-            let _ = writeln!(out, "USB could not be read: {error}");
+            let _ = writeln!(out, "USB could not be read: {error}"); // not for people: the support report
         }
     }
     let flashes = history.last_flashes();
     let _ = writeln!(
         out,
-        "\n== Last flashes ({}, oldest first) ==",
+        "\n== Last flashes ({}, oldest first) ==", // not for people: the support report
         flashes.len()
     );
     for story in &flashes {
@@ -167,11 +167,11 @@ pub fn report(history: &History, session_log: &[String]) -> String {
         }
         let _ = writeln!(
             out,
-            "  ({} requests left out: blocks and polls that changed nothing)",
+            "  ({} requests left out: blocks and polls that changed nothing)", // not for people: the support report
             story.trace.left_out
         );
     }
-    let _ = writeln!(out, "\n== Session log ==");
+    let _ = writeln!(out, "\n== Session log =="); // not for people: the support report
     for line in session_log {
         let _ = writeln!(out, "{line}");
     }
@@ -187,5 +187,5 @@ fn os_name() -> String {
                 .find_map(|l| l.strip_prefix("PRETTY_NAME="))
                 .map(|v| v.trim_matches('"').to_owned())
         })
-        .unwrap_or_else(|| "version unknown".into())
+        .unwrap_or_else(|| "version unknown".into()) // not for people: the support report
 }

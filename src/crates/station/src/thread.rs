@@ -204,8 +204,7 @@ impl State {
                 device: id,
                 outcome: Outcome::Fail(Failure::new(
                     Code::LogNotWritable,
-                    "The production log cannot be written, so flashing is paused. \
-                     Nothing was flashed.",
+                    "The production log cannot be written, so flashing is paused. Nothing was flashed.", // not for people: a failure's English message
                 )),
             });
             return;
@@ -240,7 +239,7 @@ impl State {
             finished: self.finished.clone(),
             environment: self.environment.clone(),
         };
-        let worker = spawn(&format!("flash {}", id.path), move || job.run());
+        let worker = spawn(&format!("flash {}", id.path), move || job.run()); // not for people: a thread's name
         self.jobs.insert(id, Job { cancel, worker });
     }
 
@@ -261,7 +260,7 @@ impl State {
                 self.outbox.send(Event::JobFinished {
                     device: device.id.clone(),
                     outcome: Outcome::Fail(
-                        Failure::new(error.code(), format!("{error} Nothing was flashed."))
+                        Failure::new(error.code(), format!("{error} Nothing was flashed.")) // not for people: a failure's English message
                             .because(error),
                     ),
                 });
@@ -277,7 +276,7 @@ impl State {
             Ok(payload) => Some((payload, given)),
             Err(error) => {
                 let reason = format!(
-                    "{error} Nothing was flashed; unit {} is spent.",
+                    "{error} Nothing was flashed; unit {} is spent.", // not for people: a failure's English message
                     given.claim.id
                 );
                 let finished = Finished {

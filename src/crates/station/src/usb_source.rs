@@ -95,7 +95,7 @@ impl DeviceSource for UsbSource {
         let usb = self.usb.clone();
         let mode = self.mode;
         std::thread::Builder::new()
-            .name("usb watcher".into())
+            .name("usb watcher".into()) // not for people: a thread's name
             .spawn(move || forward(&Watcher::start(usb, mode), &events))
             .expect("spawn the USB watcher");
     }

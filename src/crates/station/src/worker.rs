@@ -85,11 +85,11 @@ fn internal_error(payload: &(dyn Any + Send)) -> Outcome {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .and_then(|message| message.lines().next())
-        .unwrap_or("no message");
+        .unwrap_or("no message"); // not for people: part of a failure's English message
     Outcome::Fail(Failure::new(
         Code::InternalError,
         format!(
-            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image."
+            "DFU Station hit an internal error while flashing ({what}). The board's flash may hold a partial image." // not for people: a failure's English message
         ),
     ))
 }
@@ -134,16 +134,9 @@ impl Observer for Reporter<'_> {
         self.outbox.send(Event::JobProgress {
             device: self.device.clone(),
             progress: JobProgress {
-                phase: p.phase,
-                done: p.done,
-                total: p.total,
-                part: p.part.map(|part| part.name.clone()),
                 bytes_per_second: rate,
                 eta,
-                erase_limit: p
-                    .part
-                    .filter(|_| p.phase == Phase::Erasing)
-                    .map(|part| part.erase_limit()),
+                ..JobProgress::at(&p)
             },
         });
     }

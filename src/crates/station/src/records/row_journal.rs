@@ -326,17 +326,17 @@ impl Inner {
                 (0, _) => {
                     return Err(damaged(
                         1,
-                        "it does not start with the journal's header".into(),
+                        "it does not start with the journal's header".into(), // not for people: part of an error's English message
                     ));
                 }
                 (_, Line::Journal { .. }) => {
-                    return Err(damaged(index + 1, "a second header".into()));
+                    return Err(damaged(index + 1, "a second header".into())); // not for people: part of an error's English message
                 }
                 (_, Line::Claimed { id, .. }) => {
                     if !self.units.iter().any(|(unit, _)| unit == &id) {
                         return Err(damaged(
                             index + 1,
-                            format!("unit `{id}` is not in the values file"),
+                            format!("unit `{id}` is not in the values file"), // not for people: part of an error's English message
                         ));
                     }
                     self.claimed.insert(id);

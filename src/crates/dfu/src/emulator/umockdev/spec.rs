@@ -102,7 +102,8 @@ impl FromStr for BoardSpec {
     /// `reenum=MS` (DETACH to DFU mode), `flash=N[K|M]`, `serial=TEXT` (no `,:=@`),
     /// `noaccess`, `unplugged`; faults:
     /// `stall@N`, `error@N` (errWRITE), `hang@N` (GETSTATUS after block N), `stuck@N`,
-    /// `unplug@N|detach|erase|manifest`, `start=error|dnload-idle`.
+    /// `unplug@N|detach|erase|manifest`, `verify@manifest` (errVERIFY once written, the
+    /// first time), `start=error|dnload-idle`.
     fn from_str(text: &str) -> Result<BoardSpec, SpecError> {
         let (chip, rest) = text.split_once('@').ok_or_else(|| SpecError::NotABoard {
             text: text.to_owned(),
@@ -152,6 +153,9 @@ impl BoardSpec {
                     .faults
                     .push(Fault::HangGetStatusAfter(number(value)?)),
                 "stuck" => config.faults.push(Fault::StuckBusyAt(number(value)?)),
+                "verify" if value == "manifest" => config
+                    .faults
+                    .push(Fault::ErrorInManifest(Status::ErrVerify)),
                 "unplug" => config.faults.push(Fault::Unplug(match value {
                     "detach" => When::Detach,
                     "erase" => When::Erase,
