@@ -500,7 +500,9 @@ impl App {
         if let Some(folder) = self.production.picked() {
             self.factory.settings.log_folder = Some(folder);
         }
-        let settings = self.factory.station_settings(self.image.loaded());
+        let mut settings = self.factory.station_settings(self.image.loaded());
+        // Result tones are Station's: Desk is looked at, not listened to.
+        settings.sound &= self.view.mode == Mode::Station;
         if self.sent.as_ref() != Some(&settings) {
             self.sent = Some(settings.clone());
             self.commands.push(Command::Configure(settings));
