@@ -962,7 +962,7 @@ mod tests {
             source: "usb",
             path: path.into(),
         };
-        let mut ids = vec![id("1-10"), id("1-2"), id("1-1.3"), id("1-1.10"), id("2-1")];
+        let mut ids = [id("1-10"), id("1-2"), id("1-1.3"), id("1-1.10"), id("2-1")];
         ids.sort_by_key(port_order);
         let paths: Vec<&str> = ids.iter().map(|id| id.path.as_str()).collect();
         assert_eq!(paths, ["1-1.3", "1-1.10", "1-2", "1-10", "2-1"]);
