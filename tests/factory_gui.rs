@@ -130,10 +130,18 @@ fn an_image_changed_since_the_profile_was_saved_is_refused() {
     let (mut harness, _events) = app(&path);
     harness.run_steps(3);
     let headline = station::advice::headline(failure::Code::ProfileImageChanged);
-    // In the strip, and why the primary button is off.
+    // In the strip, and in the Flash button's place (no board, so no button).
     harness.get_by_label(&format!("✖ {headline}"));
     harness.get_by_label(&headline);
-    assert!(disabled(&harness, Role::Button, "Flash 1 board"));
+    assert!(harness.query_by_label_contains("Flash 1 board").is_none());
+    // What happened, in the engineer's words, is under Details.
+    assert!(
+        harness
+            .query_by_label_contains("changed since the profile was saved")
+            .is_none()
+    );
+    harness.get_by_label("Details").click();
+    harness.run_steps(2);
     harness.get_by_label_contains("changed since the profile was saved");
 }
 
@@ -202,7 +210,9 @@ fn rows_left_and_each_boards_unit_show() {
     events.send(Event::RowsLeft { left: 0, rows: 10 }).unwrap();
     harness.run_steps(3);
     harness.get_by_label("✖ No rows left of 10: the line stops");
-    assert!(disabled(&harness, Role::Button, "Flash 1 board"));
+    // The board is flashing: none waits, so no Flash button, only why.
+    assert!(harness.query_by_label_contains("Flash 1 board").is_none());
+    harness.get_by_label(&station::advice::headline(failure::Code::NoRowsLeft));
 }
 
 #[test]

@@ -426,8 +426,19 @@ impl Script {
     }
 
     fn plug(&self, path: &str, chip: Chip, mode: InterfaceMode) -> DeviceId {
+        self.plug_from(DEMO, path, chip, mode)
+    }
+
+    /// A board from `source` (USB boards count in the shift, demo boards do not).
+    fn plug_from(
+        &self,
+        source: &'static str,
+        path: &str,
+        chip: Chip,
+        mode: InterfaceMode,
+    ) -> DeviceId {
         let id = DeviceId {
-            source: DEMO,
+            source,
             path: path.into(),
         };
         self.send(Event::DeviceAdded(Device {
@@ -442,11 +453,11 @@ impl Script {
 }
 
 fn scripted() -> (Harness<'static, App>, Script) {
-    scripted_at(egui::vec2(1366.0, 768.0))
+    scripted_with(egui::vec2(1366.0, 768.0), Options::default())
 }
 
-/// The app fed by a script, in a window of `size`.
-fn scripted_at(size: egui::Vec2) -> (Harness<'static, App>, Script) {
+/// The app started with `options` in a window of `size`, fed scripted station events.
+fn scripted_with(size: egui::Vec2, options: Options) -> (Harness<'static, App>, Script) {
     let (commands, command_rx) = unbounded();
     let (events, event_rx) = unbounded();
     let harness = Harness::builder().with_size(size).build_eframe(move |cc| {
@@ -454,7 +465,7 @@ fn scripted_at(size: egui::Vec2) -> (Harness<'static, App>, Script) {
             commands,
             events: event_rx,
         };
-        App::new(cc, station, Options::default())
+        App::new(cc, station, options)
     });
     let script = Script {
         commands: command_rx,
@@ -502,6 +513,9 @@ enum Screen {
     RawAppImage,
     WrongChip,
     Help,
+    /// Station only: a fixture of 8 slots (a locked profile) in every state at once,
+    /// with the help open.
+    Fixture,
 }
 
 impl Screen {
@@ -518,10 +532,12 @@ impl Screen {
         Screen::Help,
     ];
 
-    /// Station's screens (the raw app image is Desk's and the help's).
-    const STATION: [Screen; 8] = [
+    /// Station's screens: Desk's but the raw app image (Desk's and the help's), and the
+    /// fixture.
+    const STATION: [Screen; 9] = [
         Screen::Empty,
         Screen::FileLoaded,
+        Screen::Fixture,
         Screen::Flashing,
         Screen::Pass,
         Screen::Fail,
@@ -541,6 +557,7 @@ impl Screen {
             Screen::RawAppImage => "raw_app_image",
             Screen::WrongChip => "wrong_chip",
             Screen::Help => "help",
+            Screen::Fixture => "fixture",
         }
     }
 }
@@ -567,6 +584,84 @@ fn connection_broke() -> Failure {
     .because(dfu::TransportError::NoDevice)
 }
 
+/// The window locked to a profile for an ESP32-S3 image with `slots` (USB port paths).
+fn with_profile(slots: &[&str]) -> Options {
+    let dir = tempfile::tempdir().unwrap();
+    let image = realistic_image(Chip::Esp32S3);
+    std::fs::write(dir.path().join("dfu.bin"), &image).unwrap();
+    let profile = station::profile::Profile {
+        station: "line 3".into(),
+        image: "dfu.bin".into(),
+        image_sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&image)),
+        auto_flash: true,
+        sound: true,
+        log_folder: "logs".into(),
+        pin_sha256: String::new(),
+        slots: slots.iter().map(|s| (*s).to_owned()).collect(),
+        provision: None,
+    };
+    let path = dir.path().join("line3.toml");
+    profile.save(&path, station::files::Existing::Keep).unwrap();
+    // The image is read and checked here: the folder may go.
+    let profile = dfu_station::ui::StartProfile::find(Some(&path)).unwrap();
+    Options {
+        profile,
+        ..Options::default()
+    }
+}
+
+/// A failure with `code` and an engineer's message.
+fn failed(code: Code, message: &str) -> Outcome {
+    Outcome::Fail(Failure::new(code, message))
+}
+
+/// The fixture: eight slots, each in another state (the help is opened after).
+fn fixture(script: &Script) {
+    // USB boards: they count in the shift.
+    let usb = station::usb_source::USB;
+    let ids: Vec<DeviceId> = (1..=7)
+        .map(|port| script.plug_from(usb, &format!("1-{port}"), Chip::Esp32S3, InterfaceMode::Dfu))
+        .collect();
+    let finish = |id: &DeviceId, outcome: Outcome| {
+        script.send(Event::JobStarted(id.clone()));
+        script.send(Event::JobFinished {
+            device: id.clone(),
+            outcome,
+        });
+    };
+    let pass = |ms| Outcome::Pass {
+        elapsed: Duration::from_millis(ms),
+    };
+    // 1: PASS, still in; 2: PASS, taken out.
+    finish(&ids[0], pass(21_400));
+    finish(&ids[1], pass(22_900));
+    script.send(Event::DeviceRemoved(ids[1].clone()));
+    // 3: FAIL, still in (Retry).
+    finish(&ids[2], Outcome::Fail(did_not_keep()));
+    // 4: FAIL, then unplugged.
+    finish(&ids[3], Outcome::Fail(connection_broke()));
+    script.send(Event::DeviceRemoved(ids[3].clone()));
+    // 5: left the bus after DETACH and never came back.
+    script.send(Event::JobStarted(ids[4].clone()));
+    script.send(Event::DeviceRemoved(ids[4].clone()));
+    let not_back = "The board did not come back in DFU mode within 5 s after DETACH: timed out.";
+    script.send(Event::JobFinished {
+        device: ids[4].clone(),
+        outcome: failed(Code::DfuNotBackAfterDetach, not_back),
+    });
+    // 6 and 7: flashing; 8: empty.
+    for (id, p) in [
+        (&ids[5], progress(Phase::Writing, 788_000, 61_440.0)),
+        (&ids[6], progress(Phase::Erasing, 131_072, 58_000.0)),
+    ] {
+        script.send(Event::JobStarted(id.clone()));
+        script.send(Event::JobProgress {
+            device: id.clone(),
+            progress: p,
+        });
+    }
+}
+
 /// `screen` in `mode` ("Desk" or "Station") and `theme`, settled, the pointer gone.
 fn screen(screen: Screen, mode: &str, theme: egui::Theme) -> Harness<'static, App> {
     screen_at(screen, mode, theme, egui::vec2(1366.0, 768.0))
@@ -579,7 +674,13 @@ fn screen_at(
     theme: egui::Theme,
     size: egui::Vec2,
 ) -> Harness<'static, App> {
-    let (mut harness, script) = scripted_at(size);
+    let slots = ["1-1", "1-2", "1-3", "1-4", "1-5", "1-6", "1-7", "1-8"];
+    let options = if screen == Screen::Fixture {
+        with_profile(&slots)
+    } else {
+        Options::default()
+    };
+    let (mut harness, script) = scripted_with(size, options);
     harness.ctx.set_theme(theme);
     let s3 = || script.plug("1-1", Chip::Esp32S3, InterfaceMode::Dfu);
     match screen {
@@ -653,9 +754,17 @@ fn screen_at(
                 .get_by_role_and_label(Role::Button, &t!("help-button"))
                 .click();
         }
+        Screen::Fixture => {
+            fixture(&script);
+            harness.run_steps(3);
+            harness
+                .get_by_role_and_label(Role::Button, &t!("help-button"))
+                .click();
+        }
     }
     harness.run_steps(3);
-    if mode == "Station" {
+    // A locked profile opens in Station.
+    if mode == "Station" && screen != Screen::Fixture {
         harness
             .get_by_role_and_label(Role::Button, &t!("window-mode-station"))
             .click();
@@ -668,13 +777,6 @@ fn screen_at(
 
 /// The window sizes every Desk screen is drawn at: the usual and the smallest.
 const SIZES: [(f32, f32, &str); 2] = [(1366.0, 768.0, ""), (960.0, 560.0, "_smallest")];
-
-fn theme_name(theme: egui::Theme) -> &'static str {
-    match theme {
-        egui::Theme::Dark => "dark",
-        egui::Theme::Light => "light",
-    }
-}
 
 /// Every Desk screen dark and light, at 1366×768 and at the smallest window (960×560),
 /// in `folder` (`screens` for English, `zh-CN`): no text may be cut off or run into
@@ -705,6 +807,50 @@ fn snapshot_desk(folder: &str) {
     }
 }
 
+/// The two window sizes Station is looked at in: the usual and the smallest the window
+/// allows.
+const STATION_SIZES: [[f32; 2]; 2] = [[1366.0, 768.0], [960.0, 560.0]];
+
+fn theme_name(theme: egui::Theme) -> &'static str {
+    if theme == egui::Theme::Dark {
+        "dark"
+    } else {
+        "light"
+    }
+}
+
+/// The name of Station's snapshot of `screen` in the reader's language, `theme` and `size`.
+fn station_snapshot(screen: Screen, theme: egui::Theme, [width, height]: [f32; 2]) -> String {
+    let (lang, theme) = (i18n::lang(), theme_name(theme));
+    format!("station/{lang}/{}_{theme}_{width}x{height}", screen.name())
+}
+
+/// The committed picture of snapshot `name`, as its PNG file holds it.
+fn snapshot_png(name: &str) -> image::RgbaImage {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.png"));
+    image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgba8()
+}
+
+/// Every Station screen in the reader's language, in the floor's light look and in the
+/// dark, at both sizes (`tests/snapshots/station/<lang>/<screen>_<theme>_<size>.png`).
+fn snapshot_station_screens(results: &mut SnapshotResults) {
+    for theme in [egui::Theme::Light, egui::Theme::Dark] {
+        for s in Screen::STATION {
+            let mut harness = screen(s, "Station", theme);
+            for [width, height] in STATION_SIZES {
+                harness.set_size(egui::vec2(width, height));
+                harness.run_steps(3);
+                harness.snapshot(station_snapshot(s, theme, [width, height]));
+                results.extend_harness(&mut harness);
+            }
+        }
+    }
+}
+
 /// Desk in English (`tests/snapshots/screens/desk_*`).
 #[test]
 fn snapshot_desk_in_english_dark_and_light_at_both_sizes() {
@@ -717,37 +863,19 @@ fn snapshot_desk_in_chinese_dark_and_light_at_both_sizes() {
     with_lang(Lang::ZhCn, || snapshot_desk("zh-CN"));
 }
 
-/// Every Station screen, dark and light (`tests/snapshots/screens/station_*`).
+/// Every Station screen in English, in the floor's light look and in the dark, at
+/// 1366×768 and 960×560 (`tests/snapshots/station/en/`).
 #[test]
-fn snapshot_every_station_screen_dark_and_light() {
+fn snapshot_every_station_screen_in_english() {
     let mut results = SnapshotResults::new();
-    for theme in [egui::Theme::Dark, egui::Theme::Light] {
-        for s in Screen::STATION {
-            let mut harness = screen(s, "Station", theme);
-            let name = format!("screens/station_{}_{}", s.name(), theme_name(theme));
-            harness.snapshot(&name);
-            results.extend_harness(&mut harness);
-        }
-    }
+    with_lang(Lang::En, || snapshot_station_screens(&mut results));
 }
 
-/// The station view in Simplified Chinese (`tests/snapshots/zh-CN/station_*`), dark, then
-/// at the smallest window (960×560).
+/// The same in Simplified Chinese (`tests/snapshots/station/zh-CN/`).
 #[test]
-fn snapshot_the_station_view_in_chinese() {
-    with_lang(Lang::ZhCn, || {
-        let mut results = SnapshotResults::new();
-        for s in [Screen::Flashing, Screen::Pass] {
-            let mut harness = screen(s, "Station", egui::Theme::Dark);
-            let name = format!("zh-CN/station_{}", s.name());
-            harness.snapshot(&name);
-            results.extend_harness(&mut harness);
-            harness.set_size(egui::vec2(960.0, 560.0));
-            harness.run_steps(3);
-            harness.snapshot(format!("{name}_smallest"));
-            results.extend_harness(&mut harness);
-        }
-    });
+fn snapshot_every_station_screen_in_chinese() {
+    let mut results = SnapshotResults::new();
+    with_lang(Lang::ZhCn, || snapshot_station_screens(&mut results));
 }
 
 /// In Chinese the window reads Chinese to a screen reader too: the board's row, the
@@ -938,7 +1066,7 @@ fn states_are_told_apart_in_greyscale() {
         .click();
     harness.input_mut().events.push(egui::Event::PointerGone);
     harness.run_steps(4);
-    for word in ["✔ PASS", "✖ FAIL", "✖ Can't flash", "✔ Ready"] {
+    for word in ["✔ PASS", "✖ FAIL", "✖ Can't flash", "▶ Ready"] {
         harness.get_by_label(word);
     }
     greyscale_snapshot(&mut harness, "screens/station_states_greyscale");
@@ -988,4 +1116,229 @@ fn snapshot_drop_highlight() {
     harness.get_by_label("Drop the DFU file to check it");
     harness.snapshot("drop_highlight");
     harness.input_mut().hovered_files.clear();
+}
+
+// ---- Contrast: Station read from two metres, measured on the rendered screens. ----
+
+/// What the contrast test found in one widget: its text's colour against its own
+/// background, as drawn.
+struct Measured {
+    what: String,
+    text: [u8; 3],
+    background: [u8; 3],
+    ratio: f32,
+}
+
+/// The most frequent colour in `pixels` (the background) and the one that contrasts with
+/// it most (the text's colour where the glyphs are fully inked), with their ratio.
+fn text_against_background(pixels: &[[u8; 3]]) -> Option<([u8; 3], [u8; 3], f32)> {
+    let mut counts = std::collections::HashMap::new();
+    for pixel in pixels {
+        *counts.entry(*pixel).or_insert(0usize) += 1;
+    }
+    let (&background, _) = counts.iter().max_by_key(|(colour, n)| (**n, **colour))?;
+    let colour = |[r, g, b]: [u8; 3]| egui::Color32::from_rgb(r, g, b);
+    let (text, ratio) = (counts.keys())
+        .map(|&c| (c, contrast(colour(c), colour(background))))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    Some((text, background, ratio))
+}
+
+/// WCAG 2.1 contrast ratio of two colours.
+fn contrast(a: egui::Color32, b: egui::Color32) -> f32 {
+    let luminance = |c: egui::Color32| {
+        let channel = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    };
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+fn luma([r, g, b]: [u8; 3]) -> f32 {
+    0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b)
+}
+
+/// The pixels of `rect` (in points) in `image`, within the window.
+fn pixels_in(image: &image::RgbaImage, rect: egui::Rect, ppp: f32) -> Vec<[u8; 3]> {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let x0 = (rect.left() * ppp).floor().clamp(0.0, w) as u32;
+    let x1 = (rect.right() * ppp).ceil().clamp(0.0, w) as u32;
+    let y0 = (rect.top() * ppp).floor().clamp(0.0, h) as u32;
+    let y1 = (rect.bottom() * ppp).ceil().clamp(0.0, h) as u32;
+    let mut pixels = Vec::new();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let [r, g, b, _] = image.get_pixel(x, y).0;
+            pixels.push([r, g, b]);
+        }
+    }
+    pixels
+}
+
+/// Every text the window shows (labels, links, enabled buttons), measured in `image`
+/// (the snapshot of `harness`): the text's colour against its own background.
+fn measure_texts(harness: &Harness<'_, App>, image: &image::RgbaImage) -> Vec<Measured> {
+    let ppp = harness.ctx.pixels_per_point();
+    let window = egui::Rect::from_min_size(
+        egui::Pos2::ZERO,
+        egui::vec2(image.width() as f32, image.height() as f32) / ppp,
+    );
+    let mut found = Vec::new();
+    let texts = harness.query_all(egui_kittest::kittest::By::new().predicate(|node| {
+        matches!(node.role(), Role::Label | Role::Link | Role::Button)
+            && !node.is_disabled()
+            && node
+                .label()
+                .or_else(|| node.value())
+                .is_some_and(|t| !t.trim().is_empty())
+    }));
+    for node in texts {
+        let rect = node.rect();
+        // Scrolled out of sight, or too small to hold a glyph.
+        if !window.contains_rect(rect) || rect.width() < 4.0 || rect.height() < 6.0 {
+            continue;
+        }
+        let ak = node.accesskit_node();
+        let words = ak.label().or_else(|| ak.value()).unwrap_or_default();
+        if let Some((text, background, ratio)) =
+            text_against_background(&pixels_in(image, rect, ppp))
+        {
+            found.push(Measured {
+                what: format!("{:?} {words:?} at {rect:?}", ak.role()),
+                text,
+                background,
+                ratio,
+            });
+        }
+    }
+    found
+}
+
+/// Station reads from two metres, measured on what is drawn, in both languages, on the
+/// floor's light look (Station's default) and in the dark: every text at least 4.5:1
+/// against its own background; PASS and FAIL tiles at least 60 apart in greyscale; the
+/// progress bar's fill at least 3:1 against its track, which stands out from the tile.
+/// The measured ratios are in the failure message.
+#[test]
+fn station_reads_from_two_metres_in_contrast_and_greyscale() {
+    let mut failures = Vec::new();
+    let mut lowest: Option<Measured> = None;
+    for lang in [Lang::En, Lang::ZhCn] {
+        with_lang(lang, || {
+            for theme in [egui::Theme::Light, egui::Theme::Dark] {
+                for s in Screen::STATION {
+                    let mut harness = screen(s, "Station", theme);
+                    for [width, height] in STATION_SIZES {
+                        harness.set_size(egui::vec2(width, height));
+                        harness.run_steps(3);
+                        // Measured on the committed snapshot (the test above checks that
+                        // it is what the window draws).
+                        let at = station_snapshot(s, theme, [width, height]);
+                        let image = snapshot_png(&at);
+                        for m in measure_texts(&harness, &image) {
+                            if m.ratio < 4.5 {
+                                failures.push(format!(
+                                    "{at}: {} is {:.2}:1 ({:?} on {:?})",
+                                    m.what, m.ratio, m.text, m.background
+                                ));
+                            }
+                            if lowest.as_ref().is_none_or(|l| m.ratio < l.ratio) {
+                                lowest = Some(Measured {
+                                    what: format!("{at}: {}", m.what),
+                                    ..m
+                                });
+                            }
+                        }
+                        if s == Screen::Fixture {
+                            failures.extend(tiles_in_greyscale(&harness, &image, &at));
+                        }
+                    }
+                }
+            }
+        });
+    }
+    if let Some(l) = &lowest {
+        println!(
+            "lowest text contrast: {:.2}:1 ({:?} on {:?}) {}",
+            l.ratio, l.text, l.background, l.what
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The fill of the fixture's PASS and FAIL tiles in greyscale, and the progress bars, in
+/// `image` (the snapshot of `harness`).
+fn tiles_in_greyscale(
+    harness: &Harness<'_, App>,
+    image: &image::RgbaImage,
+    at: &str,
+) -> Vec<String> {
+    let ppp = harness.ctx.pixels_per_point();
+    let mut failures = Vec::new();
+    let fill = |state: &str| {
+        let tile = harness
+            .query_all_by_role(Role::ListItem)
+            .find(|n| {
+                n.accesskit_node().label().is_some_and(|l| {
+                    l.ends_with(&format!("，{state}")) || l.ends_with(&format!(", {state}"))
+                })
+            })
+            .unwrap_or_else(|| panic!("{at}: a {state} tile"));
+        let (_, background, _) =
+            text_against_background(&pixels_in(image, tile.rect(), ppp)).unwrap();
+        background
+    };
+    let (pass, fail) = (fill(&t!("station-pass")), fill(&t!("station-fail")));
+    let apart = (luma(pass) - luma(fail)).abs();
+    println!(
+        "{at}: PASS tile {pass:?} luma {:.0}, FAIL tile {fail:?} luma {:.0}: {apart:.0} apart",
+        luma(pass),
+        luma(fail)
+    );
+    if apart < 60.0 {
+        failures.push(format!(
+            "{at}: PASS {pass:?} (luma {:.0}) and FAIL {fail:?} (luma {:.0}) are {apart:.0} apart in greyscale",
+            luma(pass),
+            luma(fail)
+        ));
+    }
+    for bar in harness.query_all_by_role(Role::ProgressIndicator) {
+        let rect = bar.rect();
+        let inside = pixels_in(image, rect.shrink(3.0), ppp);
+        let (track_or_fill, other, ratio) = text_against_background(&inside).unwrap();
+        // Just outside the bar: the tile.
+        let around = pixels_in(image, rect.expand(3.0), ppp);
+        let (_, tile, _) = text_against_background(
+            &around
+                .into_iter()
+                .filter(|p| !inside.contains(p))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let edge = pixels_in(image, rect, ppp)
+            .into_iter()
+            .map(|p| {
+                contrast(
+                    egui::Color32::from_rgb(p[0], p[1], p[2]),
+                    egui::Color32::from_rgb(tile[0], tile[1], tile[2]),
+                )
+            })
+            .fold(0.0f32, f32::max);
+        println!(
+            "{at}: bar {track_or_fill:?}/{other:?} {ratio:.2}:1, outline against tile {tile:?} {edge:.2}:1"
+        );
+        if ratio < 3.0 || edge < 3.0 {
+            failures.push(format!(
+                "{at}: progress bar fill and track {ratio:.2}:1 ({track_or_fill:?}, {other:?}), its outline against the tile {tile:?} {edge:.2}:1"
+            ));
+        }
+    }
+    failures
 }

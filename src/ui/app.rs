@@ -16,12 +16,12 @@ use super::production::Production;
 use super::profile::{Factory, Remembered};
 use super::session_log::Log;
 use super::status::Tone;
-use super::style::{ACCENT, FAIL, WARN, size};
-use super::tiles::TileAction;
+use super::style::{ACCENT, FAIL, Floor, WARN, size};
+use super::tiles::{Fixture, TileAction};
 use super::{Options, board, devices, image_card, tiles};
 use failure::{Code, Failure};
 use i18n::t;
-use i18n::{self, Lang, decimal};
+use i18n::{self, Lang};
 use station::advice::{download_mode, failure_headline, headline, what_happened};
 use station::demo::DEMO_CHIPS;
 use station::factory::Settings;
@@ -132,6 +132,12 @@ struct View {
     /// A file was dropped and the pointer has not moved since: no tooltip pops up over
     /// what the drop just showed.
     tooltips_muted: bool,
+    /// Station's grid: the ports that had a board (without slots in the profile).
+    fixture: Fixture,
+    /// Desk's looks (egui's dark and light, as the window started with them).
+    desk_looks: (egui::Visuals, egui::Visuals),
+    /// The mode and theme preference the looks were last dressed for.
+    dressed: Option<(Mode, egui::ThemePreference)>,
 }
 
 /// Open...: the file dialog while it is open, or why none appeared.
@@ -205,6 +211,12 @@ impl App {
                 bottom_tab: BottomTab::Session,
                 setup_open: false,
                 tooltips_muted: false,
+                fixture: Fixture::default(),
+                desk_looks: (
+                    cc.egui_ctx.style_of(egui::Theme::Dark).visuals.clone(),
+                    cc.egui_ctx.style_of(egui::Theme::Light).visuals.clone(),
+                ),
+                dressed: None,
             },
             open: OpenFile::default(),
             log: Log::default(),
@@ -521,7 +533,9 @@ impl App {
         if let Some(folder) = self.production.picked() {
             self.factory.settings.log_folder = Some(folder);
         }
-        let settings = self.factory.station_settings(self.image.loaded());
+        let mut settings = self.factory.station_settings(self.image.loaded());
+        // Result tones are Station's: Desk is looked at, not listened to.
+        settings.sound &= self.view.mode == Mode::Station;
         if self.sent.as_ref() != Some(&settings) {
             self.sent = Some(settings.clone());
             self.commands.push(Command::Configure(settings));
@@ -606,6 +620,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.drain_events(ctx.input(|i| i.time));
+        self.dress(&ctx);
         self.guard_quit(&ctx);
         if self.view.tooltips_muted && ctx.input(|i| i.pointer.delta() != egui::Vec2::ZERO) {
             self.mute_tooltips(&ctx, false);
@@ -654,20 +669,7 @@ impl eframe::App for App {
             .show(ui, |ui| self.bottom_panel(ui));
         if self.view.mode == Mode::Station {
             self.help_panel(ui);
-            egui::CentralPanel::default().show(ui, |ui| {
-                let image = self.image.loaded().cloned();
-                let slots = self.factory.slots();
-                match tiles::show(ui, &self.registry, image.as_deref(), &slots) {
-                    Some(TileAction::Select(id)) => self.view.selected = Some(id),
-                    Some(TileAction::Retry(id)) => {
-                        if let (Some(row), Some(image)) = (self.registry.row(&id).cloned(), image) {
-                            self.flash(&row, &image);
-                        }
-                    }
-                    Some(TileAction::Clear(id)) => self.registry.clear(&id),
-                    None => {}
-                }
-            });
+            egui::CentralPanel::default().show(ui, |ui| self.station_view(ui));
         } else {
             self.desk(ui, &ctx);
         }
@@ -874,9 +876,11 @@ impl App {
         self.view.selected = next;
     }
 
-    /// Station: the station's name, the file and its version, the shift's counters, the
-    /// AUTO ON badge and the lock; the primary button; Station setup... or Unlock....
+    /// Station: the station's name, the file and its version, the shift's counters (each
+    /// neutral until it counts something), the pace once there is one, the AUTO ON badge
+    /// and the lock; the Flash button; Station setup... or Unlock....
     fn station_strip(&mut self, ui: &mut egui::Ui) {
+        let floor = Floor::of(ui.visuals());
         ui.horizontal(|ui| {
             let station = &self.factory.settings.station;
             let station = if station.is_empty() {
@@ -899,14 +903,15 @@ impl App {
                     ui.label(egui::RichText::new(file_name(path)).monospace().strong());
                     ui.label(
                         egui::RichText::new(format!("✖ {}", failure_headline(error)))
-                            .color(FAIL)
+                            .color(floor.fail_word)
                             .strong(),
                     );
                     // The engineer's words (the suffix's checksum...) wait under Details.
                     egui::CollapsingHeader::new(t!("window-details"))
                         .id_salt("station_file_details") // not for people: an egui id
                         .show(ui, |ui| {
-                            ui.label(egui::RichText::new(error.message()).weak())
+                            ui.set_max_width(420.0);
+                            ui.add(egui::Label::new(error.message()).wrap());
                         });
                 }
                 ImageState::Loading(path) => {
@@ -918,43 +923,52 @@ impl App {
             });
             ui.separator();
             let shift = self.registry.shift();
-            let count = |ui: &mut egui::Ui, tone: Tone, words: String| {
+            let count = |ui: &mut egui::Ui, tone: Tone, number: u32, words: String| {
+                let colour = match tone {
+                    _ if number == 0 => floor.text,
+                    Tone::Pass => floor.pass_word,
+                    _ => floor.fail_word,
+                };
                 ui.label(
                     egui::RichText::new(format!("{} {words}", tone.icon()))
                         .size(size::TILE_TITLE)
                         .strong()
-                        .color(tone.colour(ui.visuals())),
+                        .color(colour),
                 );
             };
+            let (passed, failed) = (shift.passed, shift.failed);
             count(
                 ui,
                 Tone::Pass,
-                t!("window-shift-passed", count = shift.passed),
+                passed,
+                t!("window-shift-passed", count = passed),
             );
             count(
                 ui,
                 Tone::Fail,
-                t!("window-shift-failed", count = shift.failed),
+                failed,
+                t!("window-shift-failed", count = failed),
             );
-            let rate = shift
-                .per_hour(std::time::Instant::now())
-                .map_or(i18n::Arg::from("-"), |r| decimal(r, 0));
-            ui.label(t!("window-boards-per-hour", rate = rate))
-                .on_hover_text(t!("window-boards-per-hour-hint"));
+            // The pace once it says something: nothing before.
+            if let Some(rate) = shift.per_hour(std::time::Instant::now()) {
+                // A whole number of boards ("175", not "175.").
+                let rate = rate.round() as u32;
+                ui.label(t!("window-boards-per-hour", rate = rate))
+                    .on_hover_text(t!("window-boards-per-hour-hint"));
+            }
             if let Some((left, rows)) = self.registry.rows_left() {
-                let (tone, text) = if left == 0 {
-                    (Tone::Fail, t!("window-no-rows-left", rows = rows))
+                let (tone, colour, text) = if left == 0 {
+                    let text = t!("window-no-rows-left", rows = rows);
+                    (Tone::Fail, floor.fail_word, text)
                 } else {
-                    (
-                        Tone::Neutral,
-                        t!("window-rows-left", left = left, rows = rows),
-                    )
+                    let text = t!("window-rows-left", left = left, rows = rows);
+                    (Tone::Neutral, floor.text, text)
                 };
                 ui.label(
                     egui::RichText::new(format!("{} {text}", tone.icon()))
                         .size(size::EMPHASIS)
                         .strong()
-                        .color(tone.colour(ui.visuals())),
+                        .color(colour),
                 )
                 .on_hover_text(t!("window-rows-left-hint"));
             }
@@ -964,14 +978,16 @@ impl App {
                         .strong()
                         .size(size::EMPHASIS)
                         .color(egui::Color32::WHITE)
-                        .background_color(ACCENT),
+                        .background_color(ui.visuals().selection.bg_fill),
                 )
                 .on_hover_text(t!("window-auto-on-hint"));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let image = self.image.loaded().cloned();
                 if self.factory.locked() {
-                    self.factory.lock_controls(ui, image.as_ref());
+                    // Unlock... over what the station is locked to: the strip stays narrow.
+                    let column = egui::Layout::top_down(egui::Align::Max);
+                    ui.with_layout(column, |ui| self.factory.lock_controls(ui, image.as_ref()));
                 } else if ui
                     .button(t!("window-station-setup-button"))
                     .on_hover_text(t!("window-station-setup-hint"))
@@ -979,9 +995,102 @@ impl App {
                 {
                     self.view.setup_open = !self.view.setup_open;
                 }
-                ui.vertical(|ui| self.primary_action(ui));
+                ui.vertical(|ui| self.station_flash_button(ui));
             });
         });
+    }
+
+    /// Station's primary button: "Flash N boards" for the ready boards that fit the
+    /// file. With no board waiting, no button: only what to do (open a file, plug boards
+    /// in); with boards waiting but flashing refused (the log paused, no rows left), the
+    /// button is off and why is written under it.
+    fn station_flash_button(&mut self, ui: &mut egui::Ui) {
+        let (targets, reason) = self.primary_targets();
+        let image = self.image.loaded();
+        let waiting = (self.registry.rows().iter())
+            .filter(|r| r.present && matches!(r.state, BoardState::Idle))
+            .filter(|r| image.is_none_or(|image| image.fits(&r.device)))
+            .count();
+        let count = if reason.is_none() {
+            targets.len()
+        } else {
+            waiting
+        };
+        if count > 0 {
+            let label = t!("window-flash-boards", count = count);
+            let text = egui::RichText::new(label).size(size::ACTION).strong();
+            let button = if reason.is_none() {
+                let fill = ui.visuals().selection.bg_fill;
+                egui::Button::new(text.color(ui.visuals().selection.stroke.color)).fill(fill)
+            } else {
+                egui::Button::new(text)
+            };
+            let button = button.min_size([220.0, 48.0].into());
+            let clicked = ui.add_enabled(reason.is_none(), button).clicked();
+            if clicked && let Some(image) = self.image.loaded().cloned() {
+                for row in &targets {
+                    self.flash(row, &image);
+                }
+            }
+        }
+        if let Some(reason) = &reason {
+            ui.label(egui::RichText::new(reason).size(size::EMPHASIS).strong());
+        }
+    }
+
+    /// Station's middle: the grid of tiles; above it, while there is no file to flash
+    /// (and the window is not locked), Open... and a place to drop one. With no slot and
+    /// no board yet: how to start.
+    fn station_view(&mut self, ui: &mut egui::Ui) {
+        let image = self.image.loaded().cloned();
+        let slots = self.factory.slots();
+        let file_wanted = !self.factory.locked() && image.is_none();
+        let refusal = self
+            .open
+            .dialog
+            .is_some()
+            .then(|| t!("window-file-dialog-open"));
+        if let Some(why) = &self.open.unavailable {
+            no_file_dialog(ui, why);
+        }
+        let mut open = false;
+        let action = {
+            let cells = self.view.fixture.cells(&self.registry, &slots);
+            if cells.is_empty() {
+                let wanted = file_wanted.then_some(refusal.as_deref());
+                open = tiles::empty(ui, wanted);
+                None
+            } else {
+                if file_wanted {
+                    open = tiles::open_or_drop(ui, refusal.as_deref());
+                    ui.add_space(10.0);
+                }
+                tiles::show(ui, &cells, image.as_deref(), !slots.is_empty())
+            }
+        };
+        if open {
+            self.open_file(ui.ctx());
+        }
+        match action {
+            Some(TileAction::Select(id)) => self.view.selected = Some(id),
+            Some(TileAction::Retry(id)) => {
+                if let (Some(row), Some(image)) = (self.registry.row(&id).cloned(), image) {
+                    self.flash(&row, &image);
+                }
+            }
+            Some(TileAction::Clear(id)) => self.registry.clear(&id),
+            None => {}
+        }
+    }
+
+    /// Dresses the window for its mode: Station on the floor's look (its own dark one
+    /// only when dark is asked for), Desk on egui's own.
+    fn dress(&mut self, ctx: &egui::Context) {
+        let now = (self.view.mode, ctx.options(|o| o.theme_preference));
+        if self.view.dressed != Some(now) {
+            self.view.dressed = Some(now);
+            super::style::dress(ctx, now.0 == Mode::Station, &self.view.desk_looks);
+        }
     }
 
     /// The Station setup dialog: auto mode, sound, the station's name, the production log

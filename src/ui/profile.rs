@@ -53,12 +53,29 @@ impl StartProfile {
 }
 
 /// The settings the window remembers between runs (a profile overrides them).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
     pub station: String,
     pub auto: bool,
+    /// Result tones (Station's only): on unless turned off.
+    #[serde(default = "tones_on")]
     pub sound: bool,
     pub log_folder: Option<PathBuf>,
+}
+
+impl Default for Remembered {
+    fn default() -> Remembered {
+        Remembered {
+            station: String::new(),
+            auto: false,
+            sound: true,
+            log_folder: None,
+        }
+    }
+}
+
+fn tones_on() -> bool {
+    true
 }
 
 /// A dialog of the factory bar.
@@ -362,5 +379,17 @@ mod tests {
                 ..remembered
             }
         );
+    }
+
+    #[test]
+    fn result_tones_are_on_until_turned_off() {
+        assert!(Remembered::default().sound);
+        let old: Remembered =
+            serde_json::from_str(r#"{"station":"","auto":false,"log_folder":null}"#).unwrap();
+        assert!(old.sound);
+        let off: Remembered =
+            serde_json::from_str(r#"{"station":"","auto":false,"sound":false,"log_folder":null}"#)
+                .unwrap();
+        assert!(!off.sound);
     }
 }

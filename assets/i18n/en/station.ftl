@@ -45,7 +45,6 @@ station-tile-name = { $slot }: { $board }
 station-tile-board = { $chip } · USB { $path }
 # The row of the per-board data a board was given (its id, e.g. SN-0003).
 station-unit = Unit { $unit }
-station-press-reset-after = { station-press-reset } ({ $seconds }{"\u00A0"}s)
 station-retry = Retry
 station-retry-hint = Flash this board again
 station-clear = Clear
@@ -162,3 +161,18 @@ driver-remove-command = Or, in a command prompt run as administrator: { $command
 driver-details = { $chip } download mode, USB interface 2: { $instance }; driver: { $driver }; problem code: { $problem }
 # The command line's line per board ($headline: driver-needed or driver-wrong; $details: driver-details).
 driver-line = { $chip }: { $headline } DFU Station's window says what to do. [{ $details }]
+
+## The fixture's tiles (Station): a slot without a board, and the next step after a result
+
+# A board at a USB port that the profile's slots do not name.
+station-not-in-a-slot = Not in a slot
+# A slot of the fixture with no board in it (shown large, in a quiet tile).
+station-empty-slot = Empty: put a board in
+# Under PASS while the board is still in its slot; then once it is out.
+station-take-out-put-next = Take the board out and put the next one in
+station-put-next = Put the next board in
+# Under FAIL: the board left the bus to restart for flashing and never came back.
+station-no-board-came-back = No board came back
+station-no-board-came-back-next = Check the cable, then put the board back in download mode
+# Under FAIL and "Unplugged": the failed board is out of its slot.
+station-unplugged-next = Put it back in download mode to flash it again, or set it aside

@@ -37,7 +37,6 @@ station-slot = 槽位 { $number }
 station-tile-name = { $slot }：{ $board }
 station-tile-board = { $chip } · USB { $path }
 station-unit = 单元编号 { $unit }
-station-press-reset-after = { station-press-reset }（用时 { $seconds }{"\u00A0"}秒）
 station-retry = 重试
 station-retry-hint = 重新烧录这块板子
 station-clear = 清除
@@ -129,3 +128,18 @@ driver-remove = 先卸载它：在设备管理器中右键点击“{ $name }”�
 driver-remove-command = 或者在以管理员身份运行的命令提示符中执行：{ $command }
 driver-details = { $chip } 下载模式，USB 接口 2：{ $instance }；驱动：{ $driver }；问题代码：{ $problem }
 driver-line = { $chip }：{ $headline }DFU Station 的窗口会说明该怎么做。[{ $details }]
+
+## 工位的磁贴：没有板子的槽位，以及结果之后的下一步
+
+# 生产配置的槽位里没有列出的 USB 端口上的板子。
+station-not-in-a-slot = 不在槽位上
+# 治具上没有板子的槽位（在安静的磁贴上以大字显示）。
+station-empty-slot = 空槽位：请放入板子
+# 通过之后：板子还在槽位里时；取出之后。
+station-take-out-put-next = 取出这块板子，放入下一块
+station-put-next = 放入下一块板子
+# 失败：板子为烧录而重新连接，但没有再出现。
+station-no-board-came-back = 板子没有重新连上
+station-no-board-came-back-next = 请检查数据线，然后让板子重新进入下载模式
+# 失败并已拔出：失败的板子已离开槽位。
+station-unplugged-next = 让板子重新进入下载模式即可再次烧录，或把它放到一边

@@ -34,8 +34,8 @@ pub struct Profile {
     /// Flash every fitting board as it is plugged in.
     #[serde(default)]
     pub auto_flash: bool,
-    /// Play a short sound per result.
-    #[serde(default)]
+    /// Play a short tone per result: on unless the profile says `sound = false`.
+    #[serde(default = "tones_on")]
     pub sound: bool,
     /// Where the production log goes (relative paths: relative to the profile file).
     pub log_folder: PathBuf,
@@ -188,6 +188,10 @@ impl Profile {
     }
 }
 
+fn tones_on() -> bool {
+    true
+}
+
 fn pin_hash(station: &str, pin: &str) -> String {
     hex::encode(Sha256::digest(format!("dfu-station:{station}:{pin}"))) // not for people: what the PIN's hash is made of
 }
@@ -230,6 +234,26 @@ mod tests {
             loaded.check_image(b"another file"),
             Err(ProfileError::ImageChanged { .. })
         ));
+    }
+
+    #[test]
+    fn result_tones_are_on_unless_the_profile_turns_them_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("line3.toml");
+        let minimal = "station = \"line 3\"\nimage = \"dfu.bin\"\nimage_sha256 = \"ab\"\nlog_folder = \"logs\"\n";
+        std::fs::write(&path, minimal).unwrap();
+        assert!(Profile::load(&path).unwrap().sound);
+        std::fs::write(&path, format!("{minimal}sound = false\n")).unwrap();
+        assert!(!Profile::load(&path).unwrap().sound);
+        // A saved profile says so either way.
+        let mut quiet = Profile::load(&path).unwrap();
+        quiet
+            .save(&dir.path().join("saved.toml"), Existing::Keep)
+            .unwrap();
+        assert!(!Profile::load(&dir.path().join("saved.toml")).unwrap().sound);
+        quiet.sound = true;
+        quiet.save(&path, Existing::Replace).unwrap();
+        assert!(Profile::load(&path).unwrap().sound);
     }
 
     #[test]
