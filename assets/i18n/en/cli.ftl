@@ -98,3 +98,22 @@ cli-shift = Shift: { $passed } passed, { $failed } failed, { $total } total{ $ra
         [none] {""}
        *[other] , { $rows } rows left
     }
+
+## The line's store: station and flash --all with a [line] profile, and `line`
+
+cli-line-schema-current = { $store }: schema version { $version }, already current. Nothing changed.
+cli-line-schema-applied = { $store }: schema version { $from } -> { $to } applied.
+cli-line-imported = Imported { $units } units of { $values } into { $store }: { $left } of { $total } units of this config left.
+# The line's status; $last may be "none".
+cli-line-status = Line { $store }: { $passed } passed, { $failed } failed; units: { $left } left, { $claimed } being flashed, { $flashed } flashed, { $spent } spent; last record { $last ->
+        [none] none
+       *[other] { $last }
+    }
+cli-line-status-station = {"  "}{ $station }: { $passed } passed, { $failed } failed; units: { $flashed } flashed, { $spent } spent, { $claimed } being flashed; last record { $last ->
+        [none] none
+       *[other] { $last }
+    }{ $minutes ->
+        [none] {""}
+       *[other] {" "}({ $minutes } min ago)
+    }
+cli-line-status-silent = Silent for more than { $minutes } minutes: { $stations }

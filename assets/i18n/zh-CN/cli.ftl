@@ -95,3 +95,22 @@ cli-shift = 本班：通过 { $passed }，失败 { $failed }，共 { $total }{ $
         [none] {""}
        *[other] ，剩余 { $rows } 行
     }
+
+## 产线数据库：带 [line] 生产配置的 station 和 flash --all，以及 `line`
+
+cli-line-schema-current = { $store }：结构版本 { $version }，已是最新。未做任何改动。
+cli-line-schema-applied = { $store }：已应用结构版本 { $from } -> { $to }。
+cli-line-imported = 已将 { $values } 的 { $units } 个单元导入 { $store }：此配置还剩 { $left } / { $total } 个单元。
+# 产线状态；$last 可能为 "none"。
+cli-line-status = 产线 { $store }：通过 { $passed }，失败 { $failed }；单元：剩余 { $left }，烧录中 { $claimed }，已烧录 { $flashed }，已作废 { $spent }；最后一条记录 { $last ->
+        [none] 无
+       *[other] { $last }
+    }
+cli-line-status-station = {"  "}{ $station }：通过 { $passed }，失败 { $failed }；单元：已烧录 { $flashed }，已作废 { $spent }，烧录中 { $claimed }；最后一条记录 { $last ->
+        [none] 无
+       *[other] { $last }
+    }{ $minutes ->
+        [none] {""}
+       *[other] （{ $minutes } 分钟前）
+    }
+cli-line-status-silent = 超过 { $minutes } 分钟没有记录的工位：{ $stations }
