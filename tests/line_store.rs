@@ -234,6 +234,23 @@ fn bad_input_is_refused_with_its_message_and_exit_code_and_nothing_written() {
             stderr(&out)
         );
     }
+    let profile = common::line::station(&dir.path().join("a"), dir.path(), "a", &cluster, true);
+    let out = dfu_station(&[
+        "station",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--demo",
+        "1",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("newer than this DFU Station knows"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("PASS"), "{}", stdout(&out));
     assert_eq!(
         cluster.psql("SELECT count(*) FROM units WHERE status <> 'free'"),
         "0"

@@ -149,7 +149,14 @@ fn describe(event: &Event, registry: &Registry) -> Option<String> {
         }
         Event::LogPaused(pause) => pause.banner(),
         Event::SoundSilent(why) => i18n::t!("station-log-no-tones", why = why.as_str()),
-        Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } => return None,
+        Event::UnitsSpent(units) => i18n::t!(
+            "station-line-units-spent",
+            count = units.len(),
+            units = units.join(", ")
+        ),
+        Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } | Event::Line(_) => {
+            return None;
+        }
         Event::DemoStarted => i18n::t!("station-log-demo"),
     })
 }

@@ -98,6 +98,16 @@ cli-shift = 本班：通过 { $passed }，失败 { $failed }，共 { $total }{ $
 
 ## 产线数据库：带 [line] 生产配置的 station 和 flash --all，以及 `line`
 
+cli-not-a-demo-fault = “{ $text }”不是 PATH@BLOCK 格式（例如 1-5@150）
+cli-line-records-go-to = 产线：每条记录也会发送到 { $store }。
+cli-line-records-wait = { $count } 条记录暂存在本地记录中，等待发送到产线数据库 { $store }：本工位下次连接该数据库启动时会发送。
+# $offset 和 $size 为十六进制。
+cli-line-board-data-to-give = 每板数据：{ $store } 中的单元（配置 { $config }）写入分区“{ $partition }”，地址 { $offset }（{ $size } 字节），还剩 { $left } / { $rows } 个单元
+cli-line-no-units-left-nothing-flashed = 没有剩余的行：用此配置导入 { $store } 的全部 { $rows } 个单元都已分配给板子。未烧录任何板子。
+cli-line-back = 产线数据库 { $store } 已恢复响应{ $waiting ->
+    [0] 。
+   *[other] ；其间暂存的 { $waiting } 条记录正在按先后顺序发送。
+}
 cli-line-schema-current = { $store }：结构版本 { $version }，已是最新。未做任何改动。
 cli-line-schema-applied = { $store }：已应用结构版本 { $from } -> { $to }。
 cli-line-imported = 已将 { $values } 的 { $units } 个单元导入 { $store }：此配置还剩 { $left } / { $total } 个单元。

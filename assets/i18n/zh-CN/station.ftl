@@ -114,3 +114,18 @@ station-log-paused = 生产记录无法写入：{ $error }。烧录已暂停。{
     [0] {""}
    *[other] { $held } 条记录暂存，等可以写入时再写。
 }
+
+## 产线数据库（生产配置的 [line]）：横幅、工位栏、作废的单元。
+
+# 无法连接产线数据库时；$error 为技术原因（英文）。
+station-line-unreachable = 无法连接产线数据库 { $store }（{ $error }）。{ $waiting ->
+    [0] 记录暂存在本机，恢复后会补发。
+   *[other] { $waiting } 条记录暂存在本机，恢复后会补发。
+}烧录继续进行。
+station-line-unreachable-boards-wait = 无法连接产线数据库 { $store }（{ $error }）。{ $waiting ->
+    [0] {""}
+   *[other] { $waiting } 条记录暂存在本机，恢复后会补发。
+}带每板数据的板子需等待：数据库恢复响应前无法领取单元。
+station-line-units-spent = 本工位停止前领取的 { $count } 个单元没有得到确认，已作废（不会再分配）：{ $units }
+station-line-totals = 产线：通过 { $passed } · 失败 { $failed } · 剩余 { $left } 行
+station-line-totals-hint = 整条产线的记录和单元，来自产线数据库 { $store }。
