@@ -87,12 +87,22 @@ fn main() {
     );
 
     // (b) a board's wait for its unit and image: the store against the row journal.
-    let values = import(&config, dir.path(), "F", FLASH_PATH);
-    let from_store = profile(dir.path(), &url, "bench b")
+    let values = import(&config, dir.path(), "F", FLASH_PATH + 1);
+    let opened = profile(dir.path(), &url, "bench b")
         .provisioning(image.clone(), &dir.path().join("logs-b"))
-        .unwrap()
-        .provision
         .unwrap();
+    let from_store = opened.provision.clone().unwrap();
+    // A station without boards tells the link where its log ends, so that it settles.
+    let (_idle, _) = station_with(
+        0,
+        Settings {
+            station: "bench b".into(),
+            log_folder: Some(dir.path().join("logs-b")),
+            provision: opened.provision,
+            line: opened.line,
+            ..Settings::default()
+        },
+    );
     let store_wait = flash_path(&from_store, &image);
     let section = ProvisionSection {
         config: dir.path().join("config.csv"),
@@ -121,7 +131,7 @@ fn main() {
     );
 
     // (d) 8 emulated boards end to end, with the store and with files only.
-    import(&config, dir.path(), "D", BOARDS);
+    import(&config, dir.path(), "D", BOARDS + 1);
     let on_line = profile(dir.path(), &url, "bench d")
         .provisioning(image.clone(), &dir.path().join("logs-d"))
         .unwrap();
@@ -216,6 +226,41 @@ fn profile(dir: &Path, url: &str, station: &str) -> Profile {
     Profile::load(&path).unwrap()
 }
 
+/// A station with `boards` emulated ESP32-S2 boards, configured with `settings`; with
+/// units from a line's store, returned once its link has settled (the log's end known,
+/// what waited sent: a claim before that is refused), one unit claimed to see it.
+/// Returns the boards too.
+fn station_with(boards: usize, settings: Settings) -> (Station, Vec<station::Device>) {
+    let demo = Arc::new(DemoSource::emulated(
+        DemoTimings::default(),
+        Arc::new(SystemClock::default()),
+    ));
+    for _ in 0..boards {
+        let mut config = RomConfig::new(Chip::Esp32S2);
+        config.reenumeration_delay = Duration::from_millis(100);
+        demo.plug_config(config);
+    }
+    let devices = demo.devices();
+    let station = Station::spawn(
+        vec![demo],
+        DemoTimings::default(),
+        Environment::without_history(),
+        Arc::new(|| {}),
+    );
+    let warm_up = settings.line.as_ref().and(settings.provision.clone());
+    station.commands.send(Command::Configure(settings)).unwrap();
+    if let Some(provisioning) = warm_up {
+        // The first unit claimed once the link is ready (it is refused before), unused.
+        let cancel = AtomicBool::new(false);
+        let settled = Instant::now() + Duration::from_secs(30);
+        while provisioning.give("warm-up", &cancel).is_err() {
+            assert!(Instant::now() < settled, "the store did not settle");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    (station, devices)
+}
+
 /// The mean time to give a board its unit and build its download, `FLASH_PATH` times.
 fn flash_path(provisioning: &Arc<Provisioning>, image: &LoadedImage) -> Duration {
     let cancel = AtomicBool::new(false);
@@ -255,22 +300,6 @@ fn flash_boards(
     line: Option<Arc<station::line_link::LineLink>>,
     logs: &Path,
 ) -> f64 {
-    let demo = Arc::new(DemoSource::emulated(
-        DemoTimings::default(),
-        Arc::new(SystemClock::default()),
-    ));
-    for _ in 0..BOARDS {
-        let mut config = RomConfig::new(Chip::Esp32S2);
-        config.reenumeration_delay = Duration::from_millis(100);
-        demo.plug_config(config);
-    }
-    let devices = demo.devices();
-    let station = Station::spawn(
-        vec![demo],
-        DemoTimings::default(),
-        Environment::without_history(),
-        Arc::new(|| {}),
-    );
     let settings = Settings {
         station: "bench d".into(),
         log_folder: Some(logs.to_owned()),
@@ -278,7 +307,7 @@ fn flash_boards(
         line,
         ..Settings::default()
     };
-    station.commands.send(Command::Configure(settings)).unwrap();
+    let (station, devices) = station_with(BOARDS, settings);
     for device in devices {
         let image = image.clone();
         station
