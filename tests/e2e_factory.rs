@@ -36,6 +36,7 @@ fn save_profile(dir: &Path, app: Vec<u8>) -> (PathBuf, Profile) {
         pin_sha256: String::new(),
         slots: Vec::new(),
         provision: None,
+        line: None,
     };
     let path = dir.join("line3.toml");
     profile.save(&path, Existing::Keep).unwrap();

@@ -73,6 +73,7 @@ impl Bench {
             auto,
             sound: false,
             provision: None,
+            line: None,
         };
         station.commands.send(Command::Configure(settings)).unwrap();
         Bench {
@@ -423,6 +424,7 @@ fn settings(folder: &Path, auto: Option<Arc<LoadedImage>>) -> Settings {
         auto,
         sound: false,
         provision: None,
+        line: None,
     }
 }
 

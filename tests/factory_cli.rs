@@ -115,6 +115,7 @@ fn flash_all_and_station_refuse_to_start_without_a_writable_log() {
         pin_sha256: String::new(),
         slots: Vec::new(),
         provision: None,
+        line: None,
     };
     let profile_path = dir.path().join("line3.toml");
     profile.save(&profile_path, Existing::Keep).unwrap();

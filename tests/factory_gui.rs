@@ -17,8 +17,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use failure::Failure;
 use firmware::Chip;
+use line::LineTotals;
 use sha2::{Digest, Sha256};
 use station::files::Existing;
+use station::line_link::LineState;
 use station::profile::Profile;
 use station::records::production_log::{LogPause, Record, Verdict};
 use station::usb_source::USB;
@@ -38,6 +40,7 @@ fn save_profile(dir: &Path) -> std::path::PathBuf {
         pin_sha256: String::new(),
         slots: Vec::new(),
         provision: None,
+        line: None,
     };
     profile.set_pin("4711");
     let path = dir.join("line3.toml");
@@ -216,6 +219,53 @@ fn rows_left_and_each_boards_unit_show() {
 }
 
 #[test]
+fn the_lines_store_shows_its_totals_and_a_banner_while_it_cannot_be_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, events) = app(&save_profile(dir.path()));
+    let state = |reachable: bool, waiting: u64| LineState {
+        store: "postgres://dfu@db/line3".into(),
+        reachable,
+        error: (!reachable).then(|| "connection refused".into()),
+        waiting,
+        totals: Some(LineTotals {
+            passed: 19,
+            failed: 1,
+            rows_left: 180,
+            ..LineTotals::default()
+        }),
+    };
+    events
+        .send(Event::RowsLeft {
+            left: 180,
+            rows: 200,
+        })
+        .unwrap();
+    events.send(Event::Line(state(true, 0))).unwrap();
+    harness.run_steps(3);
+    harness.get_by_label("Line: 19 passed · 1 failed · 180 rows left");
+    assert!(
+        harness
+            .query_by_label_contains("cannot be reached")
+            .is_none()
+    );
+
+    events.send(Event::Line(state(false, 3))).unwrap();
+    harness.run_steps(3);
+    harness.get_by_label(
+        "The line's database postgres://dfu@db/line3 cannot be reached (connection refused). \
+         3 records wait on this computer and are sent when it is back. Boards with per-board \
+         data wait: no unit can be claimed until it answers.",
+    );
+    events.send(Event::Line(state(true, 0))).unwrap();
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label_contains("cannot be reached")
+            .is_none()
+    );
+}
+
+#[test]
 fn snapshot_station_view_with_eight_boards() {
     let dir = tempfile::tempdir().unwrap();
     let (mut harness, events) = app(&save_profile(dir.path()));
@@ -283,6 +333,7 @@ fn held_record(port: u32) -> Record {
         duration_ms: 21_400,
         bytes: 1_245_184,
         unit_id: None,
+        record_id: None,
     }
 }
 

@@ -599,6 +599,7 @@ fn with_profile(slots: &[&str]) -> Options {
         pin_sha256: String::new(),
         slots: slots.iter().map(|s| (*s).to_owned()).collect(),
         provision: None,
+        line: None,
     };
     let path = dir.path().join("line3.toml");
     profile.save(&path, station::files::Existing::Keep).unwrap();

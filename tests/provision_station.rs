@@ -108,7 +108,7 @@ fn line(dir: &Path, rows: usize) -> (Arc<LoadedImage>, Vec<u8>, ProvisionSection
     let image = check_file(&dir.join("dfu.bin"), Box::new(move || Ok(file))).unwrap();
     let section = ProvisionSection {
         config: dir.join("config.csv"),
-        values: dir.join("values.csv"),
+        values: Some(dir.join("values.csv")),
         partition: "nvs".into(),
     };
     (image, app, section)
@@ -158,6 +158,7 @@ fn start_line(
         auto,
         sound: false,
         provision: Some(provisioning.clone()),
+        line: None,
     };
     station.commands.send(Command::Configure(settings)).unwrap();
     station
@@ -504,7 +505,7 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     )
     .unwrap();
     let bad = ProvisionSection {
-        values: dir.path().join("bad.csv"),
+        values: Some(dir.path().join("bad.csv")),
         ..section.clone()
     };
     let error = Provisioning::open(&bad, &image, &logs).unwrap_err();
@@ -563,7 +564,7 @@ fn a_profile_that_cannot_give_rows_is_refused_before_any_board() {
     let big = format!("serial,calib,key\nSN-1,1,{}\n", "ab".repeat(30_000));
     std::fs::write(dir.path().join("big.csv"), big).unwrap();
     let big = ProvisionSection {
-        values: dir.path().join("big.csv"),
+        values: Some(dir.path().join("big.csv")),
         ..section.clone()
     };
     let error = Provisioning::open(&big, &image, &logs).unwrap_err();
@@ -736,5 +737,12 @@ fn a_cancelled_board_spends_its_row() {
     assert_eq!(record.unit_id.as_deref(), Some("SN-0001"));
     assert!(journal(&logs).contains(&("spent".into(), "SN-0001".into())));
     assert_eq!(provisioning.rows_left(), 2);
-    assert_eq!(provisioning.claim("1-9").unwrap().id, "SN-0002");
+    assert_eq!(
+        provisioning
+            .give("1-9", &Default::default())
+            .unwrap()
+            .claim
+            .id,
+        "SN-0002"
+    );
 }

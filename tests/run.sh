@@ -15,11 +15,13 @@ cd "$(dirname "$0")/.."
 # packaging/linux/check-fresh-build.sh for the build with neither); openbox, x11-utils and imagemagick show and check the window icon; D-Bus, AT-SPI,
 # python3-gi and python3-xlib let the GUI end-to-end suite (tests/e2e_gui) read, press
 # and drag onto the real window; man-db renders the manual page; python3-pip installs
-# ESP-IDF's NVS Partition Generator (below).
+# ESP-IDF's NVS Partition Generator (below); postgresql is the line's store for
+# tests/line_*.rs, which start a throw-away cluster of their own (Debian starts its own
+# cluster on install, unused here; without the package those tests fail, never skip).
 PACKAGES=(gcc pkg-config libudev-dev libegl1 libegl-mesa0 libgl1-mesa-dri xvfb xauth libxcursor1
   libxi6 libxkbcommon-x11-0 desktop-file-utils appstream umockdev libumockdev-dev dfu-util
   openbox x11-utils imagemagick dbus at-spi2-core python3-gi gir1.2-atspi-2.0
-  python3-xlib man-db python3-pip)
+  python3-xlib man-db python3-pip postgresql)
 
 # shellcheck source=packaging/install-missing.sh
 source packaging/install-missing.sh

@@ -18,7 +18,11 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("firmware", &["failure"]),
     ("dfu", &["failure", "firmware"]),
     ("usb", &["failure", "firmware", "dfu"]),
-    ("station", &["failure", "i18n", "firmware", "dfu", "usb"]),
+    ("line", &["failure", "firmware"]),
+    (
+        "station",
+        &["failure", "i18n", "firmware", "dfu", "usb", "line"],
+    ),
 ];
 
 fn root() -> &'static Path {

@@ -8,28 +8,36 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use crossbeam_channel::Receiver;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use super::{EXIT_BAD_INPUT, EXIT_FLASH_FAILED, EXIT_LOG_NOT_WRITABLE, EXIT_NO_BOARD};
+use dfu::Status;
+use dfu::emulator::{Fault, RomConfig};
 use failure::{Code, Failure};
 use firmware::Chip;
 use i18n::t;
+use line::LineError;
 use station::advice::{download_mode, next_step};
 use station::demo::{DemoSource, DemoTimings};
 use station::factory::Settings;
 use station::files::read_firmware;
+use station::line_link::LineLink;
 use station::profile::Profile;
-use station::provision::{ProvisionSection, Provisioning};
+use station::provision::{Provisioning, RowSource};
 use station::records::production_log::{LogPause, ProductionLog};
 use station::usb_source::UsbSource;
 use station::{
     BoardRow, BoardState, Command, Device, DeviceId, DeviceSource, Environment, Event, LoadedImage,
     Outcome, Registry, Station, check_file, file_name,
 };
+
+/// The longest a station waits, once its shift ends, for the line's store to take the
+/// records still waiting (they stay in the local log, sent at the next start).
+const SEND_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Args)]
 pub struct StationArgs {
@@ -39,6 +47,21 @@ pub struct StationArgs {
     /// Stop after this many flash attempts (default: run until Ctrl-C).
     #[arg(long, value_name = "N")]
     exit_after: Option<u32>,
+    /// Flash N emulated boards instead of USB ones, logged and counted as real ones (to
+    /// try a profile, to teach, and for tests).
+    #[arg(long, value_name = "N")]
+    demo: Option<usize>,
+    /// With --demo: the emulated board at PATH fails at data block BLOCK (the ROM reports
+    /// errVERIFY), to show a failure. May be given again.
+    #[arg(long, value_name = "PATH@BLOCK", requires = "demo", value_parser = demo_fault)]
+    demo_fail: Vec<(String, u32)>,
+}
+
+/// `PATH@BLOCK`, as `--demo-fail` takes it.
+fn demo_fault(text: &str) -> Result<(String, u32), String> {
+    text.split_once('@')
+        .and_then(|(path, block)| Some((path.to_owned(), block.parse().ok()?)))
+        .ok_or_else(|| t!("cli-not-a-demo-fault", text = text))
 }
 
 /// `station`: auto mode with the profile's image, log and name until Ctrl-C (or
@@ -59,32 +82,53 @@ pub fn run(args: &StationArgs) -> ExitCode {
     if let Err(exit) = log_writable(Some(&profile.log_folder)) {
         return exit;
     }
-    let (image, provisioning) = match profile.open() {
+    let opened = match profile.open() {
         Ok(opened) => opened,
         Err(error) => return refuse_provisioning(&error),
     };
-    if let Some(provisioning) = &provisioning
+    if let Some(provisioning) = &opened.provision
         && let Err(exit) = rows_to_give(provisioning)
     {
         return exit;
     }
-    let Some(station) = usb_station() else {
-        return ExitCode::from(EXIT_NO_BOARD);
+    let environment = Environment::system();
+    let source: Arc<dyn DeviceSource> = match args.demo {
+        Some(count) => Arc::new(emulated_boards(
+            count,
+            &opened.image,
+            &args.demo_fail,
+            &environment,
+        )),
+        None => match UsbSource::new() {
+            Ok(source) => Arc::new(source),
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(EXIT_NO_BOARD);
+            }
+        },
     };
+    let station = Station::spawn(
+        vec![source],
+        DemoTimings::default(),
+        environment,
+        Arc::new(|| {}),
+    );
     let started = t!(
         "cli-station-started",
         station = profile.station.as_str(),
-        file = image.name(),
-        sha256 = image.image.short_sha256(),
+        file = opened.image.name(),
+        sha256 = opened.image.image.short_sha256(),
         folder = profile.log_folder.display().to_string()
     );
     println!("{started}");
+    say_line(opened.line.as_ref());
     let settings = Settings {
         station: profile.station.clone(),
         log_folder: Some(profile.log_folder.clone()),
-        auto: Some(image),
+        auto: Some(opened.image),
         sound: profile.sound,
-        provision: provisioning,
+        provision: opened.provision,
+        line: opened.line.clone(),
     };
     let _ = station.commands.send(Command::Configure(settings));
     let interrupted = interrupts();
@@ -94,6 +138,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
     });
     // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
     println!("{}", shift_line(&followed.registry));
+    send_waiting_records(opened.line.as_deref());
     let code = if followed.registry.shift().failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -102,12 +147,70 @@ pub fn run(args: &StationArgs) -> ExitCode {
     followed.exit(code)
 }
 
-/// The command line's refusal of per-board data that cannot be used: the message, the
-/// code and the advice; exit 5 when the journal cannot be written, else 2.
+/// `count` emulated boards for `image`'s chip on a bus of their own, those at the paths of
+/// `faults` failing at their block.
+fn emulated_boards(
+    count: usize,
+    image: &LoadedImage,
+    faults: &[(String, u32)],
+    environment: &Environment,
+) -> DemoSource {
+    let timings = DemoTimings::default();
+    let demo = DemoSource::emulated(timings, environment.clock.clone());
+    let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
+    for port in 1..=count {
+        let mut config = RomConfig::new(chip);
+        config.erase_time_per_sector = timings.erase_time_per_sector;
+        config.reenumeration_delay = timings.reenumeration_delay;
+        let path = format!("1-{port}");
+        config.faults = (faults.iter())
+            .filter(|(at, _)| *at == path)
+            .map(|(_, block)| Fault::ErrorAt {
+                block: *block,
+                status: Status::ErrVerify,
+            })
+            .collect();
+        demo.plug_config(config);
+    }
+    demo
+}
+
+/// Says where the records also go, when the profile has a line's store.
+fn say_line(line: Option<&Arc<LineLink>>) {
+    if let Some(line) = line {
+        println!("{}", t!("cli-line-records-go-to", store = line.store()));
+    }
+}
+
+/// Waits (at most [`SEND_WAIT`]) for the line's link to send the records still waiting;
+/// says how many stay in the local log (sent at the next start) if some do.
+fn send_waiting_records(line: Option<&LineLink>) {
+    let Some(line) = line else { return };
+    let deadline = Instant::now() + SEND_WAIT;
+    loop {
+        let (waiting, reachable) = line.flush();
+        if waiting == 0 {
+            return;
+        }
+        if !reachable || Instant::now() >= deadline {
+            let store = line.store();
+            super::warn(&t!("cli-line-records-wait", count = waiting, store = store));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The command line's refusal of per-board data or a line's store that cannot be used:
+/// the message, the code and the advice; exit 5 when the journal or the log folder
+/// cannot be written, 6 when the line's database cannot be used, else 2.
 fn refuse_provisioning(error: &Failure) -> ExitCode {
     eprintln!("{} [{}]\n{}", error, error.code(), next_step(error));
+    if let Some(line) = error.cause::<LineError>() {
+        return ExitCode::from(super::line::exit_code(line));
+    }
     match error.code() {
-        Code::JournalNotWritable => ExitCode::from(EXIT_LOG_NOT_WRITABLE),
+        Code::JournalNotWritable | Code::LogNotWritable => ExitCode::from(EXIT_LOG_NOT_WRITABLE),
         _ => ExitCode::from(EXIT_BAD_INPUT),
     }
 }
@@ -116,28 +219,58 @@ fn refuse_provisioning(error: &Failure) -> ExitCode {
 /// left, before any board is touched.
 fn rows_to_give(provisioning: &Provisioning) -> Result<(), ExitCode> {
     let partition = provisioning.partition();
-    let left = provisioning.rows_left();
-    let giving = t!(
-        "cli-board-data-to-give",
-        values = provisioning.section().values.display().to_string(),
-        partition = partition.name.as_str(),
-        offset = format!("{:#x}", partition.offset),
-        size = format!("{:#x}", partition.size),
-        left = left,
-        rows = provisioning.rows(),
-        journal = provisioning.journal_path().display().to_string()
+    let (left, rows) = (provisioning.rows_left(), provisioning.rows());
+    let (offset, size) = (
+        format!("{:#x}", partition.offset),
+        format!("{:#x}", partition.size),
     );
+    let partition = partition.name.as_str();
+    let (giving, none_left) = match provisioning.source() {
+        RowSource::File { values, journal } => {
+            let values = values.display().to_string();
+            let giving = t!(
+                "cli-board-data-to-give",
+                values = values.as_str(),
+                partition = partition,
+                offset = offset,
+                size = size,
+                left = left,
+                rows = rows,
+                journal = journal.display().to_string()
+            );
+            let none = t!(
+                "cli-no-rows-left-nothing-flashed",
+                rows = rows,
+                values = values
+            );
+            (giving, none)
+        }
+        RowSource::Line { store } => {
+            let config = provisioning.section().config.display().to_string();
+            let giving = t!(
+                "cli-line-board-data-to-give",
+                store = store,
+                config = config,
+                partition = partition,
+                offset = offset,
+                size = size,
+                left = left,
+                rows = rows
+            );
+            let none = t!(
+                "cli-line-no-units-left-nothing-flashed",
+                rows = rows,
+                store = store
+            );
+            (giving, none)
+        }
+    };
     println!("{giving}");
     if left == 0 {
-        let error = Failure::new(
+        return Err(refuse_provisioning(&Failure::new(
             Code::NoRowsLeft,
-            t!(
-                "cli-no-rows-left-nothing-flashed",
-                rows = provisioning.rows(),
-                values = provisioning.section().values.display().to_string()
-            ),
-        );
-        return Err(refuse_provisioning(&error));
+            none_left,
+        )));
     }
     Ok(())
 }
@@ -187,35 +320,34 @@ pub fn flash_all(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let section = match provision.map(provision_section).transpose() {
-        Ok(section) => section,
+    let profile = match provision.map(provision_profile).transpose() {
+        Ok(profile) => profile,
         Err(exit) => return exit,
     };
-    let log: Option<PathBuf> = match &section {
-        Some((_, profile_log)) => Some(log.map_or_else(|| profile_log.clone(), Path::to_owned)),
+    let log: Option<PathBuf> = match &profile {
+        Some(profile) => Some(log.map_or_else(|| profile.log_folder.clone(), Path::to_owned)),
         None => log.map(Path::to_owned),
     };
     if let Err(exit) = log_writable(log.as_deref()) {
         return exit;
     }
-    let provisioning = match (&section, &log) {
-        (Some((section, _)), Some(folder)) => match Provisioning::open(section, &image, folder) {
-            Ok(provisioning) => Some(Arc::new(provisioning)),
+    let (provisioning, line) = match (&profile, &log) {
+        (Some(profile), Some(folder)) => match profile.provisioning(image.clone(), folder) {
+            Ok(opened) => (opened.provision, opened.line),
             Err(error) => return refuse_provisioning(&error),
         },
-        _ => None,
+        _ => (None, None),
     };
     if let Some(provisioning) = &provisioning
         && let Err(exit) = rows_to_give(provisioning)
     {
         return exit;
     }
+    say_line(line.as_ref());
     let environment = Environment::system();
     let (source, devices): (Arc<dyn DeviceSource>, Vec<Device>) = match demo {
         Some(count) => {
-            let demo = DemoSource::emulated(DemoTimings::default(), environment.clock.clone());
-            let chip = image.image.chip().unwrap_or(Chip::Esp32S2);
-            (0..count).for_each(|_| drop(demo.plug(chip)));
+            let demo = emulated_boards(count, &image, &[], &environment);
             let devices = demo.devices();
             (Arc::new(demo), devices)
         }
@@ -253,9 +385,10 @@ pub fn flash_all(
         Arc::new(|| {}),
     );
     let settings = Settings {
-        station: hostname(),
+        station: profile.map_or_else(hostname, |profile| profile.station),
         log_folder: log,
         provision: provisioning,
+        line: line.clone(),
         ..Settings::default()
     };
     let _ = station.commands.send(Command::Configure(settings));
@@ -269,6 +402,7 @@ pub fn flash_all(
         registry.shift().total() >= count
     });
     println!("{}", shift_line(&followed.registry));
+    send_waiting_records(line.as_deref());
     let lost = count.saturating_sub(followed.registry.shift().total());
     if lost > 0 {
         eprintln!("{}", t!("cli-boards-without-result", count = lost));
@@ -282,37 +416,19 @@ pub fn flash_all(
     followed.exit(code)
 }
 
-/// The `[provision]` section of the profile at `path` and its log folder; said on stderr
-/// (exit 2) when the profile cannot be read or has no such section.
-fn provision_section(path: &Path) -> Result<(ProvisionSection, PathBuf), ExitCode> {
+/// The profile at `path`, for its `[provision]` section (and its `[line]` store); said
+/// on stderr (exit 2) when it cannot be read or has no such section.
+fn provision_profile(path: &Path) -> Result<Profile, ExitCode> {
     let profile = Profile::load(path).map_err(|error| {
         eprintln!("{error}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    match profile.provision {
-        Some(section) => Ok((section, profile.log_folder)),
-        None => {
-            let path = path.display().to_string();
-            eprintln!("{}", t!("cli-profile-without-board-data", path = path));
-            Err(ExitCode::from(EXIT_BAD_INPUT))
-        }
+    if profile.provision.is_none() {
+        let path = path.display().to_string();
+        eprintln!("{}", t!("cli-profile-without-board-data", path = path));
+        return Err(ExitCode::from(EXIT_BAD_INPUT));
     }
-}
-
-/// The station on the real USB bus, or `None` (said on stderr) without libusb.
-fn usb_station() -> Option<Station> {
-    match UsbSource::new() {
-        Ok(source) => Some(Station::spawn(
-            vec![Arc::new(source)],
-            DemoTimings::default(),
-            Environment::system(),
-            Arc::new(|| {}),
-        )),
-        Err(error) => {
-            eprintln!("{error}");
-            None
-        }
-    }
+    Ok(profile)
 }
 
 /// The machine's name, as a station name for `flash --all` records: the system's host
@@ -424,6 +540,8 @@ struct Lines {
     bars: Option<(MultiProgress, HashMap<DeviceId, ProgressBar>)>,
     /// The last headline printed per board (plain output).
     last: HashMap<DeviceId, String>,
+    /// Whether the line's store answered, as last said.
+    line_reachable: Option<bool>,
 }
 
 impl Lines {
@@ -434,6 +552,7 @@ impl Lines {
         Lines {
             bars,
             last: HashMap::new(),
+            line_reachable: None,
         }
     }
 
@@ -462,6 +581,27 @@ impl Lines {
             }
             Event::RowsLeft { left: 0, rows } => {
                 return self.print(&t!("cli-no-rows-left-line-stops", rows = *rows));
+            }
+            Event::Line(state) => {
+                let was = self.line_reachable.replace(state.reachable);
+                return match (was, state.reachable) {
+                    (Some(true) | None, false) => {
+                        self.print(&state.banner(registry.rows_left().is_some()))
+                    }
+                    (Some(false), true) => self.print(&t!(
+                        "cli-line-back",
+                        store = state.store.as_str(),
+                        waiting = state.waiting
+                    )),
+                    _ => {}
+                };
+            }
+            Event::UnitsSpent(units) => {
+                return self.print(&t!(
+                    "station-line-units-spent",
+                    count = units.len(),
+                    units = units.join(", ")
+                ));
             }
             _ => return,
         };

@@ -3,6 +3,7 @@
 mod all_boards;
 mod flash;
 mod info;
+mod line;
 mod list;
 mod pack;
 mod provision;
@@ -25,6 +26,9 @@ pub const EXIT_NO_BOARD: u8 = 3;
 pub const EXIT_PERMISSION: u8 = 4;
 /// Exit code: the production log cannot be written (nothing flashed, or records held).
 pub const EXIT_LOG_NOT_WRITABLE: u8 = 5;
+/// Exit code: the line's database cannot be used (cannot be reached, refuses the
+/// password or access, has no schema or another version of it); nothing written.
+pub const EXIT_LINE: u8 = 6;
 
 /// One terminal line without control characters (escape sequences, carriage returns,
 /// line breaks... in a board's strings or a file's names), so nothing can redraw the
@@ -56,7 +60,9 @@ Exit codes:
   2  bad file or command line
   3  no board found, or USB unavailable
   4  the board cannot be opened: no permission (Linux udev rule) or no driver (Windows)
-  5  the production log cannot be written (nothing flashed, or records not written yet)";
+  5  the production log cannot be written (nothing flashed, or records not written yet)
+  6  the line's database cannot be used: not reached, password or access refused, or
+     another schema version (nothing flashed or written)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -103,6 +109,9 @@ enum Command {
     Station(all_boards::StationArgs),
     /// Per-board NVS data: write an NVS image (`nvs`), check a values file (`check`).
     Provision(provision::ProvisionArgs),
+    /// A factory line's store in PostgreSQL: create its schema (`init`), load units
+    /// (`import`), see the line and its stations (`status`).
+    Line(line::LineArgs),
     /// Write a support report (versions, every DFU device's descriptors, the last
     /// flashes' DFU requests and states) to send to whoever helps you. No firmware in it.
     Report {
@@ -200,6 +209,7 @@ pub fn run() -> ExitCode {
         Some(Command::Flash(args)) => flash::run(&args),
         Some(Command::Station(args)) => all_boards::run(&args),
         Some(Command::Provision(args)) => provision::run(&args),
+        Some(Command::Line(args)) => line::run(&args),
         Some(Command::Report { output }) => {
             let history = station::support::History::in_state_folder();
             let report = station::support::report(&history, &[]);

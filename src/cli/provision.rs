@@ -117,12 +117,33 @@ fn write_nvs(
 }
 
 fn check(config: &Path, values: &Path) -> ExitCode {
+    let command = "provision check"; // not for people: the command's name before its messages
+    match checked(config, values, command) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(exit) => exit,
+    }
+}
+
+/// A config and values file that passed the checks: their bytes and units.
+pub(super) struct Checked {
+    /// The config file's bytes.
+    pub config: Vec<u8>,
+    /// The values file's bytes.
+    pub values: Vec<u8>,
+    /// The units.
+    pub units: mfg::Units,
+}
+
+/// Reads and checks a config and values file: says "N units, no problems", or prints
+/// every problem and a count and refuses (exit 2); `command` names the command in a
+/// read error.
+pub(super) fn checked(config: &Path, values: &Path, command: &str) -> Result<Checked, ExitCode> {
     let (config_text, values_text) = match (read_firmware(config), read_firmware(values)) {
         (Ok(c), Ok(v)) => (c, v),
         (Err(e), _) | (_, Err(e)) => {
             let why = i18n::t!("cli-cannot-read-after-command", what = e.to_string());
-            warn(&format!("provision check: {why}")); // not for people: the command's name before its message
-            return ExitCode::from(EXIT_BAD_INPUT);
+            warn(&format!("{command}: {why}")); // not for people: the command's name before its message
+            return Err(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
     let problems = match mfg::Units::parse(&config_text, &values_text, &mut read_listed) {
@@ -132,7 +153,11 @@ fn check(config: &Path, values: &Path) -> ExitCode {
                 path = values.display().to_string(),
                 units = units.units.len()
             ));
-            return ExitCode::SUCCESS;
+            return Ok(Checked {
+                config: config_text,
+                values: values_text,
+                units,
+            });
         }
         Err(problems) => problems,
     };
@@ -157,5 +182,5 @@ fn check(config: &Path, values: &Path) -> ExitCode {
         "cli-values-problems-count",
         count = problems.len()
     ));
-    ExitCode::from(EXIT_BAD_INPUT)
+    Err(ExitCode::from(EXIT_BAD_INPUT))
 }

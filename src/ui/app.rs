@@ -664,6 +664,17 @@ impl eframe::App for App {
                     ui.add(egui::Label::new(text).wrap());
                 });
         }
+        if let Some(line) = self.registry.line().filter(|line| !line.reachable) {
+            egui::Panel::top("line_unreachable") // not for people: an egui id
+                .frame(egui::Frame::new().fill(WARN).inner_margin(8.0))
+                .show(ui, |ui| {
+                    let banner = line.banner(self.registry.rows_left().is_some());
+                    let text = egui::RichText::new(banner)
+                        .color(egui::Color32::WHITE)
+                        .strong();
+                    ui.add(egui::Label::new(text).wrap());
+                });
+        }
         egui::Panel::bottom("log") // not for people: an egui id
             .resizable(self.view.log_open || self.view.bottom_tab == BottomTab::Production)
             .show(ui, |ui| self.bottom_panel(ui));
@@ -971,6 +982,18 @@ impl App {
                         .color(colour),
                 )
                 .on_hover_text(t!("window-rows-left-hint"));
+            }
+            if let Some((line, totals)) =
+                (self.registry.line()).and_then(|line| Some((line, line.totals?)))
+            {
+                let text = t!(
+                    "station-line-totals",
+                    passed = totals.passed,
+                    failed = totals.failed,
+                    left = totals.rows_left
+                );
+                ui.label(egui::RichText::new(text).size(size::EMPHASIS).strong())
+                    .on_hover_text(t!("station-line-totals-hint", store = line.store.as_str()));
             }
             if self.factory.settings.auto && self.production.paused().is_none() {
                 ui.label(

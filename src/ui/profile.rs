@@ -14,6 +14,7 @@ use failure::Failure;
 use station::LoadedImage;
 use station::factory::Settings;
 use station::files::Existing;
+use station::line_link::LineLink;
 use station::profile::{PROFILE_NEXT_TO_EXE, Profile, ProfileError};
 use station::provision::Provisioning;
 
@@ -28,6 +29,8 @@ pub struct StartProfile {
     pub image: Result<Arc<LoadedImage>, Failure>,
     /// The per-board data of its `[provision]` section, opened with its row journal.
     pub provisioning: Option<Arc<Provisioning>>,
+    /// The link to its `[line]` store.
+    pub line: Option<Arc<LineLink>>,
 }
 
 impl StartProfile {
@@ -39,15 +42,16 @@ impl StartProfile {
         let profile = Profile::load(&path)?;
         // The image and, with [provision], the per-board data checked against it: with
         // either wrong, nothing is flashed.
-        let (image, provisioning) = match profile.open() {
-            Ok((image, provisioning)) => (Ok(image), provisioning),
-            Err(error) => (Err(error), None),
+        let (image, provisioning, line) = match profile.open() {
+            Ok(opened) => (Ok(opened.image), opened.provision, opened.line),
+            Err(error) => (Err(error), None, None),
         };
         Ok(Some(StartProfile {
             path,
             profile,
             image,
             provisioning,
+            line,
         }))
     }
 }
@@ -100,6 +104,8 @@ pub struct Factory {
     profile: Option<(PathBuf, Profile)>,
     /// The locked profile's per-board data, if it has any.
     provisioning: Option<Arc<Provisioning>>,
+    /// The locked profile's line's store, if it has one.
+    line: Option<Arc<LineLink>>,
     locked: bool,
     dialog: Option<Dialog>,
 }
@@ -117,6 +123,7 @@ impl Factory {
                 },
                 profile: None,
                 provisioning: None,
+                line: None,
                 locked: false,
                 dialog: None,
             };
@@ -131,6 +138,7 @@ impl Factory {
             },
             profile: Some((start.path.clone(), p.clone())),
             provisioning: start.provisioning.clone(),
+            line: start.line.clone(),
             locked: true,
             dialog: None,
         }
@@ -155,8 +163,10 @@ impl Factory {
             log_folder: self.settings.log_folder.clone(),
             auto: image.filter(|_| self.settings.auto).cloned(),
             sound: self.settings.sound,
-            // Per-board data goes with the profile's own image: only while locked.
+            // Per-board data goes with the profile's own image, and records to its line's
+            // store from its log folder: only while locked.
             provision: self.provisioning.clone().filter(|_| self.locked),
+            line: self.line.clone().filter(|_| self.locked),
         }
     }
 
@@ -318,8 +328,9 @@ impl Factory {
             close = true;
         }
         if let Some(saved) = saved {
-            // A profile saved here gives no per-board data.
+            // A profile saved here gives no per-board data and has no line's store.
             self.provisioning = None;
+            self.line = None;
             self.profile = Some(saved);
             self.locked = true;
             close = true;
@@ -340,6 +351,7 @@ impl Factory {
             pin_sha256: String::new(),
             slots: Vec::new(),
             provision: None,
+            line: None,
         };
         profile.set_pin(pin);
         profile

@@ -200,7 +200,14 @@ fn describe(event: &Event, registry: &Registry) -> Option<(String, Option<String
         )),
         Event::LogPaused(pause) => plain(pause.banner()),
         Event::SoundSilent(why) => plain(i18n::t!("station-log-no-tones", why = why.as_str())),
-        Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } => None,
+        Event::UnitsSpent(units) => plain(i18n::t!(
+            "station-line-units-spent",
+            count = units.len(),
+            units = units.join(", ")
+        )),
+        Event::Logged(_) | Event::RowsLeft { .. } | Event::UnitGiven { .. } | Event::Line(_) => {
+            None
+        }
         Event::DemoStarted => plain(i18n::t!("station-log-demo")),
     }
 }

@@ -143,6 +143,8 @@ pub mod app;
 #[cfg(all(feature = "umockdev", target_os = "linux"))]
 pub mod harness;
 #[cfg(target_os = "linux")]
+pub mod line;
+#[cfg(target_os = "linux")]
 pub mod no_usb;
 pub mod nvs_gen;
 pub mod source;

@@ -98,3 +98,35 @@ cli-shift = Shift: { $passed } passed, { $failed } failed, { $total } total{ $ra
         [none] {""}
        *[other] , { $rows } rows left
     }
+
+## The line's store: station and flash --all with a [line] profile, and `line`
+
+cli-not-a-demo-fault = "{ $text }" is not PATH@BLOCK (e.g. 1-5@150)
+cli-line-records-go-to = Line: every record also goes to { $store }.
+cli-line-records-wait = { $count ->
+    [one] 1 record waits in the local log for the line's database { $store }: it is sent when this station next starts with it.
+   *[other] { $count } records wait in the local log for the line's database { $store }: they are sent when this station next starts with it.
+}
+# $offset and $size in hex.
+cli-line-board-data-to-give = Per-board data: units of { $store } (config { $config }) into partition "{ $partition }" at { $offset } ({ $size } bytes), { $left } of { $rows } units left
+cli-line-no-units-left-nothing-flashed = No rows left: all { $rows } units imported with this config into { $store } have been given to boards. Nothing was flashed.
+cli-line-back = The line's database { $store } answers again{ $waiting ->
+    [0] .
+   *[other] ; the { $waiting } records kept meanwhile are being sent, oldest first.
+}
+cli-line-schema-current = { $store }: schema version { $version }, already current. Nothing changed.
+cli-line-schema-applied = { $store }: schema version { $from } -> { $to } applied.
+cli-line-imported = Imported { $units } units of { $values } into { $store }: { $left } of { $total } units of this config left.
+# The line's status; $last may be "none".
+cli-line-status = Line { $store }: { $passed } passed, { $failed } failed; units: { $left } left, { $claimed } being flashed, { $flashed } flashed, { $spent } spent; last record { $last ->
+        [none] none
+       *[other] { $last }
+    }
+cli-line-status-station = {"  "}{ $station }: { $passed } passed, { $failed } failed; units: { $flashed } flashed, { $spent } spent, { $claimed } being flashed; last record { $last ->
+        [none] none
+       *[other] { $last }
+    }{ $minutes ->
+        [none] {""}
+       *[other] {" "}({ $minutes } min ago)
+    }
+cli-line-status-silent = Silent for more than { $minutes } minutes: { $stations }

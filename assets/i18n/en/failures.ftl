@@ -24,6 +24,8 @@ failure-no-board-data-left = There is no per-board data left. Set the board asid
 failure-journal-not-writable = The list of boards given data cannot be written. Fix the log folder to go on.
 failure-journal-refused = The list of boards given data does not match this station. Call your engineer.
 failure-board-data-not-prepared = This board's data could not be prepared. Set the board aside and call your engineer.
+failure-line-unreachable = The line's database cannot be reached. Check the network; boards with per-board data wait until it answers.
+failure-line-refused = The line's database does not accept this station. Call your engineer.
 failure-board-refused-firmware = The board refused the firmware. Check that the file is for this board, then flash again.
 # A board that reported errVERIFY once the firmware was written (the code is dfu-device-error):
 # the board, not the file, is the matter.
@@ -66,6 +68,8 @@ advice-ask-for-new-rows = Set the board aside: ask the engineer for a values fil
 advice-fix-journal-folder = Free space or fix the log folder's permissions, then start again; rows already claimed are never given again.
 advice-use-journal-values = Use the values file the journal was started with, or another log folder; call your engineer if the journal is damaged.
 advice-check-row = Check the row with `dfu-station provision check CONFIG VALUES` and call your engineer; the row stays spent.
+advice-line-unreachable = Check the network and the database server; flashing goes on by itself once it answers, and the records kept meanwhile are sent.
+advice-line-refused = Check the profile's [line] store, the password (DFU_STATION_LINE_PASSWORD, password_env or password_file) and the database's schema (`dfu-station line init`), then start again.
 advice-check-file-for-board = Check that the file is meant for this board, then flash again.
 advice-flash-again-then-set-aside = Flash the board again. If it fails the same way again, set it aside: its flash may be faulty.
 advice-replug = Unplug and replug the board, put it in download mode, then flash again.

@@ -176,3 +176,23 @@ station-no-board-came-back = No board came back
 station-no-board-came-back-next = Check the cable, then put the board back in download mode
 # Under FAIL and "Unplugged": the failed board is out of its slot.
 station-unplugged-next = Put it back in download mode to flash it again, or set it aside
+
+## The line's store (a profile's [line]): the banner, the Station strip, units spent.
+
+# While the line's database cannot be reached; $error is the technical reason (English).
+station-line-unreachable = The line's database { $store } cannot be reached ({ $error }).{ $waiting ->
+    [0] {" "}Records wait on this computer and are sent when it is back.
+    [one] {" "}1 record waits on this computer and is sent when it is back.
+   *[other] {" "}{ $waiting } records wait on this computer and are sent when it is back.
+} Flashing goes on.
+station-line-unreachable-boards-wait = The line's database { $store } cannot be reached ({ $error }).{ $waiting ->
+    [0] {""}
+    [one] {" "}1 record waits on this computer and is sent when it is back.
+   *[other] {" "}{ $waiting } records wait on this computer and are sent when it is back.
+} Boards with per-board data wait: no unit can be claimed until it answers.
+station-line-units-spent = { $count ->
+    [one] 1 unit claimed before this station stopped was never confirmed; it is spent (never given again): { $units }
+   *[other] { $count } units claimed before this station stopped were never confirmed; they are spent (never given again): { $units }
+}
+station-line-totals = Line: { $passed } passed · { $failed } failed · { $left } rows left
+station-line-totals-hint = The whole line's records and units, from its database { $store }.

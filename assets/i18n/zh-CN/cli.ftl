@@ -95,3 +95,32 @@ cli-shift = 本班：通过 { $passed }，失败 { $failed }，共 { $total }{ $
         [none] {""}
        *[other] ，剩余 { $rows } 行
     }
+
+## 产线数据库：带 [line] 生产配置的 station 和 flash --all，以及 `line`
+
+cli-not-a-demo-fault = “{ $text }”不是 PATH@BLOCK 格式（例如 1-5@150）
+cli-line-records-go-to = 产线：每条记录也会发送到 { $store }。
+cli-line-records-wait = { $count } 条记录暂存在本地记录中，等待发送到产线数据库 { $store }：本工位下次连接该数据库启动时会发送。
+# $offset 和 $size 为十六进制。
+cli-line-board-data-to-give = 每板数据：{ $store } 中的单元（配置 { $config }）写入分区“{ $partition }”，地址 { $offset }（{ $size } 字节），还剩 { $left } / { $rows } 个单元
+cli-line-no-units-left-nothing-flashed = 没有剩余的行：用此配置导入 { $store } 的全部 { $rows } 个单元都已分配给板子。未烧录任何板子。
+cli-line-back = 产线数据库 { $store } 已恢复响应{ $waiting ->
+    [0] 。
+   *[other] ；其间暂存的 { $waiting } 条记录正在按先后顺序发送。
+}
+cli-line-schema-current = { $store }：结构版本 { $version }，已是最新。未做任何改动。
+cli-line-schema-applied = { $store }：已应用结构版本 { $from } -> { $to }。
+cli-line-imported = 已将 { $values } 的 { $units } 个单元导入 { $store }：此配置还剩 { $left } / { $total } 个单元。
+# 产线状态；$last 可能为 "none"。
+cli-line-status = 产线 { $store }：通过 { $passed }，失败 { $failed }；单元：剩余 { $left }，烧录中 { $claimed }，已烧录 { $flashed }，已作废 { $spent }；最后一条记录 { $last ->
+        [none] 无
+       *[other] { $last }
+    }
+cli-line-status-station = {"  "}{ $station }：通过 { $passed }，失败 { $failed }；单元：已烧录 { $flashed }，已作废 { $spent }，烧录中 { $claimed }；最后一条记录 { $last ->
+        [none] 无
+       *[other] { $last }
+    }{ $minutes ->
+        [none] {""}
+       *[other] （{ $minutes } 分钟前）
+    }
+cli-line-status-silent = 超过 { $minutes } 分钟没有记录的工位：{ $stations }

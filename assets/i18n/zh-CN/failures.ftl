@@ -24,6 +24,8 @@ failure-no-board-data-left = 每板数据已用完。请把板子放到一边，
 failure-journal-not-writable = 无法写入每板数据的分配记录。请修复记录文件夹后再继续。
 failure-journal-refused = 每板数据的分配记录与本工位不符。请联系工程师。
 failure-board-data-not-prepared = 无法为这块板子准备数据。请把板子放到一边，并联系工程师。
+failure-line-unreachable = 无法连接产线数据库。请检查网络；带每板数据的板子会等到数据库恢复响应。
+failure-line-refused = 产线数据库不接受本工位。请联系工程师。
 failure-board-refused-firmware = 板子拒绝了固件。请确认文件适用于这块板子，然后重新烧录。
 # 固件写入后板子报告 errVERIFY（代码为 dfu-device-error）：问题在板子，不在文件。
 failure-board-did-not-keep = 板子没有保存住写入的内容。请重新烧录；如果再次失败，请把板子放到一边。
@@ -65,6 +67,8 @@ advice-ask-for-new-rows = 请把板子放到一边，并向工程师索取含新
 advice-fix-journal-folder = 请腾出磁盘空间或修复记录文件夹的权限，然后重新开始；已分配的行不会再分配。
 advice-use-journal-values = 请使用分配记录开始时所用的数据文件，或换一个记录文件夹；如果分配记录已损坏，请联系工程师。
 advice-check-row = 请用 `dfu-station provision check CONFIG VALUES` 检查这一行，并联系工程师；这一行已用掉，不会再分配。
+advice-line-unreachable = 请检查网络和数据库服务器；数据库恢复响应后烧录会自动继续，其间保存的记录也会补发。
+advice-line-refused = 请检查生产配置中的 [line] store、密码（DFU_STATION_LINE_PASSWORD、password_env 或 password_file）以及数据库的结构版本（`dfu-station line init`），然后重新开始。
 advice-check-file-for-board = 请确认文件适用于这块板子，然后重新烧录。
 advice-flash-again-then-set-aside = 请重新烧录这块板子。如果再次同样失败，请把它放到一边：它的闪存可能有故障。
 advice-replug = 请拔下并重新插上板子，让它进入下载模式，然后重新烧录。

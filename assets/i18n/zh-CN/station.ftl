@@ -143,3 +143,18 @@ station-no-board-came-back = 板子没有重新连上
 station-no-board-came-back-next = 请检查数据线，然后让板子重新进入下载模式
 # 失败并已拔出：失败的板子已离开槽位。
 station-unplugged-next = 让板子重新进入下载模式即可再次烧录，或把它放到一边
+
+## 产线数据库（生产配置的 [line]）：横幅、工位栏、作废的单元。
+
+# 无法连接产线数据库时；$error 为技术原因（英文）。
+station-line-unreachable = 无法连接产线数据库 { $store }（{ $error }）。{ $waiting ->
+    [0] 记录暂存在本机，恢复后会补发。
+   *[other] { $waiting } 条记录暂存在本机，恢复后会补发。
+}烧录继续进行。
+station-line-unreachable-boards-wait = 无法连接产线数据库 { $store }（{ $error }）。{ $waiting ->
+    [0] {""}
+   *[other] { $waiting } 条记录暂存在本机，恢复后会补发。
+}带每板数据的板子需等待：数据库恢复响应前无法领取单元。
+station-line-units-spent = 本工位停止前领取的 { $count } 个单元没有得到确认，已作废（不会再分配）：{ $units }
+station-line-totals = 产线：通过 { $passed } · 失败 { $failed } · 剩余 { $left } 行
+station-line-totals-hint = 整条产线的记录和单元，来自产线数据库 { $store }。

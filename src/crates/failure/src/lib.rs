@@ -90,6 +90,9 @@ codes! {
     JournalNotWritable = "journal-not-writable": "The row journal cannot be written, so no row is given and nothing is flashed.",
     JournalRefused = "journal-refused": "The row journal belongs to another values file or is damaged, so no row is given.",
     NvsImageFailed = "nvs-image-failed": "A board's NVS image could not be built from its row.",
+    // The line's store (line), before anything is sent.
+    LineUnreachable = "line-unreachable": "The line's database cannot be reached or did not answer in time, so no unit is claimed and nothing is flashed.",
+    LineRefused = "line-refused": "The line's database refuses this station (address, password, access or schema version), so nothing is flashed.",
     // The download (dfu::DfuError).
     DfuDeviceError = "dfu-device-error": "The board reported an error status during the download.",
     DfuTransferFailed = "dfu-transfer-failed": "A USB transfer to or from the board failed.",

@@ -236,6 +236,8 @@ fn plain_words(code: Code) -> PlainWords {
         Code::JournalNotWritable => ("failure-journal-not-writable", "advice-fix-journal-folder"),
         Code::JournalRefused => ("failure-journal-refused", "advice-use-journal-values"),
         Code::NvsImageFailed => ("failure-board-data-not-prepared", "advice-check-row"),
+        Code::LineUnreachable => ("failure-line-unreachable", "advice-line-unreachable"),
+        Code::LineRefused => ("failure-line-refused", "advice-line-refused"),
         Code::DfuDeviceError => (
             "failure-board-refused-firmware",
             "advice-check-file-for-board",

@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 
 use super::auto::AutoFlash;
 use super::demo::DEMO;
+use super::line_link::{LineLink, LineReport, LineState};
 use super::provision::{GivenRow, Provisioning};
 use super::sound::Sound;
 use super::thread::Outbox;
 use super::{Device, Event, LoadedImage, Outcome};
 use crate::records::production_log::{
-    LogError, LogPause, ProductionLog, Record, Verdict, read_recent, utc_now,
+    LogError, LogPause, ProductionLog, Record, Verdict, new_record_id, read_recent, utc_now,
 };
 use failure::{Code, Failure};
 
@@ -37,6 +38,9 @@ pub struct Settings {
     pub sound: bool,
     /// Per-board data: each board flashed gets the next row's NVS image with its download.
     pub provision: Option<Arc<Provisioning>>,
+    /// The line's store: every record written to the log is also sent there (the log is
+    /// its outbox, so `log_folder` must be the folder the link was started on).
+    pub line: Option<Arc<LineLink>>,
 }
 
 /// How a flash ended, from its worker: the board and image as the job started.
@@ -49,6 +53,30 @@ pub(super) struct Finished {
     pub bytes: u64,
     /// The per-board data row the board was given, if any.
     pub unit: Option<GivenRow>,
+}
+
+impl Finished {
+    /// A board given `given` whose download could not even be built (`error`): nothing
+    /// was flashed, and the row is spent (the record says so).
+    pub fn spent(
+        device: Device,
+        image: Arc<LoadedImage>,
+        given: GivenRow,
+        error: Failure,
+    ) -> Finished {
+        let reason = format!(
+            "{error} Nothing was flashed; unit {} is spent.", // not for people: a failure's English message
+            given.claim.id
+        );
+        Finished {
+            device,
+            image,
+            outcome: Outcome::Fail(Failure::new(error.code(), reason).because(error)),
+            duration: Duration::ZERO,
+            bytes: 0,
+            unit: Some(given),
+        }
+    }
 }
 
 /// The log record of an attempt at `station`.
@@ -78,6 +106,7 @@ pub(super) fn record(station: &str, finished: &Finished) -> Record {
         duration_ms: finished.duration.as_millis() as u64,
         bytes: finished.bytes,
         unit_id: finished.unit.as_ref().map(|given| given.claim.id.clone()),
+        record_id: Some(new_record_id()),
     }
 }
 
@@ -90,6 +119,9 @@ struct LogSink {
     held: VecDeque<Record>,
     /// Why the log cannot be written, as last sent to the UI.
     paused: Option<LogPause>,
+    /// The JSONL file's length after the last record written: every record before it is
+    /// in both files (what the line's link may send).
+    end: Option<u64>,
 }
 
 impl LogSink {
@@ -100,9 +132,9 @@ impl LogSink {
             Some(log) => log,
             None => self.log.insert(ProductionLog::open(&self.folder)?),
         };
-        log.check()?;
+        self.end = Some(log.check()?);
         while let Some(record) = self.held.front() {
-            log.append(record)?;
+            self.end = Some(log.append(record)?);
             self.held.pop_front();
         }
         Ok(())
@@ -116,6 +148,8 @@ pub(super) struct Factory {
     log: Option<LogSink>,
     sound: Option<Sound>,
     pub auto: AutoFlash,
+    /// How the line's store stands, as its link last said.
+    line: Option<LineState>,
 }
 
 impl Factory {
@@ -128,6 +162,7 @@ impl Factory {
                     log: None,
                     held: old.map(|sink| sink.held).unwrap_or_default(),
                     paused: None,
+                    end: None,
                 }),
                 // Records are never dropped: without a folder, they wait for the old one.
                 (None, Some(old)) if !old.held.is_empty() => Some(old),
@@ -146,6 +181,9 @@ impl Factory {
         {
             outbox.send(rows_left(provisioning));
         }
+        if settings.line != self.settings.line {
+            self.line = None;
+        }
         let start = if settings.auto.as_ref() != self.auto.image() {
             self.auto.set_image(settings.auto.clone())
         } else if resumed {
@@ -154,7 +192,48 @@ impl Factory {
             Vec::new()
         };
         self.settings = settings;
+        self.tell_line();
         start
+    }
+
+    /// The line's link, if the settings bring one.
+    pub fn line(&self) -> Option<&Arc<LineLink>> {
+        self.settings.line.as_ref()
+    }
+
+    /// Whether boards given rows from the line's store must wait: it cannot be reached.
+    pub fn line_paused(&self) -> bool {
+        self.provisioning().is_some_and(|p| p.on_the_line())
+            && self.line.as_ref().is_some_and(|state| !state.reachable)
+    }
+
+    /// Takes a report of the line's link; says it to the UI. Returns true when boards
+    /// given rows from the store may start again.
+    pub fn line_report(&mut self, report: LineReport, outbox: &Outbox) -> bool {
+        match report {
+            LineReport::State(state) => {
+                let paused = self.line_paused();
+                self.line = Some(state.clone());
+                outbox.send(Event::Line(state));
+                if let Some(provisioning) = self.provisioning().filter(|p| p.on_the_line()) {
+                    outbox.send(rows_left(provisioning));
+                }
+                paused && !self.line_paused()
+            }
+            LineReport::Spent(units) => {
+                outbox.send(Event::UnitsSpent(units));
+                false
+            }
+        }
+    }
+
+    /// Tells the line's link how far the log has whole records.
+    fn tell_line(&self) {
+        if let (Some(line), Some(end)) =
+            (&self.settings.line, self.log.as_ref().and_then(|s| s.end))
+        {
+            line.committed(end);
+        }
     }
 
     /// The per-board data, if the settings bring it.
@@ -198,9 +277,13 @@ impl Factory {
                     recent: read_recent(&sink.folder, RECENT_RECORDS).unwrap_or_default(),
                     folder: sink.folder.clone(),
                 });
+                self.tell_line();
                 true
             }
-            Ok(()) => false,
+            Ok(()) => {
+                self.tell_line();
+                false
+            }
             Err(error) => {
                 self.pause(error, outbox);
                 false
@@ -230,7 +313,7 @@ impl Factory {
     pub fn finished(&mut self, mut finished: Finished, outbox: &Outbox) {
         if let Some(given) = &finished.unit {
             let passed = matches!(finished.outcome, Outcome::Pass { .. });
-            if let Err(error) = given.provisioning.finish(given.claim.clone(), passed) {
+            if let Err(error) = given.provisioning.finish(given, passed) {
                 finished.outcome = Outcome::Fail(
                     Failure::new(
                         error.code(),

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod factory;
 pub mod files;
 pub mod flash;
+pub mod line_link;
 pub mod profile;
 pub mod provision;
 pub mod records;
@@ -30,6 +31,7 @@ pub use source::{BoxedTransport, Connection, DeviceSource, SourceEvent};
 pub use thread::{Station, Wake};
 
 use self::factory::Settings;
+use self::line_link::LineState;
 use self::records::production_log::{LogPause, Record};
 use self::support::History;
 use dfu::{Clock, InterfaceMode, Phase, Progress, SystemClock};
@@ -475,6 +477,13 @@ pub enum Event {
         /// The unit's id (the values file's first column).
         unit: String,
     },
+    /// How the line's store stands (sent when it changes): reachable or not, the records
+    /// waiting to be sent, the line's totals. While it cannot be reached with per-board
+    /// data on the line, no flash starts and auto mode waits.
+    Line(LineState),
+    /// Units this station claimed from the line's store before it stopped, whose outcome
+    /// was never recorded: spent, never given again.
+    UnitsSpent(Vec<String>),
 }
 
 #[cfg(test)]

@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::files::{Existing, read_firmware, write_atomically};
+use super::line_link::LineLink;
 use super::provision::{ProvisionSection, Provisioning};
 use super::{LoadedImage, check_file};
 use failure::{Code, Failure};
+use line::{Password, Store, StoreConfig, UnitCount};
 
 /// The file name looked for next to the executable when no `--profile` is given.
 pub const PROFILE_NEXT_TO_EXE: &str = "dfu-station.toml";
@@ -50,6 +52,55 @@ pub struct Profile {
     /// journal goes into `log_folder`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provision: Option<ProvisionSection>,
+    /// The line's store (`[line]`): every record is also sent there, and with
+    /// `[provision]` the units are claimed from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<LineSection>,
+}
+
+/// A profile's `[line]` section: where the line's store is, and where its password is
+/// (never in the profile).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineSection {
+    /// The store: `postgres://USER@HOST:PORT/DATABASE` (no password).
+    pub store: String,
+    /// The environment variable holding the password (default:
+    /// `DFU_STATION_LINE_PASSWORD`, if set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// A file holding the password (relative paths: relative to the profile file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_file: Option<PathBuf>,
+}
+
+impl LineSection {
+    /// The store, its password read: refused when the section names two sources.
+    pub fn store(&self) -> Result<StoreConfig, Failure> {
+        let password = match (&self.password_env, &self.password_file) {
+            (None, None) => Password::Default,
+            (Some(name), None) => Password::Env(name.clone()),
+            (None, Some(file)) => Password::File(file.clone()),
+            (Some(_), Some(_)) => {
+                return Err(Failure::new(
+                    Code::LineRefused,
+                    "The profile's [line] names both `password_env` and `password_file`: keep one.", // not for people: a failure's English message
+                ));
+            }
+        };
+        Ok(StoreConfig::new(&self.store, &password)?)
+    }
+}
+
+/// A profile opened: its image, its per-board data and its link to the line's store.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The image, checked against the profile's SHA-256.
+    pub image: Arc<LoadedImage>,
+    /// The per-board data, if the profile has `[provision]`.
+    pub provision: Option<Arc<Provisioning>>,
+    /// The link to the line's store, if the profile has `[line]`.
+    pub line: Option<Arc<LineLink>>,
 }
 
 /// Why a profile cannot be used.
@@ -109,7 +160,10 @@ impl Profile {
         profile.log_folder = folder.join(&profile.log_folder);
         if let Some(provision) = &mut profile.provision {
             provision.config = folder.join(&provision.config);
-            provision.values = folder.join(&provision.values);
+            provision.values = provision.values.as_ref().map(|values| folder.join(values));
+        }
+        if let Some(file) = profile.line.as_mut().and_then(|l| l.password_file.as_mut()) {
+            *file = folder.join(&*file);
         }
         Ok(profile)
     }
@@ -150,20 +204,45 @@ impl Profile {
     }
 
     /// The profile's image (refused when its SHA-256 changed: `profile-image-changed`,
-    /// else checked as any dropped file) and, when the profile has a
-    /// `[provision]` section, its per-board data checked against that image, with the row
-    /// journal open in the log folder. Nothing may be flashed unless this passed.
-    pub fn open(&self) -> Result<(Arc<LoadedImage>, Option<Arc<Provisioning>>), Failure> {
-        let image = self.read_image()?;
-        let provisioning = match &self.provision {
-            None => None,
-            Some(section) => Some(Arc::new(Provisioning::open(
-                section,
-                &image,
-                &self.log_folder,
-            )?)),
+    /// else checked as any dropped file), its per-board data and its link to the line's
+    /// store ([`Profile::provisioning`], in the log folder). Nothing may be flashed
+    /// unless this passed.
+    pub fn open(&self) -> Result<Opened, Failure> {
+        self.provisioning(self.read_image()?, &self.log_folder)
+    }
+
+    /// `image` with the per-board data of the `[provision]` section checked against it,
+    /// and the link to the `[line]` store; the row journal or the store's outbox in
+    /// `folder`. With a store, the units are claimed from it (the store is reached now,
+    /// its schema and the config's units checked).
+    pub fn provisioning(&self, image: Arc<LoadedImage>, folder: &Path) -> Result<Opened, Failure> {
+        let opened = |provision: Option<Provisioning>, line| Opened {
+            image: image.clone(),
+            provision: provision.map(Arc::new),
+            line,
         };
-        Ok((image, provisioning))
+        let Some(section) = &self.line else {
+            let provision = match &self.provision {
+                Some(provision) => Some(Provisioning::open(provision, &image, folder)?),
+                None => None,
+            };
+            return Ok(opened(provision, None));
+        };
+        let config = section.store()?.named(&self.station);
+        let store = Store::connect(&config)?;
+        match &self.provision {
+            Some(provision) => {
+                let (provision, link) =
+                    Provisioning::on_line(provision, &image, store, &self.station, folder)?;
+                Ok(opened(Some(provision), Some(link)))
+            }
+            None => {
+                let link =
+                    LineLink::start(store, &self.station, folder, None, UnitCount::default())
+                        .map_err(|e| Failure::from_error(Code::LogNotWritable, e))?;
+                Ok(opened(None, Some(link)))
+            }
+        }
     }
 
     fn read_image(&self) -> Result<Arc<LoadedImage>, Failure> {
@@ -213,6 +292,7 @@ mod tests {
             pin_sha256: String::new(),
             slots: Vec::new(),
             provision: None,
+            line: None,
         };
         profile.set_pin("4711");
         profile

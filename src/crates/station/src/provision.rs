@@ -2,23 +2,29 @@
 //! Utility config and values file, and the NVS partition they go to), checked before any
 //! board is flashed, and the [`Provisioning`] the station gives rows from. Each board gets
 //! the next row no board has had (claimed in the [`RowJournal`], fsynced, before it
-//! starts); its NVS image is one more entry of its download, at the partition's address,
-//! so the ROM writes it in the same session.
+//! starts; or, with a `[line]` store, claimed in the line's database, committed, before
+//! it starts); its NVS image is one more entry of its download, at the partition's
+//! address, so the ROM writes it in the same session. A unit from the store is built
+//! exactly as a row of the file: its values are read as a one-row values file with the
+//! station's config.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
 use super::LoadedImage;
 use super::files::read_firmware;
+use crate::line_link::LineLink;
 use crate::records::row_journal::{Claim, JournalError, RowJournal};
 use failure::{Code, Failure};
 use firmware::nvs::Version;
 use firmware::nvs::mfg::{Sheet, Units};
 use firmware::partition_table::{Partition, PartitionTable};
 use firmware::{FirmwareImage, FlashFile, add_file};
+use line::{LineUnit, Store};
 
 /// The partition per-board data goes to unless the profile names another.
 pub const DEFAULT_PARTITION: &str = "nvs";
@@ -30,7 +36,9 @@ pub struct ProvisionSection {
     /// The Manufacturing Utility config CSV (the keys, their types and namespaces).
     pub config: PathBuf,
     /// The values CSV: a header of key names, one row per unit, its first column the id.
-    pub values: PathBuf,
+    /// None with a `[line]` store: the units come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<PathBuf>,
     /// The NVS data partition (by name, in the dfu.bin's partition table) the data goes to.
     #[serde(default = "default_partition")]
     pub partition: String,
@@ -61,19 +69,55 @@ pub struct GivenRow {
     pub provisioning: Arc<Provisioning>,
     /// The row.
     pub claim: Claim,
+    /// From the line's store: the unit and its values.
+    line_values: Option<LineUnit>,
 }
 
-/// Per-board data, checked against one dfu.bin, with its row journal open: what the
-/// station's factory settings hold ([`super::factory::Settings::provision`]).
+/// Per-board data, checked against one dfu.bin, with the rows it gives from: a values
+/// file and its row journal, or the line's store. What the station's factory settings
+/// hold ([`super::factory::Settings::provision`]).
 #[derive(Debug)]
 pub struct Provisioning {
     section: ProvisionSection,
-    units: Units,
     partition: Partition,
     /// The dfu.bin it was checked against: its name and SHA-256.
     base_name: String,
     base_sha256: [u8; 32],
-    journal: RowJournal,
+    rows: Rows,
+}
+
+/// Where the rows come from.
+#[derive(Debug)]
+enum Rows {
+    /// The values file's units, claimed in the row journal (on the station thread: an
+    /// fsync).
+    File {
+        units: Units,
+        journal: Box<RowJournal>,
+    },
+    /// Units of the line's store, claimed there (by each board's worker: the network),
+    /// their images built with this config.
+    Line {
+        config: Vec<u8>,
+        link: Arc<LineLink>,
+    },
+}
+
+/// Where a provisioning's rows come from, for what the command line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowSource<'a> {
+    /// A values file, with its row journal.
+    File {
+        /// The values file.
+        values: &'a Path,
+        /// The row journal.
+        journal: &'a Path,
+    },
+    /// The line's store.
+    Line {
+        /// Its URL.
+        store: &'a str,
+    },
 }
 
 /// Two provisionings are the same when they are the same object (each holds an open journal).
@@ -95,43 +139,21 @@ impl Provisioning {
         image: &LoadedImage,
         journal_folder: &Path,
     ) -> Result<Provisioning, Failure> {
-        let invalid = |message: String| Failure::new(Code::ProvisionValuesInvalid, message);
-        let config = read_firmware(&section.config)
-            .map_err(|e| invalid(format!("Cannot read the per-board config {e}.")))?; // not for people: a failure's English message
-        let values = read_firmware(&section.values)
+        let Some(values_path) = &section.values else {
+            return Err(invalid(
+                "The profile's [provision] names no values file: give `values = \"values.csv\"`, or a [line] store to take the units from.".into(), // not for people: a failure's English message
+            ));
+        };
+        let config = read_config(section)?;
+        let values = read_firmware(values_path)
             .map_err(|e| invalid(format!("Cannot read the per-board values {e}.")))?; // not for people: a failure's English message
-        let files_folder = files_folder(section);
-        let units = Units::parse(&config, &values, &mut |p| read_listed(&files_folder, p))
-            .map_err(|problems| {
-                let mut message = match problems.len() {
-                    1 => "The per-board data has 1 problem:".to_owned(), // not for people: a failure's English message
-                    n => format!("The per-board data has {n} problems:"), // not for people: a failure's English message
-                };
-                for problem in &problems {
-                    let file = match problem.sheet {
-                        Sheet::Config => &section.config,
-                        Sheet::Values => &section.values,
-                    };
-                    let column = match problem.column.as_str() {
-                        "" => String::new(),
-                        column => format!(" column {column}:"), // not for people: a failure's English message
-                    };
-                    message.push_str(&format!(
-                        "\n  {}:{}:{column} {}",
-                        file.display(),
-                        problem.row,
-                        problem.message
-                    ));
-                }
-                invalid(message)
-            })?;
-        let partition_error = |message: String| Failure::new(Code::ProvisionPartition, message);
-        let table = PartitionTable::in_dfu(&image.image, &image.file)
-            .map_err(|e| partition_error(format!("{}: {e}", image.name())))?;
-        let partition = table
-            .nvs(&section.partition)
-            .map_err(|e| partition_error(format!("{}: {e}", image.name())))?
-            .clone();
+        let units = parse_units(
+            section,
+            &config,
+            &values,
+            &values_path.display().to_string(),
+        )?;
+        let partition = nvs_partition(section, image)?;
         // Every unit's image, at the partition's size: a row that does not fit is found now.
         let mut unfit = Vec::new();
         let mut first = None;
@@ -142,7 +164,7 @@ impl Provisioning {
                 }
                 Err(error) => unfit.push(format!(
                     "\n  {}:{} (unit {}): {}", // not for people: a failure's English message
-                    section.values.display(),
+                    values_path.display(),
                     unit.row,
                     unit.id,
                     error.message()
@@ -167,19 +189,68 @@ impl Provisioning {
         })?;
         let journal = RowJournal::open(
             journal_folder,
-            &super::file_name(&section.values),
+            &super::file_name(values_path),
             &values,
             &units,
         )?;
-        let provisioning = Provisioning {
+        Ok(Provisioning {
             section: section.clone(),
-            units,
             partition,
             base_name: image.name(),
             base_sha256: image.image.sha256,
-            journal,
+            rows: Rows::File {
+                units,
+                journal: Box::new(journal),
+            },
+        })
+    }
+
+    /// Checks `section` against `image` and the line's store: the config (units must
+    /// have been imported with it), the partition, and the next free unit's image; then
+    /// starts the station's link to the store (`station`, its outbox in `log_folder`),
+    /// which the units are claimed through. Refused when `section` names a values file:
+    /// the units come from the store.
+    pub fn on_line(
+        section: &ProvisionSection,
+        image: &LoadedImage,
+        mut store: Store,
+        station: &str,
+        log_folder: &Path,
+    ) -> Result<(Provisioning, Arc<LineLink>), Failure> {
+        if let Some(values) = &section.values {
+            return Err(invalid(format!(
+                "The profile's [provision] names the values file {}, but its units come from the line's database {}: import the file there once (`dfu-station line import`) and remove `values` from [provision].", // not for people: a failure's English message
+                values.display(),
+                store.config()
+            )));
+        }
+        let config = read_config(section)?;
+        let config_sha256 = line::sha256(&config);
+        store.check_config(&super::file_name(&section.config), &config_sha256)?;
+        let units = store.unit_count(&config_sha256)?;
+        let first = store.peek(&config_sha256)?;
+        let partition = nvs_partition(section, image)?;
+        if let Some(unit) = &first {
+            let sheet = line_sheet(section, &config, unit, store.config().url())?;
+            with_nvs(
+                &partition,
+                image,
+                build_nvs(&sheet, section, &partition, &unit.id)?,
+            )?;
+        }
+        let link = LineLink::start(store, station, log_folder, Some(config_sha256), units)
+            .map_err(|e| Failure::from_error(Code::LogNotWritable, e))?;
+        let provisioning = Provisioning {
+            section: section.clone(),
+            partition,
+            base_name: image.name(),
+            base_sha256: image.image.sha256,
+            rows: Rows::Line {
+                config,
+                link: link.clone(),
+            },
         };
-        Ok(provisioning)
+        Ok((provisioning, link))
     }
 
     /// The partition the data goes to.
@@ -192,43 +263,89 @@ impl Provisioning {
         &self.section
     }
 
-    /// Rows in the values file.
+    /// Where the rows come from.
+    pub fn source(&self) -> RowSource<'_> {
+        match &self.rows {
+            Rows::File { journal, .. } => RowSource::File {
+                values: self.section.values.as_deref().unwrap_or(Path::new("")),
+                journal: journal.path(),
+            },
+            Rows::Line { link, .. } => RowSource::Line {
+                store: link.store(),
+            },
+        }
+    }
+
+    /// Whether rows are claimed from the line's store (by each board's worker, since a
+    /// claim waits on the network), rather than from the journal on the station thread.
+    pub fn on_the_line(&self) -> bool {
+        matches!(self.rows, Rows::Line { .. })
+    }
+
+    /// Rows in the values file (imported with this config, on the line).
     pub fn rows(&self) -> usize {
-        self.units.units.len()
+        match &self.rows {
+            Rows::File { units, .. } => units.units.len(),
+            Rows::Line { link, .. } => link.units().total as usize,
+        }
     }
 
-    /// Rows no board has had yet.
+    /// Rows no board has had yet (on the line: as last counted).
     pub fn rows_left(&self) -> usize {
-        self.journal.rows_left()
+        match &self.rows {
+            Rows::File { journal, .. } => journal.rows_left(),
+            Rows::Line { link, .. } => link.units().left as usize,
+        }
     }
 
-    /// The row journal's file.
-    pub fn journal_path(&self) -> &Path {
-        self.journal.path()
+    /// Gives the board at `board` (its USB path) the next row: claimed in the journal
+    /// (fsynced) or in the line's store (committed) before it returns. The wait for the
+    /// store stops when `cancel` is set.
+    pub fn give(self: &Arc<Self>, board: &str, cancel: &AtomicBool) -> Result<GivenRow, Failure> {
+        let given = |claim, line_values| GivenRow {
+            provisioning: self.clone(),
+            claim,
+            line_values,
+        };
+        match &self.rows {
+            Rows::File { journal, .. } => Ok(given(journal.claim(board)?, None)),
+            Rows::Line { link, .. } => {
+                let claimed = link.claim(board, cancel)?;
+                let Some(unit) = claimed.unit else {
+                    return Err(Failure::new(
+                        Code::NoRowsLeft,
+                        format!(
+                            "No rows left: all {} units imported with this config into the line's database {} have been given to boards. Import new units (`dfu-station line import`).", // not for people: a failure's English message
+                            claimed.count.total,
+                            link.store()
+                        ),
+                    ));
+                };
+                let claim = Claim {
+                    id: unit.id.clone(),
+                    row: unit.row,
+                    board: board.to_owned(),
+                };
+                Ok(given(claim, Some(unit)))
+            }
+        }
     }
 
-    /// Claims the next row for the board at `board` (its USB path), fsynced in the
-    /// journal before it returns.
-    pub fn claim(&self, board: &str) -> Result<Claim, Failure> {
-        Ok(self.journal.claim(board)?)
+    /// Records a given row's outcome; the row is never given again either way. On the
+    /// line, the board's production record does it (sent from the log, the outbox).
+    pub fn finish(&self, given: &GivenRow, passed: bool) -> Result<(), Failure> {
+        match &self.rows {
+            Rows::File { journal, .. } => Ok(journal.finish(given.claim.clone(), passed)?),
+            Rows::Line { .. } => Ok(()),
+        }
     }
 
-    /// Records a claimed row's outcome; the row is never given again either way.
-    pub fn finish(&self, claim: Claim, passed: bool) -> Result<(), Failure> {
-        Ok(self.journal.finish(claim, passed)?)
-    }
-
-    /// The NVS image of the unit `id`, the partition's size.
-    pub fn nvs_image(&self, id: &str) -> Result<Vec<u8>, Failure> {
-        build_nvs(&self.units, &self.section, &self.partition, id)
-    }
-
-    /// What the board given `claim` is sent: `base` (the dfu.bin this was checked
+    /// What the board given `given` is sent: `base` (the dfu.bin this was checked
     /// against) with the row's NVS image as one more entry at the partition's address.
     pub fn board_image(
         &self,
         base: &LoadedImage,
-        claim: &Claim,
+        given: &GivenRow,
     ) -> Result<Arc<LoadedImage>, Failure> {
         if base.image.sha256 != self.base_sha256 {
             return Err(Failure::new(
@@ -242,9 +359,89 @@ impl Provisioning {
                 ),
             ));
         }
-        let nvs = self.nvs_image(&claim.id)?;
+        let id = &given.claim.id;
+        let nvs = match (&self.rows, &given.line_values) {
+            (Rows::File { units, .. }, _) => build_nvs(units, &self.section, &self.partition, id)?,
+            (Rows::Line { config, link }, Some(unit)) => {
+                let sheet = line_sheet(&self.section, config, unit, link.store())?;
+                build_nvs(&sheet, &self.section, &self.partition, id)?
+            }
+            (Rows::Line { .. }, None) => {
+                return Err(Failure::new(
+                    Code::NvsImageFailed,
+                    format!("Unit {id} came without its values."), // not for people: a failure's English message
+                ));
+            }
+        };
         with_nvs(&self.partition, base, nvs).map(Arc::new)
     }
+}
+
+/// A problem with the per-board data: `provision-values-invalid`.
+fn invalid(message: String) -> Failure {
+    Failure::new(Code::ProvisionValuesInvalid, message)
+}
+
+/// The per-board config file's bytes.
+fn read_config(section: &ProvisionSection) -> Result<Vec<u8>, Failure> {
+    read_firmware(&section.config)
+        .map_err(|e| invalid(format!("Cannot read the per-board config {e}."))) // not for people: a failure's English message
+}
+
+/// The units of `values` (named `values_name` in messages) with `config`: every problem
+/// listed, as `provision check` lists them.
+fn parse_units(
+    section: &ProvisionSection,
+    config: &[u8],
+    values: &[u8],
+    values_name: &str,
+) -> Result<Units, Failure> {
+    let files_folder = files_folder(section);
+    Units::parse(config, values, &mut |p| read_listed(&files_folder, p)).map_err(|problems| {
+        let mut message = match problems.len() {
+            1 => "The per-board data has 1 problem:".to_owned(), // not for people: a failure's English message
+            n => format!("The per-board data has {n} problems:"), // not for people: a failure's English message
+        };
+        for problem in &problems {
+            let file = match problem.sheet {
+                Sheet::Config => section.config.display().to_string(),
+                Sheet::Values => values_name.to_owned(),
+            };
+            let column = match problem.column.as_str() {
+                "" => String::new(),
+                column => format!(" column {column}:"), // not for people: a failure's English message
+            };
+            message.push_str(&format!(
+                "\n  {file}:{}:{column} {}",
+                problem.row, problem.message
+            ));
+        }
+        invalid(message)
+    })
+}
+
+/// A unit of the line's store as a one-row values file read with `config`.
+fn line_sheet(
+    section: &ProvisionSection,
+    config: &[u8],
+    unit: &LineUnit,
+    store: &str,
+) -> Result<Units, Failure> {
+    let name = format!("unit {} of {store}", unit.id); // not for people: where the values came from, in a failure's English message
+    parse_units(section, config, &unit.values_csv(), &name)
+}
+
+/// The NVS data partition `section` names, in `image`'s partition table.
+fn nvs_partition(section: &ProvisionSection, image: &LoadedImage) -> Result<Partition, Failure> {
+    let partition_error = |e: &dyn fmt::Display| {
+        Failure::new(Code::ProvisionPartition, format!("{}: {e}", image.name()))
+    };
+    let table =
+        PartitionTable::in_dfu(&image.image, &image.file).map_err(|e| partition_error(&e))?;
+    Ok(table
+        .nvs(&section.partition)
+        .map_err(|e| partition_error(&e))?
+        .clone())
 }
 
 /// `base` with `nvs` added at the partition's address.

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::demo::DEMO;
 use super::factory::Shift;
+use super::line_link::LineState;
 use super::{Device, DeviceId, Event, JobProgress, Outcome};
 use dfu::InterfaceMode;
 use usb::UNKNOWN;
@@ -66,6 +67,8 @@ pub struct Registry {
     shift: Shift,
     /// Per-board data: rows left and rows in all, as last reported.
     rows_left: Option<(usize, usize)>,
+    /// The line's store, as last reported.
+    line: Option<LineState>,
 }
 
 impl Registry {
@@ -92,6 +95,11 @@ impl Registry {
     /// Per-board data: (rows left, rows in the values file), once the station said so.
     pub fn rows_left(&self) -> Option<(usize, usize)> {
         self.rows_left
+    }
+
+    /// The line's store as last reported, if the station has one.
+    pub fn line(&self) -> Option<&LineState> {
+        self.line.as_ref()
     }
 
     /// Drops a row whose board is gone.
@@ -163,6 +171,7 @@ impl Registry {
                 }
             }
             Event::RowsLeft { left, rows } => self.rows_left = Some((*left, *rows)),
+            Event::Line(state) => self.line = Some(state.clone()),
             Event::JobProgress { device, progress } => {
                 self.set(device, BoardState::Flashing(progress.clone()))
             }
@@ -179,7 +188,8 @@ impl Registry {
             | Event::LogOpened { .. }
             | Event::Logged(_)
             | Event::LogPaused(_)
-            | Event::SoundSilent(_) => {}
+            | Event::SoundSilent(_)
+            | Event::UnitsSpent(_) => {}
         }
     }
 

@@ -12,8 +12,10 @@ use crossbeam_channel::{Receiver, Select, Sender, unbounded};
 
 use super::demo::{DemoSource, DemoTimings};
 use super::factory::{Factory, Finished, LOG_RETRY, rows_left};
+use super::line_link::LineReport;
 use super::provision::{GivenRow, Provisioning};
 use super::source::{DeviceSource, SourceEvent};
+use super::worker::Payload;
 use super::{
     Command, DemoCommand, Device, DeviceId, Environment, Event, LoadedImage, Outcome, Reader,
     check_file, worker,
@@ -67,6 +69,7 @@ impl Station {
             jobs: HashMap::new(),
             factory: Factory::default(),
             finished,
+            line: crossbeam_channel::never(),
         };
         for source in sources {
             state.add_source(source);
@@ -102,6 +105,8 @@ struct State {
     factory: Factory,
     /// Workers send their outcome here.
     finished: Sender<Finished>,
+    /// The line's link reports here (never, without one).
+    line: Receiver<LineReport>,
 }
 
 impl State {
@@ -130,6 +135,7 @@ impl State {
             let mut select = Select::new();
             select.recv(commands);
             select.recv(finished);
+            select.recv(&self.line);
             for watched in &self.sources {
                 select.recv(&watched.events);
             }
@@ -155,7 +161,15 @@ impl State {
                         self.auto_flash(self.factory.auto.waiting());
                     }
                 }
-                i => match operation.recv(&self.sources[i - 2].events) {
+                2 => match operation.recv(&self.line) {
+                    Ok(report) => {
+                        if self.factory.line_report(report, &self.outbox) {
+                            self.auto_flash(self.factory.auto.waiting());
+                        }
+                    }
+                    Err(_) => self.line = crossbeam_channel::never(),
+                },
+                i => match operation.recv(&self.sources[i - 3].events) {
                     Ok(SourceEvent::Added(device)) => {
                         let auto = self.factory.auto.added(&device);
                         self.outbox.send(Event::DeviceAdded(device));
@@ -166,17 +180,18 @@ impl State {
                         self.outbox.send(Event::DeviceRemoved(id));
                     }
                     // The watcher ended: its boards can still be opened, but nothing more comes.
-                    Err(_) => self.sources[i - 2].events = crossbeam_channel::never(),
+                    Err(_) => self.sources[i - 3].events = crossbeam_channel::never(),
                 },
             }
         }
     }
 
     /// Flashes boards auto mode picked with its image, unless the production log is
-    /// paused: they wait (not marked flashed) until it works again. With per-board data
-    /// and no rows left, auto mode picks no board (`RowsLeft` said so).
+    /// paused, or per-board data comes from a line's store that cannot be reached: they
+    /// wait (not marked flashed) until it works again. With per-board data and no rows
+    /// left, auto mode picks no board (`RowsLeft` said so).
     fn auto_flash(&mut self, devices: impl IntoIterator<Item = Device>) {
-        if self.factory.paused() {
+        if self.factory.paused() || self.factory.line_paused() {
             return;
         }
         if let Some(image) = self.factory.auto.image().cloned() {
@@ -209,18 +224,44 @@ impl State {
             });
             return;
         }
+        if self.factory.line_paused() {
+            let why = (self.factory.line())
+                .map(|line| line.store().to_owned())
+                .unwrap_or_default();
+            self.outbox.send(Event::JobFinished {
+                device: id,
+                outcome: Outcome::Fail(Failure::new(
+                    Code::LineUnreachable,
+                    format!(
+                        "The line's database {why} cannot be reached, so no unit can be claimed. Nothing was flashed." // not for people: a failure's English message
+                    ),
+                )),
+            });
+            return;
+        }
         let source = watched.source.clone();
-        let (payload, unit) = match self.factory.provisioning().cloned() {
-            None => (image.clone(), None),
+        let payload = match self.factory.provisioning().cloned() {
+            None => Payload::Ready {
+                payload: image.clone(),
+                unit: None,
+            },
+            // Claimed by the worker: a claim waits on the network.
+            Some(provisioning) if provisioning.on_the_line() => Payload::Claim(provisioning),
             Some(provisioning) => match self.give_row(&provisioning, &device, &image) {
-                Some((payload, given)) => (payload, Some(given)),
+                Some((payload, given)) => Payload::Ready {
+                    payload,
+                    unit: Some(given),
+                },
                 None => return,
             },
         };
         self.factory.auto.started(&device);
         let cancel = Arc::new(AtomicBool::new(false));
         self.outbox.send(Event::JobStarted(id.clone()));
-        if let Some(given) = &unit {
+        if let Payload::Ready {
+            unit: Some(given), ..
+        } = &payload
+        {
             self.outbox.send(Event::UnitGiven {
                 device: id.clone(),
                 unit: given.claim.id.clone(),
@@ -233,7 +274,6 @@ impl State {
             device,
             image,
             payload,
-            unit,
             cancel: cancel.clone(),
             outbox: self.outbox.clone(),
             finished: self.finished.clone(),
@@ -243,50 +283,30 @@ impl State {
         self.jobs.insert(id, Job { cancel, worker });
     }
 
-    /// Claims the next row for `device` (fsynced in the journal; the caller says
-    /// `RowsLeft` once the board is started) and builds what it is sent: `image` with the row's NVS image. `None` when nothing may start, said to the
-    /// UI as the board's `JobFinished`: no rows left or the journal cannot be written
-    /// (nothing claimed), or the row's image cannot be built (that row is spent, and
-    /// logged as the board's attempt).
+    /// Claims the next row for `device` from the journal (fsynced; the caller says
+    /// `RowsLeft` once the board is started) and builds what it is sent: `image` with
+    /// the row's NVS image. `None` when nothing may start, said to the UI as the board's
+    /// `JobFinished`: no rows left or the journal cannot be written (nothing claimed),
+    /// or the row's image cannot be built (that row is spent, and logged as the board's
+    /// attempt).
     fn give_row(
         &mut self,
         provisioning: &Arc<Provisioning>,
         device: &Device,
         image: &Arc<LoadedImage>,
     ) -> Option<(Arc<LoadedImage>, GivenRow)> {
-        let claim = match provisioning.claim(&device.id.path) {
-            Ok(claim) => claim,
+        let given = match provisioning.give(&device.id.path, &AtomicBool::new(false)) {
+            Ok(given) => given,
             Err(error) => {
-                self.outbox.send(Event::JobFinished {
-                    device: device.id.clone(),
-                    outcome: Outcome::Fail(
-                        Failure::new(error.code(), format!("{error} Nothing was flashed.")) // not for people: a failure's English message
-                            .because(error),
-                    ),
-                });
+                self.outbox.send(refused(device, error));
                 self.outbox.send(rows_left(provisioning));
                 return None;
             }
         };
-        let given = GivenRow {
-            provisioning: provisioning.clone(),
-            claim,
-        };
-        match provisioning.board_image(image, &given.claim) {
+        match provisioning.board_image(image, &given) {
             Ok(payload) => Some((payload, given)),
             Err(error) => {
-                let reason = format!(
-                    "{error} Nothing was flashed; unit {} is spent.", // not for people: a failure's English message
-                    given.claim.id
-                );
-                let finished = Finished {
-                    device: device.clone(),
-                    image: image.clone(),
-                    outcome: Outcome::Fail(Failure::new(error.code(), reason).because(error)),
-                    duration: std::time::Duration::ZERO,
-                    bytes: 0,
-                    unit: Some(given),
-                };
+                let finished = Finished::spent(device.clone(), image.clone(), given, error);
                 self.factory.finished(finished, &self.outbox);
                 self.outbox.send(rows_left(provisioning));
                 None
@@ -296,15 +316,19 @@ impl State {
 
     fn handle(&mut self, command: Command) {
         match command {
+            Command::Configure(settings) => {
+                let start = self.factory.configure(settings, &self.outbox);
+                self.line = self
+                    .factory
+                    .line()
+                    .map_or_else(crossbeam_channel::never, |line| line.reports());
+                self.auto_flash(start);
+            }
             Command::LoadImage { path, read } => {
                 let outbox = self.outbox.clone();
                 spawn("image-loader", move || load(path, read, &outbox));
             }
             Command::Flash { device, image } => self.flash(device, image),
-            Command::Configure(settings) => {
-                let start = self.factory.configure(settings, &self.outbox);
-                self.auto_flash(start);
-            }
             Command::Cancel(id) => {
                 if let Some(job) = self.jobs.get(&id) {
                     job.cancel.store(true, Ordering::Relaxed);
@@ -343,6 +367,17 @@ fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
         .name(name.into())
         .spawn(run)
         .expect("spawn a station thread")
+}
+
+/// A board refused before anything was claimed or sent: its `JobFinished`, saying why
+/// (`error`) and that nothing was flashed.
+pub(super) fn refused(device: &Device, error: Failure) -> Event {
+    Event::JobFinished {
+        device: device.id.clone(),
+        outcome: Outcome::Fail(
+            Failure::new(error.code(), format!("{error} Nothing was flashed.")).because(error), // not for people: a failure's English message
+        ),
+    }
 }
 
 /// Reads and checks a file, then reports it.

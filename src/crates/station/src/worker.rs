@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use super::factory::Finished;
+use super::factory::{Finished, rows_left};
 use super::flash::flash;
-use super::provision::GivenRow;
+use super::provision::{GivenRow, Provisioning};
 use super::source::DeviceSource;
-use super::thread::Outbox;
+use super::thread::{Outbox, refused};
 use super::{Device, DeviceId, Environment, Event, JobProgress, LoadedImage, Outcome};
 use dfu::{Clock, Observer, Phase, Progress};
 use failure::{Code, Failure};
@@ -27,10 +27,8 @@ pub(super) struct Job {
     pub device: Device,
     /// The image as loaded: what the log names.
     pub image: Arc<LoadedImage>,
-    /// What is sent: `image`, or with per-board data `image` plus the row's NVS image.
-    pub payload: Arc<LoadedImage>,
-    /// The per-board data row this board was given.
-    pub unit: Option<GivenRow>,
+    /// What is sent, or the unit to claim first.
+    pub payload: Payload,
     pub cancel: Arc<AtomicBool>,
     pub outbox: Outbox,
     /// Where the outcome goes, with the board and image this job started with.
@@ -39,12 +37,51 @@ pub(super) struct Job {
     pub environment: Environment,
 }
 
+/// What a job sends.
+pub(super) enum Payload {
+    /// This download: the image, or with per-board data the image plus the NVS image of
+    /// the row given (by the station thread, from the journal).
+    Ready {
+        payload: Arc<LoadedImage>,
+        unit: Option<GivenRow>,
+    },
+    /// A unit to claim from the line's store first, here: the claim waits on the network,
+    /// which the station thread never does.
+    Claim(Arc<Provisioning>),
+}
+
 impl Job {
     /// Flashes and reports; returns when the board passed or failed. A panic while
     /// flashing is a failure with code `internal-error`, reported and logged as any other.
+    /// A unit to claim is claimed first: refused (none left, the store cannot be used),
+    /// the board's result says so and nothing is recorded; given, it goes with the
+    /// download, or is spent (and recorded) when its image cannot be built.
     pub fn run(self) {
         let clock = &*self.environment.clock;
         let started = clock.now();
+        let (payload, unit) = match &self.payload {
+            Payload::Ready { payload, unit } => (payload.clone(), unit.clone()),
+            Payload::Claim(provisioning) => {
+                let given = provisioning.give(&self.device.id.path, &self.cancel);
+                self.outbox.send(rows_left(provisioning));
+                let given = match given {
+                    Ok(given) => given,
+                    Err(error) => return self.outbox.send(refused(&self.device, error)),
+                };
+                self.outbox.send(Event::UnitGiven {
+                    device: self.device.id.clone(),
+                    unit: given.claim.id.clone(),
+                });
+                match provisioning.board_image(&self.image, &given) {
+                    Ok(payload) => (payload, Some(given)),
+                    Err(error) => {
+                        let spent = Finished::spent(self.device, self.image, given, error);
+                        let _ = self.finished.send(spent);
+                        return;
+                    }
+                }
+            }
+        };
         let mut bytes = 0;
         let flashed = panic::catch_unwind(AssertUnwindSafe(|| {
             let mut reporter = Reporter {
@@ -60,7 +97,7 @@ impl Job {
             let path = &self.device.id.path;
             flash(
                 &self.device,
-                &self.payload,
+                &payload,
                 || source.open(path),
                 &mut reporter,
                 &self.environment,
@@ -73,7 +110,7 @@ impl Job {
             outcome,
             duration: clock.now().saturating_sub(started),
             bytes,
-            unit: self.unit,
+            unit,
         });
     }
 }

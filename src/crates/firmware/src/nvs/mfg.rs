@@ -77,11 +77,21 @@ pub struct Unit {
     values: HashMap<String, String>,
 }
 
+impl Unit {
+    /// Its value of `key` as its image is built from it (a REPEAT key's is the first
+    /// unit's), if the config lists the key.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+}
+
 /// A config and values file that passed [`Units::parse`]: the units and how to build each
 /// one's image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Units {
     entries: Vec<Entry>,
+    /// The values file's header: the id column, then the key names, in the file's order.
+    columns: Vec<String>,
     /// The units, in file order.
     pub units: Vec<Unit>,
 }
@@ -99,7 +109,7 @@ impl Units {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let units = read_values(&entries, values, files, &mut problems);
+        let (columns, units) = read_values(&entries, values, files, &mut problems);
         if units.is_empty() && problems.is_empty() {
             problems.push(Problem::at(
                 Sheet::Values,
@@ -109,9 +119,18 @@ impl Units {
             ));
         }
         match problems.is_empty() {
-            true => Ok(Units { entries, units }),
+            true => Ok(Units {
+                entries,
+                columns,
+                units,
+            }),
             false => Err(problems),
         }
+    }
+
+    /// The values file's header: the id column, then the key names, in the file's order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
     }
 
     /// The generator's rows for `unit` (as mfg_gen's per-unit CSV has them).
@@ -286,9 +305,9 @@ fn read_values(
     csv: &[u8],
     files: &mut ReadFile<'_>,
     problems: &mut Vec<Problem>,
-) -> Vec<Unit> {
+) -> (Vec<String>, Vec<Unit>) {
     let Some(records) = filled_records(csv, Sheet::Values, "", problems) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut problem = Problem::reporter(Sheet::Values, problems);
     let mut records = records.into_iter();
@@ -298,7 +317,7 @@ fn read_values(
             "",
             "the values file is empty: it needs a header row of key names".into(),
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let keys: Vec<&Key> = entries
         .iter()
@@ -399,7 +418,7 @@ fn read_values(
             values,
         });
     }
-    units
+    (names.clone(), units)
 }
 
 /// Why a values cell cannot be written with its key's encoding.

@@ -40,6 +40,17 @@ pub enum Verdict {
     Cancelled,
 }
 
+impl Verdict {
+    /// As the log files write it: `pass`, `fail`, `cancelled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// One flash attempt on one board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -71,6 +82,26 @@ pub struct Record {
     /// failed: that row is spent. `None` without per-board data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
+    /// The id the station gave the record ([`new_record_id`]): the line's store keeps
+    /// each record once by it. `None` in records written before ids existed. In the JSONL
+    /// file only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+}
+
+/// A new record id: 128 random bits, lowercase hex.
+pub fn new_record_id() -> String {
+    let mut bytes = [0u8; 16];
+    // The system's random source; should it fail, the time and process stand in (an id
+    // must be unique, not secret).
+    if getrandom::fill(&mut bytes).is_err() {
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        bytes[..12].copy_from_slice(&now.as_nanos().to_le_bytes()[..12]);
+        bytes[12..].copy_from_slice(&std::process::id().to_le_bytes());
+    }
+    hex::encode(bytes)
 }
 
 /// The current time as the log writes it.
@@ -131,14 +162,16 @@ impl ProductionLog {
 
     /// Opens both files for appending, creating them (the CSV one with its header) and
     /// repairing a torn last line: what every append does first. The folder is not
-    /// created again: one that went away fails here.
-    pub fn check(&self) -> Result<(), LogError> {
-        self.files().map(drop)
+    /// created again: one that went away fails here. Returns the JSONL file's length
+    /// (whole records only).
+    pub fn check(&self) -> Result<u64, LogError> {
+        self.files().map(|[jsonl, _]| jsonl.len)
     }
 
     /// Appends `record` to both files or, as far as a filesystem allows, to neither (see
-    /// the module's comment).
-    pub fn append(&self, record: &Record) -> Result<(), LogError> {
+    /// the module's comment). Returns the JSONL file's length after it: every record
+    /// before that offset is in both files.
+    pub fn append(&self, record: &Record) -> Result<u64, LogError> {
         let mut line = serde_json::to_vec(record).expect("a record serialises");
         line.push(b'\n');
         let [mut jsonl, mut csv] = self.files()?;
@@ -160,7 +193,7 @@ impl ProductionLog {
                 jsonl.cut(len);
             }
         })?;
-        Ok(())
+        Ok(jsonl.len)
     }
 
     fn files(&self) -> Result<[LogFile; 2], LogError> {
@@ -316,11 +349,6 @@ const CSV_COLUMNS: [&str; 13] = [
 ];
 
 fn csv_row(r: &Record) -> [String; 13] {
-    let verdict = match r.result {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::Cancelled => "cancelled",
-    };
     [
         r.timestamp.clone(),
         r.station.clone(),
@@ -329,7 +357,7 @@ fn csv_row(r: &Record) -> [String; 13] {
         r.chip.clone(),
         r.image_name.clone(),
         r.image_sha256.clone(),
-        verdict.to_owned(),
+        r.result.as_str().to_owned(),
         r.error_code.map_or("", Code::as_str).to_owned(),
         r.error_message.clone().unwrap_or_default(),
         r.duration_ms.to_string(),
@@ -428,6 +456,7 @@ mod tests {
             duration_ms: 1234,
             bytes: 10240,
             unit_id: None,
+            record_id: Some(new_record_id()),
         }
     }
 
@@ -480,7 +509,7 @@ mod tests {
                 .lines()
                 .next()
                 .unwrap()
-                .ends_with(r#""unit_id":"SN-0001"}"#)
+                .contains(r#""unit_id":"SN-0001","record_id":""#)
         );
         assert!(
             !jsonl.lines().nth(1).unwrap().contains("unit_id"),
@@ -507,6 +536,7 @@ mod tests {
     fn record_with(parsed: &Record, serial: &str) -> Record {
         Record {
             timestamp: parsed.timestamp.clone(),
+            record_id: parsed.record_id.clone(),
             ..record(serial, parsed.result)
         }
     }
@@ -627,6 +657,14 @@ mod tests {
             ["=cmd|' /C calc'!A0"],
             "the JSONL keeps the exact text"
         );
+    }
+
+    #[test]
+    fn record_ids_are_new_each_time() {
+        let (a, b) = (new_record_id(), new_record_id());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()), "{a}");
     }
 
     #[test]
