@@ -9,7 +9,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
@@ -354,25 +353,6 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     );
 }
 
-/// Waits for the child's stdout to show a line with `what`, or its end.
-fn wait_for_line(lines: &crossbeam_channel::Receiver<String>, what: &str) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match lines.recv_timeout(left) {
-            Ok(line) => {
-                let found = line.contains(what);
-                seen.push(line);
-                if found {
-                    return seen;
-                }
-            }
-            Err(_) => panic!("no line with {what:?}; saw:\n{}", seen.join("\n")),
-        }
-    }
-}
-
 fn flash_all(dir: &Path) -> (std::process::Child, crossbeam_channel::Receiver<String>) {
     let mut child = Process::new(DFU_STATION)
         .env("DFU_STATION_LANG", "en")
@@ -390,14 +370,8 @@ fn flash_all(dir: &Path) -> (std::process::Child, crossbeam_channel::Receiver<St
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = crossbeam_channel::unbounded();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    (child, rx)
+    let lines = common::lines(child.stdout.take().unwrap());
+    (child, lines)
 }
 
 /// Waits for the child to exit, at most 60 s.
@@ -423,7 +397,7 @@ fn killed_mid_run_and_restarted_no_row_is_given_twice() {
 
     // First run: eight boards, killed (SIGKILL) while they write.
     let (mut child, lines) = flash_all(dir.path());
-    let seen = wait_for_line(&lines, "Writing");
+    let seen = common::wait_for_line(&lines, "Writing");
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert!(
@@ -449,7 +423,8 @@ fn killed_mid_run_and_restarted_no_row_is_given_twice() {
     // Restarted: the rows claimed before the kill are spent; only the others are given.
     let (mut child, lines) = flash_all(dir.path());
     let status = wait(&mut child);
-    let out: Vec<String> = lines.try_iter().collect();
+    // Every line, also those still in the pipe when it ended.
+    let out = common::rest(&lines);
     let left = 10 - claimed_first.len();
     assert!(
         out.iter()
