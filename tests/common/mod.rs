@@ -99,7 +99,8 @@ pub fn resuffix(file: &[u8]) -> Vec<u8> {
     suffixed(file[..n - 16].to_vec(), vid, pid)
 }
 
-/// Deterministic bytes that are not all alike.
+/// Deterministic bytes that are not all alike: filler for sample images, not random
+/// input (no property is claimed over it), the same bytes on every run.
 pub fn sample(len: usize, seed: u32) -> Vec<u8> {
     (0..len as u32)
         .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
