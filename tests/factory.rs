@@ -266,13 +266,18 @@ fn auto_mode_flashes_each_plug_in_once() {
             .count()
             == 2
     });
-    std::thread::sleep(Duration::from_millis(500));
-    while let Ok(event) = bench.station.events.try_recv() {
-        assert!(!matches!(event, Event::JobStarted(_)), "{event:?}");
-    }
-
-    // 1-1 unplugged and plugged in again: flashed again.
+    // The station decides on a board as it reports it (a flash auto mode starts follows
+    // the board's DeviceAdded, from the same thread): once it reports 1-1 unplugged, what
+    // it made of both re-enumerations is in `started`.
     demo.unplug("1-1");
+    bench.until("1-1 unplugged", |b| {
+        !b.present().iter().any(|d| d.id.path == "1-1")
+    });
+    let mut started: Vec<&str> = bench.started.iter().map(|id| id.path.as_str()).collect();
+    started.sort();
+    assert_eq!(started, ["1-1", "1-2"], "one flash per plug-in");
+
+    // 1-1 plugged in again: flashed again.
     assert_eq!(demo.plug_config(rom(Vec::new())), "1-1");
     bench.until("the third record", |b| b.records.len() == 3);
     let by_path = bench.by_path();

@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use common::packed_image;
 use sha2::{Digest, Sha256};
@@ -54,18 +52,28 @@ fn flash_all_then_sigkill_mid_flash_leaves_a_log_whose_every_line_parses() {
     assert_eq!(paths, ["1-1", "1-2", "1-3", "1-4"]);
     assert!(records.iter().all(|r| r.result == Verdict::Pass));
 
-    // 1 MiB each: seconds of erasing and writing; SIGKILL in the middle.
+    // 1 MiB each: seconds of erasing and writing (two 512 KiB parts, each erased before
+    // it is written); SIGKILL once a board erases the first part of the app.
     let dir_big = tempfile::tempdir().unwrap();
     let big = packed_image(dir_big.path(), common::sample(1 << 20, 6));
     let mut child = flash_all(&big, &logs)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
-    assert!(child.try_wait().unwrap().is_none(), "still flashing");
+    let lines = common::lines(child.stdout.take().unwrap());
+    let mut seen = common::wait_for_line(&lines, "Erasing app.bin");
     child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let status = child.wait().unwrap();
+    seen.extend(common::rest(&lines));
+    let stdout = seen.join("\n");
+    // Ended by the SIGKILL, not by itself: it was still flashing.
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGKILL),
+        "{stdout}"
+    );
+    assert!(!status.success(), "{stdout}");
     assert!(!stdout.contains("PASS"), "{stdout}");
     assert_eq!(
         common::parse_log(&logs).len(),
@@ -145,14 +153,10 @@ fn records_that_cannot_be_written_end_flash_all_with_exit_5_and_json_on_stderr()
         .spawn()
         .unwrap();
     // The log opened; once a board writes, the folder goes away (a share unmounted).
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut seen = String::new();
-    while !seen.contains("Writing") {
-        assert_ne!(stdout.read_line(&mut seen).unwrap(), 0, "{seen}");
-    }
+    let lines = common::lines(child.stdout.take().unwrap());
+    let seen = common::wait_for_line(&lines, "Writing").join("\n");
     std::fs::remove_dir_all(&logs).unwrap();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
+    let rest = common::rest(&lines).join("\n");
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{seen}{rest}{stderr}");

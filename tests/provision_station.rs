@@ -9,7 +9,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
@@ -354,25 +353,6 @@ fn eight_boards_get_their_own_rows_and_a_failed_row_is_spent() {
     );
 }
 
-/// Waits for the child's stdout to show a line with `what`, or its end.
-fn wait_for_line(lines: &crossbeam_channel::Receiver<String>, what: &str) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = Vec::new();
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match lines.recv_timeout(left) {
-            Ok(line) => {
-                let found = line.contains(what);
-                seen.push(line);
-                if found {
-                    return seen;
-                }
-            }
-            Err(_) => panic!("no line with {what:?}; saw:\n{}", seen.join("\n")),
-        }
-    }
-}
-
 fn flash_all(dir: &Path) -> (std::process::Child, crossbeam_channel::Receiver<String>) {
     let mut child = Process::new(DFU_STATION)
         .env("DFU_STATION_LANG", "en")
@@ -390,14 +370,8 @@ fn flash_all(dir: &Path) -> (std::process::Child, crossbeam_channel::Receiver<St
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = crossbeam_channel::unbounded();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    (child, rx)
+    let lines = common::lines(child.stdout.take().unwrap());
+    (child, lines)
 }
 
 /// Waits for the child to exit, at most 60 s.
@@ -423,7 +397,7 @@ fn killed_mid_run_and_restarted_no_row_is_given_twice() {
 
     // First run: eight boards, killed (SIGKILL) while they write.
     let (mut child, lines) = flash_all(dir.path());
-    let seen = wait_for_line(&lines, "Writing");
+    let seen = common::wait_for_line(&lines, "Writing");
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert!(
@@ -449,7 +423,8 @@ fn killed_mid_run_and_restarted_no_row_is_given_twice() {
     // Restarted: the rows claimed before the kill are spent; only the others are given.
     let (mut child, lines) = flash_all(dir.path());
     let status = wait(&mut child);
-    let out: Vec<String> = lines.try_iter().collect();
+    // Every line, also those still in the pipe when it ended.
+    let out = common::rest(&lines);
     let left = 10 - claimed_first.len();
     assert!(
         out.iter()
@@ -677,17 +652,26 @@ fn auto_mode_picks_no_board_once_the_rows_ran_out() {
         }
     }
     assert_eq!(registry.rows_left(), Some((0, 2)));
-    // A board plugged in now is left alone: nothing starts, nothing fails.
-    demo.plug_config(rom(Vec::new()));
-    let quiet = Instant::now() + Duration::from_millis(500);
-    while let Ok(event) = station
-        .events
-        .recv_timeout(quiet.saturating_duration_since(Instant::now()))
-    {
+    // A board plugged in now is left alone: nothing starts, nothing fails. The station
+    // decides on a board as it reports it (what it starts or refuses follows the board's
+    // DeviceAdded, from the same thread), so once it reports the board pulled out again,
+    // every decision on it is among the events before.
+    let new = demo.plug_config(rom(Vec::new()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let event = (station.events.recv_timeout(left))
+            .unwrap_or_else(|_| panic!("timed out waiting for {new} in and out"));
+        registry.apply(&event);
         assert!(
             !matches!(event, Event::JobStarted(_) | Event::JobFinished { .. }),
             "{event:?}"
         );
+        match event {
+            Event::DeviceAdded(device) if device.id.path == new => demo.unplug(&new),
+            Event::DeviceRemoved(id) if id.path == new => break,
+            _ => {}
+        }
     }
     assert_eq!(started.len(), 2, "{started:?}");
     let units: Vec<String> = registry

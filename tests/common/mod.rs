@@ -99,7 +99,8 @@ pub fn resuffix(file: &[u8]) -> Vec<u8> {
     suffixed(file[..n - 16].to_vec(), vid, pid)
 }
 
-/// Deterministic bytes that are not all alike.
+/// Deterministic bytes that are not all alike: filler for sample images, not random
+/// input (no property is claimed over it), the same bytes on every run.
 pub fn sample(len: usize, seed: u32) -> Vec<u8> {
     (0..len as u32)
         .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -181,4 +182,59 @@ pub fn parse_log(folder: &std::path::Path) -> Vec<station::records::production_l
     let jsonl_paths: Vec<&str> = records.iter().map(|r| r.usb_path.as_str()).collect();
     assert_eq!(csv_paths, jsonl_paths);
     records
+}
+
+/// The lines of a child's `output` (its stdout, say), as they come: read on a thread of
+/// their own, so that waiting for one can have a deadline.
+pub fn lines(output: impl std::io::Read + Send + 'static) -> crossbeam_channel::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = crossbeam_channel::unbounded();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(output)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (30 s at most) for a line with `what`; returns the lines up to it. Fails when
+/// the child closes its output without printing one.
+pub fn wait_for_line(lines: &crossbeam_channel::Receiver<String>, what: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                let found = line.contains(what);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+            Err(_) => panic!("no line with {what:?}; saw:\n{}", seen.join("\n")),
+        }
+    }
+}
+
+/// The lines left until the child closes its output (60 s at most): all of them, also
+/// those still in the pipe when the child ended.
+pub fn rest(lines: &crossbeam_channel::Receiver<String>) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => seen.push(line),
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return seen,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                panic!("the output did not end in 60 s; saw:\n{}", seen.join("\n"))
+            }
+        }
+    }
 }

@@ -77,7 +77,7 @@ def scenario(s):
 
     s.close_window()
     for path in ("1-1", "1-2"):
-        s.assert_flashed(path, image, contents)
+        s.assert_flashed(path, contents)
 
 
 if __name__ == "__main__":

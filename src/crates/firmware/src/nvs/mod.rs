@@ -100,6 +100,7 @@ pub fn generate_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn no_files(path: &str) -> io::Result<Vec<u8>> {
         Err(io::Error::new(
@@ -150,33 +151,34 @@ mod tests {
         );
     }
 
-    #[test]
-    fn garbage_never_panics() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let alphabet = b"key,type,encoding,value\n\"#namespace data file u8 i64 string hex2bin base64 binary blob_fill(3;0x00) 0123456789abcdef=-_\r\xC3\xA9\xFF";
-        let sizes = [0, 1, 0x1000, 0x2000, 0x3000, 0x5000];
-        for round in 0..3000 {
-            let len = (next() % 300) as usize;
-            let mut csv: Vec<u8> = match round % 2 {
-                0 => b"key,type,encoding,value\nns,namespace,,\n".to_vec(),
-                _ => Vec::new(),
+    /// The CSV's own words and separators, digits, and bytes that are not ASCII.
+    const GARBAGE: &[u8] = b"key,type,encoding,value\n\"#namespace data file u8 i64 string hex2bin base64 binary blob_fill(3;0x00) 0123456789abcdef=-_\r\xC3\xA9\xFF";
+
+    /// Partition sizes: none, less than a page, and a few pages.
+    const SIZES: &[u32] = &[0, 1, 0x1000, 0x2000, 0x3000, 0x5000];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Whatever the CSV, the partition's size, the format and the files' lengths, the
+        /// generator refuses or makes an image of whole pages that fits: it never panics.
+        #[test]
+        fn garbage_never_panics(
+            with_namespace in any::<bool>(),
+            text in prop::collection::vec(prop::sample::select(GARBAGE), 0..300),
+            size in prop::sample::select(SIZES),
+            version in prop_oneof![Just(Version::V1), Just(Version::V2)],
+            file_lengths in prop::collection::vec(0usize..5000, 1..8),
+        ) {
+            let mut csv = match with_namespace {
+                true => b"key,type,encoding,value\nns,namespace,,\n".to_vec(),
+                false => Vec::new(),
             };
-            csv.extend((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]));
-            let size = sizes[(next() % sizes.len() as u64) as usize];
-            let version = if next() % 2 == 0 {
-                Version::V1
-            } else {
-                Version::V2
-            };
-            let mut files = |_: &str| Ok(vec![0x5A; (next() % 5000) as usize]);
+            csv.extend(text);
+            let mut lengths = file_lengths.into_iter().cycle();
+            let mut files = |_: &str| Ok(vec![0x5A; lengths.next().unwrap_or_default()]);
             if let Ok(image) = generate_csv(&csv, size, version, &mut files) {
-                assert!(image.len() <= size as usize && image.len() % 4096 == 0);
+                prop_assert!(image.len() <= size as usize && image.len() % 4096 == 0);
             }
         }
     }
