@@ -1,7 +1,8 @@
 //! The rules of docs/ARCHITECTURE.md that a machine can check, on the sources as text: the
 //! layers' dependencies point down only, the file and DFU layers do no I/O, library code
-//! says why it failed with a type (no `Result<_, String>`), the message catalogue and
-//! the code agree both ways, and no test writes to a fixed folder of the machine.
+//! says why it failed with a type (no `Result<_, String>`), no code starts libusb's global
+//! context, the message catalogue and the code agree both ways, and no test writes to a
+//! fixed folder of the machine.
 
 mod common;
 
@@ -164,6 +165,31 @@ fn the_dfu_engine_speaks_no_chip_or_platform() {
             let named = word.starts_with("esp32")
                 || ["espressif", "winusb", "zadig", "udev", "windows", "macos"].contains(&word);
             assert!(!named, "{} says {word}", file.display());
+        }
+    }
+}
+
+#[test]
+fn no_code_starts_the_libusb_context_nobody_serves() {
+    // rusb starts its global context for these (`rusb::has_hotplug()` among them); nobody
+    // handles its events, so libusb queues every board's arrival and departure there, each
+    // holding the board's device, for as long as the app runs. Use `usb::Usb`'s context.
+    const GLOBAL: &[&str] = &[
+        "GlobalContext",
+        "has_capability",
+        "has_hotplug",
+        "has_hid_access",
+        "supports_detach_kernel_driver",
+        "rusb::devices",
+        "open_device_with_vid_pid",
+        "set_log_level",
+    ];
+    let files = rust_files(&root().join("src"));
+    assert!(files.len() > 50, "{files:?}");
+    for file in files {
+        let code = without_comments(&code(&file));
+        for name in GLOBAL {
+            assert!(!code.contains(name), "{} uses {name}", file.display());
         }
     }
 }

@@ -70,7 +70,11 @@ impl Watcher {
         let (stop, stop_rx) = unbounded();
         let context = usb.context.clone();
         let (changes_tx, changes) = unbounded();
-        let registration = (mode == WatchMode::Auto && rusb::has_hotplug())
+        // Registering fails (NotSupported) where libusb has no hotplug. Not asked first
+        // with `rusb::has_hotplug()`: that starts rusb's global libusb context, which
+        // nobody serves; libusb queues every board's arrival and departure there, holding
+        // the device (~600 bytes a plug and unplug), for ever.
+        let registration = (mode == WatchMode::Auto)
             .then(|| {
                 HotplugBuilder::new()
                     .enumerate(true)
