@@ -434,7 +434,9 @@ impl App {
         ui.add(label).on_hover_text(t!("window-file-hint"));
         if let ImageState::Invalid { error, .. } = &self.image {
             let refusal = format!("{} {}", Tone::Fail.icon(), what_happened(error));
-            let text = egui::RichText::new(refusal).color(FAIL).strong();
+            // The floor's red for words, readable on the bar in either theme (4.5:1 at least).
+            let colour = Floor::of(ui.visuals()).fail_word;
+            let text = egui::RichText::new(refusal).color(colour).strong();
             ui.add(egui::Label::new(text).truncate())
                 .on_hover_text(failure_headline(error));
         }
