@@ -17,7 +17,7 @@ def scenario(s):
     s.start_app(["s2@1-1:unplug@600", "s2@1-2"])
     s.find_window()
     station = "工位"
-    s.press(station, lambda t: t.one(name=station, role="push button"))
+    s.press(station, lambda t: t.one(name=station, role="push button") or t.one(name=station))
     s.drop_file(image)
 
     def tile(tree, path):
