@@ -57,7 +57,8 @@ pub struct StationArgs {
     demo_fail: Vec<(String, u32)>,
 }
 
-/// `PATH@BLOCK`, as `--demo-fail` takes it.
+/// `--demo-fail`'s value parser, `PATH@BLOCK` (a String error: clap prints it after the
+/// argument's name, as `pack`'s `parse_chip` says).
 fn demo_fault(text: &str) -> Result<(String, u32), String> {
     text.split_once('@')
         .and_then(|(path, block)| Some((path.to_owned(), block.parse().ok()?)))
