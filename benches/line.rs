@@ -56,16 +56,17 @@ fn main() {
                 barrier.wait();
                 let mut latencies = Vec::new();
                 loop {
+                    let claim_id = station::records::production_log::new_record_id();
                     let claimant = Claimant {
                         station: &station,
                         station_id: &station_id,
                         board: "1-1",
+                        claim_id: &claim_id,
                     };
-                    let claim_id = station::records::production_log::new_record_id();
                     let at = Instant::now();
-                    let claimed = store.claim(claimant, &sha, &claim_id).unwrap();
+                    let claimed = store.claim(&[claimant], &sha).unwrap();
                     latencies.push(at.elapsed());
-                    if claimed.unit.is_none() {
+                    if claimed[0].unit.is_none() {
                         return latencies;
                     }
                 }

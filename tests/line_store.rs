@@ -288,26 +288,39 @@ fn parallel_claims_give_each_unit_once_and_a_record_is_kept_once() {
     store(&cluster).import(&batch).unwrap();
     let sha = line::sha256(&config);
 
-    // Three claimants at once, each on its own connection, until none is left.
+    // Three claimants at once, each on its own connection, until none is left; each
+    // claims for 1, 2 or 3 boards at once (one transaction for them all).
     let barrier = Arc::new(Barrier::new(3));
     let claimants: Vec<_> = (0..3)
         .map(|n| {
             let (mut store, barrier, sha) = (store(&cluster), barrier.clone(), sha.clone());
             std::thread::spawn(move || {
                 barrier.wait();
+                let (station, station_id) = (format!("station {n}"), format!("id-{n}"));
                 let mut mine = Vec::new();
-                for claim in 0.. {
-                    let claimant = Claimant {
-                        station: &format!("station {n}"),
-                        station_id: &format!("id-{n}"),
-                        board: "1-1",
-                    };
-                    let claimed = store
-                        .claim(claimant, &sha, &format!("{n}-{claim}"))
-                        .unwrap();
-                    match claimed.unit {
-                        Some(unit) => mine.push(unit.id),
-                        None => return mine,
+                for round in 0.. {
+                    let boards = round % 3 + 1;
+                    let ids: Vec<String> =
+                        (0..boards).map(|b| format!("{n}-{round}-{b}")).collect();
+                    let claims: Vec<Claimant> = ids
+                        .iter()
+                        .map(|claim_id| Claimant {
+                            station: &station,
+                            station_id: &station_id,
+                            board: "1-1",
+                            claim_id,
+                        })
+                        .collect();
+                    let claimed = store.claim(&claims, &sha).unwrap();
+                    assert_eq!(claimed.len(), boards);
+                    let units: Vec<String> = claimed
+                        .into_iter()
+                        .filter_map(|c| c.unit.map(|u| u.id))
+                        .collect();
+                    let ran_out = units.len() < boards;
+                    mine.extend(units);
+                    if ran_out {
+                        return mine;
                     }
                 }
                 mine

@@ -132,7 +132,7 @@ pub struct Claimed {
     pub count: UnitCount,
 }
 
-/// Who claims: the station's name, its log folder's id, and the board.
+/// One claim: the station's name, its log folder's id, the board, and the claim's id.
 #[derive(Debug, Clone, Copy)]
 pub struct Claimant<'a> {
     /// The station's name (from its profile).
@@ -141,6 +141,8 @@ pub struct Claimant<'a> {
     pub station_id: &'a str,
     /// The board's USB path.
     pub board: &'a str,
+    /// The station-chosen id of the claim (unique: a lost answer is found again by it).
+    pub claim_id: &'a str,
 }
 
 impl Store {
@@ -281,48 +283,58 @@ impl Store {
         })
     }
 
-    /// Claims the next free unit of the config `config_sha256` for `claimant`, in one
-    /// transaction, under the station-chosen `claim_id`. A unit locked by another
-    /// station's claim is skipped, never waited for or given twice. Should the answer be
-    /// lost, the claim is found again by its id ([`Store::spend_claims`]).
+    /// Claims the next free unit of the config `config_sha256` for each of `claims`, in
+    /// order, in one transaction (boards that ask at once share its commit). A unit
+    /// locked by another station's claim is skipped, never waited for or given twice.
+    /// Should the answer be lost, each claim is found again by its id
+    /// ([`Store::spend_claims`]). Every answer carries the units left after them all.
     pub fn claim(
         &mut self,
-        claimant: Claimant<'_>,
+        claims: &[Claimant<'_>],
         config_sha256: &str,
-        claim_id: &str,
-    ) -> Result<Claimed, LineError> {
+    ) -> Result<Vec<Claimed>, LineError> {
         let client = &mut self.client;
-        let (row, count) = within(&self.runtime, &self.config, "claiming a unit", async {
+        let (rows, count) = within(&self.runtime, &self.config, "claiming units", async {
             let tx = client.transaction().await?;
-            let row = tx
-                .query_opt(
-                    "UPDATE units SET status = 'claimed', station = $1, station_id = $2, board = $3,
-                         claim_id = $4, claimed_at = now()
-                     WHERE id = (SELECT u.id FROM units u JOIN batches b ON b.id = u.batch_id
-                                 WHERE u.status = 'free' AND b.config_sha256 = $5
-                                 ORDER BY u.seq LIMIT 1
-                                 FOR UPDATE OF u SKIP LOCKED)
-                       AND status = 'free'
-                     RETURNING id, row_number, cells::text,
-                               (SELECT header::text FROM batches b WHERE b.id = units.batch_id)",
-                    &[
-                        &claimant.station,
-                        &claimant.station_id,
-                        &claimant.board,
-                        &claim_id,
-                        &config_sha256,
-                    ],
-                )
-                .await?;
+            let mut rows = Vec::with_capacity(claims.len());
+            for claimant in claims {
+                let row = tx
+                    .query_opt(
+                        "UPDATE units SET status = 'claimed', station = $1, station_id = $2, board = $3,
+                             claim_id = $4, claimed_at = now()
+                         WHERE id = (SELECT u.id FROM units u JOIN batches b ON b.id = u.batch_id
+                                     WHERE u.status = 'free' AND b.config_sha256 = $5
+                                     ORDER BY u.seq LIMIT 1
+                                     FOR UPDATE OF u SKIP LOCKED)
+                           AND status = 'free'
+                         RETURNING id, row_number, cells::text,
+                                   (SELECT header::text FROM batches b WHERE b.id = units.batch_id)",
+                        &[
+                            &claimant.station,
+                            &claimant.station_id,
+                            &claimant.board,
+                            &claimant.claim_id,
+                            &config_sha256,
+                        ],
+                    )
+                    .await?;
+                rows.push(row);
+            }
             let count = unit_count(&tx, config_sha256).await?;
             tx.commit().await?;
-            Ok((row, count))
+            Ok((rows, count))
         })?;
-        Ok(Claimed {
-            unit: row.map(|row| self.unit(&row)).transpose()?,
-            claim_id: claim_id.to_owned(),
-            count,
-        })
+        claims
+            .iter()
+            .zip(rows)
+            .map(|(claimant, row)| {
+                Ok(Claimed {
+                    unit: row.map(|row| self.unit(&row)).transpose()?,
+                    claim_id: claimant.claim_id.to_owned(),
+                    count,
+                })
+            })
+            .collect()
     }
 
     /// Spends the units the station `station_id` claimed and never confirmed (a station

@@ -309,28 +309,48 @@ impl Link {
                 None => self.next_attempt,
             };
             match requests.recv_timeout(due.saturating_duration_since(now)) {
-                Ok(Request::Committed(end)) => self.committed(end),
-                Ok(Request::Claim { board, reply }) => {
-                    self.work();
-                    let answer = self.claim(&board);
-                    if let Err(unsent) = reply.send(answer)
-                        && let Ok(claimed) = unsent.into_inner()
-                        && claimed.unit.is_some()
-                    {
-                        self.abandoned.push(claimed.claim_id);
-                    }
-                }
-                Ok(Request::Flush { reply }) => {
-                    self.next_attempt = Instant::now();
-                    self.work();
-                    let _ = reply.send((self.waiting, self.store.is_some()));
-                }
+                Ok(request) => self.serve(request, requests),
                 // Time to poll the store, or to try it again.
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
             self.work();
             self.report();
+        }
+    }
+
+    /// Serves `first` and every request already waiting behind it; their claims
+    /// together (boards that ask at once share one transaction: one commit, not one
+    /// each), then their flushes.
+    fn serve(&mut self, first: Request, requests: &Receiver<Request>) {
+        let mut claims = Vec::new();
+        let mut flushes = Vec::new();
+        for request in std::iter::once(first).chain(requests.try_iter()) {
+            match request {
+                Request::Committed(end) => self.committed(end),
+                Request::Claim { board, reply } => claims.push((board, reply)),
+                Request::Flush { reply } => flushes.push(reply),
+            }
+        }
+        if !claims.is_empty() {
+            self.ready();
+            let boards: Vec<&str> = claims.iter().map(|(board, _)| board.as_str()).collect();
+            let answers = self.claim(&boards);
+            for ((_, reply), answer) in claims.into_iter().zip(answers) {
+                if let Err(unsent) = reply.send(answer)
+                    && let Ok(claimed) = unsent.into_inner()
+                    && claimed.unit.is_some()
+                {
+                    self.abandoned.push(claimed.claim_id);
+                }
+            }
+        }
+        if !flushes.is_empty() {
+            self.next_attempt = Instant::now();
+            self.work();
+            for reply in flushes {
+                let _ = reply.send((self.waiting, self.store.is_some()));
+            }
         }
     }
 
@@ -349,23 +369,40 @@ impl Link {
     /// Connects if it is time to, sends what waits, spends what must be spent, and reads
     /// the line's totals when due; on any failure, drops the connection.
     fn work(&mut self) {
-        if self.store.is_none() && Instant::now() >= self.next_attempt {
-            match Store::connect(&self.config) {
-                Ok(store) => self.store = Some(store),
-                Err(error) => return self.down(&error),
-            }
-        }
-        if self.store.is_none() {
-            return;
-        }
-        if let Err(error) = self.settle() {
+        if self.connect()
+            && let Err(error) = self.settle()
+        {
             return self.down(&error);
         }
-        if Instant::now() >= self.next_poll
+        if self.store.is_some()
+            && Instant::now() >= self.next_poll
             && let Err(error) = self.poll()
         {
             self.down(&error);
         }
+    }
+
+    /// Makes the store ready for claims: connected (if it is time to try) and, unless it
+    /// already was since the last connection, settled. Once settled, claims go before
+    /// the records that wait (those are sent right after, off the boards' path).
+    fn ready(&mut self) {
+        if self.connect()
+            && !self.settled
+            && let Err(error) = self.settle()
+        {
+            self.down(&error);
+        }
+    }
+
+    /// Connects if there is no connection and it is time to try; whether there is one.
+    fn connect(&mut self) -> bool {
+        if self.store.is_none() && Instant::now() >= self.next_attempt {
+            match Store::connect(&self.config) {
+                Ok(store) => self.store = Some(store),
+                Err(error) => self.down(&error),
+            }
+        }
+        self.store.is_some()
     }
 
     /// Sends every waiting record, spends abandoned claims and (once per start) the units
@@ -427,8 +464,9 @@ impl Link {
         Ok(())
     }
 
-    /// Claims a unit for `board`, once the store is settled.
-    fn claim(&mut self, board: &str) -> Result<Claimed, Failure> {
+    /// Claims a unit for each of `boards`, in one transaction, once the store is
+    /// settled; one answer per board.
+    fn claim(&mut self, boards: &[&str]) -> Vec<Result<Claimed, Failure>> {
         let (Some(store), true, Some(sha256)) =
             (self.store.as_mut(), self.settled, &self.config_sha256)
         else {
@@ -436,32 +474,41 @@ impl Link {
                 .error
                 .clone()
                 .unwrap_or_else(|| "it is not ready yet.".into()); // not for people: a failure's English message
-            return Err(Failure::new(
+            let refused = Failure::new(
                 Code::LineUnreachable,
                 format!(
                     "The line's database {} cannot be used now: {why}", // not for people: a failure's English message
                     self.config
                 ),
-            ));
+            );
+            return boards.iter().map(|_| Err(refused.clone())).collect();
         };
-        let claim_id = new_record_id();
-        let claimant = Claimant {
-            station: &self.station,
-            station_id: self.outbox.station_id(),
-            board,
-        };
-        match store.claim(claimant, sha256, &claim_id) {
+        let claim_ids: Vec<String> = boards.iter().map(|_| new_record_id()).collect();
+        let claims: Vec<Claimant> = boards
+            .iter()
+            .zip(&claim_ids)
+            .map(|(board, claim_id)| Claimant {
+                station: &self.station,
+                station_id: self.outbox.station_id(),
+                board,
+                claim_id,
+            })
+            .collect();
+        match store.claim(&claims, sha256) {
             Ok(claimed) => {
-                *self.shared.units.lock().unwrap_or_else(|e| e.into_inner()) = claimed.count;
-                Ok(claimed)
+                if let Some(last) = claimed.last() {
+                    *self.shared.units.lock().unwrap_or_else(|e| e.into_inner()) = last.count;
+                }
+                claimed.into_iter().map(Ok).collect()
             }
             Err(error) => {
-                // Its answer may be lost after the commit, or unreadable: never given.
-                self.abandoned.push(claim_id);
+                // Their answer may be lost after the commit, or unreadable: never given.
+                self.abandoned.extend(claim_ids);
                 if error.transient() {
                     self.down(&error);
                 }
-                Err(error.into())
+                let failure = Failure::from(error);
+                boards.iter().map(|_| Err(failure.clone())).collect()
             }
         }
     }
