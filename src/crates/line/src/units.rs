@@ -361,15 +361,7 @@ impl Store {
                 if claimed.is_empty() {
                     return Ok(Vec::new());
                 }
-                let spent = client
-                .query(
-                    "WITH spent AS (UPDATE units SET status = 'spent', finished_at = now(), note = $2
-                                    WHERE station_id = $1 AND status = 'claimed' RETURNING id, seq)
-                     SELECT id FROM spent ORDER BY seq",
-                    &[&station_id, &note],
-                )
-                .await?;
-                Ok(spent.iter().map(|row| row.get(0)).collect())
+                spend(client, "station_id = $1", &station_id, note).await
             },
         )
     }
@@ -386,19 +378,30 @@ impl Store {
             &self.runtime,
             &self.config,
             "spending abandoned claims",
-            async {
-                let spent = client
-                .query(
-                    "WITH spent AS (UPDATE units SET status = 'spent', finished_at = now(), note = $2
-                                    WHERE claim_id = ANY($1) AND status = 'claimed' RETURNING id, seq)
-                     SELECT id FROM spent ORDER BY seq",
-                    &[&claim_ids, &note],
-                )
-                .await?;
-                Ok(spent.iter().map(|row| row.get(0)).collect())
-            },
+            spend(client, "claim_id = ANY($1)", &claim_ids, note),
         )
     }
+}
+
+/// Spends the claimed units that `which` (a condition on `units`, `$1` standing for
+/// `key`) picks, noting why; returns their ids in the order they are given in.
+async fn spend(
+    client: &tokio_postgres::Client,
+    which: &str,
+    key: &(dyn tokio_postgres::types::ToSql + Sync),
+    note: &str,
+) -> Result<Vec<String>, tokio_postgres::Error> {
+    let spent = client
+        .query(
+            &format!(
+                "WITH spent AS (UPDATE units SET status = 'spent', finished_at = now(), note = $2
+                                WHERE {which} AND status = 'claimed' RETURNING id, seq)
+                 SELECT id FROM spent ORDER BY seq"
+            ),
+            &[key, &note],
+        )
+        .await?;
+    Ok(spent.iter().map(|row| row.get(0)).collect())
 }
 
 /// The units of a config, counted by `client` (a connection or a transaction).
