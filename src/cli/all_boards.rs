@@ -65,6 +65,16 @@ fn demo_fault(text: &str) -> Result<(String, u32), String> {
         .ok_or_else(|| t!("cli-not-a-demo-fault", text = text))
 }
 
+/// A station on `source` with no window to wake: the command line reads its events.
+fn headless_station(source: Arc<dyn DeviceSource>, environment: Environment) -> Station {
+    Station::spawn(
+        vec![source],
+        DemoTimings::default(),
+        environment,
+        Arc::new(|| {}),
+    )
+}
+
 /// `station`: auto mode with the profile's image, log and name until Ctrl-C (or
 /// `--exit-after N` attempts).
 pub fn run(args: &StationArgs) -> ExitCode {
@@ -108,12 +118,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
             }
         },
     };
-    let station = Station::spawn(
-        vec![source],
-        DemoTimings::default(),
-        environment,
-        Arc::new(|| {}),
-    );
+    let station = headless_station(source, environment);
     let started = t!(
         "cli-station-started",
         station = profile.station.as_str(),
@@ -379,12 +384,7 @@ pub fn flash_all(
         eprintln!("{none}\n{}", download_mode());
         return ExitCode::from(EXIT_NO_BOARD);
     }
-    let station = Station::spawn(
-        vec![source],
-        DemoTimings::default(),
-        environment,
-        Arc::new(|| {}),
-    );
+    let station = headless_station(source, environment);
     let settings = Settings {
         station: profile.map_or_else(hostname, |profile| profile.station),
         log_folder: log,
