@@ -13,7 +13,7 @@ use common::app::{drop_file, has_label, row_label, wait_for};
 use common::{realistic_image, vector};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use dfu::{InterfaceMode, Phase};
-use dfu_station::ui::{App, Options};
+use dfu_station::ui::{App, Options, contrast};
 use eframe::egui;
 use egui::Role;
 use egui::accesskit::Toggled;
@@ -1146,27 +1146,6 @@ fn text_against_background(pixels: &[[u8; 3]]) -> Option<([u8; 3], [u8; 3], f32)
     Some((text, background, ratio))
 }
 
-/// WCAG 2.1 contrast ratio of two colours.
-fn contrast(a: egui::Color32, b: egui::Color32) -> f32 {
-    let luminance = |c: egui::Color32| {
-        let channel = |v: u8| {
-            let v = f32::from(v) / 255.0;
-            if v <= 0.040_45 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
-    };
-    let (a, b) = (luminance(a), luminance(b));
-    (a.max(b) + 0.05) / (a.min(b) + 0.05)
-}
-
-fn luma([r, g, b]: [u8; 3]) -> f32 {
-    0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b)
-}
-
 /// The pixels of `rect` (in points) in `image`, within the window.
 fn pixels_in(image: &image::RgbaImage, rect: egui::Rect, ppp: f32) -> Vec<[u8; 3]> {
     let (w, h) = (image.width() as f32, image.height() as f32);
@@ -1298,6 +1277,7 @@ fn tiles_in_greyscale(
         background
     };
     let (pass, fail) = (fill(&t!("station-pass")), fill(&t!("station-fail")));
+    let luma = |[r, g, b]: [u8; 3]| dfu_station::ui::luma(egui::Color32::from_rgb(r, g, b));
     let apart = (luma(pass) - luma(fail)).abs();
     println!(
         "{at}: PASS tile {pass:?} luma {:.0}, FAIL tile {fail:?} luma {:.0}: {apart:.0} apart",

@@ -32,6 +32,7 @@ use std::sync::Arc;
 pub use app::{App, NO_FILE_DIALOG};
 pub use dialogs::service as dialogs_available;
 pub use profile::StartProfile;
+pub use style::{contrast, luma};
 
 use eframe::egui;
 

@@ -205,33 +205,33 @@ pub fn dress(ctx: &egui::Context, station: bool, desk: &(Visuals, Visuals)) {
     ctx.set_visuals_of(egui::Theme::Light, light);
 }
 
+/// WCAG 2.1 contrast ratio of two opaque colours (1 to 21): what every text of the
+/// floor's looks is measured by.
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let luminance = |c: Color32| {
+        let channel = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+    };
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// Luma (0-255) of a colour as a greyscale picture shows it (ITU-R BT.601): PASS and FAIL
+/// tiles must differ in it.
+pub fn luma(colour: Color32) -> f32 {
+    0.299 * f32::from(colour.r()) + 0.587 * f32::from(colour.g()) + 0.114 * f32::from(colour.b())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Luma (0-255) of a colour as a greyscale picture shows it (ITU-R BT.601).
-    fn luma(colour: Color32) -> f32 {
-        0.299 * f32::from(colour.r())
-            + 0.587 * f32::from(colour.g())
-            + 0.114 * f32::from(colour.b())
-    }
-
-    /// WCAG 2.1 contrast ratio of two opaque colours (1 to 21).
-    fn contrast(a: Color32, b: Color32) -> f32 {
-        fn luminance(c: Color32) -> f32 {
-            let channel = |v: u8| {
-                let v = f32::from(v) / 255.0;
-                if v <= 0.040_45 {
-                    v / 12.92
-                } else {
-                    ((v + 0.055) / 1.055).powf(2.4)
-                }
-            };
-            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
-        }
-        let (a, b) = (luminance(a), luminance(b));
-        (a.max(b) + 0.05) / (a.min(b) + 0.05)
-    }
 
     #[test]
     fn the_floors_colours_read_from_two_metres() {
