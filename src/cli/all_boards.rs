@@ -143,7 +143,7 @@ pub fn run(args: &StationArgs) -> ExitCode {
         registry.shift().total() >= limit || out_of_rows(registry)
     });
     // The shift's summary, also after Ctrl-C; a failed board fails the run (exit 1).
-    println!("{}", shift_line(&followed.registry));
+    followed.summarize();
     send_waiting_records(opened.line.as_deref());
     let code = if followed.registry.shift().failed == 0 {
         ExitCode::SUCCESS
@@ -402,7 +402,7 @@ pub fn flash_all(
     let followed = follow(&station, &interrupted, &fitting, |registry| {
         registry.shift().total() >= count
     });
-    println!("{}", shift_line(&followed.registry));
+    followed.summarize();
     send_waiting_records(line.as_deref());
     let lost = count.saturating_sub(followed.registry.shift().total());
     if lost > 0 {
@@ -446,9 +446,20 @@ struct Followed {
     registry: Registry,
     /// Why the production log could not be written at the end, if it could not.
     pause: Option<LogPause>,
+    /// The shift's line as last printed (after a result).
+    shift_said: Option<String>,
 }
 
 impl Followed {
+    /// Prints the shift's summary, unless the last result's line said it already (an
+    /// interrupted run, or a board refused, ends on other news).
+    fn summarize(&self) {
+        let summary = shift_line(&self.registry);
+        if self.shift_said.as_ref() != Some(&summary) {
+            println!("{summary}");
+        }
+    }
+
     /// `code`, unless the production log could not be written: then exit 5, after the
     /// records not written yet, as JSON lines on stderr (nothing is lost).
     fn exit(self, code: ExitCode) -> ExitCode {
@@ -493,6 +504,7 @@ fn follow(
     let mut followed = Followed {
         registry: Registry::default(),
         pause: None,
+        shift_said: None,
     };
     for device in asked {
         followed.registry.apply(&Event::DeviceAdded(device.clone()));
@@ -533,6 +545,7 @@ fn follow(
         }
         lines.show(&event, &followed.registry);
     }
+    followed.shift_said = lines.shift_said;
     followed
 }
 
@@ -543,6 +556,10 @@ struct Lines {
     last: HashMap<DeviceId, String>,
     /// Whether the line's store answered, as last said.
     line_reachable: Option<bool>,
+    /// The shift's line as last printed.
+    shift_said: Option<String>,
+    /// Whether "no rows left" was said (once: each board's claim counts the rows again).
+    no_rows_said: bool,
 }
 
 impl Lines {
@@ -554,6 +571,8 @@ impl Lines {
             bars,
             last: HashMap::new(),
             line_reachable: None,
+            no_rows_said: false,
+            shift_said: None,
         }
     }
 
@@ -569,7 +588,9 @@ impl Lines {
                 };
                 let line = describe(row);
                 self.finish(device, &line);
-                self.print(&shift_line(registry));
+                let shift = shift_line(registry);
+                self.print(&shift);
+                self.shift_said = Some(shift);
                 return;
             }
             Event::LogPaused(pause) => return self.print(&pause.banner()),
@@ -580,8 +601,12 @@ impl Lines {
             Event::SoundSilent(why) => {
                 return self.print(&t!("cli-no-result-tones", reason = why.to_string()));
             }
-            Event::RowsLeft { left: 0, rows } => {
-                return self.print(&t!("cli-no-rows-left-line-stops", rows = *rows));
+            Event::RowsLeft { left, rows } => {
+                let said = std::mem::replace(&mut self.no_rows_said, *left == 0);
+                if *left == 0 && !said {
+                    self.print(&t!("cli-no-rows-left-line-stops", rows = *rows));
+                }
+                return;
             }
             Event::Line(state) => {
                 let was = self.line_reachable.replace(state.reachable);
