@@ -251,11 +251,15 @@ fn the_lines_store_shows_its_totals_and_a_banner_while_it_cannot_be_reached() {
 
     events.send(Event::Line(state(false, 3))).unwrap();
     harness.run_steps(3);
-    harness.get_by_label(
-        "The line's database postgres://dfu@db/line3 cannot be reached (connection refused). \
-         3 records wait on this computer and are sent when it is back. Boards with per-board \
-         data wait: no unit can be claimed until it answers.",
+    // In plain words on the floor; the store and the reason on hover, for the engineer.
+    let banner = harness.get_by_label(
+        "The line's database cannot be reached: boards with per-board data wait until it \
+         answers. 3 records wait on this computer.",
     );
+    banner.hover();
+    // The tooltip shows once the pointer has rested (each step is a frame's time).
+    harness.run_steps(60);
+    harness.get_by_label_contains("postgres://dfu@db/line3 cannot be reached (connection refused)");
     events.send(Event::Line(state(true, 0))).unwrap();
     harness.run_steps(3);
     assert!(

@@ -24,6 +24,7 @@ use firmware::{Chip, PackOptions};
 use i18n::t;
 use i18n::{Lang, with_lang};
 use station::demo::{DEMO, DemoTimings};
+use station::line_link::LineState;
 use station::{
     Command, Device, DeviceId, Environment, Event, FilePart, JobProgress, Outcome, Station,
     check_file,
@@ -521,6 +522,9 @@ enum Screen {
     /// Station only: a fixture of 8 slots (a locked profile) in every state at once,
     /// with the help open.
     Fixture,
+    /// Station only: a board flashing on a line whose database cannot be reached (the
+    /// banner, the line's totals and the rows left in the strip).
+    LineAway,
 }
 
 impl Screen {
@@ -537,9 +541,9 @@ impl Screen {
         Screen::Help,
     ];
 
-    /// Station's screens: Desk's but the raw app image (Desk's and the help's), and the
-    /// fixture.
-    const STATION: [Screen; 9] = [
+    /// Station's screens: Desk's but the raw app image (Desk's and the help's), the
+    /// fixture, and the line's database away.
+    const STATION: [Screen; 10] = [
         Screen::Empty,
         Screen::FileLoaded,
         Screen::Fixture,
@@ -549,6 +553,7 @@ impl Screen {
         Screen::DamagedFile,
         Screen::WrongChip,
         Screen::Help,
+        Screen::LineAway,
     ];
 
     fn name(self) -> &'static str {
@@ -563,6 +568,7 @@ impl Screen {
             Screen::WrongChip => "wrong_chip",
             Screen::Help => "help",
             Screen::Fixture => "fixture",
+            Screen::LineAway => "line_away",
         }
     }
 }
@@ -759,6 +765,31 @@ fn screen_at(
             harness
                 .get_by_role_and_label(Role::Button, &t!("help-button"))
                 .click();
+        }
+        Screen::LineAway => {
+            let id = s3();
+            load_realistic(&mut harness, &script);
+            script.send(Event::RowsLeft {
+                left: 180,
+                rows: 200,
+            });
+            script.send(Event::Line(LineState {
+                store: "postgres://dfu@db.factory/line3".into(),
+                reachable: false,
+                error: Some("error connecting to server: Connection refused (os error 111)".into()),
+                waiting: 3,
+                totals: Some(line::LineTotals {
+                    passed: 19,
+                    failed: 1,
+                    rows_left: 180,
+                    ..line::LineTotals::default()
+                }),
+            }));
+            script.send(Event::JobStarted(id.clone()));
+            script.send(Event::JobProgress {
+                device: id,
+                progress: progress(Phase::Writing, 812_000, 61_440.0),
+            });
         }
         Screen::Fixture => {
             fixture(&script);

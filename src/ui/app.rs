@@ -16,7 +16,7 @@ use super::production::Production;
 use super::profile::{Factory, Remembered};
 use super::session_log::Log;
 use super::status::Tone;
-use super::style::{ACCENT, FAIL, Floor, WARN, size};
+use super::style::{ACCENT, FAIL, Floor, ON_FAIL, ON_WARN, WARN, size};
 use super::tiles::{Fixture, TileAction};
 use super::{Options, board, devices, image_card, tiles};
 use failure::{Code, Failure};
@@ -660,9 +660,7 @@ impl eframe::App for App {
             egui::Panel::top("log_paused") // not for people: an egui id
                 .frame(egui::Frame::new().fill(FAIL).inner_margin(8.0))
                 .show(ui, |ui| {
-                    let text = egui::RichText::new(pause.banner())
-                        .color(egui::Color32::WHITE)
-                        .strong();
+                    let text = egui::RichText::new(pause.banner()).color(ON_FAIL).strong();
                     ui.add(egui::Label::new(text).wrap());
                 });
         }
@@ -670,11 +668,19 @@ impl eframe::App for App {
             egui::Panel::top("line_unreachable") // not for people: an egui id
                 .frame(egui::Frame::new().fill(WARN).inner_margin(8.0))
                 .show(ui, |ui| {
-                    let banner = line.banner(self.registry.rows_left().is_some());
-                    let text = egui::RichText::new(banner)
-                        .color(egui::Color32::WHITE)
+                    // Short, in plain words, from two metres; the store and the reason
+                    // for the engineer on hover.
+                    let provisioning = self.registry.rows_left().is_some();
+                    let key = match provisioning {
+                        true => "window-line-away-boards-wait",
+                        false => "window-line-away",
+                    };
+                    let text = egui::RichText::new(t!(key, waiting = line.waiting))
+                        .size(size::EMPHASIS)
+                        .color(ON_WARN)
                         .strong();
-                    ui.add(egui::Label::new(text).wrap());
+                    ui.add(egui::Label::new(text).wrap())
+                        .on_hover_text(line.banner(provisioning));
                 });
         }
         egui::Panel::bottom("log") // not for people: an egui id
@@ -894,135 +900,153 @@ impl App {
     /// and the lock; the Flash button; Station setup... or Unlock....
     fn station_strip(&mut self, ui: &mut egui::Ui) {
         let floor = Floor::of(ui.visuals());
-        ui.horizontal(|ui| {
-            let station = &self.factory.settings.station;
-            let station = if station.is_empty() {
-                t!("window-station-default-name")
-            } else {
-                station.clone()
-            };
-            ui.label(egui::RichText::new(station).size(size::TILE_TITLE).strong());
-            ui.separator();
-            ui.vertical(|ui| match &self.image {
-                ImageState::Loaded(image) => {
-                    ui.label(egui::RichText::new(image.name()).monospace().strong());
-                    ui.label(t!(
-                        "window-file-for-sha",
-                        chip = image.made_for(),
-                        sha = image.image.short_sha256(),
-                    ));
-                }
-                ImageState::Invalid { path, error } => {
-                    ui.label(egui::RichText::new(file_name(path)).monospace().strong());
-                    ui.label(
-                        egui::RichText::new(format!("✖ {}", failure_headline(error)))
-                            .color(floor.fail_word)
-                            .strong(),
-                    );
-                    // The engineer's words (the suffix's checksum...) wait under Details.
-                    egui::CollapsingHeader::new(t!("window-details"))
-                        .id_salt("station_file_details") // not for people: an egui id
-                        .show(ui, |ui| {
-                            ui.set_max_width(420.0);
-                            ui.add(egui::Label::new(error.message()).wrap());
-                        });
-                }
-                ImageState::Loading(path) => {
-                    ui.label(t!("window-checking", name = file_name(path)));
-                }
-                ImageState::None => {
-                    ui.label(t!("window-no-firmware-file"));
-                }
-            });
-            ui.separator();
-            let shift = self.registry.shift();
-            let count = |ui: &mut egui::Ui, tone: Tone, number: u32, words: String| {
-                let colour = match tone {
-                    _ if number == 0 => floor.text,
-                    Tone::Pass => floor.pass_word,
-                    _ => floor.fail_word,
-                };
+        ui.horizontal(|ui| self.station_row(ui, floor));
+        // The per-board data's rows and the line's totals under it: the first row keeps
+        // its room down to the smallest window.
+        let rows = self.registry.rows_left().is_some();
+        let line = self
+            .registry
+            .line()
+            .is_some_and(|line| line.totals.is_some());
+        if rows || line {
+            ui.horizontal(|ui| self.rows_and_line(ui, floor));
+        }
+    }
+
+    /// Station's first row: its name, the file, the shift, auto mode, and on the right
+    /// the setup and the primary button.
+    fn station_row(&mut self, ui: &mut egui::Ui, floor: Floor) {
+        let station = &self.factory.settings.station;
+        let station = if station.is_empty() {
+            t!("window-station-default-name")
+        } else {
+            station.clone()
+        };
+        ui.label(egui::RichText::new(station).size(size::TILE_TITLE).strong());
+        ui.separator();
+        ui.vertical(|ui| match &self.image {
+            ImageState::Loaded(image) => {
+                ui.label(egui::RichText::new(image.name()).monospace().strong());
+                ui.label(t!(
+                    "window-file-for-sha",
+                    chip = image.made_for(),
+                    sha = image.image.short_sha256(),
+                ));
+            }
+            ImageState::Invalid { path, error } => {
+                ui.label(egui::RichText::new(file_name(path)).monospace().strong());
                 ui.label(
-                    egui::RichText::new(format!("{} {words}", tone.icon()))
-                        .size(size::TILE_TITLE)
-                        .strong()
-                        .color(colour),
+                    egui::RichText::new(format!("✖ {}", failure_headline(error)))
+                        .color(floor.fail_word)
+                        .strong(),
                 );
-            };
-            let (passed, failed) = (shift.passed, shift.failed);
-            count(
-                ui,
-                Tone::Pass,
-                passed,
-                t!("window-shift-passed", count = passed),
-            );
-            count(
-                ui,
-                Tone::Fail,
-                failed,
-                t!("window-shift-failed", count = failed),
-            );
-            // The pace once it says something: nothing before.
-            if let Some(rate) = shift.per_hour(std::time::Instant::now()) {
-                // A whole number of boards ("175", not "175.").
-                let rate = rate.round() as u32;
-                ui.label(t!("window-boards-per-hour", rate = rate))
-                    .on_hover_text(t!("window-boards-per-hour-hint"));
+                // The engineer's words (the suffix's checksum...) wait under Details.
+                egui::CollapsingHeader::new(t!("window-details"))
+                    .id_salt("station_file_details") // not for people: an egui id
+                    .show(ui, |ui| {
+                        ui.set_max_width(420.0);
+                        ui.add(egui::Label::new(error.message()).wrap());
+                    });
             }
-            if let Some((left, rows)) = self.registry.rows_left() {
-                let (tone, colour, text) = if left == 0 {
-                    let text = t!("window-no-rows-left", rows = rows);
-                    (Tone::Fail, floor.fail_word, text)
-                } else {
-                    let text = t!("window-rows-left", left = left, rows = rows);
-                    (Tone::Neutral, floor.text, text)
-                };
-                ui.label(
-                    egui::RichText::new(format!("{} {text}", tone.icon()))
-                        .size(size::EMPHASIS)
-                        .strong()
-                        .color(colour),
-                )
-                .on_hover_text(t!("window-rows-left-hint"));
+            ImageState::Loading(path) => {
+                ui.label(t!("window-checking", name = file_name(path)));
             }
-            if let Some((line, totals)) =
-                (self.registry.line()).and_then(|line| Some((line, line.totals?)))
-            {
-                let text = t!(
-                    "station-line-totals",
-                    passed = totals.passed,
-                    failed = totals.failed,
-                    left = totals.rows_left
-                );
-                ui.label(egui::RichText::new(text).size(size::EMPHASIS).strong())
-                    .on_hover_text(t!("station-line-totals-hint", store = line.store.as_str()));
+            ImageState::None => {
+                ui.label(t!("window-no-firmware-file"));
             }
-            if self.factory.settings.auto && self.production.paused().is_none() {
-                ui.label(
-                    egui::RichText::new(t!("window-auto-on"))
-                        .strong()
-                        .size(size::EMPHASIS)
-                        .color(egui::Color32::WHITE)
-                        .background_color(ui.visuals().selection.bg_fill),
-                )
-                .on_hover_text(t!("window-auto-on-hint"));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let image = self.image.loaded().cloned();
-                if self.factory.locked() {
-                    // Unlock... over what the station is locked to: the strip stays narrow.
-                    let column = egui::Layout::top_down(egui::Align::Max);
-                    ui.with_layout(column, |ui| self.factory.lock_controls(ui, image.as_ref()));
-                } else if ui
-                    .button(t!("window-station-setup-button"))
-                    .on_hover_text(t!("window-station-setup-hint"))
-                    .clicked()
-                {
-                    self.view.setup_open = !self.view.setup_open;
-                }
-                ui.vertical(|ui| self.station_flash_button(ui));
-            });
         });
+        ui.separator();
+        let shift = self.registry.shift();
+        let count = |ui: &mut egui::Ui, tone: Tone, number: u32, words: String| {
+            let colour = match tone {
+                _ if number == 0 => floor.text,
+                Tone::Pass => floor.pass_word,
+                _ => floor.fail_word,
+            };
+            ui.label(
+                egui::RichText::new(format!("{} {words}", tone.icon()))
+                    .size(size::TILE_TITLE)
+                    .strong()
+                    .color(colour),
+            );
+        };
+        let (passed, failed) = (shift.passed, shift.failed);
+        count(
+            ui,
+            Tone::Pass,
+            passed,
+            t!("window-shift-passed", count = passed),
+        );
+        count(
+            ui,
+            Tone::Fail,
+            failed,
+            t!("window-shift-failed", count = failed),
+        );
+        // The pace once it says something: nothing before.
+        if let Some(rate) = shift.per_hour(std::time::Instant::now()) {
+            // A whole number of boards ("175", not "175.").
+            let rate = rate.round() as u32;
+            ui.label(t!("window-boards-per-hour", rate = rate))
+                .on_hover_text(t!("window-boards-per-hour-hint"));
+        }
+        if self.factory.settings.auto && self.production.paused().is_none() {
+            ui.label(
+                egui::RichText::new(t!("window-auto-on"))
+                    .strong()
+                    .size(size::EMPHASIS)
+                    .color(egui::Color32::WHITE)
+                    .background_color(ui.visuals().selection.bg_fill),
+            )
+            .on_hover_text(t!("window-auto-on-hint"));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let image = self.image.loaded().cloned();
+            if self.factory.locked() {
+                // Unlock... over what the station is locked to: the strip stays narrow.
+                let column = egui::Layout::top_down(egui::Align::Max);
+                ui.with_layout(column, |ui| self.factory.lock_controls(ui, image.as_ref()));
+            } else if ui
+                .button(t!("window-station-setup-button"))
+                .on_hover_text(t!("window-station-setup-hint"))
+                .clicked()
+            {
+                self.view.setup_open = !self.view.setup_open;
+            }
+            ui.vertical(|ui| self.station_flash_button(ui));
+        });
+    }
+
+    /// The rows of per-board data left, and the line's totals from its database.
+    fn rows_and_line(&self, ui: &mut egui::Ui, floor: Floor) {
+        if let Some((left, rows)) = self.registry.rows_left() {
+            let (tone, colour, text) = if left == 0 {
+                let text = t!("window-no-rows-left", rows = rows);
+                (Tone::Fail, floor.fail_word, text)
+            } else {
+                let text = t!("window-rows-left", left = left, rows = rows);
+                (Tone::Neutral, floor.text, text)
+            };
+            ui.label(
+                egui::RichText::new(format!("{} {text}", tone.icon()))
+                    .size(size::EMPHASIS)
+                    .strong()
+                    .color(colour),
+            )
+            .on_hover_text(t!("window-rows-left-hint"));
+        }
+        if let Some((line, totals)) =
+            (self.registry.line()).and_then(|line| Some((line, line.totals?)))
+        {
+            let text = t!(
+                "station-line-totals",
+                passed = totals.passed,
+                failed = totals.failed,
+                left = totals.rows_left
+            );
+            ui.label(egui::RichText::new(text).size(size::EMPHASIS).strong())
+                .on_hover_text(t!("station-line-totals-hint", store = line.store.as_str()));
+        }
     }
 
     /// Station's primary button: "Flash N boards" for the ready boards that fit the

@@ -16,6 +16,10 @@ pub const PASS: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
 pub const FAIL: Color32 = Color32::from_rgb(0xd0, 0x3b, 0x3b);
 /// Warning amber: works, but look.
 pub const WARN: Color32 = Color32::from_rgb(0xd0, 0x80, 0x00);
+/// Words on a banner of [`WARN`] (5.6:1; white would be 3.7:1).
+pub const ON_WARN: Color32 = Color32::BLACK;
+/// Words on a banner of [`FAIL`] (4.8:1).
+pub const ON_FAIL: Color32 = Color32::WHITE;
 /// The primary action's fill.
 pub const ACCENT: Color32 = Color32::from_rgb(0x1f, 0x6f, 0xd1);
 /// The parts of a flash map, in turn.
@@ -254,6 +258,11 @@ mod tests {
                 assert!(ratio >= 4.5, "{text:?} on {background:?}: {ratio:.2}");
             }
             assert!((luma(f.fail_fill) - luma(f.pass_fill)).abs() >= 60.0);
+        }
+        // The banners above either look: the log paused, the line's database away.
+        for (text, banner) in [(ON_FAIL, FAIL), (ON_WARN, WARN)] {
+            let ratio = contrast(text, banner);
+            assert!(ratio >= 4.5, "{text:?} on {banner:?}: {ratio:.2}");
         }
         assert!((contrast(Color32::WHITE, Color32::BLACK) - 21.0).abs() < 0.01);
     }

@@ -58,6 +58,18 @@ window-boards-per-hour-hint = The pace since the first board of the shift
 window-no-rows-left = No rows left of { $rows }: the line stops
 window-rows-left = { $left } of { $rows } rows left
 window-rows-left-hint = Per-board data: rows of the values file no board has had yet
+# The banner while the line's database cannot be reached (the store and the reason are
+# in its hover text).
+window-line-away = The line's database cannot be reached. Flashing goes on; { $waiting ->
+    [0] records wait on this computer
+    [one] 1 record waits on this computer
+   *[other] { $waiting } records wait on this computer
+} until it is back.
+window-line-away-boards-wait = The line's database cannot be reached: boards with per-board data wait until it answers.{ $waiting ->
+    [0] {""}
+    [one] {" "}1 record waits on this computer.
+   *[other] {" "}{ $waiting } records wait on this computer.
+}
 window-auto-on = { " " }AUTO ON{ " " }
 window-auto-on-hint = Every board that fits the file is flashed as it is plugged in
 window-station-setup-button = Station setup...

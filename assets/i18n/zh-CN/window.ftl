@@ -54,6 +54,14 @@ window-boards-per-hour-hint = 自本班第一块板子起的速度
 window-no-rows-left = { $rows } 行已全部用完：产线停止
 window-rows-left = 剩余 { $left } / { $rows } 行
 window-rows-left-hint = 每板数据：数据文件中尚未分配给板子的行
+window-line-away = 无法连接产线数据库。烧录继续进行；{ $waiting ->
+    [0] 记录暂存在本机
+   *[other] { $waiting } 条记录暂存在本机
+}，恢复后补发。
+window-line-away-boards-wait = 无法连接产线数据库：带每板数据的板子需等待，直到数据库恢复响应。{ $waiting ->
+    [0] {""}
+   *[other] { $waiting } 条记录暂存在本机。
+}
 window-auto-on = { " " }自动烧录：开{ " " }
 window-auto-on-hint = 适用于此文件的板子一插入即自动烧录
 window-station-setup-button = 工位设置…
