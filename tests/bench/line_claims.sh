@@ -7,7 +7,8 @@
 #   (b) the time a board waits for its unit and NVS image: store vs. row journal (target:
 #       the store adds under 50 ms per board; a flash takes seconds);
 #   (c) one record's upload (in the background, off the flash's path);
-#   (d) 8 emulated boards end to end: mean flash time with the store and with files only.
+#   (d) rounds of 8 emulated boards flashed at once, end to end: mean flash time with the
+#       store and with files only, and what the store adds per board (target < 50 ms).
 #   bash tests/bench/line_claims.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
