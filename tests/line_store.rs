@@ -69,7 +69,7 @@ fn init_import_and_status_as_a_factory_runs_them() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
-            "20 unit id(s) of the values file are in the line's database already (SN-0001, SN-0002,"
+            "The line's database has 20 of the values file's units already (SN-0001, SN-0002,"
         ),
         "{}",
         stderr(&out)

@@ -139,7 +139,7 @@ pub enum LineError {
     },
     /// Units of the values file are in the database already.
     #[error(
-        "{count} unit id(s) of the values file are in the line's database already ({ids}): each unit is imported once. Nothing was imported."
+        "The line's database has {count} of the values file's units already ({ids}): each unit is imported once. Nothing was imported."
     )]
     DuplicateUnits {
         /// How many.
