@@ -12,12 +12,14 @@ from driver import Failure
 EMPTY_HINT = "No board yet. Plug in an ESP32-S2/S3 in download mode"
 DROP_HINT = "Drop the dfu.bin here, or press Open..."
 FLASH = "Flash 1 board"
-# The flash's headlines in the order they come: the archive's index entry first, then
-# each part erased and written, then the archive's trailer (no part: "the file index").
+# The flash's headlines in the order they come: the board detached and back in download
+# mode (then prepared again, briefly: the download opens), the archive's index entry
+# first, then each part erased and written, then the archive's trailer (no part: "the file
+# index").
 INDEX = ["Erasing the file index", "Writing the file index"]
 PARTS = ["bootloader.bin", "partition-table.bin", "app.bin"]
 HEADLINES = (
-    ["Preparing", "Detaching", "Waiting for the board"]
+    ["Preparing", "Detaching", "Waiting for the board", "Preparing"]
     + INDEX
     + [f"{verb} {part}" for part in PARTS for verb in ("Erasing", "Writing")]
     + INDEX
